@@ -1,0 +1,103 @@
+#pragma once
+//! Keyed random streams. Every random decision in a run is addressed by
+//! (seed, agent, purpose, name, position) — never by thread, chunk or call
+//! order — so results are identical for any thread count, and a variant that
+//! changes one touchpoint leaves every other draw untouched (common random
+//! numbers, MODEL.md "Randomness").
+
+#include "journeysim/rng/philox.h"
+
+#include <cstdint>
+#include <limits>
+#include <string_view>
+
+namespace journeysim::rng {
+
+//! What a draw decides. Part of the counter, so streams never overlap.
+enum class Purpose : std::uint8_t {
+  Persona = 1,   //!< which persona an agent belongs to
+  Attribute = 2, //!< one attribute of an agent (name = attribute)
+  Touch = 3,     //!< one touchpoint on one day: exposure, advance (name = touchpoint)
+  Checkout = 4,  //!< the steps of one checkout attempt (name = touchpoint)
+  Day = 5,       //!< per-day draws of an agent: dropout, repeat purchase
+  Basket = 6,    //!< order value of a purchase (name = stage)
+};
+
+//! Stable 32-bit hash of a name (FNV-1a); names address streams, so adding a
+//! touchpoint never shifts the draws of another.
+constexpr std::uint32_t name_hash(std::string_view s) noexcept
+{
+  std::uint32_t h = 2166136261u;
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+//! The address of one Philox block: agent in the key; seed, name, purpose
+//! and a 24-bit position (day·256 + index, or a plain block number) in the
+//! counter. Injective for agents < 2^64 and positions < 2^24.
+constexpr Counter counter(std::uint64_t seed, std::uint32_t name, Purpose purpose,
+                          std::uint32_t position) noexcept
+{
+  return {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), name,
+          (static_cast<std::uint32_t>(purpose) << 24) | (position & 0xFFFFFFu)};
+}
+
+constexpr Key agent_key(std::uint64_t agent) noexcept
+{
+  return {static_cast<std::uint32_t>(agent), static_cast<std::uint32_t>(agent >> 32)};
+}
+
+//! The block for one decision of one agent.
+constexpr Counter block(std::uint64_t seed, std::uint64_t agent, Purpose purpose,
+                        std::uint32_t name, std::uint32_t position) noexcept
+{
+  return philox4x32(counter(seed, name, purpose, position), agent_key(agent));
+}
+
+//! A keyed stream that models Boost.Random's UniformRandomNumberGenerator, so
+//! Boost's distributions (normal, lognormal, beta, discrete, …) run on it.
+//! Successive calls walk the position field of one (seed, agent, purpose,
+//! name) address.
+class StreamEngine {
+public:
+  using result_type = std::uint32_t;
+
+  StreamEngine(std::uint64_t seed, std::uint64_t agent, Purpose purpose, std::uint32_t name,
+               std::uint32_t first_position = 0) noexcept
+    : base_(counter(seed, name, purpose, first_position)), key_(agent_key(agent)),
+      position_(first_position)
+  {
+  }
+
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+
+  result_type operator()() noexcept
+  {
+    if (used_ == 4) {
+      Counter c = base_;
+      c[3] = (c[3] & 0xFF000000u) | (position_++ & 0xFFFFFFu);
+      block_ = philox4x32(c, key_);
+      used_ = 0;
+    }
+    return block_[used_++];
+  }
+
+  void discard(unsigned long long n) noexcept
+  {
+    for (; n > 0; --n)
+      (*this)();
+  }
+
+private:
+  Counter base_;
+  Key key_;
+  std::uint32_t position_;
+  Counter block_{};
+  unsigned used_ = 4;
+};
+
+} // namespace journeysim::rng
