@@ -1,0 +1,121 @@
+#pragma once
+//! A scenario as the engine sees it: plain data, validated by the loader.
+//! Each variant is a complete, resolved copy (`Model`), so the engine never
+//! needs to know how a variant was written.
+
+#include "journeysim/scenario/distribution.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace journeysim {
+
+enum class Phase : std::uint8_t { PrePurchase, Purchase, PostPurchase };
+enum class TouchKind : std::uint8_t { Neutral, PainPoint, SuccessPoint, MomentOfTruth };
+
+const char* to_string(Phase p) noexcept;
+const char* to_string(TouchKind k) noexcept;
+
+//! Limits that keep a typo from asking for terabytes (validated by the loader).
+inline constexpr int MAX_STAGES = 100;          //!< final_stage is int8
+inline constexpr int MAX_HORIZON_DAYS = 10000;  //!< stage_day is int16
+inline constexpr int MAX_CHECKOUT_STEPS = 100;
+inline constexpr int MAX_PERSONAS = 1000;
+inline constexpr int MAX_TOUCHPOINTS = 10000;
+inline constexpr int MAX_VARIANTS = 1000;
+inline constexpr std::uint64_t MAX_POPULATION = 1'000'000'000'000ull;
+
+struct Stage {
+  std::string name;
+  Phase phase = Phase::PrePurchase;
+  double dropout = 0.0;
+  bool purchase = false;      //!< entering it is a purchase
+  double purchase_rate = 0.0; //!< daily repeat purchase chance (last stage only)
+};
+
+struct Attribute {
+  std::string name;
+  Distribution distribution;
+};
+
+struct Affinity {
+  std::string channel;
+  double weight = 1.0;
+};
+
+struct Persona {
+  std::string name;
+  std::string description;
+  double share = 0.0;
+  double mood = 0.0;
+  std::vector<Attribute> attributes;
+  std::vector<Affinity> affinity; //!< channels not listed have weight 1
+  Distribution basket = Distribution::fixed(0.0);
+
+  //! Weight for a channel (1 when not listed).
+  double affinity_for(const std::string& channel) const;
+};
+
+struct AttributeRange {
+  std::string attribute;
+  double min = -1e308;
+  double max = 1e308;
+};
+
+struct Targeting {
+  bool cart_abandoned = false; //!< only agents whose cart was abandoned
+  int min_days_in_stage = 0;
+  std::vector<AttributeRange> ranges;
+};
+
+struct Checkout {
+  int steps = 1;
+  double step_abandon = 0.0;
+};
+
+struct Touchpoint {
+  std::string name;
+  std::string channel;
+  std::vector<int> stages; //!< indices into Model::stages, ascending
+  double reach = 0.0;
+  double advance = 0.0;
+  double emotion = 0.0;
+  double cost = 0.0;
+  double discount = 0.0; //!< 0 = carries no discount
+  TouchKind kind = TouchKind::Neutral;
+  std::optional<Checkout> checkout;
+  Targeting target;
+};
+
+//! One variant, fully resolved: the baseline is variants[0].
+struct Model {
+  std::string name;
+  std::string description;
+  std::string overrides; //!< the variant's YAML text ("" for the baseline)
+  double mood_effect = 0.5;
+  std::vector<Stage> stages;
+  std::vector<Persona> personas;
+  std::vector<Touchpoint> touchpoints;
+
+  int stage_index(const std::string& name) const; //!< -1 if none
+  int first_purchase_stage() const;               //!< -1 if none
+};
+
+struct Scenario {
+  std::string path;   //!< file it was read from
+  std::string source; //!< the YAML text exactly as read
+  std::string name;
+  std::string description;
+  int horizon_days = 90;
+  std::uint64_t population = 10000;
+  std::uint64_t seed = 1;
+  std::vector<Model> variants; //!< [0] is the baseline
+
+  const Model& baseline() const { return variants.front(); }
+  //! Index of a variant by name; -1 if none.
+  int variant_index(const std::string& name) const;
+};
+
+} // namespace journeysim

@@ -1,0 +1,85 @@
+#include "journeysim/scenario/distribution.h"
+
+#include <boost/random/beta_distribution.hpp>
+#include <boost/random/lognormal_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/uniform_real_distribution.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace journeysim {
+
+namespace {
+double natural_lowest(const Distribution& d)
+{
+  using K = Distribution::Kind;
+  switch (d.kind) {
+  case K::Fixed: return d.a;
+  case K::Uniform: return d.a;
+  case K::Normal: return d.b > 0 ? -INFINITY : d.a;
+  case K::Lognormal: return d.b > 0 ? 0.0 : std::exp(d.a);
+  case K::Beta: return 0.0;
+  case K::Choice: return 0.0;
+  }
+  return 0.0;
+}
+
+double natural_highest(const Distribution& d)
+{
+  using K = Distribution::Kind;
+  switch (d.kind) {
+  case K::Fixed: return d.a;
+  case K::Uniform: return d.b;
+  case K::Normal: return d.b > 0 ? INFINITY : d.a;
+  case K::Lognormal: return d.b > 0 ? INFINITY : std::exp(d.a);
+  case K::Beta: return 1.0;
+  case K::Choice: return static_cast<double>(d.labels.size()) - 1.0;
+  }
+  return 0.0;
+}
+} // namespace
+
+double Distribution::lowest() const
+{
+  return std::clamp(natural_lowest(*this), min, max);
+}
+
+double Distribution::highest() const
+{
+  return std::clamp(natural_highest(*this), min, max);
+}
+
+double Distribution::sample(rng::StreamEngine& eng) const
+{
+  double x = 0.0;
+  switch (kind) {
+  case Kind::Fixed: x = a; break;
+  case Kind::Uniform: x = boost::random::uniform_real_distribution<double>(a, b)(eng); break;
+  case Kind::Normal:
+    x = b > 0 ? boost::random::normal_distribution<double>(a, b)(eng) : a;
+    break;
+  case Kind::Lognormal:
+    x = b > 0 ? boost::random::lognormal_distribution<double>(a, b)(eng) : std::exp(a);
+    break;
+  case Kind::Beta: x = boost::random::beta_distribution<double>(a, b)(eng); break;
+  case Kind::Choice: {
+    // A linear scan: choices have a handful of labels, and building Boost's
+    // alias table per draw would cost more than the draw.
+    double total = 0.0;
+    for (double w : weights)
+      total += w;
+    double u = boost::random::uniform_real_distribution<double>(0.0, total)(eng);
+    std::size_t i = 0;
+    for (; i + 1 < weights.size(); ++i) {
+      if (u < weights[i])
+        break;
+      u -= weights[i];
+    }
+    return static_cast<double>(i);
+  }
+  }
+  return std::clamp(x, min, max);
+}
+
+} // namespace journeysim
