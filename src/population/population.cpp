@@ -1,0 +1,169 @@
+#include "journeysim/population/population.h"
+
+#include "journeysim/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace journeysim {
+
+namespace {
+constexpr const char* PATIENCE = "patience";
+constexpr const char* TECH_SAVVY = "tech_savvy";
+constexpr const char* PRICE_SENSITIVITY = "price_sensitivity";
+} // namespace
+
+Population::Population(const Model& model, std::uint64_t seed) : model_(&model), seed_(seed)
+{
+  double total = 0.0;
+  for (const auto& p : model.personas)
+    total += p.share;
+  double running = 0.0;
+  for (const auto& p : model.personas) {
+    running += p.share;
+    cumulative_share_.push_back(running / total);
+  }
+  cumulative_share_.back() = 1.0;
+
+  // Columns: the union of attribute names, in order of first appearance;
+  // choice labels are the union of the personas' labels.
+  for (const auto& p : model.personas) {
+    for (const auto& a : p.attributes) {
+      int c = column_index(a.name);
+      if (c < 0) {
+        columns_.push_back({a.name, a.distribution.is_choice(), {}});
+        c = static_cast<int>(columns_.size()) - 1;
+      }
+      auto& col = columns_[static_cast<std::size_t>(c)];
+      if (col.choice != a.distribution.is_choice())
+        throw InputError("attribute '" + a.name + "' is a choice in one persona and a number in another");
+      for (const auto& label : a.distribution.labels)
+        if (std::find(col.labels.begin(), col.labels.end(), label) == col.labels.end())
+          col.labels.push_back(label);
+      if (col.labels.size() >= MISSING_CHOICE)
+        throw InputError("attribute '" + a.name + "' has more than 254 labels");
+    }
+  }
+  for (const auto& col : columns_)
+    column_hash_.push_back(rng::name_hash(col.name));
+
+  sources_.resize(model.personas.size());
+  for (std::size_t p = 0; p < model.personas.size(); ++p) {
+    const auto& persona = model.personas[p];
+    for (const auto& col : columns_) {
+      Source s;
+      for (std::size_t a = 0; a < persona.attributes.size(); ++a) {
+        if (persona.attributes[a].name != col.name)
+          continue;
+        s.attribute = static_cast<int>(a);
+        for (const auto& label : persona.attributes[a].distribution.labels) {
+          const auto it = std::find(col.labels.begin(), col.labels.end(), label);
+          s.code_of_label.push_back(static_cast<std::uint8_t>(it - col.labels.begin()));
+        }
+      }
+      sources_[p].push_back(std::move(s));
+    }
+  }
+  patience_ = column_index(PATIENCE);
+  tech_savvy_ = column_index(TECH_SAVVY);
+  price_sensitivity_ = column_index(PRICE_SENSITIVITY);
+}
+
+int Population::column_index(const std::string& name) const
+{
+  for (std::size_t c = 0; c < columns_.size(); ++c)
+    if (columns_[c].name == name)
+      return static_cast<int>(c);
+  return -1;
+}
+
+std::uint16_t Population::persona_of(std::uint64_t agent) const
+{
+  const auto b = rng::block(seed_, agent, rng::Purpose::Persona, 0, 0);
+  // 53-bit uniform from two words: persona shares can be tiny.
+  const double u = static_cast<double>((std::uint64_t{b[0]} << 21) ^ (b[1] >> 11)) * 0x1p-53;
+  const auto it = std::upper_bound(cumulative_share_.begin(), cumulative_share_.end(), u);
+  const auto p = std::min<std::ptrdiff_t>(it - cumulative_share_.begin(),
+                                          static_cast<std::ptrdiff_t>(cumulative_share_.size()) - 1);
+  return static_cast<std::uint16_t>(p);
+}
+
+void Population::generate(std::uint64_t first, std::size_t n, AgentColumns& out) const
+{
+  prepare(first, n, out);
+  fill(out, 0, n);
+}
+
+void Population::prepare(std::uint64_t first, std::size_t n, AgentColumns& out) const
+{
+  out.first = first;
+  out.size = n;
+  out.id.resize(n);
+  out.persona.resize(n);
+  out.attributes.resize(n * columns_.size());
+  out.patience.resize(n);
+  out.tech_savvy.resize(n);
+  out.price_sensitivity.resize(n);
+}
+
+void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) const
+{
+  const std::size_t n_cols = columns_.size();
+  const std::size_t n = out.size;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::uint64_t agent = out.first + i;
+    const std::uint16_t p = persona_of(agent);
+    out.id[i] = agent;
+    out.persona[i] = p;
+    const auto& persona = model_->personas[p];
+    for (std::size_t c = 0; c < n_cols; ++c) {
+      const Source& s = sources_[p][c];
+      float value;
+      if (s.attribute < 0) {
+        value = columns_[c].choice ? static_cast<float>(MISSING_CHOICE)
+                                   : std::numeric_limits<float>::quiet_NaN();
+      } else {
+        // Each attribute has its own stream: adding one never shifts another.
+        rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c]);
+        const auto& dist = persona.attributes[static_cast<std::size_t>(s.attribute)].distribution;
+        const double x = dist.sample(eng);
+        value = dist.is_choice() ? static_cast<float>(s.code_of_label[static_cast<std::size_t>(x)])
+                                 : static_cast<float>(x);
+      }
+      out.attributes[c * n + i] = value;
+    }
+    auto engine_attribute = [&](int c) {
+      if (c < 0)
+        return 0.5f;
+      const float v = out.attributes[static_cast<std::size_t>(c) * n + i];
+      return std::isnan(v) ? 0.5f : v;
+    };
+    out.patience[i] = engine_attribute(patience_);
+    out.tech_savvy[i] = engine_attribute(tech_savvy_);
+    out.price_sensitivity[i] = engine_attribute(price_sensitivity_);
+  }
+}
+
+bool same_population(const Model& a, const Model& b)
+{
+  if (a.personas.size() != b.personas.size())
+    return false;
+  for (std::size_t p = 0; p < a.personas.size(); ++p) {
+    const auto& x = a.personas[p];
+    const auto& y = b.personas[p];
+    if (x.name != y.name || x.share != y.share || x.attributes.size() != y.attributes.size())
+      return false;
+    for (std::size_t k = 0; k < x.attributes.size(); ++k) {
+      const auto& d = x.attributes[k].distribution;
+      const auto& e = y.attributes[k].distribution;
+      if (x.attributes[k].name != y.attributes[k].name || d.kind != e.kind || d.a != e.a ||
+          d.b != e.b || d.min != e.min || d.max != e.max || d.labels != e.labels ||
+          d.weights != e.weights)
+        return false;
+    }
+  }
+  return true;
+}
+
+} // namespace journeysim

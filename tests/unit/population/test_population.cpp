@@ -1,0 +1,86 @@
+#include "journeysim/population/population.h"
+#include "journeysim/scenario/loader.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace journeysim;
+
+namespace {
+const char* TEXT = R"(
+name: pop
+stages: [{name: a}, {name: b, purchase: true}]
+personas:
+  - name: young
+    share: 3
+    attributes:
+      age: {normal: [22, 3], min: 16, max: 30}
+      generation: {choice: {Z: 0.75, millennial: 0.25}}
+      patience: {beta: [2, 6]}
+  - name: old
+    share: 1
+    attributes:
+      age: {uniform: [50, 70]}
+      generation: {choice: {X: 1}}
+touchpoints: [{name: t, channel: c, stages: [a], reach: 0.1, advance: 0.1}]
+)";
+}
+
+TEST_CASE("personas follow their shares and attributes their distributions", "[population]")
+{
+  const Scenario s = parse_scenario(TEXT, "pop.yaml");
+  const Population pop(s.baseline(), 5);
+  REQUIRE(pop.columns().size() == 3);
+  const int age = pop.column_index("age"), gen = pop.column_index("generation"),
+            patience = pop.column_index("patience");
+  REQUIRE(age >= 0);
+  REQUIRE(pop.columns()[static_cast<std::size_t>(gen)].choice);
+  CHECK(pop.columns()[static_cast<std::size_t>(gen)].labels == std::vector<std::string>{"Z", "millennial", "X"});
+
+  AgentColumns a;
+  const std::size_t n = 100000;
+  pop.generate(0, n, a);
+  double young = 0, age_young = 0, z = 0, patience_sum = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float ag = a.column(static_cast<std::size_t>(age))[i];
+    const float g = a.column(static_cast<std::size_t>(gen))[i];
+    if (a.persona[i] == 0) {
+      young += 1;
+      age_young += ag;
+      REQUIRE(ag >= 16.0f);
+      REQUIRE(ag <= 30.0f);
+      z += g == 0.0f;
+      patience_sum += a.patience[i];
+    } else {
+      REQUIRE(ag >= 50.0f);
+      REQUIRE(g == 2.0f);                                           // 'X'
+      REQUIRE(std::isnan(a.column(static_cast<std::size_t>(patience))[i])); // not set for 'old'
+      REQUIRE(a.patience[i] == 0.5f);                              // engine default
+    }
+  }
+  CHECK(std::abs(young / n - 0.75) < 4.5 * std::sqrt(0.75 * 0.25 / n));
+  CHECK(std::abs(age_young / young - 22.0) < 0.05); // clipping at 16/30 is symmetric
+  CHECK(std::abs(z / young - 0.75) < 4.5 * std::sqrt(0.75 * 0.25 / young));
+  CHECK(std::abs(patience_sum / young - 0.25) < 0.003); // beta(2, 6) mean
+}
+
+TEST_CASE("an agent depends only on (seed, index), not on the block it is made in", "[population]")
+{
+  const Scenario s = parse_scenario(TEXT, "pop.yaml");
+  const Population pop(s.baseline(), 5);
+  AgentColumns whole, part;
+  pop.generate(0, 5000, whole);
+  pop.generate(1234, 100, part);
+  for (std::size_t i = 0; i < 100; ++i) {
+    CHECK(part.persona[i] == whole.persona[1234 + i]);
+    for (std::size_t c = 0; c < pop.columns().size(); ++c) {
+      const float x = part.column(c)[i], y = whole.column(c)[1234 + i];
+      CHECK((x == y || (std::isnan(x) && std::isnan(y))));
+    }
+  }
+  const Population other(s.baseline(), 6);
+  AgentColumns b;
+  other.generate(0, 5000, b);
+  CHECK(b.persona != whole.persona);
+}
