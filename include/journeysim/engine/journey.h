@@ -1,0 +1,47 @@
+#pragma once
+//! One agent's journey through one variant: MODEL.md "One day of one active
+//! agent", day by day, every decision drawn from its keyed stream.
+
+#include "journeysim/engine/compiled_model.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace journeysim {
+
+//! What the journey kernel needs to know about one agent.
+struct AgentView {
+  std::uint64_t id = 0;
+  std::uint16_t persona = 0;
+  double patience = 0.5, tech_savvy = 0.5, price_sensitivity = 0.5;
+  const float* attributes = nullptr; //!< column c at attributes[c * stride]
+  std::size_t stride = 0;
+};
+
+//! The outcome of one journey (per-agent columns of OUTPUT.md).
+struct Outcome {
+  std::int8_t final_stage = 0;
+  bool lost = false;
+  std::int16_t lost_day = -1;
+  std::int16_t* stage_day = nullptr; //!< K entries, written by the kernel
+  std::uint16_t purchases = 0;
+  double revenue = 0.0;
+  double cost = 0.0;
+  std::uint16_t touches = 0;
+  std::uint16_t cart_abandons = 0;
+  float mood = 0.0f;
+};
+
+//! Per-touchpoint counts, accumulated over many journeys (rows of
+//! touchpoint_union()).
+struct TouchTally {
+  std::vector<std::int64_t> exposures, advances;
+  explicit TouchTally(std::size_t rows = 0) : exposures(rows, 0), advances(rows, 0) {}
+  void clear();
+  TouchTally& operator+=(const TouchTally& other);
+};
+
+void simulate_journey(const CompiledModel& model, std::uint64_t seed, int horizon_days,
+                      const AgentView& agent, Outcome& out, TouchTally& tally);
+
+} // namespace journeysim

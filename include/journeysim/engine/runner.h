@@ -1,0 +1,77 @@
+#pragma once
+//! Runs a scenario's variants over a population in parallel, streaming:
+//! agents are generated, simulated and handed to a sink chunk by chunk, so
+//! memory does not grow with the population.
+
+#include "journeysim/engine/compiled_model.h"
+#include "journeysim/engine/outcome_columns.h"
+#include "journeysim/engine/totals.h"
+#include "journeysim/population/population.h"
+#include "journeysim/scenario/scenario.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace journeysim {
+
+//! Agents per reduction block: floating-point sums are formed per block and
+//! then added in block order, which makes them independent of threads and
+//! chunk size. Chunk sizes are multiples of it.
+inline constexpr std::size_t BLOCK_AGENTS = 1024;
+
+struct RunOptions {
+  std::uint64_t agents = 0;            //!< 0: the scenario's population
+  std::uint64_t seed = 0;
+  bool seed_given = false;             //!< false: the scenario's seed
+  int threads = 0;                     //!< 0: all cores
+  std::size_t chunk_agents = 1u << 15; //!< rounded up to BLOCK_AGENTS
+  std::vector<int> variants;           //!< indices into Scenario::variants; empty: all
+  const std::atomic<bool>* cancel = nullptr;
+  std::function<void(std::uint64_t agents_done)> progress; //!< called in order, serially
+};
+
+//! One variant's outcomes for one chunk.
+struct VariantChunk {
+  int variant = 0;                    //!< index into Scenario::variants
+  const AgentColumns* agents = nullptr; //!< its population (may be shared)
+  OutcomeColumns outcomes;
+};
+
+//! One chunk of agents, all selected variants.
+struct Chunk {
+  std::uint64_t first = 0;
+  std::size_t size = 0;
+  std::vector<AgentColumns> populations; //!< one per distinct population
+  std::vector<VariantChunk> variants;    //!< in RunOptions::variants order
+};
+
+//! Receives chunks in agent order, from one thread at a time.
+class ChunkSink {
+public:
+  virtual ~ChunkSink() = default;
+  virtual void write(const Chunk& chunk) = 0;
+};
+
+//! What the run resolved and produced.
+struct RunResult {
+  std::uint64_t agents = 0;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  std::vector<int> variants;               //!< indices into Scenario::variants
+  std::vector<TouchpointInfo> touchpoints; //!< rows of the touchpoint tables
+  std::vector<std::vector<AttributeColumn>> attribute_columns; //!< per selected variant
+  std::vector<VariantTotals> totals;       //!< per selected variant
+  double seconds_simulating = 0.0;
+};
+
+//! Resolve defaults (agents, seed, variants) without running.
+//! @throws InputError If a variant index is out of range or agents is 0.
+RunOptions resolve_options(const Scenario& scenario, RunOptions options);
+
+//! Simulate, streaming chunks to `sink` (may be null).
+//! @throws Cancelled If options.cancel was set; the sink saw a prefix of chunks.
+RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink);
+
+} // namespace journeysim

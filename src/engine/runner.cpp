@@ -1,0 +1,254 @@
+#include "journeysim/engine/runner.h"
+
+#include "journeysim/engine/journey.h"
+#include "journeysim/error.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/concurrent_queue.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+namespace journeysim {
+
+namespace {
+
+//! Floating-point sums of one block of agents.
+struct BlockSums {
+  double revenue = 0.0, cost = 0.0, mood = 0.0;
+};
+
+//! A chunk in flight, with the per-block partial results of each variant.
+struct ChunkWork {
+  Chunk chunk;
+  std::vector<std::vector<BlockSums>> sums;    //!< [variant][block]
+  std::vector<std::vector<TouchTally>> tallies; //!< [variant][block]
+};
+
+//! Everything fixed for the run: one population and compiled model per
+//! selected variant, and which variants share a population.
+struct Plan {
+  std::vector<std::unique_ptr<Population>> populations; //!< per distinct population
+  std::vector<std::size_t> population_of;               //!< per selected variant
+  std::vector<std::unique_ptr<CompiledModel>> models;   //!< per selected variant
+};
+
+Plan make_plan(const Scenario& scenario, const RunOptions& o,
+               const std::vector<TouchpointInfo>& rows)
+{
+  Plan plan;
+  std::vector<int> owner; // variant index that owns each population
+  for (int v : o.variants) {
+    const Model& model = scenario.variants[static_cast<std::size_t>(v)];
+    std::size_t p = 0;
+    while (p < owner.size() &&
+           !same_population(scenario.variants[static_cast<std::size_t>(owner[p])], model))
+      ++p;
+    if (p == owner.size()) {
+      owner.push_back(v);
+      plan.populations.push_back(std::make_unique<Population>(model, o.seed));
+    }
+    plan.population_of.push_back(p);
+    plan.models.push_back(std::make_unique<CompiledModel>(model, *plan.populations[p], rows));
+  }
+  return plan;
+}
+
+//! Simulate agents [begin, end) of a chunk in one variant.
+void simulate_block(const CompiledModel& model, const AgentColumns& agents, std::uint64_t seed,
+                    int horizon, std::size_t begin, std::size_t end, OutcomeColumns& out,
+                    BlockSums& sums, TouchTally& tally)
+{
+  const std::size_t k = out.stages;
+  tally.clear();
+  sums = {};
+  for (std::size_t i = begin; i < end; ++i) {
+    AgentView a;
+    a.id = agents.id[i];
+    a.persona = agents.persona[i];
+    a.patience = agents.patience[i];
+    a.tech_savvy = agents.tech_savvy[i];
+    a.price_sensitivity = agents.price_sensitivity[i];
+    a.attributes = agents.attributes.data() + i;
+    a.stride = agents.size;
+
+    Outcome o;
+    o.stage_day = &out.stage_day[i * k];
+    simulate_journey(model, seed, horizon, a, o, tally);
+    out.final_stage[i] = o.final_stage;
+    out.lost[i] = o.lost ? 1 : 0;
+    out.lost_day[i] = o.lost_day;
+    out.purchases[i] = o.purchases;
+    out.revenue[i] = o.revenue;
+    out.cost[i] = o.cost;
+    out.touches[i] = o.touches;
+    out.cart_abandons[i] = o.cart_abandons;
+    out.mood[i] = o.mood;
+    sums.revenue += o.revenue;
+    sums.cost += o.cost;
+    sums.mood += o.mood;
+  }
+}
+
+} // namespace
+
+RunOptions resolve_options(const Scenario& scenario, RunOptions o)
+{
+  if (o.agents == 0)
+    o.agents = scenario.population;
+  if (!o.seed_given) {
+    o.seed = scenario.seed;
+    o.seed_given = true;
+  }
+  if (o.threads <= 0)
+    o.threads = tbb::info::default_concurrency();
+  o.chunk_agents = std::max<std::size_t>(1, (o.chunk_agents + BLOCK_AGENTS - 1) / BLOCK_AGENTS) *
+                   BLOCK_AGENTS;
+  if (o.variants.empty())
+    for (std::size_t v = 0; v < scenario.variants.size(); ++v)
+      o.variants.push_back(static_cast<int>(v));
+  for (int v : o.variants)
+    if (v < 0 || static_cast<std::size_t>(v) >= scenario.variants.size())
+      throw InputError("variant index " + std::to_string(v) + " out of range");
+  return o;
+}
+
+RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
+{
+  const RunOptions o = resolve_options(scenario, std::move(options));
+  const std::vector<TouchpointInfo> rows = touchpoint_union(scenario);
+  const Plan plan = make_plan(scenario, o, rows);
+  const std::size_t n_variants = o.variants.size();
+  const int horizon = scenario.horizon_days;
+
+  RunResult result;
+  result.agents = o.agents;
+  result.seed = o.seed;
+  result.threads = o.threads;
+  result.variants = o.variants;
+  result.touchpoints = rows;
+  for (std::size_t v = 0; v < n_variants; ++v) {
+    const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
+    const int conversion = model.first_purchase_stage();
+    result.attribute_columns.push_back(plan.populations[plan.population_of[v]]->columns());
+    result.totals.emplace_back(model.stages.size(), model.personas.size(), horizon, rows.size(),
+                               conversion - 1, conversion);
+  }
+
+  const std::uint64_t n_chunks = (o.agents + o.chunk_agents - 1) / o.chunk_agents;
+  std::uint64_t next_chunk = 0;
+  // Two chunks per thread in flight keep both stages busy; memory stays
+  // bounded by the token count, not by the population.
+  const std::size_t max_tokens = 2 * static_cast<std::size_t>(o.threads) + 1;
+  // Chunk buffers are owned here (so nothing leaks if a stage throws) and
+  // recycled through `spare`; only the serial input stage allocates.
+  std::vector<std::unique_ptr<ChunkWork>> owned;
+  tbb::concurrent_queue<ChunkWork*> spare;
+
+  const auto start = std::chrono::steady_clock::now();
+  // A local arena sized to the request; the scoped global_control lets a
+  // request above the core count actually get its threads.
+  tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(o.threads));
+  tbb::task_arena arena(o.threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+      max_tokens,
+      tbb::make_filter<void, ChunkWork*>(
+        tbb::filter_mode::serial_in_order,
+        [&](tbb::flow_control& fc) -> ChunkWork* {
+          if (next_chunk == n_chunks || (o.cancel && o.cancel->load())) {
+            fc.stop();
+            return nullptr;
+          }
+          ChunkWork* w = nullptr;
+          if (!spare.try_pop(w))
+            w = owned.emplace_back(std::make_unique<ChunkWork>()).get();
+          const std::uint64_t first = next_chunk++ * o.chunk_agents;
+          w->chunk.first = first;
+          w->chunk.size = static_cast<std::size_t>(std::min<std::uint64_t>(o.chunk_agents, o.agents - first));
+          return w;
+        }) &
+        tbb::make_filter<ChunkWork*, ChunkWork*>(
+          tbb::filter_mode::parallel,
+          [&](ChunkWork* w) {
+            Chunk& c = w->chunk;
+            const std::size_t n = c.size;
+            const std::size_t n_blocks = (n + BLOCK_AGENTS - 1) / BLOCK_AGENTS;
+            c.populations.resize(plan.populations.size());
+            c.variants.resize(n_variants);
+            w->sums.resize(n_variants);
+            w->tallies.resize(n_variants);
+            for (std::size_t p = 0; p < plan.populations.size(); ++p)
+              plan.populations[p]->prepare(c.first, n, c.populations[p]);
+            for (std::size_t v = 0; v < n_variants; ++v) {
+              c.variants[v].variant = o.variants[v];
+              c.variants[v].agents = &c.populations[plan.population_of[v]];
+              c.variants[v].outcomes.resize(n, scenario.variants[static_cast<std::size_t>(o.variants[v])].stages.size());
+              w->sums[v].resize(n_blocks);
+              w->tallies[v].resize(n_blocks, TouchTally(rows.size()));
+            }
+            // Blocks of one chunk run in parallel too, so small populations
+            // (a single chunk) still use every core.
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_blocks, 1),
+                              [&](const tbb::blocked_range<std::size_t>& r) {
+                                for (std::size_t b = r.begin(); b != r.end(); ++b) {
+                                  const std::size_t begin = b * BLOCK_AGENTS;
+                                  const std::size_t end = std::min(n, begin + BLOCK_AGENTS);
+                                  for (std::size_t p = 0; p < plan.populations.size(); ++p)
+                                    plan.populations[p]->fill(c.populations[p], begin, end);
+                                  for (std::size_t v = 0; v < n_variants; ++v)
+                                    simulate_block(*plan.models[v], *c.variants[v].agents, o.seed,
+                                                   horizon, begin, end, c.variants[v].outcomes,
+                                                   w->sums[v][b], w->tallies[v][b]);
+                                }
+                              });
+            return w;
+          }) &
+        tbb::make_filter<ChunkWork*, void>(
+          tbb::filter_mode::serial_in_order, [&](ChunkWork* w) {
+            for (std::size_t v = 0; v < n_variants; ++v) {
+              auto& t = result.totals[v];
+              t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);
+              for (std::size_t b = 0; b < w->sums[v].size(); ++b) {
+                t.add_sums(w->sums[v][b].revenue, w->sums[v][b].cost, w->sums[v][b].mood);
+                for (std::size_t r = 0; r < rows.size(); ++r) {
+                  t.exposures[r] += w->tallies[v][b].exposures[r];
+                  t.advances[r] += w->tallies[v][b].advances[r];
+                }
+              }
+            }
+            if (sink)
+              sink->write(w->chunk);
+            if (o.progress)
+              o.progress(w->chunk.first + w->chunk.size);
+            spare.push(w);
+          }));
+  });
+  result.seconds_simulating =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (o.cancel && o.cancel->load() && next_chunk < n_chunks)
+    throw Cancelled();
+
+  for (std::size_t v = 0; v < n_variants; ++v) {
+    auto& t = result.totals[v];
+    t.finish();
+    const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
+    for (const auto& tp : model.touchpoints) {
+      const auto r = static_cast<std::size_t>(
+        std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.name == tp.name; }) -
+        rows.begin());
+      t.touch_cost[r] = static_cast<double>(t.exposures[r]) * tp.cost;
+    }
+  }
+  return result;
+}
+
+} // namespace journeysim
