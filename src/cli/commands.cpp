@@ -1,0 +1,247 @@
+#include "commands.h"
+
+#include "progress.h"
+
+#include "journeysim/engine/runner.h"
+#include "journeysim/error.h"
+#include "journeysim/results/results_writer.h"
+#include "journeysim/scenario/loader.h"
+#include "journeysim/util/nearest_name.h"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+namespace {
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
+                        const po::options_description& all, const po::positional_options_description& pos)
+{
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  (void)visible;
+  return vm;
+}
+
+//! "1000000", "1e6", "1_000_000" → 1000000.
+std::uint64_t parse_count(const std::string& text, const std::string& option)
+{
+  std::string s;
+  for (char c : text)
+    if (c != '_' && c != ',')
+      s += c;
+  char* end = nullptr;
+  const double x = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !std::isfinite(x) || x < 1 || x != std::floor(x) ||
+      x > static_cast<double>(MAX_POPULATION))
+    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + text + "'");
+  return static_cast<std::uint64_t>(x);
+}
+
+std::string thousands(std::int64_t n)
+{
+  std::string s = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
+  return n < 0 ? "-" + s : s;
+}
+
+std::string fixed(double x, int digits)
+{
+  if (std::isnan(x))
+    return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& out)
+{
+  std::size_t w = 8;
+  for (int v : r.variants)
+    w = std::max(w, scenario.variants[static_cast<std::size_t>(v)].name.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s %11s %12s %10s %14s %12s %11s %8s\n", static_cast<int>(w),
+                "variant", "conversion", "conversions", "purchases", "revenue", "cost", "cost/conv",
+                "ROI");
+  out << line;
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const Summary s = r.totals[i].summary();
+    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %10s %14s %12s %11s %8s\n",
+                  static_cast<int>(w), scenario.variants[static_cast<std::size_t>(r.variants[i])].name.c_str(),
+                  fixed(100.0 * s.conversion_rate, 2).c_str(), thousands(s.conversions).c_str(),
+                  thousands(s.purchases).c_str(), fixed(s.revenue, 0).c_str(), fixed(s.cost, 0).c_str(),
+                  fixed(s.cost_per_conversion, 2).c_str(), fixed(s.roi, 2).c_str());
+    out << line;
+  }
+}
+
+std::vector<std::string> variant_names(const Scenario& s)
+{
+  std::vector<std::string> names;
+  for (const auto& v : s.variants)
+    names.push_back(v.name);
+  return names;
+}
+
+} // namespace
+
+int run_command(const std::vector<std::string>& args, const StopRequest& stop)
+{
+  po::options_description visible(
+    "usage: journeysim run SCENARIO.yaml [options]\n\n"
+    "Simulates every variant of the scenario on the same synthetic customers and\n"
+    "writes an HDF5 results file (layout: docs/OUTPUT.md).\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
+    ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
+    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+    ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
+    ("compress", po::bool_switch(), "compress per-agent columns (deflate + shuffle)")
+    ("summary-only", po::bool_switch(), "write aggregates only, no per-agent columns")
+    ("force,f", po::bool_switch(), "replace an existing results file (kept until the new one is complete)")
+    ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
+    ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse(args, visible, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario"))
+    throw InputError("journeysim run: missing SCENARIO.yaml (see 'journeysim run --help')");
+
+  const std::string scenario_path = vm["scenario"].as<std::string>();
+  const Scenario scenario = load_scenario(scenario_path);
+
+  RunOptions options;
+  if (vm.count("agents"))
+    options.agents = parse_count(vm["agents"].as<std::string>(), "agents");
+  if (vm.count("seed")) {
+    options.seed = vm["seed"].as<std::uint64_t>();
+    options.seed_given = true;
+  }
+  options.threads = vm["threads"].as<int>();
+  if (options.threads < 0 || options.threads > 1024)
+    throw InputError("--threads: expected 0 (all cores) to 1024");
+  options.chunk_agents = vm["chunk"].as<std::size_t>();
+  if (options.chunk_agents == 0 || options.chunk_agents > (1u << 24))
+    throw InputError("--chunk: expected 1 to 16777216 agents");
+  if (vm.count("variant")) {
+    options.variants.push_back(0);
+    for (const auto& name : vm["variant"].as<std::vector<std::string>>()) {
+      const int v = scenario.variant_index(name);
+      if (v < 0)
+        throw InputError("--variant: no variant '" + name + "' in " + scenario_path +
+                         did_you_mean(name, variant_names(scenario)));
+      if (std::find(options.variants.begin(), options.variants.end(), v) == options.variants.end())
+        options.variants.push_back(v);
+    }
+  }
+  options.cancel = &stop.requested;
+  options = resolve_options(scenario, options);
+
+  const std::string output = vm.count("output")
+                               ? vm["output"].as<std::string>()
+                               : std::filesystem::path(scenario_path).stem().string() + ".h5";
+  WriterOptions wo;
+  wo.force = vm["force"].as<bool>();
+  wo.compress = vm["compress"].as<bool>();
+  wo.per_agent = !vm["summary-only"].as<bool>();
+  const bool quiet = vm["quiet"].as<bool>();
+
+  ResultsWriter writer(output, scenario, options, wo);
+  ProgressBar bar(options.agents, "agents", !quiet);
+  options.progress = [&](std::uint64_t done) { bar.update(done); };
+  RunResult result;
+  try {
+    result = run(scenario, options, &writer);
+  } catch (...) {
+    bar.finish();
+    throw;
+  }
+  bar.finish();
+  writer.commit(result);
+
+  if (!quiet) {
+    std::cout << "scenario '" << scenario.name << "': " << thousands(static_cast<std::int64_t>(result.agents))
+              << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
+              << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
+    print_summary(scenario, result, std::cout);
+    std::cout << "results: " << output << "\n";
+  }
+  return 0;
+}
+
+int validate_command(const std::vector<std::string>& args)
+{
+  po::options_description visible(
+    "usage: journeysim validate SCENARIO.yaml\n\n"
+    "Checks a scenario file and prints its outline; exit code 2 on any mistake.\n\noptions");
+  visible.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse(args, visible, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario"))
+    throw InputError("journeysim validate: missing SCENARIO.yaml (see 'journeysim validate --help')");
+  const Scenario s = load_scenario(vm["scenario"].as<std::string>());
+  const Model& m = s.baseline();
+
+  std::ostringstream out;
+  out << s.path << ": OK — scenario '" << s.name << "'\n";
+  out << "  horizon " << s.horizon_days << " days, population " << thousands(static_cast<std::int64_t>(s.population))
+      << ", seed " << s.seed << ", mood_effect " << m.mood_effect << "\n";
+  out << "  stages (" << m.stages.size() << "):";
+  for (std::size_t k = 0; k < m.stages.size(); ++k)
+    out << (k ? " → " : " ") << m.stages[k].name << (m.stages[k].purchase ? "*" : "");
+  out << "   (* = purchase)\n";
+  double total = 0;
+  for (const auto& p : m.personas)
+    total += p.share;
+  out << "  personas (" << m.personas.size() << "):";
+  for (const auto& p : m.personas)
+    out << " " << p.name << " " << fixed(100.0 * p.share / total, 1) << " %" << (&p != &m.personas.back() ? "," : "");
+  out << "\n  touchpoints (" << m.touchpoints.size() << ") by stage:\n";
+  for (std::size_t k = 0; k < m.stages.size(); ++k) {
+    out << "    " << m.stages[k].name << ":";
+    bool any = false;
+    for (const auto& t : m.touchpoints)
+      if (std::find(t.stages.begin(), t.stages.end(), static_cast<int>(k)) != t.stages.end()) {
+        out << (any ? ", " : " ") << t.name << " (" << t.channel
+            << (t.kind != TouchKind::Neutral ? std::string(", ") + to_string(t.kind) : std::string()) << ")";
+        any = true;
+      }
+    out << (any ? "" : " —") << "\n";
+  }
+  out << "  variants (" << s.variants.size() << "): " << s.variants[0].name << " (baseline)";
+  for (std::size_t v = 1; v < s.variants.size(); ++v)
+    out << ", " << s.variants[v].name;
+  out << "\n";
+  for (std::size_t v = 1; v < s.variants.size(); ++v)
+    if (!s.variants[v].description.empty())
+      out << "    " << s.variants[v].name << ": " << s.variants[v].description << "\n";
+  std::cout << out.str();
+  return 0;
+}
+
+} // namespace journeysim::cli

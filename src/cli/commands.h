@@ -1,0 +1,20 @@
+#pragma once
+//! The CLI's commands. Each takes its own arguments (after the command name)
+//! and returns an exit code; errors are thrown and mapped in main().
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace journeysim::cli {
+
+//! Set by the SIGINT/SIGTERM handler; 0 while running normally.
+struct StopRequest {
+  std::atomic<bool> requested{false};
+  std::atomic<int> signal{0};
+};
+
+int run_command(const std::vector<std::string>& args, const StopRequest& stop);
+int validate_command(const std::vector<std::string>& args);
+
+} // namespace journeysim::cli

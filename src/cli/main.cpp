@@ -1,0 +1,82 @@
+// journeysim — command-line front end. A thin layer over journeysim_core:
+// parse arguments, call the library, map typed errors to exit codes
+// (0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted).
+
+#include "commands.h"
+
+#include "journeysim/error.h"
+
+#include <boost/program_options/errors.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+// The only process-wide state: a signal handler can reach nothing else.
+journeysim::cli::StopRequest g_stop;
+
+extern "C" void on_signal(int sig)
+{
+  g_stop.signal.store(sig);
+  g_stop.requested.store(true);
+}
+
+const char* USAGE = R"(journeysim — simulate customer journeys with agent-based personas
+
+usage: journeysim <command> [options]
+
+commands:
+  run SCENARIO.yaml       simulate every variant of a scenario into an HDF5 results file
+  validate SCENARIO.yaml  check a scenario and print its outline
+
+Run 'journeysim <command> --help' for a command's options.
+Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.
+)";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::cout << USAGE;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "journeysim " << JOURNEYSIM_VERSION << "\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    if (command == "run")
+      return journeysim::cli::run_command(args, g_stop);
+    if (command == "validate")
+      return journeysim::cli::validate_command(args);
+    std::cerr << "journeysim: unknown command '" << command << "' (try 'journeysim --help')\n";
+    return 2;
+  } catch (const journeysim::Cancelled&) {
+    const int sig = g_stop.signal.load();
+    std::cerr << "journeysim: interrupted; no results file was written (the partial file was removed)\n";
+    return 128 + (sig ? sig : SIGINT);
+  } catch (const journeysim::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "journeysim " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "journeysim: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "journeysim: " << e.what() << "\n";
+    return 1;
+  }
+}
