@@ -1,0 +1,645 @@
+//! Scenario files (SCENARIO.md) → validated `Scenario`.
+//!
+//! The document is read once into an immutable tree (yaml_reader.h). The
+//! baseline model is parsed from it by `parse_model`; each variant's tree is
+//! built on top of its base's tree (variants.h: remove, then add, then set)
+//! and parsed by the same `parse_model`, so a variant is held to exactly the
+//! baseline's rules. The first mistake found is thrown as a ScenarioError.
+
+#include "journeysim/scenario/loader.h"
+#include "journeysim/rng/stream.h"
+
+#include "journeysim/error.h"
+#include "journeysim/util/nearest_name.h"
+#include "variants.h"
+#include "yaml_reader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <unordered_map>
+
+namespace journeysim {
+
+using namespace detail;
+
+namespace {
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+//! "list[name]" when the item has a valid name, else "list[#n]".
+std::string item_path(const char* list, const YNode& item, std::size_t index)
+{
+  if (item.is_map())
+    if (const YNode* n = item.find("name"); n && n->is_scalar() && name_problem(n->scalar).empty())
+      return std::string(list) + "[" + n->scalar + "]";
+  return std::string(list) + "[#" + std::to_string(index + 1) + "]";
+}
+
+//! One of a fixed set of words, with a did-you-mean.
+int read_enum(const Context& ctx, const YNode& n, const std::string& path, const char* what,
+              const std::vector<std::string>& words)
+{
+  if (!n.is_scalar())
+    ctx.fail(n, path + ": expected a " + what + ", got " + n.describe());
+  const auto it = std::find(words.begin(), words.end(), n.scalar);
+  if (it != words.end())
+    return static_cast<int>(it - words.begin());
+  std::string list;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    list += (i ? (i + 1 == words.size() ? " or " : ", ") : "") + words[i];
+  const std::string hint = did_you_mean(n.scalar, words);
+  ctx.fail(n, path + ": unknown " + what + " " + quote(n.scalar) + (hint.empty() ? " (expected " + list + ")" : hint));
+}
+
+//! Tracks names in one list: the second use of a name is an error.
+class NameSet {
+public:
+  NameSet(const Context& ctx, const char* what) : ctx_(ctx), what_(what) {}
+  void add(const std::string& name, const YNode& at)
+  {
+    const auto [it, inserted] = lines_.emplace(name, at.mark.line + 1);
+    if (!inserted)
+      ctx_.fail(at, "duplicate " + std::string(what_) + " name " + quote(name) + " (first defined at line " +
+                        std::to_string(it->second) + ")");
+    // Names address random streams (docs/MODEL.md): two names with one hash
+    // would share draws. Astronomically rare, but never silent.
+    const auto [h, fresh] = hashes_.emplace(rng::name_hash(name), name);
+    if (!fresh)
+      ctx_.fail(at, std::string(what_) + " names " + quote(h->second) + " and " + quote(name) +
+                      " have the same stream hash; please rename one");
+  }
+
+private:
+  const Context& ctx_;
+  const char* what_;
+  std::unordered_map<std::string, int> lines_;
+  std::unordered_map<std::uint32_t, std::string> hashes_;
+};
+
+// ----------------------------------------------------------- distributions
+
+const std::vector<std::string> DIST_KEYS = {"uniform", "normal", "lognormal", "beta", "choice", "min", "max"};
+const std::vector<std::string> DIST_KINDS = {"uniform", "normal", "lognormal", "beta", "choice"};
+
+//! Range of values a draw can take, after clipping (choice: label indices).
+std::pair<double, double> support(const Distribution& d)
+{
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  double lo = 0.0, hi = 0.0;
+  switch (d.kind) {
+  case Distribution::Kind::Fixed:
+    lo = hi = d.a;
+    break;
+  case Distribution::Kind::Uniform:
+    lo = d.a;
+    hi = d.b;
+    break;
+  case Distribution::Kind::Normal:
+    lo = d.b == 0.0 ? d.a : -inf;
+    hi = d.b == 0.0 ? d.a : inf;
+    break;
+  case Distribution::Kind::Lognormal:
+    lo = d.b == 0.0 ? std::exp(d.a) : 0.0;
+    hi = d.b == 0.0 ? std::exp(d.a) : inf;
+    break;
+  case Distribution::Kind::Beta:
+    lo = 0.0;
+    hi = 1.0;
+    break;
+  case Distribution::Kind::Choice:
+    return {0.0, static_cast<double>(d.labels.size()) - 1.0};
+  }
+  auto clip = [&](double x) { return std::min(std::max(x, d.min), d.max); };
+  return {clip(lo), clip(hi)};
+}
+
+Distribution read_distribution(const Context& ctx, const YNode& n, const std::string& path)
+{
+  if (n.is_scalar())
+    return Distribution::fixed(read_number(ctx, n, path));
+  if (!n.is_map())
+    ctx.fail(n, path + ": expected a number or a distribution such as {normal: [mean, sd]}, got " + n.describe());
+  MapReader m(ctx, n, "a distribution", path, DIST_KEYS);
+
+  const YNode* kind_key = nullptr;
+  const YNode* params = nullptr;
+  for (const auto& [k, v] : n.pairs) {
+    if (std::find(DIST_KINDS.begin(), DIST_KINDS.end(), k->scalar) == DIST_KINDS.end())
+      continue;
+    if (kind_key)
+      ctx.fail(*k, path + ": a distribution has one of uniform, normal, lognormal, beta or choice; found both " +
+                       quote(kind_key->scalar) + " and " + quote(k->scalar));
+    kind_key = k.get();
+    params = v.get();
+  }
+  if (!kind_key)
+    ctx.fail(n, path + ": expected one of uniform, normal, lognormal, beta or choice in the distribution");
+
+  Distribution d;
+  const std::string& kind = kind_key->scalar;
+  const std::string ppath = path + "." + kind;
+  if (kind == "choice") {
+    d.kind = Distribution::Kind::Choice;
+    if (!params->is_map())
+      ctx.fail(*params, ppath + ": expected a map of label: weight, got " + params->describe());
+    if (params->pairs.size() > 255)
+      ctx.fail(*params->pairs[255].first, ppath + ": at most 255 labels");
+    double sum = 0.0;
+    for (const auto& [label, weight] : params->pairs) {
+      if (label->scalar.empty())
+        ctx.fail(*label, ppath + ": a label must not be empty");
+      d.labels.push_back(label->scalar);
+      d.weights.push_back(read_nonnegative(ctx, *weight, ppath + "." + label->scalar));
+      sum += d.weights.back();
+    }
+    if (!(sum > 0.0) || !std::isfinite(sum))
+      ctx.fail(*params, ppath + ": the weights must sum to a finite number > 0, got " + fmt(sum));
+    for (const char* k : {"min", "max"})
+      if (const YNode* key = m.key_node(k))
+        ctx.fail(*key, path + ": " + k + " cannot clip a choice");
+    return d;
+  }
+
+  const char* shape = kind == "uniform" ? "[lo, hi]" : kind == "normal" ? "[mean, sd]"
+                                                     : kind == "lognormal" ? "[mu, sigma]" : "[a, b]";
+  if (!params->is_seq() || params->items.size() != 2)
+    ctx.fail(*params, ppath + ": expected " + shape + " (a list of 2 numbers), got " +
+                          (params->is_seq() ? std::to_string(params->items.size()) + " items" : params->describe()));
+  const YNode& pa = *params->items[0];
+  const YNode& pb = *params->items[1];
+  d.a = read_number(ctx, pa, ppath + "[0]");
+  d.b = read_number(ctx, pb, ppath + "[1]");
+  if (kind == "uniform") {
+    d.kind = Distribution::Kind::Uniform;
+    if (d.a > d.b)
+      ctx.fail(*params, ppath + ": lo (" + pa.scalar + ") is greater than hi (" + pb.scalar + ")");
+  } else if (kind == "normal") {
+    d.kind = Distribution::Kind::Normal;
+    if (d.b < 0.0)
+      ctx.fail(pb, ppath + ": expected sd ≥ 0, got " + pb.scalar);
+  } else if (kind == "lognormal") {
+    d.kind = Distribution::Kind::Lognormal;
+    if (d.b < 0.0)
+      ctx.fail(pb, ppath + ": expected sigma ≥ 0, got " + pb.scalar);
+  } else {
+    d.kind = Distribution::Kind::Beta;
+    if (!(d.a > 0.0))
+      ctx.fail(pa, ppath + ": expected a > 0, got " + pa.scalar);
+    if (!(d.b > 0.0))
+      ctx.fail(pb, ppath + ": expected b > 0, got " + pb.scalar);
+  }
+  if (const YNode* v = m.get("min"))
+    d.min = read_number(ctx, *v, path + ".min");
+  if (const YNode* v = m.get("max")) {
+    d.max = read_number(ctx, *v, path + ".max");
+    if (d.max < d.min)
+      ctx.fail(*v, path + ": max (" + v->scalar + ") is less than min (" + m.get("min")->scalar + ")");
+  }
+  return d;
+}
+
+// ------------------------------------------------------------------ model
+
+std::vector<Stage> read_stages(const Context& ctx, const MapReader& top)
+{
+  const YNode& list = top.require("stages");
+  const auto& items = read_seq(ctx, list, "stages");
+  if (items.empty())
+    ctx.fail(list, "stages: expected at least one stage");
+  std::vector<Stage> stages;
+  NameSet names(ctx, "stage");
+  const YNode* last_rate = nullptr;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const YNode& item = *items[i];
+    if (static_cast<int>(i) >= MAX_STAGES)
+      ctx.fail(item, "too many stages: at most " + std::to_string(MAX_STAGES));
+    const std::string path = item_path("stages", item, i);
+    MapReader m(ctx, item, "stage", path, STAGE_KEYS);
+    Stage s;
+    const YNode& name = m.require("name");
+    s.name = read_name(ctx, name, m.path("name"), "stage name");
+    names.add(s.name, name);
+    if (const YNode* v = m.get("phase"))
+      s.phase = static_cast<Phase>(read_enum(ctx, *v, m.path("phase"), "phase",
+                                             {"pre_purchase", "purchase", "post_purchase"}));
+    if (const YNode* v = m.get("dropout"))
+      s.dropout = read_probability(ctx, *v, m.path("dropout"));
+    if (const YNode* v = m.get("purchase"))
+      s.purchase = read_bool(ctx, *v, m.path("purchase"));
+    if (const YNode* v = m.get("purchase_rate")) {
+      s.purchase_rate = read_probability(ctx, *v, m.path("purchase_rate"));
+      last_rate = m.key_node("purchase_rate");
+      if (i + 1 != items.size())
+        ctx.fail(*last_rate, m.path("purchase_rate") +
+                                 ": only the last stage may have a purchase_rate (repeat purchases of "
+                                 "customers who reached the end of the funnel)");
+    }
+    stages.push_back(std::move(s));
+  }
+  if (std::none_of(stages.begin(), stages.end(), [](const Stage& s) { return s.purchase; }))
+    ctx.fail(list, "stages: no stage has purchase: true; the model needs one to count conversions");
+  return stages;
+}
+
+struct AttributeInfo {
+  bool choice;
+  std::string persona;
+};
+
+std::vector<Persona> read_personas(const Context& ctx, const MapReader& top, const std::vector<std::string>& channels)
+{
+  const YNode& list = top.require("personas");
+  const auto& items = read_seq(ctx, list, "personas");
+  if (items.empty())
+    ctx.fail(list, "personas: expected at least one persona");
+  std::vector<Persona> personas;
+  NameSet names(ctx, "persona");
+  std::unordered_map<std::string, AttributeInfo> kinds;
+  double total = 0.0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const YNode& item = *items[i];
+    if (static_cast<int>(i) >= MAX_PERSONAS)
+      ctx.fail(item, "too many personas: at most " + std::to_string(MAX_PERSONAS));
+    const std::string path = item_path("personas", item, i);
+    MapReader m(ctx, item, "persona", path, PERSONA_KEYS);
+    Persona p;
+    const YNode& name = m.require("name");
+    p.name = read_name(ctx, name, m.path("name"), "persona name");
+    names.add(p.name, name);
+    if (const YNode* v = m.get("description"))
+      p.description = read_string(ctx, *v, m.path("description"));
+    p.share = read_nonnegative(ctx, m.require("share"), m.path("share"));
+    total += p.share;
+    if (const YNode* v = m.get("mood"))
+      p.mood = read_range(ctx, *v, m.path("mood"), -1.0, 1.0, "a mood in [-1, 1]");
+
+    if (const YNode* attrs = m.get("attributes")) {
+      const std::string apath = m.path("attributes");
+      if (!(attrs->is_map() || attrs->is_null()))
+        ctx.fail(*attrs, apath + ": expected a map of attribute: distribution, got " + attrs->describe());
+      for (const auto& [k, v] : attrs->pairs) {
+        const std::string vpath = apath + "." + k->scalar;
+        const std::string problem = name_problem(k->scalar);
+        if (!problem.empty())
+          ctx.fail(*k, apath + ": attribute name " + quote(k->scalar) + " " + problem);
+        Attribute a{k->scalar, read_distribution(ctx, *v, vpath)};
+        const bool engine =
+          std::find(ENGINE_ATTRIBUTES.begin(), ENGINE_ATTRIBUTES.end(), a.name) != ENGINE_ATTRIBUTES.end();
+        if (engine) {
+          if (a.distribution.is_choice())
+            ctx.fail(*v, vpath + ": " + a.name + " is used by the engine and must be a number in [0, 1], not a choice");
+          const auto [lo, hi] = support(a.distribution);
+          if (!(lo >= 0.0 && hi <= 1.0))
+            ctx.fail(*v, vpath + ": " + a.name + " must stay in [0, 1], but draws range over [" + fmt(lo) + ", " +
+                             fmt(hi) + "] (use a beta, or clip with min: 0 and max: 1)");
+        }
+        const auto [it, inserted] = kinds.emplace(a.name, AttributeInfo{a.distribution.is_choice(), p.name});
+        if (!inserted && it->second.choice != a.distribution.is_choice())
+          ctx.fail(*v, vpath + ": attribute " + quote(a.name) + " is " +
+                           (it->second.choice ? "a choice" : "numeric") + " in persona " +
+                           quote(it->second.persona) + " but " + (it->second.choice ? "numeric" : "a choice") +
+                           " here; an attribute must have the same type in every persona");
+        p.attributes.push_back(std::move(a));
+      }
+    }
+
+    if (const YNode* aff = m.get("affinity")) {
+      const std::string apath = m.path("affinity");
+      if (!(aff->is_map() || aff->is_null()))
+        ctx.fail(*aff, apath + ": expected a map of channel: weight, got " + aff->describe());
+      for (const auto& [k, v] : aff->pairs) {
+        if (std::find(channels.begin(), channels.end(), k->scalar) == channels.end()) {
+          const std::string hint = did_you_mean(k->scalar, channels);
+          ctx.fail(*k, apath + ": unknown channel " + quote(k->scalar) + " in affinity" +
+                           (hint.empty() ? " (no touchpoint uses it, and it is not a well-known channel)" : hint));
+        }
+        p.affinity.push_back({k->scalar, read_nonnegative(ctx, *v, apath + "." + k->scalar)});
+      }
+    }
+
+    if (const YNode* v = m.get("basket")) {
+      const std::string bpath = m.path("basket");
+      p.basket = read_distribution(ctx, *v, bpath);
+      if (p.basket.is_choice())
+        ctx.fail(*v, bpath + ": a basket is an order value and must be numeric, not a choice");
+      if (support(p.basket).first < 0.0)
+        ctx.fail(*v, bpath + ": basket can be negative: add min: 0");
+    }
+    personas.push_back(std::move(p));
+  }
+  if (!(total > 0.0))
+    ctx.fail(list, "personas: the shares sum to 0; at least one persona needs a share > 0");
+  if (!std::isfinite(total))
+    ctx.fail(list, "personas: the shares are too large to add up");
+  return personas;
+}
+
+Targeting read_target(const Context& ctx, const YNode& n, const std::string& path,
+                      const std::vector<std::string>& numeric_attrs, const std::vector<std::string>& choice_attrs)
+{
+  Targeting t;
+  if (n.is_null())
+    return t;
+  if (!n.is_map())
+    ctx.fail(n, path + ": expected a map such as {cart_abandoned: true}, got " + n.describe());
+  std::vector<std::string> known = TARGET_KEYS;
+  known.insert(known.end(), numeric_attrs.begin(), numeric_attrs.end());
+  for (const auto& [k, v] : n.pairs) {
+    const std::string& key = k->scalar;
+    const std::string vpath = path + "." + key;
+    if (key == "cart_abandoned") {
+      t.cart_abandoned = read_bool(ctx, *v, vpath);
+    } else if (key == "min_days_in_stage") {
+      t.min_days_in_stage = static_cast<int>(read_integer(ctx, *v, vpath, 0, MAX_HORIZON_DAYS));
+    } else if (std::find(numeric_attrs.begin(), numeric_attrs.end(), key) != numeric_attrs.end()) {
+      MapReader r(ctx, *v, "an attribute range", vpath, {"min", "max"});
+      if (v->pairs.empty())
+        ctx.fail(*v, vpath + ": expected {min: x}, {max: y} or both");
+      AttributeRange range{key};
+      if (const YNode* lo = r.get("min"))
+        range.min = read_number(ctx, *lo, vpath + ".min");
+      if (const YNode* hi = r.get("max")) {
+        range.max = read_number(ctx, *hi, vpath + ".max");
+        if (range.max < range.min)
+          ctx.fail(*hi, vpath + ": max (" + hi->scalar + ") is less than min (" + r.get("min")->scalar + ")");
+      }
+      t.ranges.push_back(range);
+    } else if (std::find(choice_attrs.begin(), choice_attrs.end(), key) != choice_attrs.end()) {
+      ctx.fail(*k, path + ": attribute " + quote(key) + " is a choice; only numeric attributes can be targeted by range");
+    } else {
+      ctx.fail(*k, path + ": unknown key or attribute " + quote(key) + " in target" + did_you_mean(key, known));
+    }
+  }
+  return t;
+}
+
+//! Touchpoints already parsed, by node: variants share most of their
+//! touchpoint nodes with their base, and a touchpoint's meaning depends only
+//! on its node, the stage names (the same in every variant) and which
+//! attributes are numeric or choices (recorded here; the cache is bypassed
+//! when a variant changes them).
+struct TouchpointCache {
+  bool ready = false;
+  std::vector<std::string> numeric, choice;
+  std::unordered_map<const YNode*, Touchpoint> parsed;
+};
+
+std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& top, const std::vector<Stage>& stages,
+                                         const std::vector<Persona>& personas, TouchpointCache& cache)
+{
+  const YNode& list = top.require("touchpoints");
+  const auto& items = read_seq(ctx, list, "touchpoints");
+  if (items.empty())
+    ctx.fail(list, "touchpoints: expected at least one touchpoint");
+
+  std::vector<std::string> stage_names;
+  for (const auto& s : stages)
+    stage_names.push_back(s.name);
+  std::vector<std::string> numeric = ENGINE_ATTRIBUTES, choice;
+  for (const auto& p : personas)
+    for (const auto& a : p.attributes) {
+      auto& into = a.distribution.is_choice() ? choice : numeric;
+      if (std::find(into.begin(), into.end(), a.name) == into.end())
+        into.push_back(a.name);
+    }
+
+  if (!cache.ready) {
+    cache.ready = true;
+    cache.numeric = numeric;
+    cache.choice = choice;
+  }
+  const bool use_cache = cache.numeric == numeric && cache.choice == choice;
+
+  std::vector<Touchpoint> out;
+  out.reserve(items.size());
+  NameSet names(ctx, "touchpoint");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const YNode& item = *items[i];
+    if (static_cast<int>(i) >= MAX_TOUCHPOINTS)
+      ctx.fail(item, "too many touchpoints: at most " + std::to_string(MAX_TOUCHPOINTS));
+    if (use_cache)
+      if (const auto hit = cache.parsed.find(&item); hit != cache.parsed.end()) {
+        names.add(hit->second.name, *item.find("name"));
+        out.push_back(hit->second);
+        continue;
+      }
+    const std::string path = item_path("touchpoints", item, i);
+    MapReader m(ctx, item, "touchpoint", path, TOUCHPOINT_KEYS);
+    Touchpoint t;
+    const YNode& name = m.require("name");
+    t.name = read_name(ctx, name, m.path("name"), "touchpoint name");
+    names.add(t.name, name);
+    t.channel = read_name(ctx, m.require("channel"), m.path("channel"), "channel name");
+
+    const YNode& st = m.require("stages");
+    const auto& st_items = read_seq(ctx, st, m.path("stages"));
+    if (st_items.empty())
+      ctx.fail(st, m.path("stages") + ": expected at least one stage");
+    for (const auto& s : st_items) {
+      const std::string sname = read_name(ctx, *s, m.path("stages"), "stage name");
+      const auto it = std::find(stage_names.begin(), stage_names.end(), sname);
+      if (it == stage_names.end())
+        ctx.fail(*s, m.path("stages") + ": unknown stage " + quote(sname) + did_you_mean(sname, stage_names));
+      const int idx = static_cast<int>(it - stage_names.begin());
+      if (std::find(t.stages.begin(), t.stages.end(), idx) != t.stages.end())
+        ctx.fail(*s, m.path("stages") + ": stage " + quote(sname) + " is listed twice");
+      t.stages.push_back(idx);
+    }
+    std::sort(t.stages.begin(), t.stages.end());
+
+    t.reach = read_probability(ctx, m.require("reach"), m.path("reach"));
+    if (const YNode* v = m.get("advance"))
+      t.advance = read_probability(ctx, *v, m.path("advance"));
+    if (const YNode* v = m.get("emotion"))
+      t.emotion = read_range(ctx, *v, m.path("emotion"), -1.0, 1.0, "an emotion in [-1, 1]");
+    if (const YNode* v = m.get("cost"))
+      t.cost = read_nonnegative(ctx, *v, m.path("cost"));
+    if (const YNode* v = m.get("discount"))
+      t.discount = read_range(ctx, *v, m.path("discount"), 0.0, std::nextafter(1.0, 0.0),
+                              "a discount in [0, 1) (0.1 = 10% off)");
+    if (const YNode* v = m.get("kind"))
+      t.kind = static_cast<TouchKind>(read_enum(ctx, *v, m.path("kind"), "kind",
+                                                {"neutral", "pain_point", "success_point", "moment_of_truth"}));
+    if (const YNode* v = m.get("checkout")) {
+      const std::string cpath = m.path("checkout");
+      MapReader c(ctx, *v, "checkout", cpath, CHECKOUT_KEYS);
+      Checkout co;
+      co.steps = static_cast<int>(read_integer(ctx, c.require("steps"), c.path("steps"), 1, MAX_CHECKOUT_STEPS));
+      co.step_abandon = read_probability(ctx, c.require("step_abandon"), c.path("step_abandon"));
+      t.checkout = co;
+      // Report at whichever key comes last: in a variant, the one it set.
+      if (const YNode* adv = m.key_node("advance")) {
+        const YNode* co_key = m.key_node("checkout");
+        ctx.fail(adv->mark.pos > co_key->mark.pos ? *adv : *co_key, path + ": advance cannot be used together with checkout (a checkout advances the agent "
+                              "when all its steps pass)");
+      }
+    }
+    if (const YNode* v = m.get("target"))
+      t.target = read_target(ctx, *v, m.path("target"), numeric, choice);
+    if (use_cache)
+      cache.parsed.emplace(&item, t);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::string>& channels,
+                  TouchpointCache& cache)
+{
+  MapReader top(ctx, root, "the scenario", "", TOP_KEYS);
+  Model m;
+  if (const YNode* v = top.get("mood_effect"))
+    m.mood_effect = read_range(ctx, *v, "mood_effect", 0.0, 1.0, "a number in [0, 1]");
+  m.stages = read_stages(ctx, top);
+  m.personas = read_personas(ctx, top, channels);
+  m.touchpoints = read_touchpoints(ctx, top, m.stages, m.personas, cache);
+  return m;
+}
+
+// --------------------------------------------------------------- scenario
+
+Scenario build(const std::string& text, const std::string& path)
+{
+  const Context ctx{path, "", -1, -1, {}};
+  const NodePtr root = read_yaml(text, ctx);
+  if (root->is_null())
+    ctx.fail(*root, "the scenario is empty: expected a map with name, stages, personas and touchpoints");
+  MapReader top(ctx, *root, "the scenario", "", TOP_KEYS);
+
+  Scenario sc;
+  sc.path = path;
+  sc.source = text;
+  const YNode& name = top.require("name");
+  if (!name.is_scalar() || name.scalar.empty())
+    ctx.fail(name, "name: expected the scenario's name, got " + name.describe());
+  sc.name = name.scalar;
+  if (const YNode* v = top.get("description"))
+    sc.description = read_string(ctx, *v, "description");
+  if (const YNode* v = top.get("horizon_days"))
+    sc.horizon_days = static_cast<int>(read_integer(ctx, *v, "horizon_days", 1, MAX_HORIZON_DAYS));
+  if (const YNode* v = top.get("population"))
+    sc.population = read_uint64(ctx, *v, "population", 1, MAX_POPULATION);
+  if (const YNode* v = top.get("seed"))
+    sc.seed = read_uint64(ctx, *v, "seed", 0, std::numeric_limits<std::uint64_t>::max());
+  std::string baseline_name = "baseline";
+  if (const YNode* v = top.get("baseline"))
+    baseline_name = read_name(ctx, *v, "baseline", "variant name");
+  if (const YNode* v = top.get("sweep"); v && !(v->is_map() || v->is_null()))
+    ctx.fail(*v, "sweep: expected a map (reserved for parameter sweeps), got " + v->describe());
+
+  const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
+  const std::vector<std::string> channels = collect_channels(*root, specs);
+
+  TouchpointCache cache;
+  Model base = parse_model(ctx, *root, channels, cache);
+  base.name = baseline_name;
+
+  // Resolve variants (bases first, whatever their order in the file).
+  const std::size_t n = specs.size();
+  std::vector<NodePtr> trees(n);
+  std::vector<Model> models(n);
+  std::vector<int> state(n, 0); // 0 new, 1 in progress, 2 done
+  std::vector<std::size_t> stack;
+  std::function<void(std::size_t)> resolve = [&](std::size_t i) {
+    state[i] = 1;
+    stack.push_back(i);
+    const VariantSpec& s = specs[i];
+    if (s.base >= 0) {
+      const auto b = static_cast<std::size_t>(s.base);
+      if (state[b] == 1) {
+        std::string cycle;
+        const auto from = std::find(stack.begin(), stack.end(), b);
+        for (auto it = from; it != stack.end(); ++it)
+          cycle += specs[*it].name + " → ";
+        ctx.fail(*s.base_node, "variant base cycle: " + cycle + specs[b].name);
+      }
+      if (state[b] == 0)
+        resolve(b);
+    }
+    const auto [lo, hi] = span_of(*s.node);
+    const Context vctx{path, "variant " + quote(s.name) + ": ", lo, hi, s.node->mark};
+    const NodePtr& base_tree = s.base < 0 ? root : trees[static_cast<std::size_t>(s.base)];
+    const Model& base_model = s.base < 0 ? base : models[static_cast<std::size_t>(s.base)];
+    trees[i] = apply_variant(vctx, base_tree, base_model, s);
+    Model m = parse_model(vctx, *trees[i], channels, cache);
+    m.name = s.name;
+    m.description = s.description;
+    m.overrides = emit_flow(*s.node);
+    models[i] = std::move(m);
+    state[i] = 2;
+    stack.pop_back();
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    if (state[i] == 0)
+      resolve(i);
+
+  sc.variants.reserve(n + 1);
+  sc.variants.push_back(std::move(base));
+  for (auto& m : models)
+    sc.variants.push_back(std::move(m));
+  return sc;
+}
+
+} // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& path)
+{
+  try {
+    return build(text, path);
+  } catch (const ScenarioError&) {
+    throw;
+  } catch (const YAML::Exception& e) {
+    const int line = e.mark.is_null() ? 1 : e.mark.line + 1;
+    const int column = e.mark.is_null() ? 1 : e.mark.column + 1;
+    throw ScenarioError(path, line, column, "YAML error: " + e.msg);
+  } catch (const std::bad_alloc&) {
+    throw ScenarioError(path, 1, 1, "scenario too large: out of memory while reading it");
+  } catch (const std::exception& e) {
+    throw ScenarioError(path, 1, 1, std::string("cannot read scenario: ") + e.what());
+  }
+}
+
+Scenario load_scenario(const std::string& path)
+{
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError(path, 1, 1, "cannot read file: it is a directory");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  bool too_large = false, failed = false;
+  int err = 0;
+  for (;;) {
+    const std::size_t got = std::fread(buf, 1, sizeof buf, f);
+    text.append(buf, got);
+    if (text.size() > MAX_FILE_BYTES) {
+      too_large = true;
+      break;
+    }
+    if (got < sizeof buf) {
+      if (std::ferror(f)) {
+        failed = true;
+        err = errno;
+      }
+      break;
+    }
+  }
+  std::fclose(f);
+  if (failed)
+    throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(err));
+  if (too_large)
+    throw ScenarioError(path, 1, 1, "file too large: a scenario may have at most 16 MiB");
+  return parse_scenario(text, path);
+}
+
+} // namespace journeysim
