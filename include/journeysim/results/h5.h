@@ -1,0 +1,309 @@
+#pragma once
+//! A thin RAII layer over the HDF5 C API: move-only handles that close
+//! themselves, and free-function overloads in OpenMC's call shape
+//! (`write_dataset(group, name, values)`) backed by the `H5Type<T>` trait.
+//!
+//! Every failure becomes one `OutputError` line — what we were doing, the
+//! file and object, and HDF5's innermost message — and HDF5's own error
+//! printing is switched off around each call. `<hdf5.h>` stays in h5.cpp.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace journeysim::h5 {
+
+//! An HDF5 identifier (`hid_t`, 64-bit since HDF5 1.10; h5.cpp checks).
+using Id = std::int64_t;
+
+// clang-format off
+//! Element types we store (mapped to the native HDF5 types in h5.cpp).
+enum class Type : std::uint8_t {
+  Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float32, Float64
+};
+
+//! Type trait: `H5Type<T>::value` is the element type for T.
+template <class T> struct H5Type;
+template <> struct H5Type<std::int8_t>   { static constexpr Type value = Type::Int8; };
+template <> struct H5Type<std::uint8_t>  { static constexpr Type value = Type::UInt8; };
+template <> struct H5Type<std::int16_t>  { static constexpr Type value = Type::Int16; };
+template <> struct H5Type<std::uint16_t> { static constexpr Type value = Type::UInt16; };
+template <> struct H5Type<std::int32_t>  { static constexpr Type value = Type::Int32; };
+template <> struct H5Type<std::uint32_t> { static constexpr Type value = Type::UInt32; };
+template <> struct H5Type<std::int64_t>  { static constexpr Type value = Type::Int64; };
+template <> struct H5Type<std::uint64_t> { static constexpr Type value = Type::UInt64; };
+template <> struct H5Type<float>         { static constexpr Type value = Type::Float32; };
+template <> struct H5Type<double>        { static constexpr Type value = Type::Float64; };
+
+template <class T> concept Storable = requires { H5Type<T>::value; };
+
+//! What kind of object a handle owns (selects the H5?close function).
+enum class Kind : std::uint8_t { File, Group, Dataset, Dataspace, Datatype, Attribute, PropertyList };
+// clang-format on
+
+namespace detail {
+void close(Kind kind, Id id) noexcept;
+} // namespace detail
+
+//! A move-only owner of one HDF5 identifier; the destructor closes it.
+template <Kind K>
+class Handle {
+public:
+  Handle() noexcept = default;
+  explicit Handle(Id id) noexcept : id_(id) {}
+  ~Handle() { reset(); }
+
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& other) noexcept : id_(other.release()) {}
+  Handle& operator=(Handle&& other) noexcept
+  {
+    if (this != &other) {
+      reset();
+      id_ = other.release();
+    }
+    return *this;
+  }
+
+  //! Close now (errors are ignored: closing happens on cleanup paths).
+  void reset() noexcept
+  {
+    if (id_ >= 0)
+      detail::close(K, id_);
+    id_ = -1;
+  }
+  Id release() noexcept
+  {
+    const Id id = id_;
+    id_ = -1;
+    return id;
+  }
+
+  Id id() const noexcept { return id_; }
+  bool valid() const noexcept { return id_ >= 0; }
+  explicit operator bool() const noexcept { return valid(); }
+
+private:
+  Id id_ = -1;
+};
+
+using File = Handle<Kind::File>;
+using Group = Handle<Kind::Group>;
+using Dataset = Handle<Kind::Dataset>;
+using Dataspace = Handle<Kind::Dataspace>;
+using Datatype = Handle<Kind::Datatype>;
+using Attribute = Handle<Kind::Attribute>;
+using PropertyList = Handle<Kind::PropertyList>;
+
+//! A non-owning view of a file, group or dataset: where links and
+//! attributes live.
+class Object {
+public:
+  Object(const File& f) noexcept : id_(f.id()) {}    // NOLINT: implicit by design
+  Object(const Group& g) noexcept : id_(g.id()) {}   // NOLINT
+  Object(const Dataset& d) noexcept : id_(d.id()) {} // NOLINT
+  Id id() const noexcept { return id_; }
+
+private:
+  Id id_;
+};
+
+// ---------------------------------------------------------------- files, groups
+
+//! Create a file; `exclusive` fails if it exists (H5F_ACC_EXCL), otherwise
+//! it is truncated.
+//! @throws OutputError If the file cannot be created.
+File create_file(const std::string& path, bool exclusive = true);
+//! @throws OutputError If the file cannot be opened.
+File open_file(const std::string& path, bool writable = false);
+//! Write everything buffered for the file to disk.
+//! @throws OutputError On failure.
+void flush(const File& file);
+//! Close the file now, reporting failure (the destructor cannot).
+//! @throws OutputError If closing fails (e.g. the final write hit a full disk).
+void close(File& file);
+//! Objects (groups, datasets, …) of this file still open, not counting the file.
+std::size_t open_objects(const File& file);
+
+//! @throws OutputError If the group exists or cannot be created.
+Group create_group(const Object& loc, const std::string& name);
+//! @throws OutputError If there is no such group.
+Group open_group(const Object& loc, const std::string& name);
+//! @throws OutputError If there is no such dataset.
+Dataset open_dataset(const Object& loc, const std::string& name);
+//! True if `name` (a path relative to loc, each part checked) exists.
+//! @throws OutputError If loc is invalid.
+bool exists(const Object& loc, const std::string& name);
+
+//! Hard link: `dst_name` in `dst` becomes another name of the object at
+//! `src_name` in `src` (the data is stored once).
+//! @throws OutputError If the link cannot be created.
+void link(const Object& src, const std::string& src_name, const Object& dst,
+          const std::string& dst_name);
+
+//! File name, and the object's path inside its file (for messages).
+std::string file_name(const Object& obj);
+std::string object_path(const Object& obj);
+
+// ---------------------------------------------------------------- attributes
+// Scalars are stored as 0-d attributes; strings as variable-length UTF-8.
+// Writing an existing attribute replaces its value.
+
+//! @throws OutputError On any HDF5 failure (the same for every overload).
+void write_attribute(const Object& obj, const std::string& name, std::int64_t value);
+void write_attribute(const Object& obj, const std::string& name, std::uint64_t value);
+void write_attribute(const Object& obj, const std::string& name, double value);
+void write_attribute(const Object& obj, const std::string& name, std::string_view value);
+//! A 1-D array of strings.
+void write_attribute(const Object& obj, const std::string& name,
+                     const std::vector<std::string>& values);
+
+inline void write_attribute(const Object& obj, const std::string& name, const char* value)
+{
+  write_attribute(obj, name, std::string_view(value));
+}
+inline void write_attribute(const Object& obj, const std::string& name, const std::string& value)
+{
+  write_attribute(obj, name, std::string_view(value));
+}
+//! Any other integer: stored as int64 (signed) or uint64 (unsigned).
+// clang-format off
+template <std::integral T>
+  requires(!std::same_as<T, bool>)
+void write_attribute(const Object& obj, const std::string& name, T value)
+// clang-format on
+{
+  if constexpr (std::is_signed_v<T>)
+    write_attribute(obj, name, static_cast<std::int64_t>(value));
+  else
+    write_attribute(obj, name, static_cast<std::uint64_t>(value));
+}
+
+//! @throws OutputError If missing, or not convertible to the requested type.
+std::int64_t read_attribute_int(const Object& obj, const std::string& name);
+std::uint64_t read_attribute_uint(const Object& obj, const std::string& name);
+double read_attribute_double(const Object& obj, const std::string& name);
+std::string read_attribute_string(const Object& obj, const std::string& name);
+std::vector<std::string> read_attribute_strings(const Object& obj, const std::string& name);
+bool attribute_exists(const Object& obj, const std::string& name);
+
+// ---------------------------------------------------------------- datasets
+
+//! Untyped core of write_dataset: `count` elements of shape `dims`.
+//! @throws OutputError If dims do not multiply to count, or on HDF5 failure.
+Dataset write_dataset(const Object& loc, const std::string& name, Type type, const void* data,
+                      std::size_t count, const std::vector<std::uint64_t>& dims);
+
+//! A contiguous dataset of shape `dims` (default: 1-D of values.size()).
+//! @throws OutputError If dims do not match values.size(), or on HDF5 failure.
+template <Storable T>
+Dataset write_dataset(const Object& loc, const std::string& name, const std::vector<T>& values,
+                      std::vector<std::uint64_t> dims = {})
+{
+  if (dims.empty())
+    dims.push_back(values.size());
+  return write_dataset(loc, name, H5Type<T>::value, values.data(), values.size(), dims);
+}
+
+//! A 1-D dataset of variable-length UTF-8 strings.
+//! @throws OutputError On failure.
+Dataset write_dataset(const Object& loc, const std::string& name,
+                      const std::vector<std::string>& values);
+
+//! Shape of a dataset.
+//! @throws OutputError On failure.
+std::vector<std::uint64_t> dims(const Dataset& ds);
+
+//! Whole dataset, converted to T by HDF5 (row-major for 2-D).
+//! @throws OutputError On failure.
+void read_dataset(const Dataset& ds, Type type, void* out);
+template <Storable T>
+std::vector<T> read_dataset(const Object& loc, const std::string& name)
+{
+  const Dataset ds = open_dataset(loc, name);
+  std::size_t n = 1;
+  for (auto d : dims(ds))
+    n *= static_cast<std::size_t>(d);
+  std::vector<T> out(n);
+  if (n > 0)
+    read_dataset(ds, H5Type<T>::value, out.data());
+  return out;
+}
+//! @throws OutputError If not a 1-D string dataset.
+std::vector<std::string> read_strings(const Object& loc, const std::string& name);
+
+// ---------------------------------------------------------------- row datasets
+
+struct RowOptions {
+  std::uint64_t chunk_rows = 32768; //!< capped at the row count, and for wide rows at ~1 MiB
+  bool compress = false;            //!< shuffle + deflate(1)
+  bool appendable = false;          //!< rows unlimited (maxdims), grown by append()
+};
+
+//! A chunked 1-D [N] or 2-D [N, K] dataset written a block of rows at a time.
+//! Fixed size by default (readers see the final length from the start); with
+//! `appendable` it starts at `rows` rows and grows by append().
+class RowDataset {
+public:
+  RowDataset() = default;
+  //! @param cols  0 for a 1-D dataset, K for [N, K].
+  //! @throws OutputError If the dataset cannot be created.
+  RowDataset(const Object& loc, const std::string& name, Type type, std::uint64_t rows,
+             std::uint64_t cols, const RowOptions& options = {});
+
+  template <Storable T>
+  static RowDataset create(const Object& loc, const std::string& name, std::uint64_t rows,
+                           std::uint64_t cols = 0, const RowOptions& options = {})
+  {
+    return RowDataset(loc, name, H5Type<T>::value, rows, cols, options);
+  }
+
+  //! Write rows [offset, offset + data.size() / width()).
+  //! @throws OutputError If the rows do not fit, the type differs, or HDF5 fails.
+  template <Storable T>
+  void write_rows(std::uint64_t offset, std::span<const T> data)
+  {
+    write_rows(offset, H5Type<T>::value, data.data(), data.size());
+  }
+  template <Storable T>
+  void write_rows(std::uint64_t offset, const std::vector<T>& data)
+  {
+    write_rows<T>(offset, std::span<const T>(data));
+  }
+  //! Grow by data.size() / width() rows and write them at the end.
+  //! @throws OutputError If not appendable, or on HDF5 failure.
+  template <Storable T>
+  void append(std::span<const T> data)
+  {
+    append(H5Type<T>::value, data.data(), data.size());
+  }
+  template <Storable T>
+  void append(const std::vector<T>& data)
+  {
+    append<T>(std::span<const T>(data));
+  }
+
+  void write_rows(std::uint64_t offset, Type type, const void* data, std::size_t elements);
+  void append(Type type, const void* data, std::size_t elements);
+
+  const Dataset& dataset() const noexcept { return dataset_; }
+  std::uint64_t rows() const noexcept { return rows_; }
+  std::uint64_t width() const noexcept { return cols_ ? cols_ : 1; } //!< elements per row
+  std::uint64_t chunk_rows() const noexcept { return chunk_rows_; }
+
+private:
+  Dataset dataset_;
+  Dataspace file_space_;   //!< cached; replaced when the dataset grows
+  Dataspace memory_space_; //!< cached for the last block length
+  std::uint64_t memory_rows_ = 0;
+  std::uint64_t rows_ = 0, cols_ = 0, chunk_rows_ = 0;
+  Type type_ = Type::UInt8;
+  bool appendable_ = false;
+};
+
+} // namespace journeysim::h5

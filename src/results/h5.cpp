@@ -1,0 +1,701 @@
+#include "journeysim/results/h5.h"
+
+#include "journeysim/error.h"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <array>
+#include <type_traits>
+#include <utility>
+
+namespace journeysim::h5 {
+
+static_assert(std::is_same_v<Id, hid_t>, "h5::Id must be hid_t (HDF5 >= 1.10)");
+
+namespace {
+
+//! Silences HDF5's automatic error printing for one call site and restores
+//! whatever was installed before: we report errors ourselves, as exceptions.
+class Silence {
+public:
+  Silence() noexcept
+  {
+    if (H5Eget_auto2(H5E_DEFAULT, &func_, &data_) < 0) {
+      func_ = nullptr;
+      data_ = nullptr;
+    }
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Silence() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  Silence(const Silence&) = delete;
+  Silence& operator=(const Silence&) = delete;
+
+private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+herr_t collect_innermost(unsigned, const H5E_error2_t* err, void* data)
+{
+  // Walking downward (API call first), the last description is the innermost.
+  if (err->desc && *err->desc)
+    *static_cast<std::string*>(data) = err->desc;
+  return 0;
+}
+
+//! The innermost message of HDF5's current error stack, on one line. The
+//! low-level drivers say "…: name = 'x', errno = 2, error message = 'No such
+//! file or directory', flags = …": keep "… (No such file or directory)".
+std::string hdf5_message()
+{
+  std::string desc;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_innermost, &desc);
+  H5Eclear2(H5E_DEFAULT);
+  static constexpr std::string_view tag = "error message = '";
+  if (const auto at = desc.find(tag); at != std::string::npos) {
+    const auto begin = at + tag.size();
+    const auto end = desc.find('\'', begin);
+    std::string reason = desc.substr(begin, end == std::string::npos ? end : end - begin);
+    desc = desc.substr(0, desc.find(':')) + " (" + reason + ")";
+  }
+  std::replace(desc.begin(), desc.end(), '\n', ' ');
+  return desc;
+}
+
+//! Throws OutputError("<what>: <HDF5's message>") if `r` is negative. `what`
+//! is built only on failure, after the HDF5 message has been read (building
+//! it calls HDF5, which would clear the error stack).
+template <class R, class What>
+R check(R r, What&& what)
+{
+  if (r < 0) {
+    const std::string cause = hdf5_message();
+    std::string msg = std::forward<What>(what)();
+    if (!cause.empty())
+      msg += ": " + cause;
+    throw OutputError(msg);
+  }
+  return r;
+}
+
+std::string quote(const std::string& s)
+{
+  return "'" + s + "'";
+}
+
+std::string file_of(hid_t id)
+{
+  const Silence silence;
+  const ssize_t n = H5Fget_name(id, nullptr, 0);
+  if (n < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return "?";
+  }
+  std::string s(static_cast<std::size_t>(n) + 1, '\0');
+  H5Fget_name(id, s.data(), s.size());
+  s.resize(static_cast<std::size_t>(n));
+  return s;
+}
+
+std::string path_of(hid_t id)
+{
+  const Silence silence;
+  const ssize_t n = H5Iget_name(id, nullptr, 0);
+  if (n <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return "/";
+  }
+  std::string s(static_cast<std::size_t>(n) + 1, '\0');
+  H5Iget_name(id, s.data(), s.size());
+  s.resize(static_cast<std::size_t>(n));
+  return s;
+}
+
+//! "'<path of loc>/<name>' in '<file>'" for messages.
+std::string where(hid_t loc, const std::string& name = {})
+{
+  std::string path = path_of(loc);
+  if (!name.empty())
+    path = name.front() == '/' ? name : path == "/" ? "/" + name : path + "/" + name;
+  return quote(path) + " in " + quote(file_of(loc));
+}
+
+hid_t memory_type(Type t)
+{
+  switch (t) {
+  case Type::Int8: return H5T_NATIVE_INT8;
+  case Type::UInt8: return H5T_NATIVE_UINT8;
+  case Type::Int16: return H5T_NATIVE_INT16;
+  case Type::UInt16: return H5T_NATIVE_UINT16;
+  case Type::Int32: return H5T_NATIVE_INT32;
+  case Type::UInt32: return H5T_NATIVE_UINT32;
+  case Type::Int64: return H5T_NATIVE_INT64;
+  case Type::UInt64: return H5T_NATIVE_UINT64;
+  case Type::Float32: return H5T_NATIVE_FLOAT;
+  case Type::Float64: return H5T_NATIVE_DOUBLE;
+  }
+  return H5T_NATIVE_UINT8;
+}
+
+//! Stored types are fixed little-endian standard types, whatever the host.
+hid_t file_type(Type t)
+{
+  switch (t) {
+  case Type::Int8: return H5T_STD_I8LE;
+  case Type::UInt8: return H5T_STD_U8LE;
+  case Type::Int16: return H5T_STD_I16LE;
+  case Type::UInt16: return H5T_STD_U16LE;
+  case Type::Int32: return H5T_STD_I32LE;
+  case Type::UInt32: return H5T_STD_U32LE;
+  case Type::Int64: return H5T_STD_I64LE;
+  case Type::UInt64: return H5T_STD_U64LE;
+  case Type::Float32: return H5T_IEEE_F32LE;
+  case Type::Float64: return H5T_IEEE_F64LE;
+  }
+  return H5T_STD_U8LE;
+}
+
+std::size_t type_size(Type t)
+{
+  switch (t) {
+  case Type::Int8:
+  case Type::UInt8: return 1;
+  case Type::Int16:
+  case Type::UInt16: return 2;
+  case Type::Int32:
+  case Type::UInt32:
+  case Type::Float32: return 4;
+  case Type::Int64:
+  case Type::UInt64:
+  case Type::Float64: return 8;
+  }
+  return 1;
+}
+
+//! Variable-length UTF-8 string (h5py reads it as str).
+Datatype string_type()
+{
+  Datatype t(check(H5Tcopy(H5T_C_S1), [] { return std::string("cannot create string type"); }));
+  check(H5Tset_size(t.id(), H5T_VARIABLE), [] { return std::string("cannot create string type"); });
+  check(H5Tset_cset(t.id(), H5T_CSET_UTF8),
+        [] { return std::string("cannot create string type"); });
+  return t;
+}
+
+//! Link / attribute creation properties: names are UTF-8.
+PropertyList utf8_names(hid_t cls)
+{
+  PropertyList p(check(H5Pcreate(cls), [] { return std::string("cannot create property list"); }));
+  check(H5Pset_char_encoding(p.id(), H5T_CSET_UTF8),
+        [] { return std::string("cannot set name encoding"); });
+  return p;
+}
+
+Dataspace simple_space(const std::vector<std::uint64_t>& dims,
+                       const std::vector<std::uint64_t>& maxdims = {})
+{
+  std::vector<hsize_t> d(dims.begin(), dims.end());
+  std::vector<hsize_t> m(maxdims.begin(), maxdims.end());
+  return Dataspace(
+      check(H5Screate_simple(static_cast<int>(d.size()), d.data(), m.empty() ? nullptr : m.data()),
+            [] { return std::string("cannot create dataspace"); }));
+}
+
+void delete_attribute_if_exists(const Object& obj, const std::string& name)
+{
+  const htri_t e = check(H5Aexists(obj.id(), name.c_str()), [&] {
+    return "cannot look up attribute " + quote(name) + " of " + where(obj.id());
+  });
+  if (e > 0)
+    check(H5Adelete(obj.id(), name.c_str()),
+          [&] { return "cannot replace attribute " + quote(name) + " of " + where(obj.id()); });
+}
+
+void write_attribute_raw(const Object& obj, const std::string& name, hid_t stored, hid_t memory,
+                         const Dataspace& space, const void* data)
+{
+  delete_attribute_if_exists(obj, name);
+  const PropertyList acpl = utf8_names(H5P_ATTRIBUTE_CREATE);
+  const auto what = [&] {
+    return "cannot write attribute " + quote(name) + " of " + where(obj.id());
+  };
+  const Attribute a(
+      check(H5Acreate2(obj.id(), name.c_str(), stored, space.id(), acpl.id(), H5P_DEFAULT), what));
+  check(H5Awrite(a.id(), memory, data), what);
+}
+
+Attribute open_attribute(const Object& obj, const std::string& name)
+{
+  return Attribute(check(H5Aopen(obj.id(), name.c_str(), H5P_DEFAULT), [&] {
+    return "cannot open attribute " + quote(name) + " of " + where(obj.id());
+  }));
+}
+
+template <class T>
+T read_scalar_attribute(const Object& obj, const std::string& name, hid_t memory)
+{
+  const Silence silence;
+  const Attribute a = open_attribute(obj, name);
+  const auto what = [&] {
+    return "cannot read attribute " + quote(name) + " of " + where(obj.id());
+  };
+  const Dataspace space(check(H5Aget_space(a.id()), what));
+  if (check(H5Sget_simple_extent_npoints(space.id()), what) != 1)
+    throw OutputError("attribute " + quote(name) + " of " + where(obj.id()) + " is not a scalar");
+  T value{};
+  check(H5Aread(a.id(), memory, &value), what);
+  return value;
+}
+
+//! Frees HDF5-allocated variable-length strings when leaving scope.
+class VlenStrings {
+public:
+  VlenStrings(std::size_t n, hid_t type, hid_t space)
+      : ptrs_(n, nullptr), type_(type), space_(space)
+  {
+  }
+  ~VlenStrings()
+  {
+    if (!ptrs_.empty())
+      H5Dvlen_reclaim(type_, space_, H5P_DEFAULT, ptrs_.data());
+  }
+  VlenStrings(const VlenStrings&) = delete;
+  VlenStrings& operator=(const VlenStrings&) = delete;
+  char** data() { return ptrs_.data(); }
+  std::vector<std::string> strings() const
+  {
+    std::vector<std::string> out;
+    out.reserve(ptrs_.size());
+    for (const char* p : ptrs_)
+      out.emplace_back(p ? p : "");
+    return out;
+  }
+
+private:
+  std::vector<char*> ptrs_;
+  hid_t type_, space_;
+};
+
+std::vector<std::string> read_string_attribute(const Object& obj, const std::string& name,
+                                               bool scalar)
+{
+  const Silence silence;
+  const Attribute a = open_attribute(obj, name);
+  const auto what = [&] {
+    return "cannot read attribute " + quote(name) + " of " + where(obj.id());
+  };
+  const Datatype stored(check(H5Aget_type(a.id()), what));
+  if (H5Tget_class(stored.id()) != H5T_STRING || H5Tis_variable_str(stored.id()) <= 0)
+    throw OutputError("attribute " + quote(name) + " of " + where(obj.id()) +
+                      " is not a variable-length string");
+  const Dataspace space(check(H5Aget_space(a.id()), what));
+  const auto n = check(H5Sget_simple_extent_npoints(space.id()), what);
+  if (scalar && n != 1)
+    throw OutputError("attribute " + quote(name) + " of " + where(obj.id()) + " is not a scalar");
+  const Datatype memory = string_type();
+  VlenStrings buf(static_cast<std::size_t>(n), memory.id(), space.id());
+  if (n > 0)
+    check(H5Aread(a.id(), memory.id(), buf.data()), what);
+  return buf.strings();
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& values)
+{
+  std::vector<const char*> p;
+  p.reserve(values.size());
+  for (const auto& s : values)
+    p.push_back(s.c_str());
+  return p;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- handles
+
+void detail::close(Kind kind, Id id) noexcept
+{
+  const Silence silence;
+  switch (kind) {
+  case Kind::File: H5Fclose(id); break;
+  case Kind::Group: H5Gclose(id); break;
+  case Kind::Dataset: H5Dclose(id); break;
+  case Kind::Dataspace: H5Sclose(id); break;
+  case Kind::Datatype: H5Tclose(id); break;
+  case Kind::Attribute: H5Aclose(id); break;
+  case Kind::PropertyList: H5Pclose(id); break;
+  }
+}
+
+std::string file_name(const Object& obj)
+{
+  return file_of(obj.id());
+}
+
+std::string object_path(const Object& obj)
+{
+  return path_of(obj.id());
+}
+
+// ---------------------------------------------------------------- files, groups
+
+File create_file(const std::string& path, bool exclusive)
+{
+  const Silence silence;
+  return File(check(
+      H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+      [&] { return "cannot create results file " + quote(path); }));
+}
+
+File open_file(const std::string& path, bool writable)
+{
+  const Silence silence;
+  return File(check(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT),
+                    [&] { return "cannot open results file " + quote(path); }));
+}
+
+void flush(const File& file)
+{
+  const Silence silence;
+  check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL),
+        [&] { return "cannot flush results file " + quote(file_name(file)); });
+}
+
+void close(File& file)
+{
+  const Silence silence;
+  if (!file)
+    return;
+  const std::string name = file_of(file.id());
+  const Id id = file.release();
+  check(H5Fclose(id), [&] { return "cannot close results file " + quote(name); });
+}
+
+std::size_t open_objects(const File& file)
+{
+  const Silence silence;
+  const ssize_t n = check(H5Fget_obj_count(file.id(), H5F_OBJ_ALL | H5F_OBJ_LOCAL),
+                          [&] { return "cannot inspect " + quote(file_of(file.id())); });
+  return n > 0 ? static_cast<std::size_t>(n - 1) : 0; // minus the file itself
+}
+
+Group create_group(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  return Group(check(H5Gcreate2(loc.id(), name.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT),
+                     [&] { return "cannot create group " + where(loc.id(), name); }));
+}
+
+Group open_group(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  return Group(check(H5Gopen2(loc.id(), name.c_str(), H5P_DEFAULT),
+                     [&] { return "cannot open group " + where(loc.id(), name); }));
+}
+
+Dataset open_dataset(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  return Dataset(check(H5Dopen2(loc.id(), name.c_str(), H5P_DEFAULT),
+                       [&] { return "cannot open dataset " + where(loc.id(), name); }));
+}
+
+bool exists(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  // H5Lexists checks one link: walk the path so "a/b" works when "a" is missing.
+  std::string prefix;
+  std::size_t start = 0;
+  if (!name.empty() && name.front() == '/') {
+    prefix = "/";
+    start = 1;
+  }
+  while (start <= name.size()) {
+    const auto slash = name.find('/', start);
+    const auto part =
+        name.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (!part.empty()) {
+      prefix += part;
+      const htri_t e = check(H5Lexists(loc.id(), prefix.c_str(), H5P_DEFAULT),
+                             [&] { return "cannot look up " + where(loc.id(), name); });
+      if (e <= 0)
+        return false;
+      prefix += "/";
+    }
+    if (slash == std::string::npos)
+      break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+void link(const Object& src, const std::string& src_name, const Object& dst,
+          const std::string& dst_name)
+{
+  const Silence silence;
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  check(H5Lcreate_hard(src.id(), src_name.c_str(), dst.id(), dst_name.c_str(), lcpl.id(),
+                       H5P_DEFAULT),
+        [&] {
+          return "cannot link " + where(dst.id(), dst_name) + " to " + where(src.id(), src_name);
+        });
+}
+
+// ---------------------------------------------------------------- attributes
+
+void write_attribute(const Object& obj, const std::string& name, std::int64_t value)
+{
+  const Silence silence;
+  const Dataspace space(
+      check(H5Screate(H5S_SCALAR), [] { return std::string("cannot create dataspace"); }));
+  write_attribute_raw(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space, &value);
+}
+
+void write_attribute(const Object& obj, const std::string& name, std::uint64_t value)
+{
+  const Silence silence;
+  const Dataspace space(
+      check(H5Screate(H5S_SCALAR), [] { return std::string("cannot create dataspace"); }));
+  write_attribute_raw(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, space, &value);
+}
+
+void write_attribute(const Object& obj, const std::string& name, double value)
+{
+  const Silence silence;
+  const Dataspace space(
+      check(H5Screate(H5S_SCALAR), [] { return std::string("cannot create dataspace"); }));
+  write_attribute_raw(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space, &value);
+}
+
+void write_attribute(const Object& obj, const std::string& name, std::string_view value)
+{
+  const Silence silence;
+  const Dataspace space(
+      check(H5Screate(H5S_SCALAR), [] { return std::string("cannot create dataspace"); }));
+  const Datatype type = string_type();
+  const std::string s(value); // NUL-terminated copy
+  const char* p = s.c_str();
+  write_attribute_raw(obj, name, type.id(), type.id(), space, &p);
+}
+
+void write_attribute(const Object& obj, const std::string& name,
+                     const std::vector<std::string>& values)
+{
+  const Silence silence;
+  const Dataspace space = simple_space({values.size()});
+  const Datatype type = string_type();
+  const auto p = c_strings(values);
+  write_attribute_raw(obj, name, type.id(), type.id(), space, p.data());
+}
+
+std::int64_t read_attribute_int(const Object& obj, const std::string& name)
+{
+  return read_scalar_attribute<std::int64_t>(obj, name, H5T_NATIVE_INT64);
+}
+
+std::uint64_t read_attribute_uint(const Object& obj, const std::string& name)
+{
+  return read_scalar_attribute<std::uint64_t>(obj, name, H5T_NATIVE_UINT64);
+}
+
+double read_attribute_double(const Object& obj, const std::string& name)
+{
+  return read_scalar_attribute<double>(obj, name, H5T_NATIVE_DOUBLE);
+}
+
+std::string read_attribute_string(const Object& obj, const std::string& name)
+{
+  return read_string_attribute(obj, name, true).front();
+}
+
+std::vector<std::string> read_attribute_strings(const Object& obj, const std::string& name)
+{
+  return read_string_attribute(obj, name, false);
+}
+
+bool attribute_exists(const Object& obj, const std::string& name)
+{
+  const Silence silence;
+  return check(H5Aexists(obj.id(), name.c_str()), [&] {
+           return "cannot look up attribute " + quote(name) + " of " + where(obj.id());
+         }) > 0;
+}
+
+// ---------------------------------------------------------------- datasets
+
+Dataset write_dataset(const Object& loc, const std::string& name, Type type, const void* data,
+                      std::size_t count, const std::vector<std::uint64_t>& shape)
+{
+  const Silence silence;
+  std::uint64_t n = 1;
+  for (auto d : shape)
+    n *= d;
+  const auto what = [&] { return "cannot write dataset " + where(loc.id(), name); };
+  if (n != count) {
+    std::string s;
+    for (auto d : shape)
+      s += (s.empty() ? "" : ", ") + std::to_string(d);
+    throw OutputError(what() + ": " + std::to_string(count) + " values do not fill shape [" + s +
+                      "]");
+  }
+  const Dataspace space = simple_space(shape);
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  Dataset ds(check(H5Dcreate2(loc.id(), name.c_str(), file_type(type), space.id(), lcpl.id(),
+                              H5P_DEFAULT, H5P_DEFAULT),
+                   what));
+  if (n > 0)
+    check(H5Dwrite(ds.id(), memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+  return ds;
+}
+
+Dataset write_dataset(const Object& loc, const std::string& name,
+                      const std::vector<std::string>& values)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot write dataset " + where(loc.id(), name); };
+  const Dataspace space = simple_space({values.size()});
+  const Datatype type = string_type();
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  Dataset ds(check(H5Dcreate2(loc.id(), name.c_str(), type.id(), space.id(), lcpl.id(), H5P_DEFAULT,
+                              H5P_DEFAULT),
+                   what));
+  if (!values.empty()) {
+    const auto p = c_strings(values);
+    check(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), what);
+  }
+  return ds;
+}
+
+std::vector<std::uint64_t> dims(const Dataset& ds)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot read the shape of " + where(ds.id()); };
+  const Dataspace space(check(H5Dget_space(ds.id()), what));
+  const int rank = check(H5Sget_simple_extent_ndims(space.id()), what);
+  std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+  check(H5Sget_simple_extent_dims(space.id(), d.data(), nullptr), what);
+  return {d.begin(), d.end()};
+}
+
+void read_dataset(const Dataset& ds, Type type, void* out)
+{
+  const Silence silence;
+  check(H5Dread(ds.id(), memory_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
+        [&] { return "cannot read dataset " + where(ds.id()); });
+}
+
+std::vector<std::string> read_strings(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  const Dataset ds = open_dataset(loc, name);
+  const auto what = [&] { return "cannot read dataset " + where(loc.id(), name); };
+  const Datatype stored(check(H5Dget_type(ds.id()), what));
+  if (H5Tget_class(stored.id()) != H5T_STRING || H5Tis_variable_str(stored.id()) <= 0)
+    throw OutputError("dataset " + where(loc.id(), name) +
+                      " is not a variable-length string dataset");
+  const Dataspace space(check(H5Dget_space(ds.id()), what));
+  if (check(H5Sget_simple_extent_ndims(space.id()), what) != 1)
+    throw OutputError("dataset " + where(loc.id(), name) + " is not 1-D");
+  const auto n = check(H5Sget_simple_extent_npoints(space.id()), what);
+  const Datatype memory = string_type();
+  VlenStrings buf(static_cast<std::size_t>(n), memory.id(), space.id());
+  if (n > 0)
+    check(H5Dread(ds.id(), memory.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), what);
+  return buf.strings();
+}
+
+// ---------------------------------------------------------------- row datasets
+
+RowDataset::RowDataset(const Object& loc, const std::string& name, Type type, std::uint64_t rows,
+                       std::uint64_t cols, const RowOptions& options)
+    : rows_(rows), cols_(cols), type_(type), appendable_(options.appendable)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot create dataset " + where(loc.id(), name); };
+  // Chunks of whole rows: at most chunk_rows, no more rows than the dataset
+  // has, and for wide rows no more than ~1 MiB (HDF5's default chunk cache),
+  // so blocks written piecemeal are assembled in the cache, not re-read.
+  constexpr std::uint64_t max_chunk_bytes = 1u << 20;
+  const std::uint64_t row_bytes = width() * type_size(type);
+  std::uint64_t chunk = std::max<std::uint64_t>(1, options.chunk_rows);
+  if (rows > 0 && !appendable_)
+    chunk = std::min(chunk, rows);
+  if (cols_ > 0)
+    chunk = std::min(chunk, std::max<std::uint64_t>(1, max_chunk_bytes / row_bytes));
+  chunk_rows_ = chunk;
+
+  std::vector<std::uint64_t> shape{rows};
+  std::vector<std::uint64_t> maxshape{appendable_ ? H5S_UNLIMITED : rows};
+  std::vector<hsize_t> chunk_dims{chunk};
+  if (cols_ > 0) {
+    shape.push_back(cols_);
+    maxshape.push_back(cols_);
+    chunk_dims.push_back(std::max<std::uint64_t>(1, cols_));
+  }
+  const Dataspace space = simple_space(shape, maxshape);
+  const PropertyList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), what));
+  check(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk_dims.size()), chunk_dims.data()), what);
+  if (options.compress) {
+    check(H5Pset_shuffle(dcpl.id()), what);
+    check(H5Pset_deflate(dcpl.id(), 1), what);
+  }
+  // Streaming writes: evict chunks that have been written in full first.
+  const PropertyList dapl(check(H5Pcreate(H5P_DATASET_ACCESS), what));
+  check(H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
+                           H5D_CHUNK_CACHE_NBYTES_DEFAULT, 1.0),
+        what);
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  dataset_ = Dataset(check(H5Dcreate2(loc.id(), name.c_str(), file_type(type), space.id(),
+                                      lcpl.id(), dcpl.id(), dapl.id()),
+                           what));
+  file_space_ = Dataspace(check(H5Dget_space(dataset_.id()), what));
+}
+
+void RowDataset::write_rows(std::uint64_t offset, Type type, const void* data, std::size_t elements)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot write dataset " + where(dataset_.id()); };
+  if (!dataset_)
+    throw OutputError("cannot write rows: dataset not created");
+  const std::uint64_t w = width();
+  if (elements % w != 0)
+    throw OutputError(what() + ": " + std::to_string(elements) + " values are not whole rows of " +
+                      std::to_string(w));
+  const std::uint64_t n = elements / w;
+  if (offset > rows_ || n > rows_ - offset)
+    throw OutputError(what() + ": rows [" + std::to_string(offset) + ", " +
+                      std::to_string(offset + n) + ") outside [0, " + std::to_string(rows_) + ")");
+  if (n == 0)
+    return;
+  std::array<hsize_t, 2> start{offset, 0};
+  std::array<hsize_t, 2> count{n, cols_};
+  const int rank = cols_ > 0 ? 2 : 1;
+  if (!memory_space_ || memory_rows_ != n) {
+    memory_space_ = Dataspace(check(H5Screate_simple(rank, count.data(), nullptr), what));
+    memory_rows_ = n;
+  }
+  check(H5Sselect_hyperslab(file_space_.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        what);
+  check(H5Dwrite(dataset_.id(), memory_type(type), memory_space_.id(), file_space_.id(),
+                 H5P_DEFAULT, data),
+        what);
+}
+
+void RowDataset::append(Type type, const void* data, std::size_t elements)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot extend dataset " + where(dataset_.id()); };
+  if (!appendable_)
+    throw OutputError(what() + ": not created appendable");
+  const std::uint64_t n = elements / width();
+  const std::uint64_t offset = rows_;
+  std::array<hsize_t, 2> shape{rows_ + n, cols_};
+  check(H5Dset_extent(dataset_.id(), shape.data()), what);
+  rows_ += n;
+  file_space_ = Dataspace(check(H5Dget_space(dataset_.id()), what));
+  write_rows(offset, type, data, elements);
+}
+
+} // namespace journeysim::h5

@@ -1,0 +1,473 @@
+#include "journeysim/results/results_writer.h"
+
+#include "journeysim/error.h"
+#include "journeysim/results/h5.h"
+#include "journeysim/util/sha256.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <system_error>
+
+#ifndef JOURNEYSIM_VERSION
+#error "JOURNEYSIM_VERSION must be defined by the build"
+#endif
+
+namespace journeysim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t FORMAT_VERSION = 1;
+constexpr std::uint64_t CHUNK_ROWS = 32768;
+
+std::string quote(const std::string& s)
+{
+  return "'" + s + "'";
+}
+
+std::string utc_now()
+{
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+//! Refuse targets we must not (or cannot) replace, before creating anything.
+void check_target(const std::string& target, bool force)
+{
+  std::error_code ec;
+  const fs::path path(target);
+  if (target.empty())
+    throw OutputError("no results file name given");
+  const auto status = fs::status(path, ec);
+  if (fs::is_directory(status))
+    throw OutputError("cannot write results to " + quote(target) + ": it is a directory");
+  if (fs::exists(status) && !force)
+    throw InputError(quote(target) + " exists; use --force to replace it");
+  const fs::path parent = path.parent_path();
+  if (!parent.empty()) {
+    const auto ps = fs::status(parent, ec);
+    if (!fs::exists(ps))
+      throw OutputError("cannot create results file " + quote(target) + ": directory " +
+                        quote(parent.string()) + " does not exist");
+    if (!fs::is_directory(ps))
+      throw OutputError("cannot create results file " + quote(target) + ": " +
+                        quote(parent.string()) + " is not a directory");
+  }
+}
+
+//! Ask the OS to put the file on disk before it is renamed into place
+//! (best effort: a failure here is not worth losing the results over).
+void sync_file(const std::string& path) noexcept
+{
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+//! The name of a variant as an HDF5 group name.
+const std::string& group_name(const Model& model)
+{
+  if (model.name.empty() || model.name == "." || model.name == ".." ||
+      model.name.find('/') != std::string::npos)
+    throw OutputError("variant name " + quote(model.name) +
+                      " cannot be used as a group name in the results file");
+  return model.name;
+}
+
+//! One per-agent attribute column of a variant's population.
+struct AttributeOut {
+  AttributeColumn column;
+  h5::RowDataset data;
+};
+
+//! Everything written per selected variant.
+struct VariantOut {
+  const Model* model = nullptr;
+  std::size_t stages = 0;
+  std::size_t owner =
+      0; //!< selected position whose agent_id/persona/attr_* we link to (self: we own them)
+  h5::Group group;
+  h5::Group agents;
+  // Owned population columns (only when owner == own position).
+  h5::RowDataset agent_id, persona;
+  std::vector<AttributeOut> attributes;
+  // Outcome columns.
+  h5::RowDataset final_stage, lost, lost_day, stage_day, purchases, revenue, cost, touches,
+      cart_abandons, mood;
+};
+
+} // namespace
+
+struct ResultsWriter::Impl {
+  std::string target;
+  std::string temp;
+  const Scenario* scenario = nullptr;
+  RunOptions options;
+  WriterOptions writer;
+  bool created = false;   //!< the temporary file is ours (remove it unless committed)
+  bool committed = false; //!< renamed into place (or deliberately left behind)
+  std::uint64_t rows_written = 0;
+  std::vector<std::uint8_t> codes; //!< scratch for choice attributes
+
+  // Declared after the bookkeeping and in this order, so destruction closes
+  // every dataset before the file.
+  h5::File file;
+  std::vector<VariantOut> variants;
+
+  ~Impl() { discard(); }
+
+  //! Close everything and remove the temporary file. Never throws.
+  void discard() noexcept
+  {
+    variants.clear();
+    file.reset();
+    if (created && !committed) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      created = false;
+    }
+  }
+
+  void write_header();
+  void create_variant(std::size_t position);
+  void write_variant_totals(VariantOut& out, const VariantTotals& totals);
+};
+
+void ResultsWriter::Impl::write_header()
+{
+  const Scenario& sc = *scenario;
+  h5::write_attribute(file, "format", "journeysim-results");
+  h5::write_attribute(file, "format_version", FORMAT_VERSION);
+  h5::write_attribute(file, "journeysim_version", JOURNEYSIM_VERSION);
+  h5::write_attribute(file, "created_utc", utc_now());
+  h5::write_attribute(file, "seed", options.seed);
+  h5::write_attribute(file, "population", options.agents);
+  h5::write_attribute(file, "horizon_days", std::int64_t{sc.horizon_days});
+  h5::write_attribute(file, "threads", std::int64_t{options.threads});
+  h5::write_attribute(file, "chunk_agents", static_cast<std::uint64_t>(options.chunk_agents));
+  std::string names;
+  for (int v : options.variants)
+    names += (names.empty() ? "" : ",") + sc.variants[static_cast<std::size_t>(v)].name;
+  h5::write_attribute(file, "variants", names);
+  h5::write_attribute(file, "per_agent", std::int64_t{writer.per_agent ? 1 : 0});
+  h5::write_attribute(file, "complete", std::int64_t{0});
+
+  {
+    const h5::Group g = h5::create_group(file, "scenario");
+    h5::write_attribute(g, "name", sc.name);
+    h5::write_attribute(g, "description", sc.description);
+    h5::write_attribute(g, "source", sc.source);
+    h5::write_attribute(g, "sha256", sha256_hex(sc.source));
+    h5::write_attribute(g, "path", sc.path);
+  }
+
+  // Stage and persona tables are the baseline's (variants change parameters
+  // and touchpoints, not the funnel or the persona mix's names).
+  const Model& base = sc.baseline();
+  {
+    const h5::Group g = h5::create_group(file, "stages");
+    std::vector<std::string> name, phase;
+    std::vector<std::uint8_t> purchase;
+    for (const auto& s : base.stages) {
+      name.push_back(s.name);
+      phase.emplace_back(to_string(s.phase));
+      purchase.push_back(s.purchase ? 1 : 0);
+    }
+    h5::write_dataset(g, "name", name);
+    h5::write_dataset(g, "phase", phase);
+    h5::write_dataset(g, "purchase", purchase);
+  }
+  {
+    const h5::Group g = h5::create_group(file, "personas");
+    std::vector<std::string> name;
+    std::vector<double> share;
+    double total = 0.0;
+    for (const auto& p : base.personas)
+      total += p.share;
+    for (const auto& p : base.personas) {
+      name.push_back(p.name);
+      share.push_back(total > 0 ? p.share / total : 0.0);
+    }
+    h5::write_dataset(g, "name", name);
+    h5::write_dataset(g, "share", share);
+  }
+  // /touchpoints is written by commit() from RunResult::touchpoints, so its
+  // rows are exactly those of the statistics.
+}
+
+void ResultsWriter::Impl::create_variant(std::size_t j)
+{
+  const Scenario& sc = *scenario;
+  const Model& model = sc.variants[static_cast<std::size_t>(options.variants[j])];
+  VariantOut& out = variants[j];
+  out.model = &model;
+  out.stages = model.stages.size();
+  out.group = h5::create_group(h5::open_group(file, "variants"), group_name(model));
+  h5::write_attribute(out.group, "description", model.description);
+  h5::write_attribute(out.group, "overrides", model.overrides);
+  h5::write_attribute(out.group, "index", std::int64_t{options.variants[j]});
+
+  // The runner generates a population once per group of variants for which
+  // same_population() holds, owned by the first of them: mirror that.
+  out.owner = j;
+  for (std::size_t i = 0; i < j; ++i)
+    if (variants[i].owner == i && same_population(*variants[i].model, model)) {
+      out.owner = i;
+      break;
+    }
+
+  if (!writer.per_agent)
+    return;
+  const std::uint64_t n = options.agents;
+  out.agents = h5::create_group(out.group, "agents");
+  h5::RowOptions ro;
+  ro.chunk_rows = CHUNK_ROWS;
+  ro.compress = writer.compress;
+
+  if (out.owner == j) {
+    out.agent_id = h5::RowDataset::create<std::uint64_t>(out.agents, "agent_id", n, 0, ro);
+    out.persona = h5::RowDataset::create<std::uint16_t>(out.agents, "persona", n, 0, ro);
+    const Population population(model, options.seed);
+    for (const auto& column : population.columns()) {
+      AttributeOut a;
+      a.column = column;
+      const std::string name = "attr_" + column.name;
+      if (column.choice) {
+        a.data = h5::RowDataset::create<std::uint8_t>(out.agents, name, n, 0, ro);
+        h5::write_attribute(a.data.dataset(), "labels", column.labels);
+        h5::write_attribute(a.data.dataset(), "missing_code", std::int64_t{MISSING_CHOICE});
+      } else {
+        a.data = h5::RowDataset::create<float>(out.agents, name, n, 0, ro);
+      }
+      out.attributes.push_back(std::move(a));
+    }
+  } else {
+    const VariantOut& owner = variants[out.owner];
+    h5::link(owner.agents, "agent_id", out.agents, "agent_id");
+    h5::link(owner.agents, "persona", out.agents, "persona");
+    for (const auto& a : owner.attributes)
+      h5::link(owner.agents, "attr_" + a.column.name, out.agents, "attr_" + a.column.name);
+    h5::write_attribute(out.agents, "population_of", owner.model->name);
+  }
+
+  out.final_stage = h5::RowDataset::create<std::int8_t>(out.agents, "final_stage", n, 0, ro);
+  out.lost = h5::RowDataset::create<std::uint8_t>(out.agents, "lost", n, 0, ro);
+  out.lost_day = h5::RowDataset::create<std::int16_t>(out.agents, "lost_day", n, 0, ro);
+  out.stage_day = h5::RowDataset::create<std::int16_t>(out.agents, "stage_day", n, out.stages, ro);
+  out.purchases = h5::RowDataset::create<std::uint16_t>(out.agents, "purchases", n, 0, ro);
+  out.revenue = h5::RowDataset::create<double>(out.agents, "revenue", n, 0, ro);
+  out.cost = h5::RowDataset::create<double>(out.agents, "cost", n, 0, ro);
+  out.touches = h5::RowDataset::create<std::uint16_t>(out.agents, "touches", n, 0, ro);
+  out.cart_abandons = h5::RowDataset::create<std::uint16_t>(out.agents, "cart_abandons", n, 0, ro);
+  out.mood = h5::RowDataset::create<float>(out.agents, "mood", n, 0, ro);
+}
+
+void ResultsWriter::Impl::write_variant_totals(VariantOut& out, const VariantTotals& t)
+{
+  const std::uint64_t k = t.stages;
+  const std::uint64_t h = static_cast<std::uint64_t>(t.horizon_days);
+  {
+    const h5::Group g = h5::create_group(out.group, "funnel");
+    h5::write_dataset(g, "reached", t.reached, {k});
+    h5::write_dataset(g, "by_persona", t.reached_by_persona, {t.personas, k});
+  }
+  {
+    const h5::Group g = h5::create_group(out.group, "daily");
+    h5::write_dataset(g, "in_stage", t.in_stage, {h, k});
+    h5::write_dataset(g, "lost", t.lost, {h, k});
+  }
+  {
+    const h5::Group g = h5::create_group(out.group, "touchpoints");
+    h5::write_dataset(g, "exposures", t.exposures);
+    h5::write_dataset(g, "advances", t.advances);
+    h5::write_dataset(g, "cost", t.touch_cost);
+  }
+  const Summary s = t.summary();
+  const h5::Group g = h5::create_group(out.group, "summary");
+  h5::write_attribute(g, "agents", s.agents);
+  h5::write_attribute(g, "conversions", s.conversions);
+  h5::write_attribute(g, "conversion_rate", s.conversion_rate);
+  h5::write_attribute(g, "purchases", s.purchases);
+  h5::write_attribute(g, "revenue", s.revenue);
+  h5::write_attribute(g, "cost", s.cost);
+  h5::write_attribute(g, "cost_per_conversion", s.cost_per_conversion);
+  h5::write_attribute(g, "roi", s.roi);
+  h5::write_attribute(g, "cart_abandon_rate", s.cart_abandon_rate);
+  h5::write_attribute(g, "mean_mood", s.mean_mood);
+}
+
+// ---------------------------------------------------------------- ResultsWriter
+
+ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario,
+                             const RunOptions& options_resolved, WriterOptions options)
+    : impl_(std::make_unique<Impl>())
+{
+  Impl& m = *impl_;
+  m.target = target;
+  m.scenario = &scenario;
+  m.options = options_resolved;
+  m.writer = options;
+  if (m.options.variants.empty())
+    throw OutputError("cannot create results file " + quote(target) + ": no variants selected");
+  for (int v : m.options.variants)
+    if (v < 0 || static_cast<std::size_t>(v) >= scenario.variants.size())
+      throw OutputError("cannot create results file " + quote(target) + ": variant index " +
+                        std::to_string(v) + " out of range");
+
+  check_target(target, options.force);
+  m.temp = target + ".partial-" + std::to_string(::getpid());
+  m.file = h5::create_file(m.temp, true);
+  m.created = true;
+  // From here on, a throw destroys impl_, which removes the temporary file.
+  m.write_header();
+  h5::create_group(m.file, "variants");
+  m.variants.resize(m.options.variants.size());
+  for (std::size_t j = 0; j < m.variants.size(); ++j)
+    m.create_variant(j);
+  h5::flush(m.file);
+}
+
+ResultsWriter::~ResultsWriter() = default; // Impl::~Impl removes the file unless committed
+
+const std::string& ResultsWriter::temporary_path() const
+{
+  return impl_->temp;
+}
+
+void ResultsWriter::write(const Chunk& chunk)
+{
+  Impl& m = *impl_;
+  if (m.committed || !m.file)
+    throw OutputError("cannot write to " + quote(m.target) + ": the results file is closed");
+  if (chunk.variants.size() != m.variants.size())
+    throw OutputError("cannot write to " + quote(m.temp) + ": chunk has " +
+                      std::to_string(chunk.variants.size()) + " variants, expected " +
+                      std::to_string(m.variants.size()));
+  if (chunk.first != m.rows_written)
+    throw OutputError("cannot write to " + quote(m.temp) + ": chunk starts at agent " +
+                      std::to_string(chunk.first) + ", expected " + std::to_string(m.rows_written));
+  if (m.writer.per_agent) {
+    const std::uint64_t at = chunk.first;
+    const std::size_t n = chunk.size;
+    for (std::size_t j = 0; j < m.variants.size(); ++j) {
+      VariantOut& out = m.variants[j];
+      const VariantChunk& vc = chunk.variants[j];
+      const OutcomeColumns& o = vc.outcomes;
+      if (vc.variant != m.options.variants[j] || !vc.agents || vc.agents->size != n ||
+          o.size != n || o.stages != out.stages)
+        throw OutputError("cannot write to " + quote(m.temp) + ": chunk of variant " +
+                          quote(out.model->name) + " does not match the run");
+      if (out.owner != j) {
+        // Linked columns: the runner must have shared the population too.
+        if (vc.agents != chunk.variants[out.owner].agents)
+          throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
+                            quote(out.model->name) + " does not share its population as planned");
+      } else {
+        const AgentColumns& a = *vc.agents;
+        if (a.attributes.size() != out.attributes.size() * n)
+          throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
+                            quote(out.model->name) + " has " + std::to_string(a.attributes.size()) +
+                            " attribute values, expected " +
+                            std::to_string(out.attributes.size() * n));
+        out.agent_id.write_rows(at, a.id);
+        out.persona.write_rows(at, a.persona);
+        for (std::size_t c = 0; c < out.attributes.size(); ++c) {
+          AttributeOut& attr = out.attributes[c];
+          const float* col = a.column(c);
+          if (attr.column.choice) {
+            m.codes.resize(n);
+            for (std::size_t i = 0; i < n; ++i) {
+              const float x = col[i];
+              m.codes[i] = (std::isnan(x) || x < 0.0f || x >= static_cast<float>(MISSING_CHOICE))
+                               ? MISSING_CHOICE
+                               : static_cast<std::uint8_t>(x);
+            }
+            attr.data.write_rows(at, m.codes);
+          } else {
+            attr.data.write_rows(at, std::span<const float>(col, n));
+          }
+        }
+      }
+      out.final_stage.write_rows(at, o.final_stage);
+      out.lost.write_rows(at, o.lost);
+      out.lost_day.write_rows(at, o.lost_day);
+      out.stage_day.write_rows(at, o.stage_day);
+      out.purchases.write_rows(at, o.purchases);
+      out.revenue.write_rows(at, o.revenue);
+      out.cost.write_rows(at, o.cost);
+      out.touches.write_rows(at, o.touches);
+      out.cart_abandons.write_rows(at, o.cart_abandons);
+      out.mood.write_rows(at, o.mood);
+    }
+  }
+  m.rows_written += chunk.size;
+}
+
+void ResultsWriter::commit(const RunResult& result)
+{
+  Impl& m = *impl_;
+  if (m.committed || !m.file)
+    throw OutputError("cannot commit " + quote(m.target) + ": already committed or closed");
+  const std::string where = "cannot complete results file " + quote(m.temp);
+  if (result.variants != m.options.variants || result.totals.size() != m.variants.size())
+    throw OutputError(where + ": the run's variants differ from those the file was created for");
+  if (result.agents != m.options.agents)
+    throw OutputError(where + ": the run simulated " + std::to_string(result.agents) +
+                      " agents, expected " + std::to_string(m.options.agents));
+  if (m.writer.per_agent && m.rows_written != m.options.agents)
+    throw OutputError(where + ": only " + std::to_string(m.rows_written) + " of " +
+                      std::to_string(m.options.agents) + " agents were written");
+
+  {
+    const h5::Group g = h5::create_group(m.file, "touchpoints");
+    std::vector<std::string> name, channel, kind;
+    for (const auto& t : result.touchpoints) {
+      name.push_back(t.name);
+      channel.push_back(t.channel);
+      kind.emplace_back(to_string(t.kind));
+    }
+    h5::write_dataset(g, "name", name);
+    h5::write_dataset(g, "channel", channel);
+    h5::write_dataset(g, "kind", kind);
+  }
+  for (std::size_t j = 0; j < m.variants.size(); ++j) {
+    const VariantTotals& t = result.totals[j];
+    if (t.exposures.size() != result.touchpoints.size() ||
+        t.advances.size() != result.touchpoints.size() ||
+        t.touch_cost.size() != result.touchpoints.size())
+      throw OutputError(where + ": touchpoint statistics of variant " +
+                        quote(m.variants[j].model->name) +
+                        " are not aligned with the touchpoint table");
+    m.write_variant_totals(m.variants[j], t);
+  }
+
+  // Close every dataset and group, mark the file complete last, and make it
+  // durable before it takes the target's name.
+  m.variants.clear();
+  h5::write_attribute(m.file, "complete", std::int64_t{1});
+  h5::flush(m.file);
+  if (const std::size_t open = h5::open_objects(m.file); open != 0)
+    throw OutputError(where + ": " + std::to_string(open) + " objects still open");
+  h5::close(m.file);
+  sync_file(m.temp);
+
+  std::error_code ec;
+  fs::rename(m.temp, m.target, ec);
+  m.committed = true; // the file is complete: never delete it from here on
+  if (ec)
+    throw OutputError("cannot move the results to " + quote(m.target) + ": " + ec.message() +
+                      "; the complete results were left in " + quote(m.temp));
+}
+
+} // namespace journeysim
