@@ -2,7 +2,7 @@
 # first line announces, within 2 s, and nothing simulated.
 source "$(dirname "$0")/lib.sh"
 count=0
-for f in "$TEST_DATA"/bad/*; do
+for f in "$TEST_DATA"/bad/*.yaml; do
   count=$((count + 1))
   expect=$(head -n 1 "$f" | sed -n 's/^# expect: //p')
   [ -n "$expect" ] || { fail "$f has no '# expect:' first line"; continue; }
