@@ -23,14 +23,22 @@ TouchTally& TouchTally::operator+=(const TouchTally& other)
   return *this;
 }
 
+// The kernel skips quiet days. Between two events (an exposure, a dropout, a
+// repeat purchase) every daily probability is constant — mood moves only on
+// exposure, the cart flag only at checkout, targeting only at a
+// min_days_in_stage threshold — so the number of quiet days is geometric. On
+// the eventful day we draw which event came first, conditional on there
+// being one, and play the rest of the day exactly as MODEL.md says. The
+// distribution of outcomes is the day-by-day one; the work is per event.
+
 namespace {
 
 using rng::Purpose;
 
-// Stream positions of the per-day draws (24 bits: day < 2^19 with room for
-// up to 32 blocks of checkout steps and 16 blocks of basket draws per day).
-constexpr std::uint32_t CHECKOUT_BLOCKS_PER_DAY = 32;
-constexpr std::uint32_t BASKET_BLOCKS_PER_DAY = 16;
+// Positions of the per-event draws within their streams (24 bits; an agent
+// has at most horizon_days ≤ 10 000 eventful days).
+constexpr std::uint32_t CHECKOUT_BLOCKS_PER_EVENT = 32; // ≤ 100 steps, 4 per block
+constexpr std::uint32_t BASKET_BLOCKS_PER_EVENT = 16;
 
 void saturating_increment(std::uint16_t& x)
 {
@@ -51,12 +59,9 @@ double range_value(const CompiledRange& r, const AgentView& a)
   return a.attributes[static_cast<std::size_t>(r.column) * a.stride];
 }
 
-bool targets(const CompiledTouch& t, const AgentView& a, bool cart_abandoned, int days_in_stage)
+//! Targeting that never changes for an agent: attribute ranges.
+bool in_ranges(const CompiledTouch& t, const AgentView& a)
 {
-  if (t.cart_abandoned_only && !cart_abandoned)
-    return false;
-  if (days_in_stage < t.min_days_in_stage)
-    return false;
   for (const auto& r : t.ranges) {
     const double v = range_value(r, a);
     if (!(v >= r.min && v <= r.max)) // NaN (attribute missing) never matches
@@ -65,16 +70,23 @@ bool targets(const CompiledTouch& t, const AgentView& a, bool cart_abandoned, in
   return true;
 }
 
+bool targets(const CompiledTouch& t, const AgentView& a, bool cart_abandoned, int days_in_stage)
+{
+  return (!t.cart_abandoned_only || cart_abandoned) && days_in_stage >= t.min_days_in_stage &&
+         in_ranges(t, a);
+}
+
 //! One checkout attempt: true if every step is passed.
-bool passes_checkout(const CompiledTouch& t, std::uint64_t seed, const AgentView& a, int day,
-                     double tech_factor)
+bool passes_checkout(const CompiledTouch& t, std::uint64_t seed, const AgentView& a,
+                     std::uint32_t event, double tech_factor)
 {
   const double pass = 1.0 - std::min(1.0, t.step_abandon * tech_factor);
-  const auto base = static_cast<std::uint32_t>(day) * CHECKOUT_BLOCKS_PER_DAY;
+  const std::uint32_t base = event * CHECKOUT_BLOCKS_PER_EVENT;
   rng::Counter words{};
   for (int step = 0; step < t.steps; ++step) {
     if (step % 4 == 0)
-      words = rng::block(seed, a.id, Purpose::Checkout, t.hash, base + static_cast<std::uint32_t>(step / 4));
+      words = rng::block(seed, a.id, Purpose::Checkout, t.hash,
+                         base + static_cast<std::uint32_t>(step / 4));
     if (!rng::bernoulli(words[static_cast<std::size_t>(step % 4)], pass))
       return false;
   }
@@ -82,11 +94,22 @@ bool passes_checkout(const CompiledTouch& t, std::uint64_t seed, const AgentView
 }
 
 double basket_value(const CompiledModel& m, std::uint64_t seed, const AgentView& a, int stage,
-                    int day)
+                    std::uint32_t event)
 {
   rng::StreamEngine eng(seed, a.id, Purpose::Basket, m.stages[static_cast<std::size_t>(stage)].hash,
-                        static_cast<std::uint32_t>(day) * BASKET_BLOCKS_PER_DAY);
+                        event * BASKET_BLOCKS_PER_EVENT);
   return m.baskets[a.persona].sample(eng);
+}
+
+//! Number of quiet days before the next eventful one, when each day is
+//! quiet with probability `quiet`: P(G ≥ g) = quiet^g.
+double quiet_days(double quiet, std::uint32_t word)
+{
+  if (quiet >= 1.0)
+    return std::numeric_limits<double>::infinity();
+  if (quiet <= 0.0)
+    return 0.0;
+  return std::floor(std::log(rng::to_unit(word)) / std::log(quiet));
 }
 
 } // namespace
@@ -101,9 +124,11 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
   const double price_factor = 2.0 * a.price_sensitivity;
 
   int s = 0;
+  int day = 0;
   int days_in_stage = 0;
   bool cart_abandoned = false;
   double mood = m.mood0[a.persona];
+  std::uint32_t event = 0, segment = 0;
   std::fill(out.stage_day, out.stage_day + m.stages.size(), std::int16_t{-1});
   out.stage_day[0] = 0;
   out.lost = false;
@@ -114,25 +139,113 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
   out.touches = 0;
   out.cart_abandons = 0;
 
-  for (int day = 0; day < horizon_days; ++day) {
-    const auto& stage = m.stages[static_cast<std::size_t>(s)];
-    const auto day_words =
-      rng::block(seed, a.id, Purpose::Day, 0, static_cast<std::uint32_t>(day));
+  // The events a day can hold, in the order MODEL.md plays them: a repeat
+  // purchase, the exposures of the targeted touchpoints, the dropout.
+  constexpr int MAX_ACTIVE = 64;
+  int active[MAX_ACTIVE];
+  double chance[MAX_ACTIVE + 2];
 
-    // A further purchase by a customer in the last stage.
-    if (s == last && stage.purchase_rate > 0.0 && rng::bernoulli(day_words[1], stage.purchase_rate)) {
-      saturating_increment(out.purchases);
-      out.revenue += basket_value(m, seed, a, s, day);
+  while (day < horizon_days) {
+    const auto& stage = m.stages[static_cast<std::size_t>(s)];
+
+    // 1. Which touchpoints act until something changes, and when it might.
+    int n_active = 0;
+    int until_change = horizon_days - day;
+    bool overflow = false;
+    for (int ti : stage.touches) {
+      const auto& t = m.touches[static_cast<std::size_t>(ti)];
+      if ((t.cart_abandoned_only && !cart_abandoned) || !in_ranges(t, a))
+        continue;
+      if (days_in_stage < t.min_days_in_stage) {
+        until_change = std::min(until_change, t.min_days_in_stage - days_in_stage);
+        continue;
+      }
+      if (n_active == MAX_ACTIVE) {
+        overflow = true; // pathological: fall back to one day at a time
+        continue;
+      }
+      active[n_active++] = ti;
+    }
+    if (overflow)
+      until_change = 1;
+
+    const double repeat = s == last ? stage.purchase_rate : 0.0;
+    const double drop = std::min(1.0, stage.dropout * patience_factor * (1.0 - k * mood));
+    int n_events = 0;
+    chance[n_events++] = repeat;
+    double quiet = 1.0 - repeat;
+    for (int i = 0; i < n_active; ++i) {
+      const double q = m.exposure(a.persona, static_cast<std::size_t>(active[i]));
+      chance[n_events++] = q;
+      quiet *= 1.0 - q;
+    }
+    chance[n_events++] = drop;
+    quiet *= 1.0 - drop;
+
+    // 2. Skip the quiet days (a segment ends early where targeting changes).
+    const double g = overflow ? 0.0
+                              : quiet_days(quiet, rng::block(seed, a.id, Purpose::Skip, 0, segment++)[0]);
+    if (g >= until_change) {
+      day += until_change;
+      days_in_stage += until_change;
+      continue;
+    }
+    day += static_cast<int>(g);
+    days_in_stage += static_cast<int>(g);
+
+    // 3. The eventful day: which event came first, given that one did.
+    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, event);
+    int first = n_events - 1;
+    if (!overflow) {
+      double u = rng::to_unit(ev[0]) * (1.0 - quiet);
+      double none_yet = 1.0;
+      for (int e = 0; e < n_events; ++e) {
+        const double mass = none_yet * chance[e];
+        if (u < mass) {
+          first = e;
+          break;
+        }
+        u -= mass;
+        none_yet *= 1.0 - chance[e];
+      }
+      // Rounding can leave u just above the total: the last possible event.
+      if (first == n_events - 1)
+        while (first > 0 && chance[first] == 0.0)
+          --first;
+    } else {
+      first = -1; // play the whole day unconditioned
     }
 
+    // 4. Play the day from that event on; before it, nothing happened.
+    if (first == n_events - 1) { // the dropout came first
+      out.lost = true;
+      out.lost_day = static_cast<std::int16_t>(day);
+      break;
+    }
+    if (first == 0 || (first < 0 && rng::bernoulli(ev[1], repeat))) {
+      saturating_increment(out.purchases);
+      out.revenue += basket_value(m, seed, a, s, event);
+    }
+    // The touchpoint whose exposure came first; the walk skips everything
+    // before it (the cart flag cannot have changed before it, so nothing
+    // that was not targeted at dawn can be).
+    int first_touch = first >= 1 ? active[first - 1] : -1;
     bool advanced = false;
     for (int ti : stage.touches) {
       const auto& t = m.touches[static_cast<std::size_t>(ti)];
-      if (!targets(t, a, cart_abandoned, days_in_stage))
-        continue;
-      const auto w = rng::block(seed, a.id, Purpose::Touch, t.hash, static_cast<std::uint32_t>(day));
-      if (!rng::bernoulli(w[0], m.exposure(a.persona, static_cast<std::size_t>(ti))))
-        continue;
+      rng::Counter w{};
+      if (first_touch >= 0) {
+        if (ti != first_touch)
+          continue;
+        first_touch = -1;
+        w = rng::block(seed, a.id, Purpose::Touch, t.hash, event);
+      } else {
+        if (!targets(t, a, cart_abandoned, days_in_stage))
+          continue;
+        w = rng::block(seed, a.id, Purpose::Touch, t.hash, event);
+        if (!rng::bernoulli(w[0], m.exposure(a.persona, static_cast<std::size_t>(ti))))
+          continue;
+      }
       saturating_increment(out.touches);
       out.cost += t.cost;
       ++tally.exposures[static_cast<std::size_t>(t.row)];
@@ -141,7 +254,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
         continue; // nothing advances from the last stage
 
       if (t.checkout) {
-        advanced = passes_checkout(t, seed, a, day, tech_factor);
+        advanced = passes_checkout(t, seed, a, event, tech_factor);
         if (!advanced) {
           saturating_increment(out.cart_abandons);
           cart_abandoned = true;
@@ -160,20 +273,20 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
         cart_abandoned = false;
         if (m.stages[static_cast<std::size_t>(s)].purchase) {
           saturating_increment(out.purchases);
-          out.revenue += basket_value(m, seed, a, s, day) * (1.0 - t.discount);
+          out.revenue += basket_value(m, seed, a, s, event) * (1.0 - t.discount);
         }
         break;
       }
     }
 
-    if (!advanced) {
-      const double p = stage.dropout * patience_factor * (1.0 - k * mood);
-      if (rng::bernoulli(day_words[0], std::min(1.0, p))) {
-        out.lost = true;
-        out.lost_day = static_cast<std::int16_t>(day);
-        break;
-      }
+    if (!advanced &&
+        rng::bernoulli(ev[2], std::min(1.0, stage.dropout * patience_factor * (1.0 - k * mood)))) {
+      out.lost = true;
+      out.lost_day = static_cast<std::int16_t>(day);
+      break;
     }
+    ++event;
+    ++day;
     ++days_in_stage;
   }
   out.final_stage = static_cast<std::int8_t>(s);

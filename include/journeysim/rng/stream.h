@@ -17,10 +17,11 @@ namespace journeysim::rng {
 enum class Purpose : std::uint8_t {
   Persona = 1,   //!< which persona an agent belongs to
   Attribute = 2, //!< one attribute of an agent (name = attribute)
-  Touch = 3,     //!< one touchpoint on one day: exposure, advance (name = touchpoint)
+  Touch = 3,     //!< one touchpoint on one eventful day: exposure, advance (name = touchpoint)
   Checkout = 4,  //!< the steps of one checkout attempt (name = touchpoint)
-  Day = 5,       //!< per-day draws of an agent: dropout, repeat purchase
+  Event = 5,     //!< one eventful day: what happened first, dropout
   Basket = 6,    //!< order value of a purchase (name = stage)
+  Skip = 7,      //!< how many quiet days pass before the next eventful one
 };
 
 //! Stable 32-bit hash of a name (FNV-1a); names address streams, so adding a
@@ -36,8 +37,8 @@ constexpr std::uint32_t name_hash(std::string_view s) noexcept
 }
 
 //! The address of one Philox block: agent in the key; seed, name, purpose
-//! and a 24-bit position (day·256 + index, or a plain block number) in the
-//! counter. Injective for agents < 2^64 and positions < 2^24.
+//! and a 24-bit position in the counter. Injective for agents < 2^64 and
+//! positions < 2^24.
 constexpr Counter counter(std::uint64_t seed, std::uint32_t name, Purpose purpose,
                           std::uint32_t position) noexcept
 {

@@ -34,7 +34,7 @@ TEST_CASE("keyed blocks differ in every field of the address", "[rng]")
   seen.insert(block(1, 2, Purpose::Touch, 3, 4));
   seen.insert(block(9, 2, Purpose::Touch, 3, 4));
   seen.insert(block(1, 9, Purpose::Touch, 3, 4));
-  seen.insert(block(1, 2, Purpose::Day, 3, 4));
+  seen.insert(block(1, 2, Purpose::Event, 3, 4));
   seen.insert(block(1, 2, Purpose::Touch, 9, 4));
   seen.insert(block(1, 2, Purpose::Touch, 3, 9));
   seen.insert(block(1ull << 32, 2, Purpose::Touch, 3, 4)); // high seed bits matter
