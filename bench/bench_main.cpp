@@ -65,7 +65,7 @@ void one_journey(benchmark::State& state)
   AgentColumns agents;
   population.generate(0, 4096, agents);
   std::vector<std::int16_t> stage_day(s.baseline().stages.size());
-  TouchTally tally(rows.size());
+  JourneyTally tally(rows.size(), s.baseline().stages.size(), s.baseline().personas.size());
   std::size_t i = 0;
   for (auto _ : state) {
     AgentView a;

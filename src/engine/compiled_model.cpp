@@ -29,6 +29,7 @@ CompiledModel::CompiledModel(const Model& model, const Population& population,
     c.row = static_cast<int>(
       std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.name == t.name; }) -
       rows.begin());
+    c.kind = static_cast<std::size_t>(t.kind);
     c.advance = t.advance;
     c.emotion = t.emotion;
     c.cost = t.cost;

@@ -8,18 +8,36 @@
 
 namespace journeysim {
 
-void TouchTally::clear()
+JourneyTally::JourneyTally(std::size_t touch_rows, std::size_t k, std::size_t personas)
+  : stages(k), exposures(touch_rows, 0), advances(touch_rows, 0), touches_by_kind(4 * k, 0),
+    mood_in(personas * k, 0.0), mood_out(personas * k, 0.0)
+{
+}
+
+void JourneyTally::clear()
 {
   std::fill(exposures.begin(), exposures.end(), 0);
   std::fill(advances.begin(), advances.end(), 0);
+  std::fill(touches_by_kind.begin(), touches_by_kind.end(), 0);
+  std::fill(mood_in.begin(), mood_in.end(), 0.0);
+  std::fill(mood_out.begin(), mood_out.end(), 0.0);
 }
 
-TouchTally& TouchTally::operator+=(const TouchTally& other)
+namespace {
+template <class T> void add_to(std::vector<T>& into, const std::vector<T>& from)
 {
-  for (std::size_t i = 0; i < exposures.size(); ++i) {
-    exposures[i] += other.exposures[i];
-    advances[i] += other.advances[i];
-  }
+  for (std::size_t i = 0; i < into.size(); ++i)
+    into[i] += from[i];
+}
+} // namespace
+
+JourneyTally& JourneyTally::operator+=(const JourneyTally& other)
+{
+  add_to(exposures, other.exposures);
+  add_to(advances, other.advances);
+  add_to(touches_by_kind, other.touches_by_kind);
+  add_to(mood_in, other.mood_in);
+  add_to(mood_out, other.mood_out);
   return *this;
 }
 
@@ -115,7 +133,7 @@ double quiet_days(double quiet, std::uint32_t word)
 } // namespace
 
 void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_days,
-                      const AgentView& a, Outcome& out, TouchTally& tally)
+                      const AgentView& a, Outcome& out, JourneyTally& tally)
 {
   const int last = static_cast<int>(m.stages.size()) - 1;
   const double k = m.mood_effect;
@@ -129,6 +147,10 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
   bool cart_abandoned = false;
   double mood = m.mood0[a.persona];
   std::uint32_t event = 0, segment = 0;
+  const std::size_t K = m.stages.size();
+  double* mood_in = &tally.mood_in[a.persona * K];
+  double* mood_out = &tally.mood_out[a.persona * K];
+  mood_in[0] += mood;
   std::fill(out.stage_day, out.stage_day + m.stages.size(), std::int16_t{-1});
   out.stage_day[0] = 0;
   out.lost = false;
@@ -220,7 +242,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
     if (first == n_events - 1) { // the dropout came first
       out.lost = true;
       out.lost_day = static_cast<std::int16_t>(day);
-      break;
+      break; // its mood on leaving is added below
     }
     if (first == 0 || (first < 0 && rng::bernoulli(ev[1], repeat))) {
       saturating_increment(out.purchases);
@@ -249,6 +271,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       saturating_increment(out.touches);
       out.cost += t.cost;
       ++tally.exposures[static_cast<std::size_t>(t.row)];
+      ++tally.touches_by_kind[static_cast<std::size_t>(s) * 4 + t.kind];
       mood = std::clamp(mood + t.emotion, -1.0, 1.0);
       if (s == last)
         continue; // nothing advances from the last stage
@@ -267,7 +290,9 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       }
       if (advanced) {
         ++tally.advances[static_cast<std::size_t>(t.row)];
+        mood_out[s] += mood;
         ++s;
+        mood_in[s] += mood;
         out.stage_day[s] = static_cast<std::int16_t>(day);
         days_in_stage = -1; // the new stage acts from tomorrow, at day 0
         cart_abandoned = false;
@@ -283,12 +308,13 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
         rng::bernoulli(ev[2], std::min(1.0, stage.dropout * patience_factor * (1.0 - k * mood)))) {
       out.lost = true;
       out.lost_day = static_cast<std::int16_t>(day);
-      break;
+      break; // its mood on leaving is added below
     }
     ++event;
     ++day;
     ++days_in_stage;
   }
+  mood_out[s] += mood; // lost, or still in it at the horizon
   out.final_stage = static_cast<std::int8_t>(s);
   out.mood = static_cast<float>(mood);
 }

@@ -28,7 +28,7 @@ struct BlockSums {
 struct ChunkWork {
   Chunk chunk;
   std::vector<std::vector<BlockSums>> sums;    //!< [variant][block]
-  std::vector<std::vector<TouchTally>> tallies; //!< [variant][block]
+  std::vector<std::vector<JourneyTally>> tallies; //!< [variant][block]
 };
 
 //! Everything fixed for the run: one population and compiled model per
@@ -63,7 +63,7 @@ Plan make_plan(const Scenario& scenario, const RunOptions& o,
 //! Simulate agents [begin, end) of a chunk in one variant.
 void simulate_block(const CompiledModel& model, const AgentColumns& agents, std::uint64_t seed,
                     int horizon, std::size_t begin, std::size_t end, OutcomeColumns& out,
-                    BlockSums& sums, TouchTally& tally)
+                    BlockSums& sums, JourneyTally& tally)
 {
   const std::size_t k = out.stages;
   tally.clear();
@@ -192,7 +192,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
               c.variants[v].agents = &c.populations[plan.population_of[v]];
               c.variants[v].outcomes.resize(n, scenario.variants[static_cast<std::size_t>(o.variants[v])].stages.size());
               w->sums[v].resize(n_blocks);
-              w->tallies[v].resize(n_blocks, TouchTally(rows.size()));
+              w->tallies[v].resize(n_blocks, JourneyTally(rows.size(), c.variants[v].outcomes.stages, scenario.variants[static_cast<std::size_t>(o.variants[v])].personas.size()));
             }
             // Blocks of one chunk run in parallel too, so small populations
             // (a single chunk) still use every core.
@@ -218,10 +218,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
               t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);
               for (std::size_t b = 0; b < w->sums[v].size(); ++b) {
                 t.add_sums(w->sums[v][b].revenue, w->sums[v][b].cost, w->sums[v][b].mood);
-                for (std::size_t r = 0; r < rows.size(); ++r) {
-                  t.exposures[r] += w->tallies[v][b].exposures[r];
-                  t.advances[r] += w->tallies[v][b].advances[r];
-                }
+                t.tally += w->tallies[v][b];
               }
             }
             if (sink)
@@ -245,7 +242,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
       const auto r = static_cast<std::size_t>(
         std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.name == tp.name; }) -
         rows.begin());
-      t.touch_cost[r] = static_cast<double>(t.exposures[r]) * tp.cost;
+      t.touch_cost[r] = static_cast<double>(t.tally.exposures[r]) * tp.cost;
     }
   }
   return result;

@@ -9,7 +9,7 @@ VariantTotals::VariantTotals(std::size_t k, std::size_t p, int h, std::size_t to
                              int cart, int conversion)
   : stages(k), personas(p), horizon_days(h), cart_stage(cart), conversion_stage(conversion),
     reached(k, 0), reached_by_persona(p * k, 0), in_stage(static_cast<std::size_t>(h) * k, 0),
-    lost(static_cast<std::size_t>(h) * k, 0), exposures(touch_rows, 0), advances(touch_rows, 0),
+    lost(static_cast<std::size_t>(h) * k, 0), tally(touch_rows, k, p),
     touch_cost(touch_rows, 0.0)
 {
 }

@@ -289,8 +289,8 @@ void ResultsWriter::Impl::write_variant_totals(VariantOut& out, const VariantTot
   }
   {
     const h5::Group g = h5::create_group(out.group, "touchpoints");
-    h5::write_dataset(g, "exposures", t.exposures);
-    h5::write_dataset(g, "advances", t.advances);
+    h5::write_dataset(g, "exposures", t.tally.exposures);
+    h5::write_dataset(g, "advances", t.tally.advances);
     h5::write_dataset(g, "cost", t.touch_cost);
   }
   const Summary s = t.summary();
@@ -443,8 +443,8 @@ void ResultsWriter::commit(const RunResult& result)
   }
   for (std::size_t j = 0; j < m.variants.size(); ++j) {
     const VariantTotals& t = result.totals[j];
-    if (t.exposures.size() != result.touchpoints.size() ||
-        t.advances.size() != result.touchpoints.size() ||
+    if (t.tally.exposures.size() != result.touchpoints.size() ||
+        t.tally.advances.size() != result.touchpoints.size() ||
         t.touch_cost.size() != result.touchpoints.size())
       throw OutputError(where + ": touchpoint statistics of variant " +
                         quote(m.variants[j].model->name) +

@@ -33,6 +33,7 @@ struct CompiledRange {
 struct CompiledTouch {
   std::uint32_t hash = 0; //!< stream address (name hash)
   int row = 0;            //!< index into touchpoint_union()
+  std::size_t kind = 0;   //!< TouchKind as an index
   double advance = 0.0;
   double emotion = 0.0;
   double cost = 0.0;

@@ -32,16 +32,24 @@ struct Outcome {
   float mood = 0.0f;
 };
 
-//! Per-touchpoint counts, accumulated over many journeys (rows of
-//! touchpoint_union()).
-struct TouchTally {
-  std::vector<std::int64_t> exposures, advances;
-  explicit TouchTally(std::size_t rows = 0) : exposures(rows, 0), advances(rows, 0) {}
+//! What many journeys add up to beyond the per-agent columns: exposures and
+//! advances per touchpoint (rows of touchpoint_union()), touches per stage and
+//! kind, and the mood on entering and leaving each stage per persona (the
+//! emotion curve of a journey map). Every reached stage is left exactly once
+//! (advance, loss, or the horizon), so both mood sums divide by the reach.
+struct JourneyTally {
+  JourneyTally() = default;
+  JourneyTally(std::size_t touch_rows, std::size_t stages, std::size_t personas);
   void clear();
-  TouchTally& operator+=(const TouchTally& other);
+  JourneyTally& operator+=(const JourneyTally& other);
+
+  std::size_t stages = 0;
+  std::vector<std::int64_t> exposures, advances; //!< [touch rows]
+  std::vector<std::int64_t> touches_by_kind;     //!< [stage][4], TouchKind order
+  std::vector<double> mood_in, mood_out;         //!< [persona][stage] sums
 };
 
 void simulate_journey(const CompiledModel& model, std::uint64_t seed, int horizon_days,
-                      const AgentView& agent, Outcome& out, TouchTally& tally);
+                      const AgentView& agent, Outcome& out, JourneyTally& tally);
 
 } // namespace journeysim

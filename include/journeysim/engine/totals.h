@@ -2,6 +2,7 @@
 //! Aggregates of one variant over the whole population: funnel, daily stage
 //! counts, touchpoint statistics and the summary (OUTPUT.md).
 
+#include "journeysim/engine/journey.h"
 #include "journeysim/engine/outcome_columns.h"
 #include "journeysim/population/population.h"
 
@@ -48,8 +49,8 @@ public:
   std::vector<std::int64_t> reached_by_persona; //!< [P][K]
   std::vector<std::int64_t> in_stage;           //!< [H][K], deltas until finish()
   std::vector<std::int64_t> lost;               //!< [H][K]
-  std::vector<std::int64_t> exposures, advances; //!< [touch rows]
-  std::vector<double> touch_cost;                //!< [touch rows], set by the runner
+  JourneyTally tally; //!< per touchpoint, per stage and kind, emotion curve
+  std::vector<double> touch_cost; //!< [touch rows], set by the runner
   std::int64_t purchases = 0;
   std::int64_t cart_abandons = 0;
   double revenue = 0.0, cost = 0.0, mood_sum = 0.0;

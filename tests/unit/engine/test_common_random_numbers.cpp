@@ -115,8 +115,8 @@ variants:
     // Exposures of touchpoints that act only before the intent stage: equal.
     for (std::size_t r = 0; r < rows.size(); ++r)
       if (rows[r].name == "ads" || rows[r].name == "blog")
-        CHECK(p->result.totals[0].exposures[r] == p->result.totals[1].exposures[r]);
-    CHECK(p->result.totals[1].exposures[rows.size() - 2] > 0); // chat was used
+        CHECK(p->result.totals[0].tally.exposures[r] == p->result.totals[1].tally.exposures[r]);
+    CHECK(p->result.totals[1].tally.exposures[rows.size() - 2] > 0); // chat was used
   }
 
   SECTION("remarketing to abandoned carts leaves everyone who never abandoned a cart untouched")

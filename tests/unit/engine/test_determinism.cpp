@@ -67,7 +67,10 @@ TEST_CASE("results are bit-identical for 1, 2 and 7 threads and any chunk size",
       CHECK(std::memcmp(&a.cost, &b.cost, sizeof(double)) == 0);
       CHECK(std::memcmp(&a.mood_sum, &b.mood_sum, sizeof(double)) == 0);
       CHECK(a.in_stage == b.in_stage);
-      CHECK(a.exposures == b.exposures);
+      CHECK(a.tally.exposures == b.tally.exposures);
+      CHECK(a.tally.touches_by_kind == b.tally.touches_by_kind);
+      CHECK(a.tally.mood_in == b.tally.mood_in);
+      CHECK(a.tally.mood_out == b.tally.mood_out);
     }
   }
 }

@@ -187,8 +187,8 @@ TinyRun tiny_run(const Scenario& sc, const RunOptions& o, std::size_t chunk)
     run.chunks.push_back(std::move(c));
   }
   for (auto& t : run.result.totals) {
-    t.exposures = {static_cast<std::int64_t>(o.agents), 0};
-    t.advances = {3, 0};
+    t.tally.exposures = {static_cast<std::int64_t>(o.agents), 0};
+    t.tally.advances = {3, 0};
     t.touch_cost = {0.5 * static_cast<double>(o.agents), 0.0};
     t.finish();
   }
