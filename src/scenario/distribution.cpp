@@ -38,6 +38,28 @@ double natural_highest(const Distribution& d)
   }
   return 0.0;
 }
+//! Beta(a, b) = G_a / (G_a + G_b) with gammas G. For whole-number shapes (the
+//! common case: beta: [2, 4]) a gamma is Erlang: −log of a product of
+//! uniforms. Same distribution as boost::random::beta_distribution (used for
+//! other shapes), about six times faster than its rejection sampler
+//! (docs/PERFORMANCE.md).
+double sample_beta(double a, double b, rng::StreamEngine& eng)
+{
+  constexpr double MAX_ERLANG_SHAPE = 16; // products of ≤ 16 uniforms ≥ 2^-512: no underflow
+  auto whole = [](double x) { return x == std::floor(x) && x <= MAX_ERLANG_SHAPE; };
+  if (!whole(a) || !whole(b))
+    return boost::random::beta_distribution<double>(a, b)(eng);
+  auto erlang = [&](int shape) {
+    double product = 1.0;
+    for (int i = 0; i < shape; ++i)
+      product *= rng::to_unit(eng()); // in (0, 1): never log(0)
+    return -std::log(product);
+  };
+  const double x = erlang(static_cast<int>(a));
+  const double y = erlang(static_cast<int>(b));
+  return x / (x + y);
+}
+
 } // namespace
 
 double Distribution::lowest() const
@@ -62,7 +84,7 @@ double Distribution::sample(rng::StreamEngine& eng) const
   case Kind::Lognormal:
     x = b > 0 ? boost::random::lognormal_distribution<double>(a, b)(eng) : std::exp(a);
     break;
-  case Kind::Beta: x = boost::random::beta_distribution<double>(a, b)(eng); break;
+  case Kind::Beta: x = sample_beta(a, b, eng); break;
   case Kind::Choice: {
     // A linear scan: choices have a handful of labels, and building Boost's
     // alias table per draw would cost more than the draw.
