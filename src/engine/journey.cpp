@@ -119,6 +119,30 @@ double basket_value(const CompiledModel& m, std::uint64_t seed, const AgentView&
   return m.baskets[a.persona].sample(eng);
 }
 
+//! The words of one eventful day, drawn in walk order as the walk needs them
+//! (each touchpoint's exposure, then its advance), four per Philox block.
+class DayWords {
+public:
+  DayWords(std::uint64_t seed, std::uint64_t agent, std::uint32_t event) noexcept
+    : seed_(seed), agent_(agent), event_(event)
+  {
+  }
+  std::uint32_t next() noexcept
+  {
+    if (used_ == 4) {
+      block_ = rng::block(seed_, agent_, Purpose::Touch, blocks_++, event_);
+      used_ = 0;
+    }
+    return block_[used_++];
+  }
+
+private:
+  std::uint64_t seed_, agent_;
+  std::uint32_t event_, blocks_ = 0;
+  rng::Counter block_{};
+  unsigned used_ = 4;
+};
+
 //! Number of quiet days before the next eventful one, when each day is
 //! quiet with probability `quiet`: P(G ≥ g) = quiet^g.
 double quiet_days(double quiet, std::uint32_t word)
@@ -205,8 +229,9 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
     quiet *= 1.0 - drop;
 
     // 2. Skip the quiet days (a segment ends early where targeting changes).
-    const double g = overflow ? 0.0
-                              : quiet_days(quiet, rng::block(seed, a.id, Purpose::Skip, 0, segment++)[0]);
+    // One block per segment: quiet days, first event, dropout, repeat purchase.
+    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, segment++);
+    const double g = overflow ? 0.0 : quiet_days(quiet, ev[0]);
     if (g >= until_change) {
       day += until_change;
       days_in_stage += until_change;
@@ -216,10 +241,9 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
     days_in_stage += static_cast<int>(g);
 
     // 3. The eventful day: which event came first, given that one did.
-    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, event);
     int first = n_events - 1;
     if (!overflow) {
-      double u = rng::to_unit(ev[0]) * (1.0 - quiet);
+      double u = rng::to_unit(ev[1]) * (1.0 - quiet);
       double none_yet = 1.0;
       for (int e = 0; e < n_events; ++e) {
         const double mass = none_yet * chance[e];
@@ -244,7 +268,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       out.lost_day = static_cast<std::int16_t>(day);
       break; // its mood on leaving is added below
     }
-    if (first == 0 || (first < 0 && rng::bernoulli(ev[1], repeat))) {
+    if (first == 0 || (first < 0 && rng::bernoulli(ev[3], repeat))) {
       saturating_increment(out.purchases);
       out.revenue += basket_value(m, seed, a, s, event);
     }
@@ -253,19 +277,17 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
     // that was not targeted at dawn can be).
     int first_touch = first >= 1 ? active[first - 1] : -1;
     bool advanced = false;
+    DayWords words(seed, a.id, event);
     for (int ti : stage.touches) {
       const auto& t = m.touches[static_cast<std::size_t>(ti)];
-      rng::Counter w{};
       if (first_touch >= 0) {
         if (ti != first_touch)
           continue;
         first_touch = -1;
-        w = rng::block(seed, a.id, Purpose::Touch, t.hash, event);
       } else {
         if (!targets(t, a, cart_abandoned, days_in_stage))
           continue;
-        w = rng::block(seed, a.id, Purpose::Touch, t.hash, event);
-        if (!rng::bernoulli(w[0], m.exposure(a.persona, static_cast<std::size_t>(ti))))
+        if (!rng::bernoulli(words.next(), m.exposure(a.persona, static_cast<std::size_t>(ti))))
           continue;
       }
       saturating_increment(out.touches);
@@ -286,7 +308,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
         double p = t.advance * (1.0 + k * mood);
         if (t.discount > 0.0)
           p *= price_factor;
-        advanced = rng::bernoulli(w[1], std::min(1.0, p));
+        advanced = rng::bernoulli(words.next(), std::min(1.0, p));
       }
       if (advanced) {
         ++tally.advances[static_cast<std::size_t>(t.row)];

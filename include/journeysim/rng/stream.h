@@ -19,9 +19,8 @@ enum class Purpose : std::uint8_t {
   Attribute = 2, //!< one attribute of an agent (name = attribute)
   Touch = 3,     //!< one touchpoint on one eventful day: exposure, advance (name = touchpoint)
   Checkout = 4,  //!< the steps of one checkout attempt (name = touchpoint)
-  Event = 5,     //!< one eventful day: what happened first, dropout
+  Event = 5,     //!< one run of quiet days and the eventful day ending it
   Basket = 6,    //!< order value of a purchase (name = stage)
-  Skip = 7,      //!< how many quiet days pass before the next eventful one
 };
 
 //! Stable 32-bit hash of a name (FNV-1a); names address streams, so adding a
