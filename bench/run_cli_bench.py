@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Timed runs of the journeysim CLI and of the two anchors, for scripts/bench.
+
+Each CLI run is measured by `/usr/bin/time -v` (wall time, peak RSS). Writes
+bench/results/cli_runs.json: {"machine": {...}, "cli_runs": [...], "anchors": [...]}.
+"""
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+SCENARIO = os.path.join(ROOT, "scenarios", "bench_large.yaml")
+
+
+def timed(cmd):
+    """Runs cmd under /usr/bin/time -v; returns (seconds, peak_rss_kb, stdout)."""
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
+    h, m, s = wall.groups()
+    seconds = int(h or 0) * 3600 + int(m) * 60 + float(s)
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
+    return seconds, rss, p.stdout
+
+
+def cli_run(agents, threads, summary_only=False, compress=False):
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        out = os.path.join(tmp, "r.h5")
+        cmd = [os.path.join(BUILD, "journeysim"), "run", SCENARIO, "-o", out, "--agents", str(agents),
+               "--threads", str(threads), "--variant", "baseline", "--quiet"]
+        cmd += ["--summary-only"] if summary_only else []
+        cmd += ["--compress"] if compress else []
+        seconds, rss, _ = timed(cmd)
+        size = os.path.getsize(out)
+    rec = {"agents": agents, "threads": threads, "seconds": round(seconds, 3),
+           "agents_per_second": round(agents / seconds, 1), "peak_rss_kb": rss,
+           "summary_only": summary_only, "compress": compress, "file_bytes": size,
+           "command": " ".join(["journeysim", "run", "scenarios/bench_large.yaml", "--agents", f"{agents:.0e}",
+                                "--threads", str(threads), "--variant", "baseline"]
+                               + (["--summary-only"] if summary_only else [])
+                               + (["--compress"] if compress else []))}
+    print(json.dumps(rec), flush=True)
+    return rec
+
+
+def main():
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    pops = [10**5, 10**6] if quick else [10**5, 10**6, 10**7]
+    runs = []
+    for n in pops:
+        for t in (1, 2):
+            runs.append(cli_run(n, t))
+            runs.append(cli_run(n, t, summary_only=True))
+    runs.append(cli_run(pops[-1], 2, compress=True))
+    if not quick:  # the memory claim: 10^8 agents stream in the memory of 10^6
+        runs.append(cli_run(10**8, 2, summary_only=True))
+        runs.append(cli_run(10**8, 2))
+    anchors = []
+    for cmd in ([os.path.join(BUILD, "bench", "naive_daily"), SCENARIO, str(10**6)],
+                ["/usr/bin/python3", os.path.join(ROOT, "bench", "baselines", "numpy_daily.py"), SCENARIO,
+                 str(10**5)]):
+        seconds, rss, stdout = timed(cmd)
+        rec = json.loads(stdout)
+        rec["peak_rss_kb"] = rss
+        print(json.dumps(rec), flush=True)
+        anchors.append(rec)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    machine = {"cpu": cpu, "cores": os.cpu_count(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+               "kernel": platform.release()}
+    path = os.path.join(ROOT, "bench", "results", "cli_runs.json")
+    with open(path, "w") as f:
+        json.dump({"machine": machine, "cli_runs": runs, "anchors": anchors}, f, indent=1)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
