@@ -506,12 +506,52 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
 
 // --------------------------------------------------------------- scenario
 
-Scenario build(const std::string& text, const std::string& path)
+//! A copy of a tree whose marks say the text came from `source`.
+NodePtr from_source(const NodePtr& n, const char* source)
+{
+  auto c = std::make_shared<YNode>(*n);
+  c->mark.source = source;
+  for (auto& item : c->items)
+    item = from_source(item, source);
+  for (auto& [k, v] : c->pairs) {
+    k = from_source(k, source);
+    v = from_source(v, source);
+  }
+  return c;
+}
+
+//! The baseline's tree with the overrides applied as one `set`, exactly as a
+//! variant would apply it (same paths, same checks, same messages).
+NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vector<Override>& overrides)
+{
+  // One "path: value" line per override, so errors point at its position.
+  std::string text;
+  for (const auto& o : overrides) {
+    if (o.path.empty() || o.path.find_first_of(":#{}[],\n") != std::string::npos)
+      throw ScenarioError("--set", 1, 1, "'" + o.path + "' is not a parameter path such as touchpoints.checkout.reach");
+    text += o.path + ": " + o.value + "\n";
+  }
+  const Context octx{"--set", "", -1, -1, {}};
+  const NodePtr set = from_source(read_yaml(text, octx), "--set");
+  MapReader top(ctx, *root, "the scenario", "", TOP_KEYS);
+  const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), "baseline");
+  TouchpointCache cache;
+  const Model base = parse_model(ctx, *root, collect_channels(*root, specs), cache);
+  VariantSpec spec;
+  spec.name = "--set";
+  spec.node = set.get();
+  spec.set = set.get();
+  return apply_variant(octx, root, base, spec);
+}
+
+Scenario build(const std::string& text, const std::string& path, const std::vector<Override>& overrides)
 {
   const Context ctx{path, "", -1, -1, {}};
-  const NodePtr root = read_yaml(text, ctx);
+  NodePtr root = read_yaml(text, ctx);
   if (root->is_null())
     ctx.fail(*root, "the scenario is empty: expected a map with name, stages, personas and touchpoints");
+  if (!overrides.empty())
+    root = apply_overrides(ctx, root, overrides);
   MapReader top(ctx, *root, "the scenario", "", TOP_KEYS);
 
   Scenario sc;
@@ -590,10 +630,11 @@ Scenario build(const std::string& text, const std::string& path)
 
 } // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& path)
+Scenario parse_scenario(const std::string& text, const std::string& path,
+                        const std::vector<Override>& overrides)
 {
   try {
-    return build(text, path);
+    return build(text, path, overrides);
   } catch (const ScenarioError&) {
     throw;
   } catch (const YAML::Exception& e) {
@@ -607,7 +648,7 @@ Scenario parse_scenario(const std::string& text, const std::string& path)
   }
 }
 
-Scenario load_scenario(const std::string& path)
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides)
 {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
@@ -639,7 +680,7 @@ Scenario load_scenario(const std::string& path)
     throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(err));
   if (too_large)
     throw ScenarioError(path, 1, 1, "file too large: a scenario may have at most 16 MiB");
-  return parse_scenario(text, path);
+  return parse_scenario(text, path, overrides);
 }
 
 } // namespace journeysim

@@ -59,7 +59,7 @@ void Context::fail(const Mark& at, const std::string& message) const
     m = fallback;
   const int line = m.line >= 0 ? m.line + 1 : 1;
   const int column = m.column >= 0 ? m.column + 1 : 1;
-  throw ScenarioError(file, line, column, prefix + message);
+  throw ScenarioError(m.source ? std::string(m.source) : file, line, column, prefix + message);
 }
 
 // ------------------------------------------------------------ text checks

@@ -21,6 +21,7 @@ struct Mark {
   int pos = -1;
   int line = -1;
   int column = -1;
+  const char* source = nullptr; //!< where the text came from when not the file ("--set")
 };
 
 struct YNode;
