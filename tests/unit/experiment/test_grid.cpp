@@ -1,0 +1,51 @@
+#include "journeysim/error.h"
+#include "journeysim/experiment/grid.h"
+
+#include <catch2/catch.hpp>
+
+using namespace journeysim;
+
+TEST_CASE("lists, ranges and log ranges", "[grid]")
+{
+  CHECK(parse_values("1,2,3") == std::vector<double>{1, 2, 3});
+  CHECK(parse_values("0.5") == std::vector<double>{0.5});
+  const auto r = parse_values("0:0.3:0.05");
+  REQUIRE(r.size() == 7);
+  CHECK(r.front() == 0.0);
+  CHECK(r.back() == Approx(0.3));
+  CHECK(r[3] == Approx(0.15));
+  CHECK(parse_values("1:6:1") == std::vector<double>{1, 2, 3, 4, 5, 6});
+  const auto l = parse_values("1e-3:1e-1:log5");
+  REQUIRE(l.size() == 5);
+  CHECK(l[0] == 1e-3);
+  CHECK(l[2] == Approx(1e-2));
+  CHECK(l[4] == 1e-1);
+}
+
+TEST_CASE("bad values and specs are clear input errors", "[grid]")
+{
+  CHECK_THROWS_AS(parse_values("1,,3"), InputError);
+  CHECK_THROWS_AS(parse_values("a,b"), InputError);
+  CHECK_THROWS_AS(parse_values("0:1"), InputError);
+  CHECK_THROWS_AS(parse_values("1:0:0.1"), InputError);
+  CHECK_THROWS_AS(parse_values("0:1:0"), InputError);
+  CHECK_THROWS_AS(parse_values("0:1:log5"), InputError);
+  CHECK_THROWS_AS(parse_values("1:10:log1"), InputError);
+  CHECK_THROWS_AS(parse_values("0:1e9:1e-3"), InputError);
+  CHECK_THROWS_WITH(parse_parameter("stages.intent.dropout"), Catch::Contains("PATH=VALUES"));
+  CHECK_THROWS_WITH(parse_parameter("stages.intent.dropout=x"), Catch::Contains("stages.intent.dropout"));
+  const Parameter p = parse_parameter("touchpoints.checkout.checkout.steps=1:3:1");
+  CHECK(p.path == "touchpoints.checkout.checkout.steps");
+  CHECK(p.values.size() == 3);
+}
+
+TEST_CASE("the grid is the Cartesian product, last parameter fastest", "[grid]")
+{
+  const auto g = cartesian({{"a", {1, 2}}, {"b", {10, 20, 30}}});
+  REQUIRE(g.size() == 6);
+  CHECK(g[0] == GridPoint{0, 0});
+  CHECK(g[1] == GridPoint{0, 1});
+  CHECK(g[5] == GridPoint{1, 2});
+  CHECK(cartesian({}).size() == 1); // no parameter: one run per replication
+  CHECK(std::stod(yaml_number(0.1)) == 0.1);
+}
