@@ -2,13 +2,13 @@
 
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
-#include "journeysim/util/sha256.h"
+
+#include "layout.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -22,22 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::int64_t FORMAT_VERSION = 1;
-constexpr std::uint64_t CHUNK_ROWS = 32768;
+using layout::CHUNK_ROWS;
 
 std::string quote(const std::string& s)
 {
   return "'" + s + "'";
-}
-
-std::string utc_now()
-{
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 //! Refuse targets we must not (or cannot) replace, before creating anything.
@@ -141,16 +130,12 @@ struct ResultsWriter::Impl {
 
   void write_header();
   void create_variant(std::size_t position);
-  void write_variant_totals(VariantOut& out, const VariantTotals& totals);
 };
 
 void ResultsWriter::Impl::write_header()
 {
   const Scenario& sc = *scenario;
-  h5::write_attribute(file, "format", "journeysim-results");
-  h5::write_attribute(file, "format_version", FORMAT_VERSION);
-  h5::write_attribute(file, "journeysim_version", JOURNEYSIM_VERSION);
-  h5::write_attribute(file, "created_utc", utc_now());
+  layout::write_identity(file);
   h5::write_attribute(file, "seed", options.seed);
   h5::write_attribute(file, "population", options.agents);
   h5::write_attribute(file, "horizon_days", std::int64_t{sc.horizon_days});
@@ -161,47 +146,8 @@ void ResultsWriter::Impl::write_header()
     names += (names.empty() ? "" : ",") + sc.variants[static_cast<std::size_t>(v)].name;
   h5::write_attribute(file, "variants", names);
   h5::write_attribute(file, "per_agent", std::int64_t{writer.per_agent ? 1 : 0});
-  h5::write_attribute(file, "complete", std::int64_t{0});
 
-  {
-    const h5::Group g = h5::create_group(file, "scenario");
-    h5::write_attribute(g, "name", sc.name);
-    h5::write_attribute(g, "description", sc.description);
-    h5::write_attribute(g, "source", sc.source);
-    h5::write_attribute(g, "sha256", sha256_hex(sc.source));
-    h5::write_attribute(g, "path", sc.path);
-  }
-
-  // Stage and persona tables are the baseline's (variants change parameters
-  // and touchpoints, not the funnel or the persona mix's names).
-  const Model& base = sc.baseline();
-  {
-    const h5::Group g = h5::create_group(file, "stages");
-    std::vector<std::string> name, phase;
-    std::vector<std::uint8_t> purchase;
-    for (const auto& s : base.stages) {
-      name.push_back(s.name);
-      phase.emplace_back(to_string(s.phase));
-      purchase.push_back(s.purchase ? 1 : 0);
-    }
-    h5::write_dataset(g, "name", name);
-    h5::write_dataset(g, "phase", phase);
-    h5::write_dataset(g, "purchase", purchase);
-  }
-  {
-    const h5::Group g = h5::create_group(file, "personas");
-    std::vector<std::string> name;
-    std::vector<double> share;
-    double total = 0.0;
-    for (const auto& p : base.personas)
-      total += p.share;
-    for (const auto& p : base.personas) {
-      name.push_back(p.name);
-      share.push_back(total > 0 ? p.share / total : 0.0);
-    }
-    h5::write_dataset(g, "name", name);
-    h5::write_dataset(g, "share", share);
-  }
+  layout::write_scenario_tables(file, sc);
   // /touchpoints is written by commit() from RunResult::touchpoints, so its
   // rows are exactly those of the statistics.
 }
@@ -271,40 +217,6 @@ void ResultsWriter::Impl::create_variant(std::size_t j)
   out.touches = h5::RowDataset::create<std::uint16_t>(out.agents, "touches", n, 0, ro);
   out.cart_abandons = h5::RowDataset::create<std::uint16_t>(out.agents, "cart_abandons", n, 0, ro);
   out.mood = h5::RowDataset::create<float>(out.agents, "mood", n, 0, ro);
-}
-
-void ResultsWriter::Impl::write_variant_totals(VariantOut& out, const VariantTotals& t)
-{
-  const std::uint64_t k = t.stages;
-  const std::uint64_t h = static_cast<std::uint64_t>(t.horizon_days);
-  {
-    const h5::Group g = h5::create_group(out.group, "funnel");
-    h5::write_dataset(g, "reached", t.reached, {k});
-    h5::write_dataset(g, "by_persona", t.reached_by_persona, {t.personas, k});
-  }
-  {
-    const h5::Group g = h5::create_group(out.group, "daily");
-    h5::write_dataset(g, "in_stage", t.in_stage, {h, k});
-    h5::write_dataset(g, "lost", t.lost, {h, k});
-  }
-  {
-    const h5::Group g = h5::create_group(out.group, "touchpoints");
-    h5::write_dataset(g, "exposures", t.tally.exposures);
-    h5::write_dataset(g, "advances", t.tally.advances);
-    h5::write_dataset(g, "cost", t.touch_cost);
-  }
-  const Summary s = t.summary();
-  const h5::Group g = h5::create_group(out.group, "summary");
-  h5::write_attribute(g, "agents", s.agents);
-  h5::write_attribute(g, "conversions", s.conversions);
-  h5::write_attribute(g, "conversion_rate", s.conversion_rate);
-  h5::write_attribute(g, "purchases", s.purchases);
-  h5::write_attribute(g, "revenue", s.revenue);
-  h5::write_attribute(g, "cost", s.cost);
-  h5::write_attribute(g, "cost_per_conversion", s.cost_per_conversion);
-  h5::write_attribute(g, "roi", s.roi);
-  h5::write_attribute(g, "cart_abandon_rate", s.cart_abandon_rate);
-  h5::write_attribute(g, "mean_mood", s.mean_mood);
 }
 
 // ---------------------------------------------------------------- ResultsWriter
@@ -429,27 +341,9 @@ void ResultsWriter::commit(const RunResult& result)
     throw OutputError(where + ": only " + std::to_string(m.rows_written) + " of " +
                       std::to_string(m.options.agents) + " agents were written");
 
-  {
-    const h5::Group g = h5::create_group(m.file, "touchpoints");
-    std::vector<std::string> name, channel, kind;
-    for (const auto& t : result.touchpoints) {
-      name.push_back(t.name);
-      channel.push_back(t.channel);
-      kind.emplace_back(to_string(t.kind));
-    }
-    h5::write_dataset(g, "name", name);
-    h5::write_dataset(g, "channel", channel);
-    h5::write_dataset(g, "kind", kind);
-  }
+  layout::write_touchpoint_table(m.file, result.touchpoints);
   for (std::size_t j = 0; j < m.variants.size(); ++j) {
-    const VariantTotals& t = result.totals[j];
-    if (t.tally.exposures.size() != result.touchpoints.size() ||
-        t.tally.advances.size() != result.touchpoints.size() ||
-        t.touch_cost.size() != result.touchpoints.size())
-      throw OutputError(where + ": touchpoint statistics of variant " +
-                        quote(m.variants[j].model->name) +
-                        " are not aligned with the touchpoint table");
-    m.write_variant_totals(m.variants[j], t);
+    layout::write_totals(m.variants[j].group, result.totals[j], result.touchpoints.size());
   }
 
   // Close every dataset and group, mark the file complete last, and make it
