@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace journeysim {
 
@@ -152,10 +153,12 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   tbb::concurrent_queue<ChunkWork*> spare;
 
   const auto start = std::chrono::steady_clock::now();
-  // A local arena sized to the request; the scoped global_control lets a
-  // request above the core count actually get its threads.
-  tbb::global_control allow(tbb::global_control::max_allowed_parallelism,
-                            static_cast<std::size_t>(o.threads));
+  // A local arena sized to the request. Only a request above the core count
+  // needs the (process-wide, scoped) global_control to get its threads; it is
+  // left alone otherwise, so runs can nest inside other parallel work.
+  std::optional<tbb::global_control> allow;
+  if (o.threads > tbb::info::default_concurrency())
+    allow.emplace(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(o.threads));
   tbb::task_arena arena(o.threads);
   arena.execute([&] {
     tbb::parallel_pipeline(
