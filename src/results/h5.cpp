@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -696,6 +697,171 @@ void RowDataset::append(Type type, const void* data, std::size_t elements)
   rows_ += n;
   file_space_ = Dataspace(check(H5Dget_space(dataset_.id()), what));
   write_rows(offset, type, data, elements);
+}
+
+// ---------------------------------------------------------------- Table
+
+void Table::build_type()
+{
+  const Silence silence;
+  const auto what = [] { return std::string("cannot build a table type"); };
+  offsets_.clear();
+  row_bytes_ = 0;
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    offsets_.push_back(row_bytes_);
+    row_bytes_ += fields_[i].type == Column::String ? sizeof(char*) : 8;
+  }
+  type_ = Datatype(check(H5Tcreate(H5T_COMPOUND, row_bytes_), what));
+  const Datatype text = string_type();
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    hid_t t = H5T_NATIVE_INT64;
+    switch (fields_[i].type) {
+    case Column::Int64: t = H5T_NATIVE_INT64; break;
+    case Column::UInt64: t = H5T_NATIVE_UINT64; break;
+    case Column::Float64: t = H5T_NATIVE_DOUBLE; break;
+    case Column::String: t = text.id(); break;
+    }
+    check(H5Tinsert(type_.id(), fields_[i].name.c_str(), offsets_[i], t), what);
+  }
+}
+
+Table Table::create(const Object& loc, const std::string& name, std::vector<Field> fields)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot create table " + where(loc.id(), name); };
+  Table t;
+  t.fields_ = std::move(fields);
+  t.build_type();
+  const hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = 256;
+  const Dataspace space(check(H5Screate_simple(1, &zero, &unlimited), what));
+  const PropertyList dcpl(check(H5Pcreate(H5P_DATASET_CREATE), what));
+  check(H5Pset_chunk(dcpl.id(), 1, &chunk), what);
+  const PropertyList lcpl = utf8_names(H5P_LINK_CREATE);
+  t.dataset_ = Dataset(check(
+    H5Dcreate2(loc.id(), name.c_str(), t.type_.id(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT), what));
+  return t;
+}
+
+Table Table::open(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot open table " + where(loc.id(), name); };
+  Table t;
+  t.dataset_ = open_dataset(loc, name);
+  const Datatype stored(check(H5Dget_type(t.dataset_.id()), what));
+  if (H5Tget_class(stored.id()) != H5T_COMPOUND)
+    throw OutputError(what() + ": not a table");
+  const int n = check(H5Tget_nmembers(stored.id()), what);
+  for (int i = 0; i < n; ++i) {
+    char* raw = H5Tget_member_name(stored.id(), static_cast<unsigned>(i));
+    std::string field(raw ? raw : "");
+    H5free_memory(raw);
+    const Datatype member(check(H5Tget_member_type(stored.id(), static_cast<unsigned>(i)), what));
+    const H5T_class_t cls = H5Tget_class(member.id());
+    Column c;
+    if (cls == H5T_STRING)
+      c = Column::String;
+    else if (cls == H5T_FLOAT)
+      c = Column::Float64;
+    else if (cls == H5T_INTEGER)
+      c = H5Tget_sign(member.id()) == H5T_SGN_NONE ? Column::UInt64 : Column::Int64;
+    else
+      throw OutputError(what() + ": column '" + field + "' has an unsupported type");
+    t.fields_.push_back({field, c});
+  }
+  t.build_type();
+  t.rows_ = dims(t.dataset_).at(0);
+  return t;
+}
+
+void Table::append(const std::vector<Value>& row)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot append to table " + where(dataset_.id()); };
+  if (row.size() != fields_.size())
+    throw OutputError(what() + ": " + std::to_string(row.size()) + " values for " +
+                      std::to_string(fields_.size()) + " columns");
+  std::vector<unsigned char> buf(row_bytes_);
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    unsigned char* at = buf.data() + offsets_[i];
+    switch (fields_[i].type) {
+    case Column::Int64: {
+      const auto v = std::get<std::int64_t>(row[i]);
+      std::memcpy(at, &v, 8);
+      break;
+    }
+    case Column::UInt64: {
+      const auto v = std::get<std::uint64_t>(row[i]);
+      std::memcpy(at, &v, 8);
+      break;
+    }
+    case Column::Float64: {
+      const auto v = std::get<double>(row[i]);
+      std::memcpy(at, &v, 8);
+      break;
+    }
+    case Column::String: {
+      const char* p = std::get<std::string>(row[i]).c_str();
+      std::memcpy(at, &p, sizeof p);
+      break;
+    }
+    }
+  }
+  const hsize_t size = rows_ + 1, start = rows_, one = 1;
+  check(H5Dset_extent(dataset_.id(), &size), what);
+  const Dataspace file(check(H5Dget_space(dataset_.id()), what));
+  check(H5Sselect_hyperslab(file.id(), H5S_SELECT_SET, &start, nullptr, &one, nullptr), what);
+  const Dataspace memory(check(H5Screate_simple(1, &one, nullptr), what));
+  check(H5Dwrite(dataset_.id(), type_.id(), memory.id(), file.id(), H5P_DEFAULT, buf.data()), what);
+  rows_ = size;
+}
+
+std::vector<std::vector<Table::Value>> Table::read() const
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot read table " + where(dataset_.id()); };
+  std::vector<std::vector<Value>> out;
+  if (rows_ == 0)
+    return out;
+  std::vector<unsigned char> buf(row_bytes_ * rows_);
+  check(H5Dread(dataset_.id(), type_.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), what);
+  for (std::uint64_t r = 0; r < rows_; ++r) {
+    std::vector<Value> row;
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      const unsigned char* at = buf.data() + r * row_bytes_ + offsets_[i];
+      switch (fields_[i].type) {
+      case Column::Int64: {
+        std::int64_t v;
+        std::memcpy(&v, at, 8);
+        row.emplace_back(v);
+        break;
+      }
+      case Column::UInt64: {
+        std::uint64_t v;
+        std::memcpy(&v, at, 8);
+        row.emplace_back(v);
+        break;
+      }
+      case Column::Float64: {
+        double v;
+        std::memcpy(&v, at, 8);
+        row.emplace_back(v);
+        break;
+      }
+      case Column::String: {
+        const char* p;
+        std::memcpy(&p, at, sizeof p);
+        row.emplace_back(std::string(p ? p : ""));
+        break;
+      }
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  const hsize_t n = rows_;
+  const Dataspace space(check(H5Screate_simple(1, &n, nullptr), what));
+  H5Dvlen_reclaim(type_.id(), space.id(), H5P_DEFAULT, buf.data());
+  return out;
 }
 
 } // namespace journeysim::h5

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace journeysim::h5 {
@@ -248,6 +249,40 @@ struct RowOptions {
 //! A chunked 1-D [N] or 2-D [N, K] dataset written a block of rows at a time.
 //! Fixed size by default (readers see the final length from the start); with
 //! `appendable` it starts at `rows` rows and grows by append().
+//! An appendable table: a compound dataset, one record per row, whose
+//! columns are int64, uint64, float64 or UTF-8 strings. pandas reads it in
+//! one call: pd.DataFrame(h5py.File(path)["runs/index"][()]).
+class Table {
+public:
+  enum class Column { Int64, UInt64, Float64, String };
+  struct Field {
+    std::string name;
+    Column type;
+  };
+  using Value = std::variant<std::int64_t, std::uint64_t, double, std::string>;
+
+  Table() = default;
+  //! @throws OutputError If the dataset cannot be created.
+  static Table create(const Object& loc, const std::string& name, std::vector<Field> fields);
+  //! @throws OutputError If it does not exist or is not a table of such columns.
+  static Table open(const Object& loc, const std::string& name);
+
+  //! @throws OutputError If the row does not match the fields, or HDF5 fails.
+  void append(const std::vector<Value>& row);
+  std::vector<std::vector<Value>> read() const;
+  std::uint64_t rows() const noexcept { return rows_; }
+  const std::vector<Field>& fields() const noexcept { return fields_; }
+
+private:
+  void build_type();
+  Dataset dataset_;
+  Datatype type_; //!< memory and file type (native, little-endian here)
+  std::vector<Field> fields_;
+  std::vector<std::size_t> offsets_;
+  std::size_t row_bytes_ = 0;
+  std::uint64_t rows_ = 0;
+};
+
 class RowDataset {
 public:
   RowDataset() = default;

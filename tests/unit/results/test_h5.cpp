@@ -384,3 +384,32 @@ TEST_CASE("h5 write_dataset checks the shape", "[results][h5]")
   CHECK_THROWS_WITH(h5::write_dataset(f, "x", std::vector<int>{1, 2, 3}, {2, 2}),
                     Catch::Contains("3 values do not fill shape [2, 2]"));
 }
+
+TEST_CASE("a Table appends typed rows and reads them back", "[h5][table]")
+{
+  const std::string path = (std::filesystem::temp_directory_path() / "journeysim_table_test.h5").string();
+  std::filesystem::remove(path);
+  {
+    h5::File f = h5::create_file(path);
+    h5::Table t = h5::Table::create(f, "index", {{"run", h5::Table::Column::Int64},
+                                                 {"seed", h5::Table::Column::UInt64},
+                                                 {"rate", h5::Table::Column::Float64},
+                                                 {"variant", h5::Table::Column::String}});
+    t.append({std::int64_t{0}, std::uint64_t{1ull << 63}, 0.25, std::string("baseline")});
+    t.append({std::int64_t{1}, std::uint64_t{7}, -1.5, std::string("größer")});
+    CHECK(t.rows() == 2);
+    CHECK_THROWS_AS(t.append({std::int64_t{2}}), OutputError);
+  }
+  h5::File f = h5::open_file(path, true);
+  h5::Table t = h5::Table::open(f, "index");
+  REQUIRE(t.fields().size() == 4);
+  CHECK(t.fields()[3].type == h5::Table::Column::String);
+  const auto rows = t.read();
+  REQUIRE(rows.size() == 2);
+  CHECK(std::get<std::uint64_t>(rows[0][1]) == (1ull << 63));
+  CHECK(std::get<double>(rows[1][2]) == -1.5);
+  CHECK(std::get<std::string>(rows[1][3]) == "größer");
+  t.append({std::int64_t{2}, std::uint64_t{9}, 3.0, std::string("x")});
+  CHECK(t.rows() == 3);
+  std::filesystem::remove(path);
+}
