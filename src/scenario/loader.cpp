@@ -8,6 +8,7 @@
 
 #include "journeysim/scenario/loader.h"
 #include "journeysim/rng/stream.h"
+#include "journeysim/experiment/grid.h"
 
 #include "journeysim/error.h"
 #include "journeysim/util/nearest_name.h"
@@ -506,6 +507,37 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
 
 // --------------------------------------------------------------- scenario
 
+//! `sweep: {set: {PATH: VALUES, …}, replications: N}`; VALUES is a list of
+//! numbers, one number, or a range string such as 0:0.3:0.05.
+SweepSpec read_sweep(const Context& ctx, const YNode& n)
+{
+  SweepSpec spec;
+  MapReader m(ctx, n, "sweep", "sweep", {"set", "replications"}, true);
+  if (const YNode* r = m.get("replications"))
+    spec.replications = static_cast<int>(read_integer(ctx, *r, "sweep.replications", 1, 100000));
+  if (const YNode* set = m.get("set")) {
+    if (!set->is_map())
+      ctx.fail(*set, "sweep.set: expected a map of PATH: VALUES, got " + set->describe());
+    for (const auto& [key, value] : set->pairs) {
+      const std::string path = "sweep.set." + key->scalar;
+      std::string text;
+      if (value->is_seq()) {
+        for (const auto& item : value->items)
+          text += (text.empty() ? "" : ",") + fmt(read_number(ctx, *item, path));
+      } else {
+        text = read_string(ctx, *value, path);
+      }
+      try {
+        parse_values(text);
+      } catch (const InputError& e) {
+        ctx.fail(*value, path + ": " + e.what());
+      }
+      spec.set.emplace_back(key->scalar, text);
+    }
+  }
+  return spec;
+}
+
 //! A copy of a tree whose marks say the text came from `source`.
 NodePtr from_source(const NodePtr& n, const char* source)
 {
@@ -572,8 +604,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   std::string baseline_name = "baseline";
   if (const YNode* v = top.get("baseline"))
     baseline_name = read_name(ctx, *v, "baseline", "variant name");
-  if (const YNode* v = top.get("sweep"); v && !(v->is_map() || v->is_null()))
-    ctx.fail(*v, "sweep: expected a map (reserved for parameter sweeps), got " + v->describe());
+  if (const YNode* v = top.get("sweep"))
+    sc.sweep = read_sweep(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);

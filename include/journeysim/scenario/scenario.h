@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace journeysim {
@@ -103,6 +104,14 @@ struct Model {
   int first_purchase_stage() const;               //!< -1 if none
 };
 
+//! A sweep declared in the file (`sweep:`), used when the command line
+//! gives no --set: each path with its values as text ("1,2,3", "0:0.3:0.05",
+//! "1e-3:1e-1:log5"), and the replications (0: not given).
+struct SweepSpec {
+  std::vector<std::pair<std::string, std::string>> set;
+  int replications = 0;
+};
+
 struct Scenario {
   std::string path;   //!< file it was read from
   std::string source; //!< the YAML text exactly as read
@@ -112,6 +121,7 @@ struct Scenario {
   std::uint64_t population = 10000;
   std::uint64_t seed = 1;
   std::vector<Model> variants; //!< [0] is the baseline
+  SweepSpec sweep;
 
   const Model& baseline() const { return variants.front(); }
   //! Index of a variant by name; -1 if none.
