@@ -431,6 +431,12 @@ bool exists(const Object& loc, const std::string& name)
   return true;
 }
 
+void unlink(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  check(H5Ldelete(loc.id(), name.c_str(), H5P_DEFAULT), [&] { return "cannot remove " + where(loc.id(), name); });
+}
+
 void link(const Object& src, const std::string& src_name, const Object& dst,
           const std::string& dst_name)
 {

@@ -144,6 +144,9 @@ bool exists(const Object& loc, const std::string& name);
 //! Hard link: `dst_name` in `dst` becomes another name of the object at
 //! `src_name` in `src` (the data is stored once).
 //! @throws OutputError If the link cannot be created.
+//! Remove a link (and the object, once nothing links to it).
+//! @throws OutputError If there is no such link.
+void unlink(const Object& loc, const std::string& name);
 void link(const Object& src, const std::string& src_name, const Object& dst,
           const std::string& dst_name);
 

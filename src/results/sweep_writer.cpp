@@ -1,0 +1,407 @@
+#include "journeysim/results/sweep_writer.h"
+
+#include "journeysim/error.h"
+#include "journeysim/results/h5.h"
+#include "journeysim/util/sha256.h"
+
+#include "layout.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace journeysim {
+
+namespace fs = std::filesystem;
+using h5::Table;
+
+namespace {
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+//! The summary metrics, in index-column order.
+const std::vector<std::string> METRICS = {"agents", "conversions", "conversion_rate", "purchases",
+                                          "revenue", "cost", "cost_per_conversion", "roi",
+                                          "cart_abandon_rate", "mean_mood"};
+
+std::vector<double> metric_values(const Summary& s)
+{
+  return {static_cast<double>(s.agents), static_cast<double>(s.conversions), s.conversion_rate,
+          static_cast<double>(s.purchases), s.revenue, s.cost, s.cost_per_conversion, s.roi,
+          s.cart_abandon_rate, s.mean_mood};
+}
+
+//! Per-agent columns of one sweep run, written as its chunks arrive.
+class RunAgentsWriter : public ChunkSink {
+public:
+  RunAgentsWriter(std::vector<h5::Group> groups, const Scenario& scenario, const RunOptions& o, bool compress)
+    : groups_(std::move(groups)), scenario_(&scenario), options_(o), compress_(compress)
+  {
+  }
+
+  void write(const Chunk& chunk) override
+  {
+    if (columns_.empty())
+      create(chunk);
+    for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
+      const auto& vc = chunk.variants[v];
+      const auto& o = vc.outcomes;
+      auto& c = columns_[v];
+      const std::uint64_t at = chunk.first;
+      c[0].write_rows(at, vc.agents->id);
+      c[1].write_rows(at, vc.agents->persona);
+      c[2].write_rows(at, o.final_stage);
+      c[3].write_rows(at, o.lost);
+      c[4].write_rows(at, o.lost_day);
+      c[5].write_rows(at, o.stage_day);
+      c[6].write_rows(at, o.purchases);
+      c[7].write_rows(at, o.revenue);
+      c[8].write_rows(at, o.cost);
+      c[9].write_rows(at, o.touches);
+      c[10].write_rows(at, o.cart_abandons);
+      c[11].write_rows(at, o.mood);
+      for (std::size_t a = 0; a + 12 < c.size(); ++a) {
+        const float* col = vc.agents->column(a);
+        c[12 + a].write_rows(at, std::span<const float>(col, vc.agents->size));
+      }
+    }
+  }
+
+private:
+  void create(const Chunk& chunk)
+  {
+    const std::uint64_t n = options_.agents;
+    h5::RowOptions ro;
+    ro.chunk_rows = layout::CHUNK_ROWS;
+    ro.compress = compress_;
+    for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
+      const h5::Group agents = h5::create_group(groups_[v], "agents");
+      const std::uint64_t k = chunk.variants[v].outcomes.stages;
+      std::vector<h5::RowDataset> c;
+      c.push_back(h5::RowDataset::create<std::uint64_t>(agents, "agent_id", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "persona", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::int8_t>(agents, "final_stage", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::uint8_t>(agents, "lost", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::int16_t>(agents, "lost_day", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::int16_t>(agents, "stage_day", n, k, ro));
+      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "purchases", n, 0, ro));
+      c.push_back(h5::RowDataset::create<double>(agents, "revenue", n, 0, ro));
+      c.push_back(h5::RowDataset::create<double>(agents, "cost", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "touches", n, 0, ro));
+      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "cart_abandons", n, 0, ro));
+      c.push_back(h5::RowDataset::create<float>(agents, "mood", n, 0, ro));
+      // Attributes as float32 (choice attributes as their codes, labels attached).
+      const Population population(scenario_->variants[static_cast<std::size_t>(chunk.variants[v].variant)],
+                                  options_.seed);
+      for (const auto& col : population.columns()) {
+        c.push_back(h5::RowDataset::create<float>(agents, "attr_" + col.name, n, 0, ro));
+        if (col.choice)
+          h5::write_attribute(c.back().dataset(), "labels", col.labels);
+      }
+      columns_.push_back(std::move(c));
+    }
+  }
+
+  std::vector<h5::Group> groups_;
+  const Scenario* scenario_;
+  RunOptions options_;
+  bool compress_;
+  std::vector<std::vector<h5::RowDataset>> columns_; //!< [variant][column]
+};
+
+} // namespace
+
+double t_quantile_975(int df)
+{
+  // Exact values for small df; Cornish–Fisher expansion beyond (error < 1e-4).
+  static const double table[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                 2.306,  2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                 2.120,  2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                 2.064,  2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df < 1)
+    return std::nan("");
+  if (df <= 30)
+    return table[df];
+  const double z = 1.959963984540054, n = df;
+  return z + (z * z * z + z) / (4 * n) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * n * n);
+}
+
+struct SweepWriter::Impl {
+  std::string target, path;
+  bool temporary = false; //!< writing beside the target (force): remove unless committed
+  bool committed = false;
+  const Scenario* scenario = nullptr;
+  SweepOptions sweep;
+  SweepFileOptions options;
+  std::set<std::uint64_t> done_runs; //!< run indices complete in the file
+  std::size_t groups_made_for = static_cast<std::size_t>(-1); //!< run whose groups chunks() made
+  std::size_t found = 0;
+  std::unique_ptr<RunAgentsWriter> agents;
+  h5::File file;
+  h5::Group runs;
+  Table index;
+
+  ~Impl()
+  {
+    agents.reset();
+    index = Table();
+    runs.reset();
+    file.reset();
+    if (temporary && !committed) {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  }
+
+  std::vector<Table::Field> index_fields() const
+  {
+    std::vector<Table::Field> f = {{"run", Table::Column::Int64},
+                                   {"point", Table::Column::Int64},
+                                   {"replication", Table::Column::Int64},
+                                   {"variant", Table::Column::String},
+                                   {"seed", Table::Column::UInt64}};
+    for (const auto& p : sweep.parameters)
+      f.push_back({p.path, Table::Column::Float64});
+    for (const auto& m : METRICS)
+      f.push_back({m, Table::Column::Float64});
+    return f;
+  }
+
+  //! What must match for --resume to continue a file.
+  std::string definition() const
+  {
+    std::string d = "sha256=" + sha256_hex(scenario->source) + ";replications=" +
+                    std::to_string(sweep.replications) + ";agents=" + std::to_string(sweep.agents) +
+                    ";seed=" + (sweep.seed_given ? std::to_string(sweep.seed) : std::string("scenario"));
+    for (const auto& p : sweep.parameters) {
+      d += ";" + p.path + "=";
+      for (double v : p.values)
+        d += yaml_number(v) + ",";
+    }
+    return d;
+  }
+
+  void create()
+  {
+    file = h5::create_file(path);
+    layout::write_identity(file);
+    h5::write_attribute(file, "kind", "sweep");
+    h5::write_attribute(file, "seed", sweep.seed_given ? sweep.seed : scenario->seed);
+    h5::write_attribute(file, "population", sweep.agents ? sweep.agents : scenario->population);
+    h5::write_attribute(file, "horizon_days", std::int64_t{scenario->horizon_days});
+    h5::write_attribute(file, "replications", std::int64_t{sweep.replications});
+    std::vector<std::string> paths;
+    for (const auto& p : sweep.parameters)
+      paths.push_back(p.path);
+    h5::write_attribute(file, "parameters", paths);
+    h5::write_attribute(file, "sweep_definition", definition());
+    layout::write_scenario_tables(file, *scenario);
+    layout::write_touchpoint_table(file, touchpoint_union(*scenario));
+    runs = h5::create_group(file, "runs");
+    index = Table::create(runs, "index", index_fields());
+    h5::flush(file);
+  }
+
+  void reopen()
+  {
+    file = h5::open_file(path, true);
+    if (!h5::attribute_exists(file, "kind") || h5::read_attribute_string(file, "kind") != "sweep")
+      throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
+    if (h5::read_attribute_int(file, "complete") == 1)
+      throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
+    if (h5::read_attribute_string(file, "sweep_definition") != definition())
+      throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
+                                     "seed differ); resume it with the same command, or use --force");
+    runs = h5::open_group(file, "runs");
+    index = Table::open(runs, "index");
+    // A run counts as done when every one of its variants has its index row.
+    std::map<std::int64_t, std::size_t> rows_per_run;
+    for (const auto& row : index.read())
+      ++rows_per_run[std::get<std::int64_t>(row[0]) / static_cast<std::int64_t>(scenario->variants.size())];
+    for (const auto& [run, count] : rows_per_run)
+      if (count == scenario->variants.size())
+        done_runs.insert(static_cast<std::uint64_t>(run));
+    found = done_runs.size();
+  }
+
+  std::string run_name(std::size_t run, std::size_t variant) const
+  {
+    return std::to_string(run * scenario->variants.size() + variant);
+  }
+
+  //! The run's groups, fresh (a group left by an interrupted run is replaced).
+  std::vector<h5::Group> run_groups(const SweepRun& run)
+  {
+    std::vector<h5::Group> groups;
+    for (std::size_t v = 0; v < scenario->variants.size(); ++v) {
+      const std::string name = run_name(run.index, v);
+      if (h5::exists(runs, name))
+        h5::unlink(runs, name);
+      h5::Group g = h5::create_group(runs, name);
+      h5::write_attribute(g, "variant", scenario->variants[v].name);
+      h5::write_attribute(g, "point", static_cast<std::int64_t>(run.point));
+      h5::write_attribute(g, "replication", std::int64_t{run.replication});
+      h5::write_attribute(g, "seed", run.seed);
+      for (std::size_t p = 0; p < sweep.parameters.size(); ++p)
+        h5::write_attribute(g, sweep.parameters[p].path, run.values[p]);
+      groups.push_back(std::move(g));
+    }
+    return groups;
+  }
+
+  void write_summary();
+};
+
+SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, const SweepOptions& sweep,
+                         SweepFileOptions options)
+  : impl_(std::make_unique<Impl>())
+{
+  Impl& m = *impl_;
+  m.target = target;
+  m.path = target;
+  m.scenario = &scenario;
+  m.sweep = sweep;
+  m.options = options;
+  std::error_code ec;
+  const auto status = fs::status(target, ec);
+  if (fs::is_directory(status))
+    throw OutputError("cannot write the sweep to " + quote(target) + ": it is a directory");
+  const bool exists = fs::exists(status);
+  if (options.resume && exists) {
+    m.reopen();
+    return;
+  }
+  if (options.resume)
+    throw InputError("--resume: " + quote(target) + " does not exist; run the sweep without --resume");
+  if (exists && !options.force)
+    throw InputError(quote(target) + " exists; use --resume to continue an interrupted sweep or --force to replace it");
+  if (exists) {
+    m.path = target + ".partial-" + std::to_string(::getpid());
+    m.temporary = true;
+  }
+  m.create();
+}
+
+SweepWriter::~SweepWriter()
+{
+  if (impl_ && impl_->file && !impl_->committed) {
+    try {
+      h5::flush(impl_->file);
+    } catch (...) { // nothing more to do: the runs flushed before are safe
+    }
+  }
+}
+
+const std::string& SweepWriter::path() const { return impl_->path; }
+std::size_t SweepWriter::runs_found() const { return impl_->found; }
+
+bool SweepWriter::has(const SweepRun& run) const
+{
+  return impl_->done_runs.count(run.index) > 0;
+}
+
+ChunkSink* SweepWriter::chunks(const SweepRun& run, const Scenario& scenario, const RunOptions& options)
+{
+  impl_->agents = std::make_unique<RunAgentsWriter>(impl_->run_groups(run), scenario, options,
+                                                    impl_->options.compress);
+  impl_->groups_made_for = run.index;
+  return impl_->agents.get();
+}
+
+void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const RunResult& result)
+{
+  Impl& m = *impl_;
+  m.agents.reset(); // closes the run's per-agent columns
+  std::vector<h5::Group> groups;
+  if (m.groups_made_for == run.index)
+    for (std::size_t v = 0; v < scenario.variants.size(); ++v)
+      groups.push_back(h5::open_group(m.runs, m.run_name(run.index, v)));
+  else
+    groups = m.run_groups(run);
+  for (std::size_t v = 0; v < result.totals.size(); ++v)
+    layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
+  // Index rows last, then flush: a run is in the index only once it is whole.
+  for (std::size_t v = 0; v < result.totals.size(); ++v) {
+    std::vector<Table::Value> row = {
+      static_cast<std::int64_t>(run.index * scenario.variants.size() + v),
+      static_cast<std::int64_t>(run.point), std::int64_t{run.replication},
+      scenario.variants[static_cast<std::size_t>(result.variants[v])].name, run.seed};
+    for (double x : run.values)
+      row.emplace_back(x);
+    for (double x : metric_values(result.totals[v].summary()))
+      row.emplace_back(x);
+    m.index.append(row);
+  }
+  h5::flush(m.file);
+  m.done_runs.insert(run.index);
+}
+
+void SweepWriter::Impl::write_summary()
+{
+  // Group the index rows by (point, variant) and summarise every metric
+  // across replications: mean, sd, 95 % t interval of the mean.
+  const auto rows = index.read();
+  const std::size_t first_metric = 5 + sweep.parameters.size();
+  std::map<std::pair<std::int64_t, std::string>, std::vector<const std::vector<Table::Value>*>> groups;
+  for (const auto& row : rows)
+    groups[{std::get<std::int64_t>(row[1]), std::get<std::string>(row[3])}].push_back(&row);
+
+  std::vector<Table::Field> fields = {{"point", Table::Column::Int64},
+                                      {"variant", Table::Column::String},
+                                      {"replications", Table::Column::Int64}};
+  for (const auto& p : sweep.parameters)
+    fields.push_back({p.path, Table::Column::Float64});
+  for (std::size_t i = 1; i < METRICS.size(); ++i)
+    for (const char* stat : {"_mean", "_sd", "_ci_low", "_ci_high"})
+      fields.push_back({METRICS[i] + stat, Table::Column::Float64});
+  Table summary = Table::create(runs, "summary", fields);
+  for (const auto& [key, members] : groups) {
+    std::vector<Table::Value> out = {key.first, key.second, static_cast<std::int64_t>(members.size())};
+    for (std::size_t p = 0; p < sweep.parameters.size(); ++p)
+      out.emplace_back(std::get<double>((*members.front())[5 + p]));
+    for (std::size_t i = 1; i < METRICS.size(); ++i) {
+      double sum = 0, sum2 = 0;
+      const double n = static_cast<double>(members.size());
+      for (const auto* row : members) {
+        const double x = std::get<double>((*row)[first_metric + i]);
+        sum += x;
+        sum2 += x * x;
+      }
+      const double mean = sum / n;
+      const double sd = n > 1 ? std::sqrt(std::max(0.0, (sum2 - n * mean * mean) / (n - 1))) : std::nan("");
+      const double half = n > 1 ? t_quantile_975(static_cast<int>(n) - 1) * sd / std::sqrt(n) : std::nan("");
+      out.emplace_back(mean);
+      out.emplace_back(sd);
+      out.emplace_back(mean - half);
+      out.emplace_back(mean + half);
+    }
+    summary.append(out);
+  }
+}
+
+void SweepWriter::commit()
+{
+  Impl& m = *impl_;
+  m.agents.reset();
+  if (h5::exists(m.runs, "summary"))
+    h5::unlink(m.runs, "summary");
+  m.write_summary();
+  h5::write_attribute(m.file, "complete", std::int64_t{1});
+  m.index = Table();
+  m.runs.reset();
+  h5::flush(m.file);
+  h5::close(m.file);
+  if (m.temporary) {
+    std::error_code ec;
+    fs::rename(m.path, m.target, ec);
+    if (ec)
+      throw OutputError("cannot move the sweep to " + quote(m.target) + ": " + ec.message() +
+                        "; the complete sweep was left in " + quote(m.path));
+  }
+  m.committed = true;
+}
+
+} // namespace journeysim
