@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "cli_util.h"
 #include "progress.h"
 
 #include "journeysim/engine/runner.h"
@@ -21,48 +22,6 @@ namespace po = boost::program_options;
 namespace journeysim::cli {
 
 namespace {
-
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
-                        const po::options_description& all, const po::positional_options_description& pos)
-{
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  (void)visible;
-  return vm;
-}
-
-//! "1000000", "1e6", "1_000_000" → 1000000.
-std::uint64_t parse_count(const std::string& text, const std::string& option)
-{
-  std::string s;
-  for (char c : text)
-    if (c != '_' && c != ',')
-      s += c;
-  char* end = nullptr;
-  const double x = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || !std::isfinite(x) || x < 1 || x != std::floor(x) ||
-      x > static_cast<double>(MAX_POPULATION))
-    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + text + "'");
-  return static_cast<std::uint64_t>(x);
-}
-
-std::string thousands(std::int64_t n)
-{
-  std::string s = std::to_string(n < 0 ? -n : n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<std::size_t>(i), ",");
-  return n < 0 ? "-" + s : s;
-}
-
-std::string fixed(double x, int digits)
-{
-  if (std::isnan(x))
-    return "—";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
-  return buf;
-}
 
 void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& out)
 {
@@ -108,6 +67,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
+    ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE: change one parameter of the baseline (and so of every variant), as a variant's `set` would (repeatable)")
     ("compress", po::bool_switch(), "compress per-agent columns (deflate + shuffle)")
     ("summary-only", po::bool_switch(), "write aggregates only, no per-agent columns")
     ("force,f", po::bool_switch(), "replace an existing results file (kept until the new one is complete)")
@@ -117,7 +77,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
-  const auto vm = parse(args, visible, all, pos);
+  const auto vm = parse_args(args, all, pos);
   if (vm.count("help")) {
     std::cout << visible << "\n";
     return 0;
@@ -126,7 +86,15 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     throw InputError("journeysim run: missing SCENARIO.yaml (see 'journeysim run --help')");
 
   const std::string scenario_path = vm["scenario"].as<std::string>();
-  const Scenario scenario = load_scenario(scenario_path);
+  std::vector<Override> overrides;
+  if (vm.count("set"))
+    for (const auto& spec : vm["set"].as<std::vector<std::string>>()) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw InputError("--set '" + spec + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
+      overrides.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
+    }
+  const Scenario scenario = load_scenario_with(scenario_path, overrides);
 
   RunOptions options;
   if (vm.count("agents"))
@@ -197,7 +165,7 @@ int validate_command(const std::vector<std::string>& args)
   all.add(visible).add_options()("scenario", po::value<std::string>());
   po::positional_options_description pos;
   pos.add("scenario", 1);
-  const auto vm = parse(args, visible, all, pos);
+  const auto vm = parse_args(args, all, pos);
   if (vm.count("help")) {
     std::cout << visible << "\n";
     return 0;

@@ -16,5 +16,6 @@ struct StopRequest {
 
 int run_command(const std::vector<std::string>& args, const StopRequest& stop);
 int validate_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args, const StopRequest& stop);
 
 } // namespace journeysim::cli

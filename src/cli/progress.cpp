@@ -12,7 +12,7 @@ ProgressBar::ProgressBar(std::uint64_t total, std::string unit, bool enabled)
 {
 }
 
-void ProgressBar::update(std::uint64_t done)
+void ProgressBar::update(std::uint64_t done, const std::string& note)
 {
   if (!enabled_)
     return;
@@ -20,10 +20,10 @@ void ProgressBar::update(std::uint64_t done)
   if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100))
     return;
   last_draw_ = now;
-  draw(done);
+  draw(done, note);
 }
 
-void ProgressBar::draw(std::uint64_t done)
+void ProgressBar::draw(std::uint64_t done, const std::string& note)
 {
   constexpr int width = 30;
   const double fraction = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
@@ -34,7 +34,7 @@ void ProgressBar::draw(std::uint64_t done)
   const int filled = static_cast<int>(fraction * width);
   for (int i = 0; i < filled; ++i)
     bar[static_cast<std::size_t>(i)] = '#';
-  std::fprintf(stderr, "\r[%s] %3.0f%%  %s/%s %s  %s %s/s  ETA %s ", bar.c_str(), fraction * 100.0,
+  std::fprintf(stderr, "\r%s%s[%s] %3.0f%%  %s/%s %s  %s %s/s  ETA %s ", note.c_str(), note.empty() ? "" : " ", bar.c_str(), fraction * 100.0,
                human_count(static_cast<double>(done)).c_str(),
                human_count(static_cast<double>(total_)).c_str(), unit_.c_str(),
                human_count(rate).c_str(), unit_.c_str(), human_duration(eta).c_str());

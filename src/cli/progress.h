@@ -11,11 +11,12 @@ namespace journeysim::cli {
 class ProgressBar {
 public:
   ProgressBar(std::uint64_t total, std::string unit, bool enabled);
-  void update(std::uint64_t done); //!< redraws at most ~10 times a second
+  //! Redraws at most ~10 times a second; `note` (e.g. "run 3/40") leads the line.
+  void update(std::uint64_t done, const std::string& note = {});
   void finish();                   //!< clears the line
 
 private:
-  void draw(std::uint64_t done);
+  void draw(std::uint64_t done, const std::string& note);
   std::uint64_t total_;
   std::string unit_;
   bool enabled_;

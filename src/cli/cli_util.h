@@ -1,0 +1,32 @@
+#pragma once
+//! Small helpers the CLI's commands share: argument parsing and number
+//! formatting for tables.
+
+#include "journeysim/scenario/loader.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace journeysim::cli {
+
+//! Parse a command's arguments (options and positionals).
+boost::program_options::variables_map parse_args(const std::vector<std::string>& args,
+                                                 const boost::program_options::options_description& options,
+                                                 const boost::program_options::positional_options_description& pos);
+
+//! "1000000", "1e6", "1_000_000" → 1000000.
+//! @throws InputError Naming the option, if it is not a whole number in [1, 1e12].
+std::uint64_t parse_count(const std::string& text, const std::string& option);
+
+//! load_scenario with overrides; a mistake in an override is reported as
+//! "--set PATH=VALUE: message" (exit 2) instead of at "--set:N:COLUMN".
+//! @throws ScenarioError, InputError
+Scenario load_scenario_with(const std::string& path, const std::vector<Override>& overrides);
+
+std::string thousands(std::int64_t n); //!< 1234567 → "1,234,567"
+std::string fixed(double x, int digits); //!< NaN → "—"
+
+} // namespace journeysim::cli

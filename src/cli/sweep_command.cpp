@@ -1,0 +1,193 @@
+// journeysim sweep: a parameter grid × replications into one HDF5 file.
+
+#include "cli_util.h"
+#include "commands.h"
+#include "progress.h"
+
+#include "journeysim/error.h"
+#include "journeysim/experiment/sweep.h"
+#include "journeysim/results/sweep_writer.h"
+#include "journeysim/scenario/loader.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+namespace {
+
+//! Agents per second of this machine on this scenario, from a short run.
+double calibrate(const Scenario& scenario, int threads)
+{
+  RunOptions o;
+  o.agents = 20000;
+  o.threads = threads;
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult r = run(scenario, o, nullptr);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(r.agents * r.variants.size()) / std::max(s, 1e-6);
+}
+
+//! Bytes a run-variant stores: aggregates, plus per-agent columns if asked.
+double bytes_per_run(const Scenario& s, std::uint64_t agents, bool per_agent)
+{
+  const double k = static_cast<double>(s.baseline().stages.size());
+  const double p = static_cast<double>(s.baseline().personas.size());
+  const double t = static_cast<double>(s.baseline().touchpoints.size());
+  double bytes = 8 * (2 * s.horizon_days * k + k + p * k + 3 * t) + 4096; // + HDF5 overhead
+  if (per_agent)
+    bytes += static_cast<double>(agents) * (8 + 2 + 1 + 1 + 2 + 2 * k + 2 + 8 + 8 + 2 + 2 + 4 + 4 * 6);
+  return bytes;
+}
+
+std::string human_bytes(double b)
+{
+  const char* unit[] = {"B", "KB", "MB", "GB", "TB"};
+  int i = 0;
+  while (b >= 1024 && i < 4) {
+    b /= 1024;
+    ++i;
+  }
+  return fixed(b, i ? 1 : 0) + " " + unit[i];
+}
+
+} // namespace
+
+int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
+{
+  po::options_description visible(
+    "usage: journeysim sweep SCENARIO.yaml --set PATH=VALUES [--set …] -o sweep.h5 [options]\n\n"
+    "Runs every point of a parameter grid × replications (all variants each time)\n"
+    "into one HDF5 file (layout: docs/OUTPUT.md, \"Sweep files\").\n"
+    "PATH uses a variant's `set` syntax (touchpoints.checkout.checkout.steps,\n"
+    "stages.intent.dropout, personas.gen_z_mobile.share); VALUES is a list 1,2,3,\n"
+    "a range 0:0.3:0.05 or a log range 1e-3:1e-1:log5. Several --set make the\n"
+    "Cartesian grid. Without --set, the scenario's own `sweep:` section is used.\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUES (repeatable)")
+    ("replications,r", po::value<int>(), "independent replications per grid point (default: the scenario's, else 1)")
+    ("output,o", po::value<std::string>(), "sweep file (default: SCENARIO's file name with .sweep.h5)")
+    ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
+    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+    ("per-agent", po::bool_switch(), "also store per-agent columns of every run (large)")
+    ("compress", po::bool_switch(), "compress per-agent columns")
+    ("resume", po::bool_switch(), "continue an interrupted sweep in the same file")
+    ("force,f", po::bool_switch(), "replace an existing file (kept until the new one is complete)")
+    ("dry-run", po::bool_switch(), "print the grid, the number of runs and estimates; run nothing")
+    ("quiet,q", po::bool_switch(), "no progress bar and no summary");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse_args(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario"))
+    throw InputError("journeysim sweep: missing SCENARIO.yaml (see 'journeysim sweep --help')");
+  const std::string path = vm["scenario"].as<std::string>();
+  const Scenario scenario = load_scenario(path);
+
+  SweepOptions o;
+  if (vm.count("set")) {
+    for (const auto& spec : vm["set"].as<std::vector<std::string>>())
+      o.parameters.push_back(parse_parameter(spec));
+  } else {
+    for (const auto& [p, values] : scenario.sweep.set)
+      o.parameters.push_back({p, parse_values(values)});
+  }
+  o.replications = vm.count("replications") ? vm["replications"].as<int>()
+                   : scenario.sweep.replications > 0 ? scenario.sweep.replications
+                                                     : 1;
+  if (o.replications < 1 || o.replications > 100000)
+    throw InputError("--replications: expected 1 to 100000");
+  if (vm.count("agents"))
+    o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
+  if (vm.count("seed")) {
+    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed_given = true;
+  }
+  o.threads = vm["threads"].as<int>();
+  if (o.threads < 0 || o.threads > 1024)
+    throw InputError("--threads: expected 0 (all cores) to 1024");
+  o.per_agent = vm["per-agent"].as<bool>();
+  o.cancel = &stop.requested;
+
+  const std::vector<SweepRun> runs = plan_sweep(scenario, o);
+  const std::size_t points = runs.size() / static_cast<std::size_t>(o.replications);
+  const std::uint64_t agents = o.agents ? o.agents : scenario.population;
+  const std::size_t variants = scenario.variants.size();
+  if (runs.size() > 1000000)
+    throw InputError("the sweep has " + thousands(static_cast<std::int64_t>(runs.size())) +
+                     " runs; at most 1,000,000 (fewer values or replications)");
+  // Every grid point must be a valid scenario: check them all now (exit 2).
+  for (std::size_t g = 0; g < points; ++g)
+    load_scenario_with(path, overrides_of(o, runs[g]));
+
+  const std::string output = vm.count("output")
+                               ? vm["output"].as<std::string>()
+                               : std::filesystem::path(path).stem().string() + ".sweep.h5";
+  const bool quiet = vm["quiet"].as<bool>();
+
+  if (vm["dry-run"].as<bool>()) {
+    std::cout << "sweep of '" << scenario.name << "': " << points << " grid point(s) × " << o.replications
+              << " replication(s) = " << runs.size() << " run(s), each " << thousands(static_cast<std::int64_t>(agents))
+              << " agents × " << variants << " variant(s)\n";
+    for (const auto& p : o.parameters) {
+      std::cout << "  " << p.path << " (" << p.values.size() << "):";
+      for (double v : p.values)
+        std::cout << " " << yaml_number(v).substr(0, 10);
+      std::cout << "\n";
+    }
+    const double total_agents = static_cast<double>(runs.size() * variants) * static_cast<double>(agents);
+    const double rate = calibrate(scenario, o.threads);
+    std::cout << "  estimate: " << human_count(total_agents) << " agent journeys, about "
+              << human_duration(total_agents / rate) << " at " << human_count(rate)
+              << " agents/s (measured now), output about "
+              << human_bytes(static_cast<double>(runs.size() * variants) * bytes_per_run(scenario, agents, o.per_agent))
+              << " in " << output << "\n";
+    return 0;
+  }
+
+  SweepFileOptions fo;
+  fo.force = vm["force"].as<bool>();
+  fo.resume = vm["resume"].as<bool>();
+  fo.compress = vm["compress"].as<bool>();
+  SweepWriter writer(output, scenario, o, fo);
+  if (!quiet && writer.runs_found() > 0)
+    std::cerr << "resuming: " << writer.runs_found() << " of " << runs.size() << " runs already in " << output << "\n";
+
+  const std::uint64_t total = runs.size() * variants * agents;
+  ProgressBar bar(total, "agents", !quiet);
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t skipped = writer.runs_found() * variants * agents;
+  try {
+    run_sweep(path, o, writer, [&](std::size_t done, std::uint64_t agents_done) {
+      bar.update(skipped + agents_done, "run " + std::to_string(done) + "/" + std::to_string(runs.size()));
+    });
+  } catch (const Cancelled&) {
+    bar.finish();
+    std::cerr << "journeysim: interrupted; the finished runs are kept in " << writer.path()
+              << (writer.path() == output ? "; continue with the same command and --resume" : " until it is removed")
+              << "\n";
+    throw;
+  }
+  bar.finish();
+  writer.commit();
+  if (!quiet) {
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "sweep of '" << scenario.name << "': " << runs.size() << " runs (" << points << " points × "
+              << o.replications << " replications) × " << variants << " variant(s), " << fixed(s, 1) << " s\n"
+              << "results: " << output << "   (pandas: pd.DataFrame(h5py.File(path)[\"runs/index\"][()]))\n";
+  }
+  return 0;
+}
+
+} // namespace journeysim::cli

@@ -1,0 +1,122 @@
+# journeysim sweep: grid × replications in one file that pandas reads in one
+# call; each run equals the single `run` of its parameters and seed, bit for
+# bit; an interrupted sweep resumes to the same file; mistakes exit 2.
+source "$(dirname "$0")/lib.sh"
+scenario="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+grid=(--set touchpoints.checkout.checkout.steps=1:4:1 --set stages.intent.dropout=0.1,0.3)
+
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -r 3 -n 4000 -o "$WORK/s.h5" --dry-run
+expect_in "$WORK/out" "8 grid point(s) × 3 replication(s) = 24 run(s)"
+[ ! -e "$WORK/s.h5" ] || fail "--dry-run wrote a file"
+
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -r 3 -n 4000 -o "$WORK/s.h5" --quiet
+"$PYTHON" - "$WORK/s.h5" <<'PY' || fail "sweep file layout"
+import sys, h5py, numpy as np, pandas as pd
+with h5py.File(sys.argv[1]) as f:
+    assert f.attrs["complete"] == 1 and f.attrs["kind"] == "sweep"
+    df = pd.DataFrame(f["runs/index"][()])              # one call
+    assert len(df) == 8 * 3 * 5, len(df)                 # points × replications × variants
+    for c in ("run", "point", "replication"):
+        assert df[c].dtype == np.int64, (c, df[c].dtype)
+    assert df["seed"].dtype == np.uint64
+    for c in ("touchpoints.checkout.checkout.steps", "stages.intent.dropout", "conversion_rate", "roi"):
+        assert df[c].dtype == np.float64, c
+    assert sorted(df["run"]) == list(range(len(df)))
+    assert set(df["touchpoints.checkout.checkout.steps"]) == {1, 2, 3, 4}
+    # every point of one replication shares the seed; replications differ
+    assert df.groupby("replication")["seed"].nunique().eq(1).all() and df["seed"].nunique() == 3
+    # fewer checkout steps convert more (averaged over replications and the dropout values)
+    base = df[df.variant == b"baseline"].groupby("touchpoints.checkout.checkout.steps")["conversion_rate"].mean()
+    assert base.is_monotonic_decreasing, base
+    s = pd.DataFrame(f["runs/summary"][()])
+    assert len(s) == 8 * 5 and (s.replications == 3).all()
+    row = s.iloc[0]
+    assert row.conversion_rate_ci_low <= row.conversion_rate_mean <= row.conversion_rate_ci_high
+    for rid in df.run[:3]:
+        g = f[f"runs/{rid}"]
+        assert g["funnel/reached"].shape == (7,) and g["summary"].attrs["agents"] == 4000
+PY
+
+# One run of the sweep equals `run` with the same parameters and seed.
+read -r rid variant steps dropout seed < <("$PYTHON" - "$WORK/s.h5" <<'PY'
+import sys, h5py, pandas as pd
+df = pd.DataFrame(h5py.File(sys.argv[1])["runs/index"][()])
+r = df[(df.variant == b"cart_discount") & (df.replication == 2)].iloc[5]
+print(r.run, r.variant.decode(), repr(r["touchpoints.checkout.checkout.steps"]), repr(r["stages.intent.dropout"]), r.seed)
+PY
+)
+expect_exit 0 "$JOURNEYSIM" run "$scenario" --set touchpoints.checkout.checkout.steps="$steps" \
+  --set stages.intent.dropout="$dropout" --seed "$seed" -n 4000 --summary-only -o "$WORK/one.h5" --quiet
+"$PYTHON" - "$WORK/s.h5" "$rid" "$WORK/one.h5" "$variant" <<'PY' || fail "sweep run differs from the single run"
+import sys, h5py, numpy as np
+sweep, one = h5py.File(sys.argv[1]), h5py.File(sys.argv[3])
+a, b = sweep[f"runs/{sys.argv[2]}"], one[f"variants/{sys.argv[4]}"]
+n = 0
+for name in ("funnel/reached", "funnel/by_persona", "daily/in_stage", "daily/lost",
+             "touchpoints/exposures", "touchpoints/advances", "touchpoints/cost"):
+    assert a[name][()].tobytes() == b[name][()].tobytes(), name
+    n += 1
+for k, v in b["summary"].attrs.items():
+    assert np.array(a["summary"].attrs[k]).tobytes() == np.array(v).tobytes() or (np.isnan(v) and np.isnan(a["summary"].attrs[k])), k
+print("identical:", n, "datasets and the summary")
+PY
+
+# Interrupt a sweep, resume it: the same file as an uninterrupted one.
+big=(--set touchpoints.checkout.checkout.steps=1:6:1 --set stages.intent.dropout=0.1,0.2,0.3 -r 4 -n 60000)
+"$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/full.h5" --quiet
+"$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/cut.h5" --quiet 2>"$WORK/err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+code=0; wait "$pid" || code=$?
+[ "$code" = 130 ] || fail "interrupted sweep exit $code, wanted 130"
+expect_in "$WORK/err" "--resume"
+kept=$("$PYTHON" -c "import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], len(f['runs/index']))" "$WORK/cut.h5")
+[[ "$kept" == 0\ * ]] || fail "interrupted file should be incomplete: $kept"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/cut.h5" --quiet
+expect_in "$WORK/err" "--resume"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" --seed 99 -o "$WORK/cut.h5" --resume --quiet
+expect_in "$WORK/err" "different sweep"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/cut.h5" --resume --quiet
+"$PYTHON" - "$WORK/full.h5" "$WORK/cut.h5" "$kept" <<'PY' || fail "resumed sweep differs from an uninterrupted one"
+import sys, h5py, numpy as np
+def content(path):
+    out = {}
+    with h5py.File(path) as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()].tobytes() if obj.dtype.kind != "O" else obj[()].tolist()
+            for k, v in obj.attrs.items():
+                out[name + "@" + k] = np.array(v).tobytes() if not isinstance(v, str) else v
+        f.visititems(visit)
+        out["@complete"] = int(f.attrs["complete"])
+    return out
+full, cut = content(sys.argv[1]), content(sys.argv[2])
+assert full.keys() == cut.keys(), set(full) ^ set(cut)
+diff = [k for k in full if full[k] != cut[k] and not k.startswith("runs/index") and not k.startswith("runs/summary")]
+assert not diff, diff[:5]
+with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:   # compound tables: compare values
+    for t in ("runs/index", "runs/summary"):
+        assert a[t][()].tolist() == b[t][()].tolist(), t
+print("resumed after", sys.argv[3].split()[1], "index rows: identical to the uninterrupted sweep")
+PY
+
+# Mistakes: clear, exit 2, naming the path.
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.chekout.reach=0.1,0.2 -o "$WORK/e.h5"
+expect_in "$WORK/err" "did you mean 'checkout'"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=0.1,,0.3 -o "$WORK/e.h5"
+expect_in "$WORK/err" "stages.intent.dropout"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=0:1 -o "$WORK/e.h5"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=0.5,1.5 -o "$WORK/e.h5"
+expect_in "$WORK/err" "dropout=1.5"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout -o "$WORK/e.h5"
+[ ! -e "$WORK/e.h5" ] || fail "a file was written for a bad sweep"
+
+# A sweep declared in the scenario file.
+sed 's/^variants:/sweep:\n  set:\n    stages.intent.dropout: [0.1, 0.2]\n    touchpoints.checkout.reach: "0.05:0.15:0.05"\n  replications: 2\nvariants:/' \
+  "$scenario" > "$WORK/declared.yaml"
+expect_exit 0 "$JOURNEYSIM" sweep "$WORK/declared.yaml" -n 2000 -o "$WORK/d.h5" --quiet
+"$PYTHON" -c "
+import h5py, sys; f = h5py.File(sys.argv[1])
+assert len(f['runs/index']) == 2 * 3 * 2 * 5, len(f['runs/index'])" "$WORK/d.h5" || fail "scenario-declared sweep"
+finish
