@@ -112,6 +112,18 @@ expect_in "$WORK/err" "dropout=1.5"
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout -o "$WORK/e.h5"
 [ ! -e "$WORK/e.h5" ] || fail "a file was written for a bad sweep"
 
+# --per-agent: each run also has its per-agent columns, consistent with its funnel.
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=0.1,0.2 -n 3000 -o "$WORK/p.h5" --per-agent --quiet
+"$PYTHON" - "$WORK/p.h5" <<'PY' || fail "per-agent sweep columns"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1]) as f:
+    for rid in range(10):
+        g = f[f"runs/{rid}"]
+        sd = g["agents/stage_day"][()]
+        assert sd.shape == (3000, 7)
+        assert ((sd >= 0).sum(axis=0) == g["funnel/reached"][()]).all(), rid
+PY
+
 # A sweep declared in the scenario file.
 sed 's/^variants:/sweep:\n  set:\n    stages.intent.dropout: [0.1, 0.2]\n    touchpoints.checkout.reach: "0.05:0.15:0.05"\n  replications: 2\nvariants:/' \
   "$scenario" > "$WORK/declared.yaml"
