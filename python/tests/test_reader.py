@@ -1,0 +1,467 @@
+#!/usr/bin/python3
+"""Tests of python/journeysim against real results files made by the CLI.
+
+Run: JOURNEYSIM=build/journeysim PYTHONPATH=python /usr/bin/python3 python/tests/test_reader.py
+(ctest does this as python.test_reader). Only unittest, h5py, numpy, pandas.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+
+import journeysim  # noqa: E402
+from journeysim import reader  # noqa: E402
+
+JOURNEYSIM = os.environ.get("JOURNEYSIM", os.path.join(ROOT, "build", "journeysim"))
+SCENARIO = os.path.join(ROOT, "scenarios", "checkout_what_if.yaml")
+N = 20000
+
+
+def cli(*args):
+    p = subprocess.run([JOURNEYSIM, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"journeysim {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
+    return p
+
+
+class ReaderTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="journeysim_reader_")
+        cls.path = os.path.join(cls.tmp, "r.h5")
+        cli("run", SCENARIO, "-o", cls.path, "--agents", str(N), "--threads", "2", "--quiet")
+        cls.summary_only = os.path.join(cls.tmp, "s.h5")
+        cli("run", SCENARIO, "-o", cls.summary_only, "--agents", "3000", "--variant", "cart_discount",
+            "--summary-only", "--quiet")
+        cls.r = journeysim.open_results(cls.path)
+        cls.f = h5py.File(cls.path, "r")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.r.close()
+        cls.f.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def copy(self, name):
+        dst = os.path.join(self.tmp, name)
+        shutil.copyfile(self.path, dst)
+        return dst
+
+    # -- identity and tables --------------------------------------------------
+
+    def test_identity(self):
+        r = self.r
+        self.assertTrue(r.complete)
+        self.assertEqual(r.kind, "run")
+        self.assertEqual(r.population, N)
+        self.assertEqual(r.format_version, 1)
+        self.assertEqual(r.seed, int(self.f.attrs["seed"]))
+        self.assertEqual(r.horizon_days, 90)
+        self.assertEqual(r.scenario["name"], "checkout-what-if")
+        self.assertIn("stages:", r.scenario["source"])
+
+    def test_variants_baseline_first_in_scenario_order(self):
+        self.assertEqual(self.r.variants, ["baseline", "simplified_checkout", "cart_remarketing",
+                                           "cart_discount", "proactive_chat"])
+        self.assertEqual(self.r.baseline, "baseline")
+
+    def test_tables(self):
+        st = self.r.stages
+        self.assertEqual(list(st.columns), ["name", "phase", "purchase"])
+        self.assertEqual(st["name"].tolist()[:3], ["awareness", "interest", "consideration"])
+        self.assertEqual(st["purchase"].tolist(), [False, False, False, False, True, True, False])
+        self.assertEqual(self.r.conversion_stage, 4)
+        pe = self.r.personas
+        self.assertEqual(pe["name"].tolist(), ["gen_z_mobile", "millennial_parent", "gen_x_desktop",
+                                               "bargain_hunter"])
+        self.assertAlmostEqual(pe["share"].sum(), 1.0)
+        tp = self.r.touchpoints
+        self.assertEqual(list(tp.columns), ["name", "channel", "kind"])
+        self.assertEqual(len(tp), self.f["touchpoints/name"].shape[0])
+        self.assertIn("checkout", tp["name"].tolist())
+        self.assertEqual(tp.set_index("name").loc["checkout", "kind"], "moment_of_truth")
+
+    # -- aggregates -------------------------------------------------------------
+
+    def test_summary_equals_attrs(self):
+        s = self.r.summary()
+        self.assertEqual(s.index.tolist(), self.r.variants)
+        for v in self.r.variants:
+            attrs = self.f[f"variants/{v}/summary"].attrs
+            self.assertEqual(set(s.columns), set(attrs.keys()))
+            for k, x in attrs.items():
+                got = s.loc[v, k]
+                if np.isnan(x):
+                    self.assertTrue(np.isnan(got), (v, k))
+                else:
+                    self.assertEqual(got, x, (v, k))
+        self.assertEqual(list(s.columns[:3]), ["agents", "conversions", "conversion_rate"])
+
+    def test_funnel_equals_per_agent_counts(self):
+        fun = self.r.funnel()
+        self.assertEqual(list(fun.columns), ["variant", "stage", "stage_index", "reached", "rate"])
+        byp = self.r.funnel(by_persona=True)
+        personas = self.r.personas["name"].tolist()
+        for v in self.r.variants:
+            a = self.r.agents(v, ["persona", "stage_day"], decode=False)
+            sd = a.filter(like="stage_day_").to_numpy()
+            counted = (sd >= 0).sum(axis=0)
+            mine = fun[fun.variant == v]
+            np.testing.assert_array_equal(mine["reached"].to_numpy(), counted)
+            np.testing.assert_allclose(mine["rate"].to_numpy(), counted / N)
+            conv = self.r.summary().loc[v, "conversions"]
+            self.assertEqual(mine[mine.stage == "purchase"]["reached"].item(), conv)
+            for p, name in enumerate(personas):
+                rows = byp[(byp.variant == v) & (byp.persona == name)]
+                want = (sd[a["persona"].to_numpy() == p] >= 0).sum(axis=0)
+                np.testing.assert_array_equal(rows["reached"].to_numpy(), want)
+                np.testing.assert_allclose(rows["rate"].to_numpy(), want / want[0])
+        self.assertEqual(len(self.r.funnel(variant="cart_discount")), 7)
+
+    def test_daily(self):
+        d = self.r.daily("simplified_checkout")
+        self.assertEqual(list(d.columns), ["variant", "day", "stage", "stage_index", "in_stage", "lost"])
+        self.assertEqual(len(d), 90 * 7)
+        raw = self.f["variants/simplified_checkout/daily/in_stage"][()]
+        np.testing.assert_array_equal(d["in_stage"].to_numpy().reshape(90, 7), raw)
+        # every agent is active somewhere or lost, each day
+        per_day = d.groupby("day")[["in_stage", "lost"]].sum()
+        np.testing.assert_array_equal(per_day["in_stage"] + per_day["lost"].cumsum(), np.full(90, N))
+        w = self.r.daily("simplified_checkout", wide=True)
+        self.assertEqual(w.shape, (90, 14))
+        np.testing.assert_array_equal(w["in_stage"].to_numpy(), raw)
+        self.assertEqual(list(w["lost"].columns), self.r.stages["name"].tolist())
+        self.assertEqual(len(self.r.daily()), 5 * 90 * 7)
+
+    def test_touchpoint_stats(self):
+        t = self.r.touchpoint_stats()
+        self.assertEqual(len(t), 5 * len(self.r.touchpoints))
+        for v in self.r.variants:
+            touches = self.r.agents(v, "touches")["touches"].astype(np.int64).sum()
+            self.assertEqual(t[t.variant == v]["exposures"].sum(), touches)
+        base = t[t.variant == "baseline"].set_index("touchpoint")
+        self.assertEqual(base.loc["cart_discount_code", "exposures"], 0)  # not in the baseline
+        self.assertTrue(np.isnan(base.loc["cart_discount_code", "advance_rate"]))
+
+    # -- per-agent columns --------------------------------------------------------
+
+    def test_agents_all_columns(self):
+        a = self.r.agents()
+        self.assertEqual(len(a), N)
+        self.assertEqual(a.index.name, "agent")
+        np.testing.assert_array_equal(a["agent_id"].to_numpy(), np.arange(N))
+        self.assertEqual(list(a.columns), self.r.agent_columns())
+        self.assertEqual(a.columns[0], "agent_id")
+        self.assertIn("stage_day_loyalty", a.columns)
+        self.assertNotIn("stage_day", a.columns)
+        np.testing.assert_array_equal(a["revenue"].to_numpy(), self.f["variants/baseline/agents/revenue"][()])
+        self.assertEqual(a["mood"].dtype, np.float32)
+
+    def test_agents_reads_only_requested_columns(self):
+        a = self.r.agents("cart_discount", columns=["revenue", "persona"])
+        self.assertEqual(list(a.columns), ["revenue", "persona"])
+        np.testing.assert_array_equal(a["revenue"].to_numpy(), self.f["variants/cart_discount/agents/revenue"][()])
+        one = self.r.agents(columns="stage_day_purchase")
+        self.assertEqual(list(one.columns), ["stage_day_purchase"])
+        np.testing.assert_array_equal(one["stage_day_purchase"].to_numpy(),
+                                      self.f["variants/baseline/agents/stage_day"][:, 4])
+        sd = self.r.agents(columns="stage_day")
+        self.assertEqual(list(sd.columns), [f"stage_day_{s}" for s in self.r.stages["name"]])
+        with self.assertRaises(KeyError):
+            self.r.agents(columns=["no_such_column"])
+        with self.assertRaises(KeyError):
+            self.r.agents("no_such_variant", columns=["mood"])
+
+    def test_agents_of_a_variant_share_the_customers(self):
+        base = self.r.agents("baseline", ["persona", "attr_age"])
+        var = self.r.agents("proactive_chat", ["persona", "attr_age"])
+        pd.testing.assert_frame_equal(base, var)
+
+    def test_rows(self):
+        full = self.r.agents(columns=["revenue", "stage_day"])
+        part = self.r.agents(columns=["revenue", "stage_day"], rows=slice(100, 200, 3))
+        pd.testing.assert_frame_equal(part, full.iloc[100:200:3])
+        picked = self.r.agents(columns=["revenue"], rows=[7, 3, 3, 19999])
+        self.assertEqual(picked.index.tolist(), [7, 3, 3, 19999])
+        np.testing.assert_array_equal(picked["revenue"].to_numpy(), full["revenue"].to_numpy()[[7, 3, 3, 19999]])
+        with self.assertRaises(IndexError):
+            self.r.agents(columns=["revenue"], rows=[N])
+        with self.assertRaises(ValueError):
+            self.r.agents(columns=["revenue"], rows=slice(0, 5), sample=3)
+
+    def test_sample(self):
+        full = self.r.agents(columns=["revenue", "attr_generation", "stage_day_intent"])
+        for size in (0, 1, 500, 5000):
+            s = self.r.agents(columns=["revenue", "attr_generation", "stage_day_intent"], sample=size, seed=4)
+            idx = s.index.to_numpy()
+            self.assertEqual(len(s), size)
+            self.assertTrue((np.diff(idx) > 0).all(), "sample rows must be sorted and distinct")
+            self.assertTrue(((idx >= 0) & (idx < N)).all())
+            pd.testing.assert_frame_equal(s, full.loc[idx])
+        a = self.r.agents(columns="mood", sample=300, seed=1).index
+        b = self.r.agents(columns="mood", sample=300, seed=1).index
+        c = self.r.agents(columns="mood", sample=300, seed=2).index
+        self.assertTrue(a.equals(b))
+        self.assertFalse(a.equals(c))
+        self.assertEqual(len(self.r.agents(columns="mood", sample=10 * N)), N)
+
+    def test_sample_across_blocks(self):
+        # Small blocks exercise the block-by-block paths (dense slice and sparse points)
+        # that a 10^8-agent file takes with the default block size.
+        full = self.r.agents(columns=["revenue", "stage_day"])
+        saved = reader._BLOCK
+        try:
+            reader._BLOCK = 1000
+            for size in (15, 3000, 19000):  # sparse blocks, mixed, dense blocks
+                s = self.r.agents(columns=["revenue", "stage_day"], sample=size, seed=size)
+                idx = s.index.to_numpy()
+                self.assertEqual(len(idx), size)
+                self.assertEqual(len(np.unique(idx)), size)
+                self.assertTrue((np.diff(idx) > 0).all())
+                pd.testing.assert_frame_equal(s, full.loc[idx])
+            # the sample spreads over the blocks as a uniform one would
+            idx = self.r.agents(columns="mood", sample=10000, seed=9).index.to_numpy()
+            per_block = np.bincount(idx // 1000, minlength=N // 1000)
+            self.assertTrue((abs(per_block - 500) < 80).all(), per_block)
+        finally:
+            reader._BLOCK = saved
+
+    def test_categorical_decoding(self):
+        a = self.r.agents(columns=["persona", "attr_generation", "attr_device"])
+        raw = self.r.agents(columns=["persona", "attr_generation"], decode=False)
+        self.assertIsInstance(a["persona"].dtype, pd.CategoricalDtype)
+        self.assertEqual(list(a["persona"].cat.categories), self.r.personas["name"].tolist())
+        np.testing.assert_array_equal(a["persona"].cat.codes.to_numpy(), raw["persona"].to_numpy())
+        self.assertEqual(raw["persona"].dtype, np.uint16)
+        ds = self.f["variants/baseline/agents/attr_generation"]
+        labels = [x.decode() if isinstance(x, bytes) else x for x in ds.attrs["labels"]]
+        gen = a["attr_generation"]
+        self.assertEqual(list(gen.cat.categories), labels)
+        codes = raw["attr_generation"].to_numpy()
+        self.assertEqual(raw["attr_generation"].dtype, np.uint8)
+        missing = codes == ds.attrs["missing_code"]
+        self.assertTrue(missing.any(), "bargain_hunter has no generation: code 255")
+        np.testing.assert_array_equal(gen.isna().to_numpy(), missing)
+        np.testing.assert_array_equal(gen.cat.codes.to_numpy()[~missing], codes[~missing])
+        # bargain hunters are exactly the agents without a generation
+        np.testing.assert_array_equal(missing, (a["persona"] == "bargain_hunter").to_numpy())
+        self.assertEqual(set(a["attr_device"].dropna().unique()), {"mobile", "desktop"})
+
+    def test_summary_only_file(self):
+        with journeysim.open_results(self.summary_only) as r:
+            self.assertEqual(r.variants, ["baseline", "cart_discount"])
+            self.assertEqual(r.summary().loc["cart_discount", "agents"], 3000)
+            self.assertEqual(r.n_agents("cart_discount"), 3000)
+            with self.assertRaisesRegex(journeysim.ResultsError, "summary-only"):
+                r.agents(columns="mood")
+
+    # -- errors -------------------------------------------------------------------
+
+    def test_incomplete_file(self):
+        path = self.copy("incomplete.h5")
+        with h5py.File(path, "r+") as f:
+            f.attrs["complete"] = np.int64(0)
+        with self.assertRaises(journeysim.IncompleteResultsError) as cm:
+            journeysim.open_results(path)
+        self.assertIsInstance(cm.exception, ValueError)
+        self.assertIn("allow_incomplete", str(cm.exception))
+        self.assertIn("complete = 0", str(cm.exception))
+        with journeysim.open_results(path, allow_incomplete=True) as r:
+            self.assertFalse(r.complete)
+            self.assertEqual(r.summary().loc["baseline", "agents"], N)
+
+    def test_not_a_journeysim_file(self):
+        other = os.path.join(self.tmp, "other.h5")
+        with h5py.File(other, "w") as f:
+            f["x"] = np.arange(3)
+            f.attrs["format"] = "something-else"
+        with self.assertRaisesRegex(journeysim.NotResultsFileError, "not a journeysim results file"):
+            journeysim.open_results(other)
+        bare = os.path.join(self.tmp, "bare.h5")
+        with h5py.File(bare, "w") as f:
+            f["x"] = np.arange(3)
+        with self.assertRaises(journeysim.NotResultsFileError):
+            journeysim.Results(bare)
+        text = os.path.join(self.tmp, "text.h5")
+        with open(text, "w") as f:
+            f.write("not hdf5\n")
+        with self.assertRaisesRegex(journeysim.NotResultsFileError, "not an HDF5 file"):
+            journeysim.open_results(text)
+        with self.assertRaises(FileNotFoundError):
+            journeysim.open_results(os.path.join(self.tmp, "missing.h5"))
+
+    def test_unsupported_version(self):
+        path = self.copy("v99.h5")
+        with h5py.File(path, "r+") as f:
+            f.attrs["format_version"] = np.int64(99)
+        with self.assertRaisesRegex(journeysim.UnsupportedVersionError, "format_version 99"):
+            journeysim.open_results(path, allow_incomplete=True)
+
+    def test_context_manager_closes(self):
+        with journeysim.open_results(self.path) as r:
+            self.assertEqual(len(r.variants), 5)
+        self.assertFalse(r.file)
+
+    # -- extensions: journey map, comparison; sweeps -----------------------------
+
+    def test_without_journey_map_and_comparison(self):
+        path = self.copy("bare_ext.h5")
+        with h5py.File(path, "r+") as f:
+            for v in f["variants"]:
+                if "journey_map" in f["variants"][v]:
+                    del f["variants"][v]["journey_map"]
+            if "comparison" in f:
+                del f["comparison"]
+        with journeysim.open_results(path) as r:
+            self.assertFalse(r.has_journey_map())
+            self.assertFalse(r.has_comparison())
+            jm = r.journey_map()
+            self.assertTrue(jm.empty)
+            self.assertEqual(list(jm.columns)[:7], ["variant", "persona", "stage", "stage_index", "reached",
+                                                     "mood_in", "mood_out"])
+            cmp = r.comparison()
+            self.assertTrue(cmp.empty)
+            self.assertIn("ci_low", cmp.columns)
+            with self.assertRaisesRegex(journeysim.ResultsError, "journey_map"):
+                r.journey_map(required=True)
+            with self.assertRaisesRegex(journeysim.ResultsError, "comparison"):
+                r.comparison(required=True)
+
+    def check_journey_map(self, r, f):
+        jm = r.journey_map()
+        names = [v for v in r.variants if "journey_map" in f[f"variants/{v}"]]
+        self.assertEqual(jm["variant"].unique().tolist(), names)
+        p, k = len(r.personas), len(r.stages)
+        self.assertEqual(len(jm), len(names) * p * k)
+        for v in names:
+            g = f[f"variants/{v}"]
+            rows = jm[jm.variant == v]
+            np.testing.assert_array_equal(rows["mood_in"].to_numpy().reshape(p, k), g["journey_map/mood_in"][()])
+            np.testing.assert_array_equal(rows["mood_out"].to_numpy().reshape(p, k), g["journey_map/mood_out"][()])
+            np.testing.assert_array_equal(rows["reached"].to_numpy().reshape(p, k), g["funnel/by_persona"][()])
+            tbk = g["journey_map/touches_by_kind"][()]
+            for j, kind in enumerate(journeysim.TOUCH_KINDS):
+                np.testing.assert_array_equal(rows[kind].to_numpy().reshape(p, k), np.tile(tbk[:, j], (p, 1)))
+            # a stage no agent of the persona reached has no mood
+            unreached = rows["reached"].to_numpy() == 0
+            self.assertTrue(rows["mood_in"].isna().to_numpy()[unreached].all())
+
+    def check_comparison(self, r, f):
+        c = r.comparison()
+        names = [v for v in r.variants if v in f["comparison"]]
+        self.assertEqual(c["variant"].unique().tolist(), names)
+        for v in names:
+            g = f[f"comparison/{v}"]
+            rows = c[c.variant == v]
+            self.assertEqual(rows["metric"].tolist(), [m.decode() if isinstance(m, bytes) else m
+                                                       for m in g["metric"][()]])
+            np.testing.assert_array_equal(rows["baseline_value"].to_numpy(), g["baseline"][()])
+            np.testing.assert_array_equal(rows["variant_value"].to_numpy(), g["variant"][()])
+            for col in ("difference", "ci_low", "ci_high", "p_value"):
+                np.testing.assert_array_equal(rows[col].to_numpy(), g[col][()])
+        self.assertEqual(len(r.comparison(variant="cart_discount")), len(f["comparison/cart_discount/metric"]))
+
+    def test_journey_map_and_comparison_as_written_by_the_cli(self):
+        if not self.r.has_journey_map() and not self.r.has_comparison():
+            self.skipTest("this journeysim does not write journey_map/ or /comparison yet")
+        if self.r.has_journey_map():
+            self.check_journey_map(self.r, self.f)
+        if self.r.has_comparison():
+            self.check_comparison(self.r, self.f)
+
+    def test_journey_map_and_comparison_layout(self):
+        # Written here exactly as docs/OUTPUT.md "Extensions" describes them.
+        path = self.copy("ext.h5")
+        rng = np.random.default_rng(0)
+        metrics = ["conversion_rate", "revenue_per_agent", "cost_per_agent"]
+        str_t = h5py.string_dtype("utf-8")
+        with h5py.File(path, "r+") as f:
+            p, k = f["personas/name"].shape[0], f["stages/name"].shape[0]
+            for v in f["variants"]:
+                g = f["variants"][v]
+                if "journey_map" in g:
+                    del g["journey_map"]
+                jm = g.create_group("journey_map")
+                by = g["funnel/by_persona"][()]
+                mood = rng.uniform(-1, 1, (p, k))
+                jm["mood_in"] = np.where(by > 0, mood, np.nan)
+                jm["mood_out"] = np.where(by > 0, mood + 0.01, np.nan)
+                jm["touches_by_kind"] = rng.integers(0, 1000, (k, 4)).astype(np.int64)
+                jm["touches_by_kind"].attrs["kinds"] = np.array(journeysim.TOUCH_KINDS, dtype=object)
+            if "comparison" in f:
+                del f["comparison"]
+            cg = f.create_group("comparison")
+            for v in list(f["variants"])[1:]:
+                g = cg.create_group(v)
+                g.create_dataset("metric", data=np.array(metrics, dtype=object), dtype=str_t)
+                for col in ("baseline", "variant", "difference", "ci_low", "ci_high", "p_value"):
+                    g[col] = rng.normal(size=len(metrics))
+                g.create_dataset("method", data=np.array(["paired"] * len(metrics), dtype=object), dtype=str_t)
+        with journeysim.open_results(path) as r, h5py.File(path, "r") as f:
+            self.assertTrue(r.has_journey_map())
+            self.assertTrue(r.has_comparison())
+            self.check_journey_map(r, f)
+            self.check_comparison(r, f)
+            c = r.comparison()
+            self.assertEqual(c["variant"].unique().tolist(), r.variants[1:])  # scenario order
+            self.assertEqual(set(c["method"]), {"paired"})
+            jm = r.journey_map("cart_discount")
+            self.assertEqual(set(jm["variant"]), {"cart_discount"})
+
+    def test_runs_absent(self):
+        with self.assertRaisesRegex(journeysim.ResultsError, "not a sweep"):
+            self.r.runs()
+
+    def test_runs_index_table(self):
+        path = self.copy("runs.h5")
+        dt = np.dtype([("run", "<i8"), ("variant", h5py.string_dtype("utf-8")), ("replication", "<i8"),
+                       ("seed", "<u8"), ("stages.intent.dropout", "<f8"), ("conversion_rate", "<f8")])
+        rows = np.array([(0, "baseline", 0, 7, 0.1, 0.03), (1, "cart_discount", 0, 7, 0.1, 0.04)], dtype=dt)
+        with h5py.File(path, "r+") as f:
+            f.create_group("runs").create_dataset("index", data=rows)
+        with journeysim.open_results(path) as r:
+            df = r.runs()
+            self.assertEqual(list(df.columns), list(dt.names))
+            self.assertEqual(df["variant"].tolist(), ["baseline", "cart_discount"])
+            self.assertEqual(df["seed"].dtype, np.uint64)
+            self.assertEqual(df["conversion_rate"].tolist(), [0.03, 0.04])
+
+    def test_runs_of_a_real_sweep(self):
+        path = os.path.join(self.tmp, "sweep.h5")
+        try:
+            cli("sweep", SCENARIO, "--set", "touchpoints.checkout.checkout.steps=1:2:1", "-r", "2", "-n", "1000",
+                "-o", path, "--quiet")
+        except RuntimeError as e:
+            self.skipTest(f"no working `journeysim sweep` yet: {str(e).splitlines()[0]}")
+        with journeysim.open_results(path) as r:
+            self.assertEqual(r.kind, "sweep")
+            df = r.runs()
+            self.assertEqual(len(df), 2 * 2 * 5)  # points x replications x variants
+            self.assertEqual(sorted(df["run"]), list(range(len(df))))
+            self.assertIn("baseline", set(df["variant"]))
+            self.assertIsInstance(df["variant"].iloc[0], str)
+            self.assertEqual(df["seed"].nunique(), 2)
+            self.assertTrue(r.summary().empty)  # no /variants in a sweep file
+            # a run id works where a variant name does
+            row = df[(df.variant == "cart_discount") & (df.replication == 1)].iloc[0]
+            fun = r.funnel(variant=int(row.run))
+            self.assertEqual(fun["variant"].tolist(), [int(row.run)] * 7)
+            self.assertEqual(fun[fun.stage == "purchase"]["reached"].item(), row.conversions)
+            self.assertEqual(len(r.daily(int(row.run))), 90 * 7)
+            with self.assertRaises(KeyError):
+                r.funnel(variant=10_000)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
