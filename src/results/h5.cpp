@@ -592,6 +592,31 @@ void read_dataset(const Dataset& ds, Type type, void* out)
         [&] { return "cannot read dataset " + where(ds.id()); });
 }
 
+void read_rows(const Dataset& ds, std::uint64_t first, std::uint64_t rows, Type type, void* out)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot read dataset " + where(ds.id()); };
+  const Dataspace file_space(check(H5Dget_space(ds.id()), what));
+  const int rank = check(H5Sget_simple_extent_ndims(file_space.id()), what);
+  if (rank < 1 || rank > 2)
+    throw OutputError(what() + ": expected a 1-D or 2-D dataset");
+  std::array<hsize_t, 2> d{0, 1};
+  check(H5Sget_simple_extent_dims(file_space.id(), d.data(), nullptr), what);
+  if (first > d[0] || rows > d[0] - first)
+    throw OutputError(what() + ": rows [" + std::to_string(first) + ", " +
+                      std::to_string(first + rows) + ") outside [0, " + std::to_string(d[0]) + ")");
+  if (rows == 0)
+    return;
+  std::array<hsize_t, 2> start{first, 0};
+  std::array<hsize_t, 2> count{rows, d[1]};
+  const Dataspace memory_space(check(H5Screate_simple(rank, count.data(), nullptr), what));
+  check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        what);
+  check(H5Dread(ds.id(), memory_type(type), memory_space.id(), file_space.id(), H5P_DEFAULT, out),
+        what);
+}
+
 std::vector<std::string> read_strings(const Object& loc, const std::string& name)
 {
   const Silence silence;

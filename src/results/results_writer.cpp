@@ -1,8 +1,10 @@
 #include "journeysim/results/results_writer.h"
 
+#include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 
+#include "comparison_layout.h"
 #include "layout.h"
 
 #include <fcntl.h>
@@ -113,6 +115,9 @@ struct ResultsWriter::Impl {
   // every dataset before the file.
   h5::File file;
   std::vector<VariantOut> variants;
+  //! Per selected variant: its paired comparison with the baseline (null for
+  //! the baseline itself, and for a variant whose stages differ from it).
+  std::vector<std::unique_ptr<analysis::PairedComparison>> comparisons;
 
   ~Impl() { discard(); }
 
@@ -247,6 +252,20 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
   m.variants.resize(m.options.variants.size());
   for (std::size_t j = 0; j < m.variants.size(); ++j)
     m.create_variant(j);
+  // Comparisons need the baseline in the run (position 0) and the same stages.
+  m.comparisons.resize(m.variants.size());
+  if (m.options.variants[0] == 0) {
+    const Model& base = scenario.baseline();
+    for (std::size_t j = 1; j < m.variants.size(); ++j) {
+      const Model& model = *m.variants[j].model;
+      bool same = model.stages.size() == base.stages.size();
+      for (std::size_t k = 0; same && k < base.stages.size(); ++k)
+        same = model.stages[k].name == base.stages[k].name && model.stages[k].purchase == base.stages[k].purchase;
+      if (same)
+        m.comparisons[j] = std::make_unique<analysis::PairedComparison>(
+          analysis::funnel_shape(base, scenario.horizon_days));
+    }
+  }
   h5::flush(m.file);
 }
 
@@ -323,6 +342,10 @@ void ResultsWriter::write(const Chunk& chunk)
       out.mood.write_rows(at, o.mood);
     }
   }
+  for (std::size_t j = 1; j < m.comparisons.size(); ++j)
+    if (m.comparisons[j])
+      m.comparisons[j]->add(chunk.first, chunk.variants[0].outcomes, chunk.variants[j].outcomes,
+                            chunk.variants[0].agents->persona.data());
   m.rows_written += chunk.size;
 }
 
@@ -344,6 +367,30 @@ void ResultsWriter::commit(const RunResult& result)
   layout::write_touchpoint_table(m.file, result.touchpoints);
   for (std::size_t j = 0; j < m.variants.size(); ++j) {
     layout::write_totals(m.variants[j].group, result.totals[j], result.touchpoints.size());
+  }
+
+  bool any_comparison = false;
+  for (const auto& c : m.comparisons)
+    any_comparison = any_comparison || c != nullptr;
+  if (any_comparison) {
+    const h5::Group root = h5::create_group(m.file, "comparison");
+    std::vector<std::string> tp_names;
+    for (const auto& t : result.touchpoints)
+      tp_names.push_back(t.name);
+    const VariantTotals& base = result.totals[0];
+    for (std::size_t j = 1; j < m.comparisons.size(); ++j) {
+      if (!m.comparisons[j])
+        continue;
+      if (m.comparisons[j]->agents() != result.agents)
+        throw OutputError(where + ": the comparison saw " + std::to_string(m.comparisons[j]->agents()) +
+                          " agents, expected " + std::to_string(result.agents));
+      analysis::ComparisonTables tables = m.comparisons[j]->result();
+      const VariantTotals& t = result.totals[j];
+      tables.by_touchpoint = analysis::touchpoint_rows(tp_names, base.tally.exposures, base.tally.advances,
+                                                       base.touch_cost, t.tally.exposures, t.tally.advances,
+                                                       t.touch_cost);
+      layout::write_comparison(root, m.variants[j].model->name, tables);
+    }
   }
 
   // Close every dataset and group, mark the file complete last, and make it

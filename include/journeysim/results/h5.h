@@ -241,6 +241,18 @@ std::vector<T> read_dataset(const Object& loc, const std::string& name)
 //! @throws OutputError If not a 1-D string dataset.
 std::vector<std::string> read_strings(const Object& loc, const std::string& name);
 
+//! Rows [first, first + rows) of a 1-D [N] or 2-D [N, K] dataset, converted to
+//! `type`, into `out` (rows · K elements): for streaming large columns.
+//! @throws OutputError If the rows are out of range, or on HDF5 failure.
+void read_rows(const Dataset& ds, std::uint64_t first, std::uint64_t rows, Type type, void* out);
+template <Storable T>
+void read_rows(const Dataset& ds, std::uint64_t first, std::uint64_t rows, std::vector<T>& out)
+{
+  const auto d = dims(ds);
+  out.resize(static_cast<std::size_t>(rows * (d.size() > 1 ? d[1] : 1)));
+  read_rows(ds, first, rows, H5Type<T>::value, out.data());
+}
+
 // ---------------------------------------------------------------- row datasets
 
 struct RowOptions {

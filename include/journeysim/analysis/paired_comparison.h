@@ -1,0 +1,101 @@
+#pragma once
+//! A variant against the baseline on the same agents (common random numbers),
+//! accumulated chunk by chunk as the run streams (docs/STATISTICS.md). Counts
+//! are exact integer sums; floating-point sums are formed per BLOCK_AGENTS
+//! block of agent indices and merged in agent order, so the result is the
+//! same for any thread count and any chunk size that is a multiple of it.
+
+#include "journeysim/analysis/comoments.h"
+#include "journeysim/analysis/paired_stats.h"
+#include "journeysim/engine/outcome_columns.h"
+#include "journeysim/scenario/scenario.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace journeysim::analysis {
+
+//! What the comparison needs to know about the (shared) funnel.
+struct FunnelShape {
+  std::vector<std::string> stages;   //!< names
+  std::vector<Phase> phases;         //!< per stage
+  std::vector<std::string> personas; //!< names
+  int horizon_days = 0;
+  int conversion_stage = -1; //!< first purchase stage (-1: none)
+  int cart_stage = -1;       //!< the stage before it (-1: none)
+};
+
+//! The baseline's funnel shape; nullopt-like empty stages when the variant's
+//! stages differ (then no comparison can be paired stage by stage).
+FunnelShape funnel_shape(const Model& model, int horizon_days);
+
+//! One row of a comparison table: `group` names the persona, stage, phase or
+//! touchpoint of a breakdown row (empty in the summary).
+struct ComparisonRow {
+  std::string group;
+  std::string metric;
+  Estimate estimate;
+};
+
+//! The comparison of one variant: summary metrics and breakdowns.
+struct ComparisonTables {
+  std::vector<ComparisonRow> summary, by_persona, by_stage, by_phase, by_touchpoint;
+};
+
+//! Agent groups for the batch-means CI of quantiles (agent index mod this).
+inline constexpr int QUANTILE_BATCHES = 20;
+
+class PairedComparison {
+public:
+  explicit PairedComparison(FunnelShape shape);
+
+  //! Add agents [first, first + n) of the baseline and the variant (the same
+  //! agents, in the same order); `persona` per agent. Chunks must arrive in
+  //! agent order. @throws InputError If the columns do not fit the shape.
+  void add(std::uint64_t first, const OutcomeColumns& baseline, const OutcomeColumns& variant,
+           const std::uint16_t* persona);
+
+  std::uint64_t agents() const noexcept { return n_; }
+  const FunnelShape& shape() const noexcept { return shape_; }
+
+  //! Summary, by_persona, by_stage and by_phase (by_touchpoint comes from
+  //! the aggregates: touchpoint_rows()).
+  ComparisonTables result() const;
+
+private:
+  void add_block(std::uint64_t first, std::size_t begin, std::size_t end, const OutcomeColumns& b,
+                 const OutcomeColumns& v, const std::uint16_t* persona);
+
+  FunnelShape shape_;
+  std::vector<int> phase_first_; //!< first stage of each phase (K if none)
+  std::uint64_t n_ = 0;
+  // Joint states (baseline state · 3 + variant state), exact counts.
+  std::vector<std::array<std::int64_t, 9>> stage_;  //!< [K]: 0 not reached, 1 reached, 2 lost there
+  std::array<std::array<std::int64_t, 9>, 3> phase_{}; //!< same per phase
+  std::array<std::int64_t, 9> cart_{};               //!< 0 no cart, 1 cart not converted, 2 converted
+  std::vector<std::array<std::int64_t, 4>> persona_conv_; //!< [P]: n00, n01(b0 v1), n10, n11
+  std::vector<std::int64_t> persona_agents_;
+  std::int64_t purchases_b_ = 0, purchases_v_ = 0, purchases_d2_ = 0;
+  //! Days from entering the first stage to the conversion: [batch][variant 0/1][day].
+  std::vector<std::int64_t> convert_days_;
+  // Floating sums, merged block by block in agent order.
+  CoMoments money_{6}; //!< revenue_v, cost_v, converted_v, revenue_b, cost_b, converted_b
+  CoMoments mood_{2};  //!< mood_v, mood_b
+  std::vector<double> persona_rev_b_, persona_rev_v_, persona_rev_d2_; //!< [P]
+  std::vector<double> scratch_money_, scratch_mood_, block_rev_b_, block_rev_v_, block_rev_d2_;
+};
+
+//! The by_touchpoint rows from the aggregates of both variants (aligned
+//! with the touchpoint table): exposures, advances, cost, cost per advance.
+//! No per-agent data stands behind them, so no CI (NaN).
+std::vector<ComparisonRow> touchpoint_rows(const std::vector<std::string>& names,
+                                           const std::vector<std::int64_t>& exposures_b,
+                                           const std::vector<std::int64_t>& advances_b,
+                                           const std::vector<double>& cost_b,
+                                           const std::vector<std::int64_t>& exposures_v,
+                                           const std::vector<std::int64_t>& advances_v,
+                                           const std::vector<double>& cost_v);
+
+} // namespace journeysim::analysis

@@ -1,0 +1,80 @@
+#include "comparison_layout.h"
+
+#include "journeysim/error.h"
+
+namespace journeysim::layout {
+
+void write_comparison_table(const h5::Object& group, const std::vector<analysis::ComparisonRow>& rows,
+                            bool with_group)
+{
+  std::vector<std::string> groups, metric, method;
+  std::vector<double> baseline, variant, difference, ci_low, ci_high, p_value;
+  for (const auto& r : rows) {
+    groups.push_back(r.group);
+    metric.push_back(r.metric);
+    method.push_back(r.estimate.method);
+    baseline.push_back(r.estimate.baseline);
+    variant.push_back(r.estimate.variant);
+    difference.push_back(r.estimate.difference);
+    ci_low.push_back(r.estimate.ci_low);
+    ci_high.push_back(r.estimate.ci_high);
+    p_value.push_back(r.estimate.p_value);
+  }
+  if (with_group)
+    h5::write_dataset(group, "group", groups);
+  h5::write_dataset(group, "metric", metric);
+  h5::write_dataset(group, "baseline", baseline);
+  h5::write_dataset(group, "variant", variant);
+  h5::write_dataset(group, "difference", difference);
+  h5::write_dataset(group, "ci_low", ci_low);
+  h5::write_dataset(group, "ci_high", ci_high);
+  h5::write_dataset(group, "p_value", p_value);
+  h5::write_dataset(group, "method", method);
+}
+
+void write_comparison(const h5::Object& root, const std::string& name,
+                      const analysis::ComparisonTables& t)
+{
+  const h5::Group g = h5::create_group(root, name);
+  write_comparison_table(g, t.summary, false);
+  const std::vector<analysis::ComparisonRow>* parts[] = {&t.by_persona, &t.by_stage, &t.by_phase,
+                                                         &t.by_touchpoint};
+  for (std::size_t i = 0; i < 4; ++i)
+    write_comparison_table(h5::create_group(g, BREAKDOWNS[i]), *parts[i], true);
+}
+
+std::vector<analysis::ComparisonRow> read_comparison_table(const h5::Object& group)
+{
+  const auto metric = h5::read_strings(group, "metric");
+  const std::size_t n = metric.size();
+  std::vector<std::string> groups(n), method(n);
+  if (h5::exists(group, "group"))
+    groups = h5::read_strings(group, "group");
+  if (h5::exists(group, "method"))
+    method = h5::read_strings(group, "method");
+  const char* names[] = {"baseline", "variant", "difference", "ci_low", "ci_high", "p_value"};
+  std::vector<std::vector<double>> cols;
+  for (const char* c : names)
+    cols.push_back(h5::read_dataset<double>(group, c));
+  for (const auto& c : cols)
+    if (c.size() != n)
+      throw OutputError("comparison table " + h5::object_path(group) + ": columns of different lengths");
+  if (groups.size() != n || method.size() != n)
+    throw OutputError("comparison table " + h5::object_path(group) + ": columns of different lengths");
+  std::vector<analysis::ComparisonRow> rows(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& r = rows[i];
+    r.group = groups[i];
+    r.metric = metric[i];
+    r.estimate.method = method[i];
+    r.estimate.baseline = cols[0][i];
+    r.estimate.variant = cols[1][i];
+    r.estimate.difference = cols[2][i];
+    r.estimate.ci_low = cols[3][i];
+    r.estimate.ci_high = cols[4][i];
+    r.estimate.p_value = cols[5][i];
+  }
+  return rows;
+}
+
+} // namespace journeysim::layout
