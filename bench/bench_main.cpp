@@ -1,16 +1,22 @@
-// Google Benchmark suite: the random engine, persona sampling, one journey,
-// and the whole engine on scenarios/bench_large.yaml (no output).
+// Google Benchmark suite: the random engine, persona sampling, one journey
+// (bench_large, and per stage kind), the whole engine on
+// scenarios/bench_large.yaml (no output), and the HDF5 writer.
 //   build/bench/journeysim_bench --benchmark_counters_tabular=true
 
 #include "journeysim/engine/journey.h"
 #include "journeysim/engine/runner.h"
 #include "journeysim/population/population.h"
+#include "journeysim/results/results_writer.h"
 #include "journeysim/rng/stream.h"
 #include "journeysim/scenario/loader.h"
 
 #include <benchmark/benchmark.h>
 
 #include <boost/random/normal_distribution.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 
 using namespace journeysim;
 
@@ -56,9 +62,9 @@ void persona_sampling(benchmark::State& state)
 }
 BENCHMARK(persona_sampling);
 
-void one_journey(benchmark::State& state)
+//! Simulates agents of `s`'s baseline one journey at a time.
+void journeys(benchmark::State& state, const Scenario& s)
 {
-  const Scenario& s = bench_large();
   const Population population(s.baseline(), s.seed);
   const auto rows = touchpoint_union(s);
   const CompiledModel model(s.baseline(), population, rows);
@@ -67,6 +73,7 @@ void one_journey(benchmark::State& state)
   std::vector<std::int16_t> stage_day(s.baseline().stages.size());
   JourneyTally tally(rows.size(), s.baseline().stages.size(), s.baseline().personas.size());
   std::size_t i = 0;
+  std::uint64_t touches = 0;
   for (auto _ : state) {
     AgentView a;
     a.id = agents.id[i];
@@ -80,11 +87,74 @@ void one_journey(benchmark::State& state)
     o.stage_day = stage_day.data();
     simulate_journey(model, s.seed, s.horizon_days, a, o, tally);
     benchmark::DoNotOptimize(o.revenue);
+    touches += o.touches;
     i = (i + 1) % agents.size;
   }
   state.SetItemsProcessed(state.iterations());
+  state.counters["touches/agent"] = static_cast<double>(touches) / static_cast<double>(state.iterations());
+}
+
+void one_journey(benchmark::State& state)
+{
+  journeys(state, bench_large());
 }
 BENCHMARK(one_journey);
+
+// One stage kind at a time: a 365-day scenario whose agents spend their whole
+// year in a stage of that kind, so the per-agent cost is the stage's.
+const char* const STAGE_KIND_HEAD = R"(
+name: stage-kind
+horizon_days: 365
+population: 4096
+seed: 5
+mood_effect: 0.2
+personas:
+  - {name: p, share: 1, attributes: {tech_savvy: {beta: [2, 2]}, patience: {beta: [2, 3]}}, basket: 40}
+)";
+
+const char* const PRE_PURCHASE = R"(
+stages:
+  - {name: browse, phase: pre_purchase, dropout: 0.004}
+  - {name: bought, phase: purchase, dropout: 0.0, purchase: true}
+touchpoints:
+  - {name: social, channel: social, stages: [browse], reach: 0.05, advance: 0.0, emotion: 0.02}
+  - {name: search, channel: search, stages: [browse], reach: 0.03, advance: 0.0}
+  - {name: reviews, channel: website, stages: [browse], reach: 0.02, advance: 0.0, kind: moment_of_truth}
+  - {name: email, channel: email, stages: [browse], reach: 0.04, advance: 0.0, emotion: -0.01}
+)";
+
+const char* const CHECKOUT = R"(
+stages:
+  - {name: cart, phase: purchase, dropout: 0.004}
+  - {name: bought, phase: purchase, dropout: 0.0, purchase: true}
+touchpoints:
+  - name: checkout
+    channel: website
+    stages: [cart]
+    reach: 0.05
+    checkout: {steps: 8, step_abandon: 0.2}
+  - {name: remarketing, channel: paid_ads, stages: [cart], target: {cart_abandoned: true}, reach: 0.1, advance: 0.0, cost: 0.3}
+)";
+
+const char* const POST_PURCHASE = R"(
+stages:
+  - {name: first, phase: purchase, dropout: 0.0}
+  - {name: bought, phase: purchase, dropout: 0.0, purchase: true}
+  - {name: loyalty, phase: post_purchase, dropout: 0.001, purchase_rate: 0.03}
+touchpoints:
+  - {name: checkout_now, channel: website, stages: [first], reach: 1.0, advance: 1.0}
+  - {name: welcome, channel: email, stages: [bought], reach: 1.0, advance: 1.0}
+  - {name: newsletter, channel: email, stages: [loyalty], reach: 0.03, advance: 0.0, emotion: 0.01}
+)";
+
+void journey_stage_kind(benchmark::State& state, const char* stages)
+{
+  const Scenario s = parse_scenario(std::string(STAGE_KIND_HEAD) + stages, "stage-kind.yaml");
+  journeys(state, s);
+}
+BENCHMARK_CAPTURE(journey_stage_kind, pre_purchase, PRE_PURCHASE);
+BENCHMARK_CAPTURE(journey_stage_kind, checkout, CHECKOUT);
+BENCHMARK_CAPTURE(journey_stage_kind, post_purchase, POST_PURCHASE);
 
 void whole_engine(benchmark::State& state)
 {
@@ -99,6 +169,65 @@ void whole_engine(benchmark::State& state)
   state.counters["threads"] = static_cast<double>(state.range(1));
 }
 BENCHMARK(whole_engine)->Args({200000, 1})->Args({200000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+//! Keeps the first chunk a run produces, with its own copy of the agents.
+struct FirstChunk : ChunkSink {
+  Chunk chunk;
+  void write(const Chunk& c) override
+  {
+    if (chunk.size)
+      return;
+    chunk = c;
+    // The copy's variants must point at the copy's populations.
+    for (std::size_t v = 0; v < c.variants.size(); ++v)
+      for (std::size_t p = 0; p < c.populations.size(); ++p)
+        if (c.variants[v].agents == &c.populations[p])
+          chunk.variants[v].agents = &chunk.populations[p];
+  }
+};
+
+//! The per-agent HDF5 columns of bench_large's baseline, one 32768-agent chunk
+//! per iteration, into an uncompressed (range 0) or compressed (1) file.
+void hdf5_writer(benchmark::State& state)
+{
+  const Scenario& s = bench_large();
+  RunOptions o;
+  o.agents = 1u << 15;
+  o.chunk_agents = o.agents;
+  o.variants = {0};
+  FirstChunk first;
+  run(s, o, &first);
+  std::uint64_t bytes_per_chunk = 0;
+  const auto& out = first.chunk.variants[0].outcomes;
+  bytes_per_chunk += out.final_stage.size() + out.lost.size() + 2 * out.lost_day.size() +
+                     2 * out.stage_day.size() + 2 * out.purchases.size() + 8 * out.revenue.size() +
+                     8 * out.cost.size() + 2 * out.touches.size() + 2 * out.cart_abandons.size() +
+                     4 * out.mood.size();
+  const auto& agents = first.chunk.populations[0];
+  bytes_per_chunk += 8 * agents.id.size() + 2 * agents.persona.size() + 4 * agents.attributes.size();
+
+  RunOptions big = o;
+  big.agents = std::uint64_t{1} << 40; // extent grows as chunks arrive; never committed
+  big = resolve_options(s, big);
+  const char* tmp = std::getenv("BENCH_TMP");
+  const std::string target = std::string(tmp ? tmp : "/tmp") + "/journeysim_bench_writer_" +
+                             std::to_string(::getpid()) + ".h5";
+  WriterOptions wo;
+  wo.compress = state.range(0) != 0;
+  {
+    ResultsWriter writer(target, s, big, wo); // its destructor removes the uncommitted file
+    Chunk chunk = first.chunk;
+    chunk.variants[0].agents = &chunk.populations[0];
+    for (auto _ : state) {
+      writer.write(chunk);
+      chunk.first += chunk.size;
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(o.agents));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes_per_chunk));
+  state.counters["compress"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(hdf5_writer)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 
