@@ -1,0 +1,519 @@
+// journeysim compare: each variant against the baseline on the same customers
+// (paired; docs/STATISTICS.md), as a terminal table, CSV or JSON.
+
+#include "commands.h"
+
+#include "cli_util.h"
+
+#include "journeysim/error.h"
+#include "journeysim/results/results_reader.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+namespace {
+
+using analysis::ComparisonRow;
+using analysis::ComparisonTables;
+using analysis::Estimate;
+
+constexpr double SIGNIFICANT = 0.05;
+const char* const MINUS = "\u2212"; // typographic minus
+
+// ---------------------------------------------------------------- formatting
+
+//! How a metric's values are shown.
+enum class Unit { Rate, Count, Money, Ratio, Days, Plain };
+
+Unit unit_of(const std::string& metric)
+{
+  if (metric == "conversion_rate" || metric == "cart_abandon_rate" || metric == "reach" || metric == "drop_off")
+    return Unit::Rate;
+  if (metric == "conversions" || metric == "exposures" || metric == "advances")
+    return Unit::Count;
+  if (metric == "revenue_per_agent" || metric == "marketing_cost" || metric == "cost_per_conversion" ||
+      metric == "cost" || metric == "cost_per_advance")
+    return Unit::Money;
+  if (metric == "roi")
+    return Unit::Ratio;
+  if (metric.rfind("time_to_convert", 0) == 0)
+    return Unit::Days;
+  return Unit::Plain;
+}
+
+std::string label_of(const std::string& metric)
+{
+  if (metric == "roi")
+    return "ROI";
+  if (metric == "time_to_convert_median")
+    return "time to convert, median";
+  if (metric == "time_to_convert_p90")
+    return "time to convert, p90";
+  std::string s = metric;
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+
+//! Columns on a terminal: UTF-8 continuation bytes take none.
+std::size_t display_width(const std::string& s)
+{
+  std::size_t w = 0;
+  for (unsigned char c : s)
+    w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+std::string pad(const std::string& s, std::size_t width, bool left)
+{
+  const std::size_t w = display_width(s);
+  if (w >= width)
+    return s;
+  const std::string fill(width - w, ' ');
+  return left ? s + fill : fill + s;
+}
+
+//! `x` with `digits` decimals, thousands separators, a typographic minus and
+//! an explicit + when `sign`.
+std::string number(double x, int digits, bool sign = false)
+{
+  if (std::isnan(x))
+    return "—";
+  if (std::isinf(x))
+    return x > 0 ? "∞" : std::string(MINUS) + "∞";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, std::abs(x));
+  std::string s = buf;
+  const std::size_t dot = s.find('.');
+  for (int i = static_cast<int>(dot == std::string::npos ? s.size() : dot) - 3; i > 0; i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
+  const bool zero = s.find_first_not_of("0.,") == std::string::npos;
+  if (x < 0 && !zero)
+    return MINUS + s;
+  return (sign ? "+" : "") + s;
+}
+
+//! Decimals that show a value of magnitude `scale` with ~3 significant digits.
+int digits_for(double scale, int at_least = 0)
+{
+  scale = std::abs(scale);
+  if (!(scale > 0) || std::isnan(scale))
+    return std::max(at_least, 2);
+  const int d = 2 - static_cast<int>(std::floor(std::log10(scale)));
+  return std::clamp(d, at_least, 6);
+}
+
+//! A value (not a difference) in the metric's unit.
+std::string show_value(Unit u, double x)
+{
+  switch (u) {
+  case Unit::Rate: return number(100 * x, 2) + " %";
+  case Unit::Count: return number(x, 0);
+  case Unit::Money: return number(x, 2);
+  case Unit::Ratio: return number(100 * x, 1) + " %";
+  case Unit::Days: return number(x, 1) + " d";
+  case Unit::Plain: return number(x, digits_for(x, 2));
+  }
+  return number(x, 2);
+}
+
+//! A difference (or CI bound) in the metric's unit: pp for rates and ROI.
+std::string show_difference(Unit u, double x, double scale)
+{
+  switch (u) {
+  case Unit::Rate: return number(100 * x, digits_for(100 * scale, 2), true) + " pp";
+  case Unit::Count: return number(x, 0, true);
+  case Unit::Money: return number(x, digits_for(scale, 2), true);
+  case Unit::Ratio: return number(100 * x, 1, true) + " pp";
+  case Unit::Days: return number(x, 1, true) + " d";
+  case Unit::Plain: return number(x, digits_for(scale, 2), true);
+  }
+  return number(x, 2, true);
+}
+
+std::string show_p(double p)
+{
+  if (std::isnan(p))
+    return "";
+  if (p < 0.001)
+    return "<0.001";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", p);
+  return buf;
+}
+
+bool significant(const Estimate& e)
+{
+  return !std::isnan(e.p_value) && e.p_value < SIGNIFICANT;
+}
+
+//! Relative change of the variant against the baseline, "−3.1 %".
+std::string relative(const Estimate& e)
+{
+  if (std::isnan(e.difference) || !(std::abs(e.baseline) > 0))
+    return "—";
+  return number(100 * e.difference / std::abs(e.baseline), 1, true) + " %";
+}
+
+const Estimate* find(const std::vector<ComparisonRow>& rows, const std::string& metric,
+                     const std::string& group = {})
+{
+  for (const auto& r : rows)
+    if (r.metric == metric && r.group == group)
+      return &r.estimate;
+  return nullptr;
+}
+
+//! "simplified_checkout: +0.41 pp conversion (95 % CI +0.35…+0.47), cost per conversion −3.1 %, …"
+std::string verdict(const std::string& name, const ComparisonTables& t)
+{
+  std::string s = name + ": ";
+  if (const Estimate* c = find(t.summary, "conversion_rate")) {
+    const double scale = std::max(std::abs(c->ci_high - c->ci_low), std::abs(c->difference));
+    s += show_difference(Unit::Rate, c->difference, scale) + " conversion (95 % CI " +
+         number(100 * c->ci_low, digits_for(100 * scale, 2), true) + "…" +
+         number(100 * c->ci_high, digits_for(100 * scale, 2), true) + ")" +
+         (significant(*c) ? "" : ", not significant");
+  }
+  if (const Estimate* e = find(t.summary, "cost_per_conversion"))
+    s += ", cost per conversion " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
+  if (const Estimate* e = find(t.summary, "revenue_per_agent"))
+    s += ", revenue per customer " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
+  if (const Estimate* e = find(t.summary, "marketing_cost"))
+    s += ", marketing cost " + relative(*e);
+  if (const Estimate* e = find(t.summary, "roi"))
+    s += ", ROI " + show_difference(Unit::Ratio, e->difference, 1) + (significant(*e) ? "" : " (n.s.)");
+  // Which persona gains most (largest significant conversion lift).
+  const ComparisonRow* best = nullptr;
+  for (const auto& r : t.by_persona)
+    if (r.metric == "conversion_rate" && significant(r.estimate) &&
+        (!best || r.estimate.difference > best->estimate.difference))
+      best = &r;
+  if (best && best->estimate.difference > 0)
+    s += "; gains most: " + best->group + " (" +
+         show_difference(Unit::Rate, best->estimate.difference, best->estimate.difference) + ")";
+  return s;
+}
+
+//! Print rows as an aligned table: [group,] metric, baseline, variant,
+//! difference (* when p < 0.05), 95 % CI, p.
+void print_rows(const std::vector<ComparisonRow>& rows, const std::string& group_title, std::ostream& out)
+{
+  std::vector<std::vector<std::string>> cells;
+  const bool grouped = !group_title.empty();
+  std::vector<std::string> head;
+  if (grouped)
+    head.push_back(group_title);
+  for (const char* h : {"metric", "baseline", "variant", "difference", "95 % CI", "p"})
+    head.emplace_back(h);
+  cells.push_back(head);
+  std::string last_group;
+  for (const auto& r : rows) {
+    const Estimate& e = r.estimate;
+    const Unit u = unit_of(r.metric);
+    const bool has_ci = !std::isnan(e.ci_low);
+    double scale = has_ci ? std::max(std::abs(e.ci_high - e.ci_low), std::abs(e.difference))
+                          : std::abs(e.difference);
+    // No difference at all (or rounding noise): show it like the values.
+    if (!(scale > 1e-9 * (std::abs(e.baseline) + std::abs(e.variant))))
+      scale = std::max(std::abs(e.baseline), std::abs(e.variant));
+    std::vector<std::string> row;
+    if (grouped) {
+      row.push_back(r.group == last_group ? "" : r.group);
+      last_group = r.group;
+    }
+    row.push_back(label_of(r.metric));
+    row.push_back(show_value(u, e.baseline));
+    row.push_back(show_value(u, e.variant));
+    row.push_back(show_difference(u, e.difference, scale) + (significant(e) ? " *" : "  "));
+    row.push_back(has_ci ? show_difference(u, e.ci_low, scale) + " … " + show_difference(u, e.ci_high, scale) : "");
+    row.push_back(show_p(e.p_value));
+    cells.push_back(row);
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], display_width(row[c]));
+  const std::size_t first_numeric = grouped ? 2 : 1;
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const bool left = c < first_numeric;
+      line += (c ? "  " : "") + pad(row[c], width[c], left);
+    }
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
+    out << line << "\n";
+  }
+}
+
+//! The journey map per stage (the emotion curve and touches by kind), baseline → variant.
+void print_journey_map(const ResultsReader& r, const std::string& base, const std::string& variant,
+                       std::ostream& out)
+{
+  const StoredAggregates a = r.aggregates(base), b = r.aggregates(variant);
+  if (!a.has_journey_map || !b.has_journey_map) {
+    out << "(no journey map in this file)\n";
+    return;
+  }
+  const std::size_t k_n = r.stages().size(), p_n = r.personas().size();
+  // Persona means weighted by the persona's reach: every agent that reaches a
+  // stage enters and leaves it once.
+  const auto mean_over_personas = [&](const StoredAggregates& s, const std::vector<double>& m, std::size_t k) {
+    double sum = 0, w = 0;
+    for (std::size_t p = 0; p < p_n; ++p) {
+      const double n = static_cast<double>(s.reached_by_persona[p * k_n + k]);
+      if (n > 0 && !std::isnan(m[p * k_n + k])) {
+        sum += n * m[p * k_n + k];
+        w += n;
+      }
+    }
+    return w > 0 ? sum / w : std::nan("");
+  };
+  std::vector<std::vector<std::string>> cells;
+  cells.push_back({"stage", "mood in", "mood out", "pain points", "success points", "moments of truth"});
+  const auto arrow = [](const std::string& x, const std::string& y) { return x + " → " + y; };
+  for (std::size_t k = 0; k < k_n; ++k) {
+    std::vector<std::string> row{r.stages()[k]};
+    row.push_back(arrow(number(mean_over_personas(a, a.mood_in, k), 3, true),
+                        number(mean_over_personas(b, b.mood_in, k), 3, true)));
+    row.push_back(arrow(number(mean_over_personas(a, a.mood_out, k), 3, true),
+                        number(mean_over_personas(b, b.mood_out, k), 3, true)));
+    for (std::size_t kind = 1; kind < 4; ++kind)
+      row.push_back(arrow(number(static_cast<double>(a.touches_by_kind[k * 4 + kind]), 0),
+                          number(static_cast<double>(b.touches_by_kind[k * 4 + kind]), 0)));
+    cells.push_back(row);
+  }
+  std::vector<std::size_t> width(cells[0].size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], display_width(row[c]));
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += (c ? "  " : "") + pad(row[c], width[c], c == 0);
+    out << line << "\n";
+  }
+}
+
+// ---------------------------------------------------------------- CSV, JSON
+
+std::string raw(double x)
+{
+  if (std::isnan(x) || std::isinf(x))
+    return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", x);
+  return buf;
+}
+
+std::string csv_field(const std::string& s)
+{
+  if (s.find_first_of(",\"\n") == std::string::npos)
+    return s;
+  std::string q = "\"";
+  for (char c : s)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string json_string(const std::string& s)
+{
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double x)
+{
+  const std::string s = raw(x);
+  return s.empty() ? "null" : s;
+}
+
+void json_rows(const std::vector<ComparisonRow>& rows, bool grouped, std::ostream& out)
+{
+  out << "[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    const Estimate& e = r.estimate;
+    out << (i ? ",\n      " : "\n      ") << "{";
+    if (grouped)
+      out << "\"group\": " << json_string(r.group) << ", ";
+    out << "\"metric\": " << json_string(r.metric) << ", \"baseline\": " << json_number(e.baseline)
+        << ", \"variant\": " << json_number(e.variant) << ", \"difference\": " << json_number(e.difference)
+        << ", \"ci_low\": " << json_number(e.ci_low) << ", \"ci_high\": " << json_number(e.ci_high)
+        << ", \"p_value\": " << json_number(e.p_value) << ", \"method\": " << json_string(e.method) << "}";
+  }
+  out << (rows.empty() ? "]" : "\n    ]");
+}
+
+struct Compared {
+  std::string variant;
+  ComparisonTables tables;
+  bool stored = false; //!< read from /comparison (else recomputed)
+};
+
+const std::vector<ComparisonRow>& breakdown(const ComparisonTables& t, const std::string& by)
+{
+  if (by == "persona")
+    return t.by_persona;
+  if (by == "stage")
+    return t.by_stage;
+  if (by == "phase")
+    return t.by_phase;
+  return t.by_touchpoint;
+}
+
+} // namespace
+
+int compare_command(const std::vector<std::string>& args)
+{
+  po::options_description visible(
+    "usage: journeysim compare RESULTS.h5 [options]\n\n"
+    "Compares each variant with the baseline on the same synthetic customers\n"
+    "(paired: common random numbers), with 95 % confidence intervals and p-values\n"
+    "(methods: docs/STATISTICS.md). Differences marked * have p < 0.05.\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("baseline,b", po::value<std::string>(), "compare against this variant (default: the run's baseline; "
+                                             "another one is recomputed from the per-agent columns)")
+    ("variant,v", po::value<std::vector<std::string>>()->composing(), "compare only this variant (repeatable)")
+    ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint")
+    ("format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
+  po::options_description all;
+  all.add(visible).add_options()("results", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("results", 1);
+  const auto vm = parse_args(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("results"))
+    throw InputError("journeysim compare: missing RESULTS.h5 (see 'journeysim compare --help')");
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "csv" && format != "json")
+    throw InputError("--format: expected table, csv or json, got '" + format + "'");
+  std::string by;
+  if (vm.count("by")) {
+    by = vm["by"].as<std::string>();
+    if (by != "persona" && by != "stage" && by != "phase" && by != "touchpoint")
+      throw InputError("--by: expected persona, stage, phase or touchpoint, got '" + by + "'");
+  }
+
+  const ResultsReader reader(vm["results"].as<std::string>());
+  const auto& names = reader.variants();
+  const std::string base =
+    vm.count("baseline") ? names[reader.variant_index(vm["baseline"].as<std::string>(), "--baseline")] : names[0];
+  std::vector<std::string> wanted;
+  if (vm.count("variant")) {
+    for (const auto& v : vm["variant"].as<std::vector<std::string>>()) {
+      const std::string& name = names[reader.variant_index(v, "--variant")];
+      if (name == base)
+        throw InputError("--variant: '" + name + "' is the baseline of this comparison");
+      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end())
+        wanted.push_back(name);
+    }
+  } else {
+    for (const auto& v : names)
+      if (v != base)
+        wanted.push_back(v);
+  }
+  if (wanted.empty())
+    throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
+
+  std::vector<Compared> results;
+  for (const auto& v : wanted) {
+    Compared c;
+    c.variant = v;
+    if (base == names[0] && reader.has_comparison(v)) {
+      c.tables = reader.comparison(v);
+      c.stored = true;
+    } else {
+      c.tables = reader.recompute(base, v);
+    }
+    results.push_back(std::move(c));
+  }
+
+  std::ostream& out = std::cout;
+  if (format == "csv") {
+    out << "variant,baseline_variant,table,group,metric,baseline,variant_value,difference,ci_low,ci_high,p_value,"
+           "method\n";
+    for (const auto& c : results) {
+      const auto emit = [&](const char* table, const std::vector<ComparisonRow>& rows) {
+        for (const auto& r : rows) {
+          const Estimate& e = r.estimate;
+          out << csv_field(c.variant) << "," << csv_field(base) << "," << table << "," << csv_field(r.group) << ","
+              << r.metric << "," << raw(e.baseline) << "," << raw(e.variant) << "," << raw(e.difference) << ","
+              << raw(e.ci_low) << "," << raw(e.ci_high) << "," << raw(e.p_value) << "," << csv_field(e.method)
+              << "\n";
+        }
+      };
+      emit("summary", c.tables.summary);
+      if (!by.empty())
+        emit(("by_" + by).c_str(), breakdown(c.tables, by));
+    }
+    return 0;
+  }
+  if (format == "json") {
+    out << "{\n  \"file\": " << json_string(reader.path()) << ",\n  \"agents\": " << reader.agents()
+        << ",\n  \"baseline\": " << json_string(base) << ",\n  \"significance_level\": " << SIGNIFICANT
+        << ",\n  \"comparisons\": [";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const auto& c = results[i];
+      out << (i ? ",\n" : "\n") << "  {\n    \"variant\": " << json_string(c.variant)
+          << ",\n    \"verdict\": " << json_string(verdict(c.variant, c.tables)) << ",\n    \"summary\": ";
+      json_rows(c.tables.summary, false, out);
+      if (!by.empty()) {
+        out << ",\n    \"by_" << by << "\": ";
+        json_rows(breakdown(c.tables, by), true, out);
+      }
+      out << "\n  }";
+    }
+    out << "\n  ]\n}\n";
+    return 0;
+  }
+
+  out << "'" << reader.path() << "': " << thousands(static_cast<std::int64_t>(reader.agents()))
+      << " customers, each variant against '" << base << "' on the same customers (paired)\n";
+  for (const auto& c : results) {
+    out << "\n== " << c.variant << " vs " << base << (c.stored ? "" : " (recomputed from per-agent columns)")
+        << "\n";
+    print_rows(c.tables.summary, "", out);
+    if (!by.empty()) {
+      out << "\nby " << by << ":\n";
+      print_rows(breakdown(c.tables, by), by, out);
+      if (by == "stage") {
+        out << "\njourney map (mean over personas; touches by kind), " << base << " → " << c.variant << ":\n";
+        print_journey_map(reader, base, c.variant, out);
+      }
+    }
+  }
+  out << "\n* p < 0.05 (two-sided). pp = percentage points, d = days. Rates: paired proportions with McNemar's "
+         "test;\n  money and mood: paired mean differences; ratios: delta method; quantiles: batch means "
+         "(docs/STATISTICS.md).\n\nverdict:\n";
+  for (const auto& c : results)
+    out << "  " << verdict(c.variant, c.tables) << "\n";
+  return 0;
+}
+
+} // namespace journeysim::cli
