@@ -93,6 +93,16 @@ double histogram_quantile(const std::int64_t* h, std::size_t days, double q)
   return static_cast<double>(days - 1);
 }
 
+//! A proportion's estimate as counts of agents (exact, not p̂·n rounded).
+Estimate as_counts(const Estimate& e, std::int64_t n, std::int64_t n11, std::int64_t n10, std::int64_t n01)
+{
+  Estimate c = scaled(e, static_cast<double>(n));
+  c.baseline = static_cast<double>(n11 + n10);
+  c.variant = static_cast<double>(n11 + n01);
+  c.difference = static_cast<double>(n01 - n10);
+  return c;
+}
+
 Estimate paired_mean_from_sums(double n, double sum_b, double sum_v, double sum_d2)
 {
   if (n < 1)
@@ -256,7 +266,7 @@ ComparisonTables PairedComparison::result() const
   }
   const Estimate conversion = paired_proportion(static_cast<std::int64_t>(n_), n11, n10, n01);
   add(t.summary, "", "conversion_rate", conversion);
-  add(t.summary, "", "conversions", scaled(conversion, n));
+  add(t.summary, "", "conversions", as_counts(conversion, static_cast<std::int64_t>(n_), n11, n10, n01));
 
   {
     // Purchases: integer sums, so the variance of differences is exact.
@@ -321,7 +331,7 @@ ComparisonTables PairedComparison::result() const
     const std::int64_t np = persona_agents_[p];
     const Estimate e = paired_proportion(np, c[3], c[2], c[1]);
     add(t.by_persona, shape_.personas[p], "conversion_rate", e);
-    add(t.by_persona, shape_.personas[p], "conversions", scaled(e, static_cast<double>(np)));
+    add(t.by_persona, shape_.personas[p], "conversions", as_counts(e, np, c[3], c[2], c[1]));
     add(t.by_persona, shape_.personas[p], "revenue_per_agent",
         paired_mean_from_sums(static_cast<double>(np), persona_rev_b_[p], persona_rev_v_[p], persona_rev_d2_[p]));
   }

@@ -176,7 +176,10 @@ const Estimate* find(const std::vector<ComparisonRow>& rows, const std::string& 
 std::string verdict(const std::string& name, const ComparisonTables& t)
 {
   std::string s = name + ": ";
-  if (const Estimate* c = find(t.summary, "conversion_rate")) {
+  const Estimate* c = find(t.summary, "conversion_rate");
+  if (c && c->difference == 0 && c->ci_low == 0 && c->ci_high == 0) {
+    s += "conversion unchanged (the change acts after the first purchase)";
+  } else if (c) {
     const double scale = std::max(std::abs(c->ci_high - c->ci_low), std::abs(c->difference));
     s += show_difference(Unit::Rate, c->difference, scale) + " conversion (95 % CI " +
          number(100 * c->ci_low, digits_for(100 * scale, 2), true) + "…" +

@@ -1,0 +1,118 @@
+# journeysim compare: the paired comparison run stores, shown as a table, CSV
+# and JSON; breakdowns; another baseline recomputed from per-agent columns;
+# every what-if scenario validates, runs and compares; bad files exit 2 with
+# one clear line.
+source "$(dirname "$0")/lib.sh"
+scenario="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 20000 -q -o "$WORK/r.h5"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5"
+for text in "== simplified_checkout vs baseline" "conversion rate" "cost per conversion" "cart abandon rate" \
+            "time to convert, median" "mean mood" "95 % CI" " pp *" "* p < 0.05" "verdict:" \
+            "simplified_checkout: +" "proactive_chat: "; do
+  expect_in "$WORK/out" "$text"
+done
+
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format json --by persona
+"$PYTHON" - "$WORK/out" <<'PY' || fail "compare --format json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["baseline"] == "baseline" and d["agents"] == 20000
+names = [c["variant"] for c in d["comparisons"]]
+assert names == ["simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat"], names
+for c in d["comparisons"]:
+    metrics = [r["metric"] for r in c["summary"]]
+    assert metrics == ["conversion_rate", "conversions", "purchases_per_agent", "revenue_per_agent",
+                       "marketing_cost", "cost_per_conversion", "roi", "cart_abandon_rate",
+                       "time_to_convert_median", "time_to_convert_p90", "mean_mood"], metrics
+    for r in c["summary"]:
+        assert r["method"], r
+        if r["ci_low"] is not None:
+            assert r["ci_low"] <= r["difference"] <= r["ci_high"], r
+    conv = c["summary"][0]
+    assert abs(conv["difference"] - (conv["variant"] - conv["baseline"])) < 1e-12
+    assert len(c["by_persona"]) == 4 * 3
+    assert c["verdict"].startswith(c["variant"] + ": ")
+PY
+
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format csv --by stage --variant cart_discount
+"$PYTHON" - "$WORK/out" <<'PY' || fail "compare --format csv"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert {r["variant"] for r in rows} == {"cart_discount"}
+assert sum(r["table"] == "summary" for r in rows) == 11
+stage = [r for r in rows if r["table"] == "by_stage"]
+assert len(stage) == 7 * 2 and {r["metric"] for r in stage} == {"reach", "drop_off"}
+conv = next(r for r in rows if r["metric"] == "conversion_rate")
+assert float(conv["ci_low"]) < float(conv["difference"]) < float(conv["ci_high"])
+assert "McNemar" in conv["method"]
+PY
+
+for by in persona stage phase touchpoint; do
+  expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --by "$by" --variant simplified_checkout
+  expect_in "$WORK/out" "by $by:"
+done
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --by stage
+expect_in "$WORK/out" "journey map"
+expect_in "$WORK/out" "moments of truth"
+
+# Another baseline: recomputed from the per-agent columns.
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --baseline simplified_checkout --variant cart_discount
+expect_in "$WORK/out" "cart_discount vs simplified_checkout (recomputed from per-agent columns)"
+
+# The stored tables: layout of docs/OUTPUT.md, read by the python reader.
+PYTHONPATH="$SOURCE_DIR/python" "$PYTHON" - "$WORK/r.h5" <<'PY' || fail "/comparison layout"
+import sys, h5py, numpy as np, journeysim
+with h5py.File(sys.argv[1]) as f:
+    g = f["comparison/cart_discount"]
+    for c in ("metric", "baseline", "variant", "difference", "ci_low", "ci_high", "p_value", "method"):
+        assert c in g, c
+    for b in ("by_persona", "by_stage", "by_phase", "by_touchpoint"):
+        assert "group" in g[b] and len(g[b]["metric"]) == len(g[b]["group"]), b
+    assert len(g["by_touchpoint/metric"]) == 4 * len(f["touchpoints/name"])
+    assert "baseline" not in f["comparison"]
+r = journeysim.open_results(sys.argv[1])
+c = r.comparison()
+assert len(c) == 4 * 11 and set(c.variant) == {"simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat"}
+PY
+
+# Every ready-made what-if scenario validates, runs and compares.
+for s in "$SOURCE_DIR"/scenarios/checkout_what_if.yaml "$SOURCE_DIR"/scenarios/what_if_journey.yaml; do
+  expect_exit 0 "$JOURNEYSIM" validate "$s"
+  expect_exit 0 "$JOURNEYSIM" run "$s" -n 3000 -q -o "$WORK/w.h5" --force
+  expect_exit 0 "$JOURNEYSIM" compare "$WORK/w.h5"
+  expect_in "$WORK/out" "verdict:"
+done
+for v in simplified_checkout cart_remarketing dwell_discount proactive_chat fewer_awareness_channels \
+         personalised_loyalty review_requests; do
+  expect_in "$WORK/out" "  $v: "
+done
+
+# Mistakes: one line on stderr, exit 2, no HDF5 diagnostics.
+check_error() { # check_error TEXT COMMAND...
+  local text=$1; shift
+  expect_exit 2 "$@"
+  expect_in "$WORK/err" "$text"
+  [ "$(wc -l <"$WORK/err")" -eq 1 ] || fail "more than one line on stderr: $*"
+  ! grep -q "HDF5-DIAG" "$WORK/err" || fail "HDF5 diagnostics printed: $*"
+}
+echo "not hdf5" >"$WORK/text.h5"
+check_error "is not a readable HDF5 file" "$JOURNEYSIM" compare "$WORK/text.h5"
+head -c 100000 "$WORK/r.h5" >"$WORK/truncated.h5"
+check_error "truncated" "$JOURNEYSIM" compare "$WORK/truncated.h5"
+check_error "no such file" "$JOURNEYSIM" compare "$WORK/missing.h5"
+cp "$WORK/r.h5" "$WORK/incomplete.h5"
+"$PYTHON" -c "import h5py, sys; h5py.File(sys.argv[1], 'r+').attrs['complete'] = 0" "$WORK/incomplete.h5"
+check_error "is incomplete" "$JOURNEYSIM" compare "$WORK/incomplete.h5"
+"$PYTHON" -c "import h5py, sys; h5py.File(sys.argv[1], 'w')['x'] = [1, 2]" "$WORK/foreign.h5"
+check_error "is not a journeysim results file" "$JOURNEYSIM" compare "$WORK/foreign.h5"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.checkout.checkout.steps=2,3 -r 1 -n 1000 -o "$WORK/s.h5" --quiet
+check_error "is a sweep file" "$JOURNEYSIM" compare "$WORK/s.h5"
+check_error "did you mean 'cart_discount'" "$JOURNEYSIM" compare "$WORK/r.h5" --variant cart_discout
+check_error "no variant 'nope'" "$JOURNEYSIM" compare "$WORK/r.h5" --baseline nope
+check_error "--by" "$JOURNEYSIM" compare "$WORK/r.h5" --by funnel
+check_error "--format" "$JOURNEYSIM" compare "$WORK/r.h5" --format xml
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 3000 -q -o "$WORK/summary.h5" --summary-only
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/summary.h5"
+check_error "--summary-only" "$JOURNEYSIM" compare "$WORK/summary.h5" --baseline cart_discount
+finish
