@@ -17,6 +17,7 @@ struct StopRequest {
 int run_command(const std::vector<std::string>& args, const StopRequest& stop);
 int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args, const StopRequest& stop);
+int report_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 
 } // namespace journeysim::cli

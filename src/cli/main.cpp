@@ -33,6 +33,7 @@ commands:
   run SCENARIO.yaml       simulate every variant of a scenario into an HDF5 results file
   validate SCENARIO.yaml  check a scenario and print its outline
   sweep SCENARIO.yaml     run a parameter grid × replications into one HDF5 file
+  report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
   compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values
 
 Run 'journeysim <command> --help' for a command's options.
@@ -64,6 +65,8 @@ int main(int argc, char** argv)
       return journeysim::cli::validate_command(args);
     if (command == "sweep")
       return journeysim::cli::sweep_command(args, g_stop);
+    if (command == "report")
+      return journeysim::cli::report_command(args);
     if (command == "compare")
       return journeysim::cli::compare_command(args);
     std::cerr << "journeysim: unknown command '" << command << "' (try 'journeysim --help')\n";

@@ -4,6 +4,9 @@
 #include "journeysim/util/sha256.h"
 
 #include <ctime>
+#include <limits>
+#include <string>
+#include <vector>
 
 #ifndef JOURNEYSIM_VERSION
 #error "JOURNEYSIM_VERSION must be defined by the build"
@@ -109,6 +112,22 @@ void write_totals(const h5::Object& group, const VariantTotals& t, std::size_t t
     h5::write_dataset(g, "exposures", t.tally.exposures);
     h5::write_dataset(g, "advances", t.tally.advances);
     h5::write_dataset(g, "cost", t.touch_cost);
+  }
+  {
+    // The tally holds sums; every agent that reaches a stage enters and
+    // leaves it once, so both means divide by the persona's reach.
+    const h5::Group g = h5::create_group(group, "journey_map");
+    std::vector<double> mood_in(t.tally.mood_in.size()), mood_out(t.tally.mood_out.size());
+    for (std::size_t i = 0; i < mood_in.size() && i < t.reached_by_persona.size(); ++i) {
+      const auto n = static_cast<double>(t.reached_by_persona[i]);
+      mood_in[i] = n > 0 ? t.tally.mood_in[i] / n : std::numeric_limits<double>::quiet_NaN();
+      mood_out[i] = n > 0 ? t.tally.mood_out[i] / n : std::numeric_limits<double>::quiet_NaN();
+    }
+    h5::write_dataset(g, "mood_in", mood_in, {t.personas, k});
+    h5::write_dataset(g, "mood_out", mood_out, {t.personas, k});
+    const h5::Dataset touches = h5::write_dataset(g, "touches_by_kind", t.tally.touches_by_kind, {k, 4});
+    h5::write_attribute(touches, "kinds",
+                        std::vector<std::string>{"neutral", "pain_point", "success_point", "moment_of_truth"});
   }
   const Summary s = t.summary();
   const h5::Group g = h5::create_group(group, "summary");

@@ -1,0 +1,58 @@
+#pragma once
+//! What `journeysim report` shows, read from a results file (docs/OUTPUT.md):
+//! the run's identity, and per variant its summary, funnel, journey map and
+//! paired comparison with the baseline. Small: aggregates only, never the
+//! per-agent columns, so a report of a 10^9-agent run reads in milliseconds.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace journeysim::report {
+
+//! One row of /comparison/<variant>: variant − baseline on the same agents.
+struct ComparisonRow {
+  std::string metric;
+  double baseline = 0.0, variant = 0.0, difference = 0.0;
+  double ci_low = 0.0, ci_high = 0.0, p_value = 0.0;
+  std::string method;
+};
+
+//! journey_map/ of a variant: means per persona and stage, exposures by kind.
+struct JourneyMap {
+  std::vector<double> mood_in, mood_out;     //!< [P][K], NaN where nobody entered
+  std::vector<std::int64_t> touches_by_kind; //!< [K][4]: neutral, pain, success, truth
+};
+
+struct VariantReport {
+  std::string name, description;
+  std::map<std::string, double> summary;         //!< the summary attributes
+  std::vector<std::int64_t> reached;             //!< funnel/reached [K]
+  std::vector<std::int64_t> reached_by_persona;  //!< funnel/by_persona [P][K]
+  std::optional<JourneyMap> journey_map;         //!< absent in older files
+  std::optional<std::vector<ComparisonRow>> comparison; //!< absent for the baseline / older files
+
+  double metric(const std::string& key) const; //!< NaN if the file lacks it
+};
+
+struct ReportData {
+  std::string path;  //!< the results file, as given
+  std::string scenario_name, scenario_description, scenario_path, scenario_sha256;
+  std::string created_utc, journeysim_version;
+  std::uint64_t seed = 0, population = 0;
+  std::int64_t horizon_days = 0;
+  std::vector<std::string> stages, phases, personas;
+  std::vector<double> persona_shares;
+  std::vector<VariantReport> variants; //!< the baseline first
+};
+
+//! Reads the aggregates of a complete results file.
+//! @throws InputError One line naming the file, if it does not exist, is not
+//!         HDF5 (or is truncated), is not a journeysim results file (a sweep
+//!         file is refused too), is incomplete (`complete` != 1), or lacks
+//!         a part the report needs.
+ReportData read_report_data(const std::string& path);
+
+} // namespace journeysim::report

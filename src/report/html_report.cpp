@@ -1,0 +1,535 @@
+#include "journeysim/report/html_report.h"
+
+#include "svg.h"
+
+#include "journeysim/error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <unistd.h>
+
+namespace journeysim::report {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+// One colour per variant everywhere on the page (the baseline is grey).
+const char* const VARIANT_COLORS[] = {"#2563eb", "#ea580c", "#16a34a", "#dc2626", "#9333ea",
+                                      "#0891b2", "#ca8a04", "#db2777", "#4d7c0f"};
+// Personas get other hues, so a line is never mistaken for a variant.
+const char* const PERSONA_COLORS[] = {"#0f766e", "#7c3aed", "#b45309", "#be185d",
+                                      "#1e40af", "#4d7c0f", "#9f1239", "#475569"};
+
+std::string variant_color(std::size_t i)
+{
+  return i == 0 ? "#64748b" : VARIANT_COLORS[(i - 1) % std::size(VARIANT_COLORS)];
+}
+std::string persona_color(std::size_t i) { return PERSONA_COLORS[i % std::size(PERSONA_COLORS)]; }
+
+struct Kind {
+  std::size_t column; //!< in journey_map/touches_by_kind
+  const char* label;
+  const char* color;
+};
+const Kind LANES[] = {{1, "pain points", "#dc2626"},
+                      {2, "success points", "#16a34a"},
+                      {3, "moments of truth", "#d97706"}};
+
+std::string phase_color(const std::string& phase)
+{
+  if (phase == "pre_purchase")
+    return "#eef4fc";
+  if (phase == "purchase")
+    return "#fdf3e6";
+  if (phase == "post_purchase")
+    return "#edf8ef";
+  return "#f3f4f6";
+}
+
+std::string swatch(const std::string& color, bool line = false)
+{
+  return "<i class=\"swatch" + std::string(line ? " line" : "") + "\" style=\"background:" + color + "\"></i>";
+}
+
+//! A number of any size, readably: 1,234,567 / 12.35 / 0.0123.
+std::string smart(double x)
+{
+  if (!std::isfinite(x))
+    return fixed(x, 0);
+  const double a = std::fabs(x);
+  if (a >= 1000)
+    return grouped(x);
+  if (a >= 10)
+    return fixed(x, 2);
+  if (a >= 0.1 || a == 0)
+    return fixed(x, 3);
+  return fixed(x, 5);
+}
+
+std::string p_text(double p)
+{
+  if (!std::isfinite(p))
+    return "—";
+  if (p < 0.001)
+    return "&lt; 0.001";
+  return fixed(p, 3);
+}
+
+//! The comparison row of the conversion rate, if the variant has one.
+const ComparisonRow* conversion_row(const VariantReport& v)
+{
+  if (!v.comparison)
+    return nullptr;
+  for (const auto& r : *v.comparison)
+    if (r.metric == "conversion_rate")
+      return &r;
+  for (const auto& r : *v.comparison)
+    if (r.metric.find("conversion") != std::string::npos && r.metric.find("cost") == std::string::npos)
+      return &r;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- sections
+
+std::string identity(const ReportData& d)
+{
+  std::string h = "<header>\n<p class=\"kicker\">journeysim what-if report</p>\n<h1>" + escape(d.scenario_name) +
+                  "</h1>\n";
+  if (!d.scenario_description.empty())
+    h += "<p class=\"lead\">" + escape(d.scenario_description) + "</p>\n";
+  const auto item = [](const std::string& term, const std::string& value_html) {
+    return "<div><dt>" + term + "</dt><dd>" + value_html + "</dd></div>";
+  };
+  h += "<dl class=\"identity\">";
+  h += item("Agents (same customers in every variant)", grouped(static_cast<double>(d.population)));
+  h += item("Seed", std::to_string(d.seed));
+  h += item("Horizon", std::to_string(d.horizon_days) + " days");
+  h += item("Variants", std::to_string(d.variants.size()));
+  h += item("Run date (UTC)", escape(d.created_utc));
+  h += item("journeysim", escape(d.journeysim_version));
+  h += item("Scenario file", "<code>" + escape(d.scenario_path) + "</code>");
+  h += item("Scenario SHA-256", "<code>" + escape(d.scenario_sha256.substr(0, 16)) + "…</code>");
+  h += item("Results file", "<code>" + escape(d.path) + "</code>");
+  h += "</dl>\n</header>\n";
+  return h;
+}
+
+std::string summary_table(const ReportData& d)
+{
+  const VariantReport& base = d.variants.front();
+  std::string h = "<section id=\"summary\">\n<h2>Summary per variant</h2>\n"
+                  "<p class=\"lead\">A conversion is reaching the first purchase stage. ROI = (revenue − "
+                  "marketing cost) / marketing cost.</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
+                  "<th>Variant</th><th>Conversion rate</th><th>vs baseline</th><th>Conversions</th>"
+                  "<th>Purchases</th><th>Revenue</th><th>Marketing cost</th><th>Cost / conversion</th>"
+                  "<th>ROI</th><th>Cart abandonment</th><th>Mean mood</th></tr></thead>\n<tbody>\n";
+  for (std::size_t i = 0; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    const double diff = 100 * (v.metric("conversion_rate") - base.metric("conversion_rate"));
+    std::string delta = "—";
+    if (i > 0)
+      delta = "<span class=\"" + std::string(diff > 0 ? "up" : diff < 0 ? "down" : "") + "\">" +
+              signed_fixed(diff, 2) + " pp</span>";
+    h += "<tr><td>" + swatch(variant_color(i)) + "<b>" + escape(v.name) + "</b>";
+    if (!v.description.empty())
+      h += "<div class=\"desc\">" + escape(v.description) + "</div>";
+    h += "</td><td>" + percent(v.metric("conversion_rate"), 2) + "</td><td>" + delta + "</td><td>" +
+         grouped(v.metric("conversions")) + "</td><td>" + grouped(v.metric("purchases")) + "</td><td>" +
+         grouped(v.metric("revenue")) + "</td><td>" + grouped(v.metric("cost")) + "</td><td>" +
+         fixed(v.metric("cost_per_conversion"), 2) + "</td><td>" + fixed(v.metric("roi"), 2) + "</td><td>" +
+         percent(v.metric("cart_abandon_rate"), 1) + "</td><td>" + fixed(v.metric("mean_mood"), 3) +
+         "</td></tr>\n";
+  }
+  h += "</tbody></table></div>\n</section>\n";
+  return h;
+}
+
+std::string variant_legend(const ReportData& d)
+{
+  std::string h = "<div class=\"legend\">";
+  for (std::size_t i = 0; i < d.variants.size(); ++i)
+    h += "<span>" + swatch(variant_color(i)) + escape(d.variants[i].name) + "</span>";
+  return h + "</div>\n";
+}
+
+std::string funnel_chart(const ReportData& d)
+{
+  const std::size_t K = d.stages.size(), V = d.variants.size();
+  const double W = 1100, left = 150, right = 170, top = 34, bar = 13, gap = 2, group_gap = 16;
+  const double group_h = static_cast<double>(V) * (bar + gap) - gap;
+  const double H = top + static_cast<double>(K) * (group_h + group_gap) + 10;
+  const Scale x{0, 1, left, W - right};
+  Svg s(W, H, "Funnel per variant: share of customers who reached each stage");
+  for (double t : nice_ticks(0, 1, 5)) {
+    s.line(x(t), top - 6, x(t), H - 10, "#e5e7eb", 1);
+    s.text(x(t), top - 12, percent(t, 0), "middle", "axis");
+  }
+  const VariantReport& base = d.variants.front();
+  for (std::size_t k = 0; k < K; ++k) {
+    const double y0 = top + static_cast<double>(k) * (group_h + group_gap);
+    s.text(left - 12, y0 + group_h / 2 + 4, d.stages[k], "end", "label");
+    for (std::size_t i = 0; i < V; ++i) {
+      const VariantReport& v = d.variants[i];
+      const double agents = std::max(1.0, v.metric("agents"));
+      const double share = static_cast<double>(v.reached[k]) / agents;
+      const double y = y0 + static_cast<double>(i) * (bar + gap);
+      s.open_group(v.name + " — " + d.stages[k] + ": " + grouped(static_cast<double>(v.reached[k])) +
+                   " customers (" + percent(share, 2) + ")");
+      s.rect(x(0), y, x(share) - x(0), bar, variant_color(i), "rx=\"2\"");
+      std::string label = percent(share, 2);
+      if (i > 0) {
+        const double diff = 100 * (share - static_cast<double>(base.reached[k]) / std::max(1.0, base.metric("agents")));
+        if (std::fabs(diff) >= 0.005)
+          label += "  (" + signed_fixed(diff, 2) + " pp)";
+      }
+      s.text(x(share) + 6, y + bar - 2.5, label, "start", "value");
+      s.close_group();
+    }
+  }
+  s.line(x(0), top - 6, x(0), H - 10, "#9ca3af", 1);
+  return "<section id=\"funnel\">\n<h2>Funnel per variant</h2>\n<p class=\"lead\">Share of the " +
+         grouped(static_cast<double>(d.population)) +
+         " simulated customers who ever reached each stage; in brackets, the difference from the baseline in "
+         "percentage points (pp).</p>\n" +
+         variant_legend(d) + s.str() + "</section>\n";
+}
+
+std::string lift_section(const ReportData& d)
+{
+  const VariantReport& base = d.variants.front();
+  struct Row {
+    std::size_t index;
+    double diff, lo, hi, p, relative;
+    bool has_ci;
+  };
+  std::vector<Row> rows;
+  bool any_ci = false;
+  for (std::size_t i = 1; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    const double b = base.metric("conversion_rate");
+    if (const ComparisonRow* c = conversion_row(v)) {
+      rows.push_back({i, 100 * c->difference, 100 * c->ci_low, 100 * c->ci_high, c->p_value,
+                      c->baseline != 0 ? c->difference / c->baseline : NaN, true});
+      any_ci = true;
+    } else {
+      const double diff = v.metric("conversion_rate") - b;
+      rows.push_back({i, 100 * diff, NaN, NaN, NaN, b != 0 ? diff / b : NaN, false});
+    }
+  }
+  std::string h = "<section id=\"lift\">\n<h2>Conversion lift vs the baseline, with 95 % confidence interval</h2>\n";
+  if (rows.empty())
+    return h + "<p class=\"note\">The file holds only the baseline: there is nothing to compare.</p>\n</section>\n";
+  h += "<p class=\"lead\">Conversion rate of each variant minus the baseline's (" +
+       percent(base.metric("conversion_rate"), 2) +
+       "), in percentage points. Every variant ran on the same customers, so the comparison is paired. "
+       "A filled dot: the interval excludes 0.</p>\n";
+  if (!any_ci)
+    h += "<p class=\"note\" id=\"no-comparison\">This file has no <code>/comparison</code> group (written by "
+         "newer versions of <code>journeysim run</code>): the differences of the summaries are shown "
+         "without confidence intervals.</p>\n";
+
+  double lo = 0, hi = 0;
+  for (const Row& r : rows) {
+    lo = std::min({lo, r.diff, r.has_ci ? r.lo : r.diff});
+    hi = std::max({hi, r.diff, r.has_ci ? r.hi : r.diff});
+  }
+  // Room for the whiskers, but an axis that starts at 0 stays there.
+  const double pad = std::max(0.08 * (hi - lo), 1e-6);
+  const auto ticks = nice_ticks(lo < 0 ? lo - pad : 0.0, hi > 0 ? hi + pad : 0.0, 6);
+  const double W = 1100, left = 190, right = 330, top = 16, row_h = 42;
+  const double H = top + static_cast<double>(rows.size()) * row_h + 52;
+  const Scale x{ticks.front(), ticks.back(), left, W - right};
+  Svg s(W, H, "Conversion lift per variant with 95 % confidence intervals");
+  const double bottom = top + static_cast<double>(rows.size()) * row_h;
+  for (double t : ticks) {
+    s.line(x(t), top, x(t), bottom, "#eef0f3", 1);
+    s.text(x(t), bottom + 18, signed_fixed(t, 2), "middle", "axis");
+  }
+  s.line(x(0), top - 4, x(0), bottom + 4, "#111827", 1.2);
+  s.text((left + W - right) / 2, bottom + 40, "conversion rate, variant − baseline (percentage points)", "middle",
+         "label");
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    const Row& r = rows[j];
+    const VariantReport& v = d.variants[r.index];
+    const std::string c = variant_color(r.index);
+    const double y = top + (static_cast<double>(j) + 0.5) * row_h;
+    const bool significant = r.has_ci && (r.lo > 0 || r.hi < 0);
+    std::string tip = v.name + ": " + signed_fixed(r.diff, 3) + " pp";
+    if (r.has_ci)
+      tip += ", 95 % CI [" + signed_fixed(r.lo, 3) + ", " + signed_fixed(r.hi, 3) + "]";
+    s.open_group(tip, "class=\"forest-row\"");
+    s.text(left - 14, y + 4, v.name, "end", "label");
+    if (r.has_ci) {
+      s.line(x(r.lo), y, x(r.hi), y, c, 2.5);
+      s.line(x(r.lo), y - 7, x(r.lo), y + 7, c, 2.5);
+      s.line(x(r.hi), y - 7, x(r.hi), y + 7, c, 2.5);
+    }
+    s.circle(x(r.diff), y, 6.5, significant || !r.has_ci ? c : "#ffffff",
+             "stroke=\"" + c + "\" stroke-width=\"2.5\"");
+    std::string text = signed_fixed(r.diff, 2) + " pp";
+    if (r.has_ci)
+      text += "  [" + signed_fixed(r.lo, 2) + ", " + signed_fixed(r.hi, 2) + "]";
+    if (std::isfinite(r.relative))
+      text += "  · " + signed_fixed(100 * r.relative, 1) + " % relative";
+    s.text(W - right + 16, y + 4, text, "start", "value");
+    s.close_group();
+  }
+  h += s.str();
+
+  if (any_ci) {
+    h += "<details><summary>Every compared metric (from <code>/comparison</code>)</summary>\n<div "
+         "class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>Variant</th><th>Metric</th><th>Baseline</th>"
+         "<th>Variant</th><th>Difference</th><th>95 % CI</th><th>p-value</th><th>Method</th></tr></thead>\n<tbody>\n";
+    for (std::size_t i = 1; i < d.variants.size(); ++i) {
+      const VariantReport& v = d.variants[i];
+      if (!v.comparison)
+        continue;
+      for (const ComparisonRow& c : *v.comparison)
+        h += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td><td>" + escape(c.metric) + "</td><td>" +
+             smart(c.baseline) + "</td><td>" + smart(c.variant) + "</td><td>" + smart(c.difference) +
+             "</td><td>[" + smart(c.ci_low) + ", " + smart(c.ci_high) + "]</td><td>" + p_text(c.p_value) +
+             "</td><td class=\"desc\">" + escape(c.method) + "</td></tr>\n";
+    }
+    h += "</tbody></table></div></details>\n";
+  }
+  return h + "</section>\n";
+}
+
+std::string journey_map_chart(const ReportData& d, const VariantReport& v)
+{
+  const JourneyMap& jm = *v.journey_map;
+  const std::size_t K = d.stages.size(), P = d.personas.size();
+  const double W = 1100, left = 130, right = 20, top = 30, curve_h = 300, lane_h = 44;
+  const double lanes_top = top + curve_h + 36;
+  const double H = lanes_top + 3 * lane_h + 34;
+  const double cw = (W - left - right) / static_cast<double>(K);
+  const auto cx = [&](std::size_t k) { return left + (static_cast<double>(k) + 0.5) * cw; };
+
+  // The emotion curve of all customers: persona means weighted by reach.
+  std::vector<double> all_in(K, NaN), all_out(K, NaN);
+  double lo = 0, hi = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    double n = 0, sin = 0, sout = 0;
+    for (std::size_t p = 0; p < P; ++p) {
+      const double in = jm.mood_in[p * K + k], out = jm.mood_out[p * K + k];
+      const auto w = static_cast<double>(v.reached_by_persona[p * K + k]);
+      if (std::isfinite(in) && std::isfinite(out) && w > 0) {
+        n += w;
+        sin += w * in;
+        sout += w * out;
+        lo = std::min({lo, in, out});
+        hi = std::max({hi, in, out});
+      }
+    }
+    if (n > 0) {
+      all_in[k] = sin / n;
+      all_out[k] = sout / n;
+    }
+  }
+  const double pad = std::max(0.08 * (hi - lo), 0.02);
+  const auto ticks = nice_ticks(lo - pad, hi + pad, 6);
+  const Scale y{ticks.front(), ticks.back(), top + curve_h, top};
+
+  Svg s(W, H, "Journey map of " + v.name + ": mean mood per persona along the stages, and touchpoints by kind");
+  // Phase bands behind everything, labelled where each phase starts.
+  for (std::size_t k = 0; k < K; ++k) {
+    s.rect(left + static_cast<double>(k) * cw, top - 22, cw, H - top - 10 + 22 - 24, phase_color(d.phases[k]));
+    if (k == 0 || d.phases[k] != d.phases[k - 1]) {
+      std::string phase = d.phases[k];
+      std::replace(phase.begin(), phase.end(), '_', ' ');
+      s.text(left + static_cast<double>(k) * cw + 6, top - 8, phase, "start", "phase");
+    }
+  }
+  for (double t : ticks) {
+    s.line(left, y(t), W - right, y(t), t == 0 ? "#6b7280" : "#d9dde3", t == 0 ? 1.2 : 0.8,
+           t == 0 ? "stroke-dasharray=\"4 3\"" : "");
+    s.text(left - 8, y(t) + 4, fixed(t, 2), "end", "axis");
+  }
+  s.text(28, top + curve_h / 2, "mean mood (entering → leaving each stage)", "middle", "label",
+         "transform=\"rotate(-90 28 " + coord(top + curve_h / 2) + ")\"");
+  for (std::size_t k = 1; k < K; ++k)
+    s.line(left + static_cast<double>(k) * cw, top - 22, left + static_cast<double>(k) * cw, H - 34, "#ffffff", 2);
+
+  const auto curve = [&](const std::vector<double>& in, const std::vector<double>& out, std::size_t stride,
+                         std::size_t row) {
+    std::vector<std::pair<double, double>> pts;
+    for (std::size_t k = 0; k < K; ++k) {
+      const double a = in[row * stride + k], b = out[row * stride + k];
+      pts.emplace_back(cx(k) - 0.25 * cw, std::isfinite(a) ? y(a) : NaN);
+      pts.emplace_back(cx(k) + 0.25 * cw, std::isfinite(b) ? y(b) : NaN);
+    }
+    return pts;
+  };
+  for (std::size_t p = 0; p < P; ++p) {
+    const std::string c = persona_color(p);
+    s.open_group(d.personas[p]);
+    const auto pts = curve(jm.mood_in, jm.mood_out, K, p);
+    s.polyline(pts, c, 2);
+    for (const auto& [px, py] : pts)
+      if (std::isfinite(py))
+        s.circle(px, py, 3, c);
+    s.close_group();
+  }
+  s.open_group("all customers (weighted by how many reached each stage)");
+  s.polyline(curve(all_in, all_out, 0, 0), "#111827", 4, "stroke-opacity=\"0.55\"");
+  s.close_group();
+
+  // Touchpoint lanes: marker area ∝ exposures.
+  std::int64_t biggest = 1;
+  for (std::size_t k = 0; k < K; ++k)
+    for (const Kind& kind : LANES)
+      biggest = std::max(biggest, jm.touches_by_kind[k * 4 + kind.column]);
+  for (std::size_t l = 0; l < std::size(LANES); ++l) {
+    const Kind& kind = LANES[l];
+    const double ly = lanes_top + (static_cast<double>(l) + 0.5) * lane_h;
+    s.text(left - 8, ly + 4, kind.label, "end", "label");
+    for (std::size_t k = 0; k < K; ++k) {
+      const std::int64_t n = jm.touches_by_kind[k * 4 + kind.column];
+      if (n <= 0)
+        continue;
+      const double r = 3 + 15 * std::sqrt(static_cast<double>(n) / static_cast<double>(biggest));
+      s.open_group(d.stages[k] + ": " + grouped(static_cast<double>(n)) + " exposures to " + kind.label);
+      s.circle(cx(k), ly, r, kind.color, "fill-opacity=\"0.8\" stroke=\"#1f2937\" stroke-width=\"0.6\"");
+      s.text(cx(k) + r + 5, ly + 4, grouped(static_cast<double>(n)), "start", "value");
+      s.close_group();
+    }
+  }
+  s.text(left + 6, lanes_top - 8, "touchpoint exposures in each stage, by kind (area ∝ exposures)", "start", "axis");
+  for (std::size_t k = 0; k < K; ++k)
+    s.text(cx(k), H - 12, d.stages[k], "middle", "label stage");
+  return s.str();
+}
+
+std::string journey_section(const ReportData& d)
+{
+  std::string h = "<section id=\"journey\">\n<h2>Journey map with emotion curve</h2>\n"
+                  "<p class=\"lead\">Stages from left to right, shaded by phase. Lines: the mean mood (−1 … +1) "
+                  "of each persona on entering and on leaving every stage; the thick grey line is all customers. "
+                  "Below: how often customers met pain points, success points and moments of truth in each "
+                  "stage.</p>\n";
+  std::string legend = "<div class=\"legend\">";
+  for (std::size_t p = 0; p < d.personas.size(); ++p)
+    legend += "<span>" + swatch(persona_color(p), true) + escape(d.personas[p]) + " <small>(" +
+              percent(d.persona_shares[p], 0) + ")</small></span>";
+  legend += "<span>" + swatch("#6b7280", true) + "all customers</span>";
+  for (const Kind& kind : LANES)
+    legend += "<span>" + swatch(kind.color) + kind.label + "</span>";
+  legend += "</div>\n";
+  bool any = false;
+  for (std::size_t i = 0; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    if (!v.journey_map)
+      continue;
+    h += std::string("<details class=\"map\"") + (any ? "" : " open") + "><summary>" + swatch(variant_color(i)) +
+         escape(v.name) + (i == 0 ? " (baseline)" : "") + "</summary>\n" + legend + journey_map_chart(d, v) +
+         "</details>\n";
+    any = true;
+  }
+  if (!any)
+    h += "<p class=\"note\">This file has no <code>journey_map/</code> groups (results files of older "
+         "versions of journeysim): run the scenario again to get the journey map.</p>\n";
+  return h + "</section>\n";
+}
+
+const char* const CSS = R"(
+:root{--ink:#1f2937;--muted:#6b7280;--line:#e5e7eb}
+*{box-sizing:border-box}
+body{margin:0;background:#f4f6f9;color:var(--ink);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif}
+main{max-width:1180px;margin:0 auto;padding:28px 32px 40px}
+header{margin-bottom:8px}
+.kicker{margin:0;color:#2563eb;font-weight:600;text-transform:uppercase;letter-spacing:.06em;font-size:12px}
+h1{font-size:30px;margin:2px 0 6px}
+h2{font-size:20px;margin:0 0 4px}
+.lead{color:var(--muted);margin:0 0 12px;max-width:900px}
+nav{display:flex;gap:18px;font-size:14px;margin:14px 0 0}
+nav a{color:#2563eb;text-decoration:none}
+dl.identity{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:8px 24px;margin:16px 0 0;padding:14px 18px;background:#fff;border:1px solid var(--line);border-radius:10px;font-size:14px}
+dl.identity dt{color:var(--muted);font-size:12px}
+dl.identity dd{margin:0;font-weight:600;overflow-wrap:anywhere}
+code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12.5px;font-weight:400}
+section{background:#fff;border:1px solid var(--line);border-radius:10px;padding:20px 24px;margin:20px 0;box-shadow:0 1px 2px rgba(15,23,42,.04)}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:13.5px;font-variant-numeric:tabular-nums}
+th,td{padding:7px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;white-space:nowrap}
+th{white-space:normal}
+td:first-child{min-width:210px}
+th:first-child,td:first-child{text-align:left;white-space:normal}
+thead th{color:var(--muted);font-weight:600;font-size:12px;border-bottom:2px solid var(--line)}
+table.compact td,table.compact th{padding:4px 8px;font-size:13px}
+.desc{color:var(--muted);font-size:12px;font-weight:400;white-space:normal;text-align:left}
+.up{color:#15803d;font-weight:600}.down{color:#b91c1c;font-weight:600}
+.swatch{display:inline-block;width:12px;height:12px;border-radius:3px;margin-right:7px;vertical-align:-1px}
+.swatch.line{height:4px;width:18px;border-radius:2px;vertical-align:3px}
+.legend{display:flex;flex-wrap:wrap;gap:6px 20px;font-size:13px;margin:8px 0 4px}
+.legend small{color:var(--muted)}
+.note{background:#fffbeb;border-left:4px solid #f59e0b;padding:8px 12px;margin:10px 0;font-size:14px}
+details{margin:10px 0}
+details>summary{cursor:pointer;font-weight:600;font-size:15px;padding:4px 0}
+svg{display:block;max-width:100%;height:auto;margin:6px 0}
+svg text{font-family:inherit;font-size:12px;fill:#374151}
+svg .axis{font-size:11px;fill:#6b7280}
+svg .label{font-size:13px;fill:#1f2937}
+svg .value{font-size:11.5px;fill:#374151}
+svg .phase{font-size:11px;fill:#6b7280;font-style:italic;text-transform:uppercase;letter-spacing:.05em}
+svg .stage{font-weight:600}
+footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
+)";
+
+} // namespace
+
+std::string render_html(const ReportData& d)
+{
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<meta name=\"generator\" content=\"journeysim " +
+                  escape(d.journeysim_version) + "\">\n<title>journeysim report — " + escape(d.scenario_name) +
+                  "</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n<main>\n";
+  h += identity(d);
+  h += "<nav><a href=\"#summary\">Summary</a><a href=\"#funnel\">Funnel</a><a href=\"#lift\">Lift with 95 % CI</a>"
+       "<a href=\"#journey\">Journey map</a></nav>\n";
+  h += summary_table(d);
+  h += funnel_chart(d);
+  h += lift_section(d);
+  h += journey_section(d);
+  h += "<footer>Made by <code>journeysim report</code> from <code>" + escape(d.path) +
+       "</code>. Self-contained: no scripts, no network.</footer>\n</main>\n</body>\n</html>\n";
+  return h;
+}
+
+void write_report_file(const std::string& html, const std::string& output, bool force)
+{
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(output, ec) && !force)
+    throw InputError("journeysim report: '" + output + "' exists; use --force to replace it");
+  if (fs::is_directory(output, ec))
+    throw InputError("journeysim report: '" + output + "' is a directory");
+  const std::string temp = output + ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out)
+      throw OutputError("cannot create '" + temp + "': " + std::strerror(errno));
+    out.write(html.data(), static_cast<std::streamsize>(html.size()));
+    out.flush();
+    if (!out) {
+      out.close();
+      fs::remove(temp, ec);
+      throw OutputError("cannot write '" + temp + "' (disk full?)");
+    }
+  }
+  fs::rename(temp, output, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw OutputError("cannot rename '" + temp + "' to '" + output + "': " + ec.message());
+  }
+}
+
+} // namespace journeysim::report

@@ -1,0 +1,102 @@
+#include "journeysim/report/report_data.h"
+
+#include "journeysim/error.h"
+#include "journeysim/results/h5.h"
+#include "journeysim/results/results_reader.h"
+
+#include <limits>
+
+namespace journeysim::report {
+
+namespace {
+
+const char* const SUMMARY_METRICS[] = {"agents",  "conversions",         "conversion_rate",
+                                       "purchases", "revenue",           "cost",
+                                       "cost_per_conversion", "roi",     "cart_abandon_rate",
+                                       "mean_mood"};
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+std::string optional_string(const h5::Object& obj, const std::string& name)
+{
+  return h5::attribute_exists(obj, name) ? h5::read_attribute_string(obj, name) : std::string();
+}
+
+VariantReport read_variant(const ResultsReader& reader, const h5::File& file, const std::string& name)
+{
+  VariantReport v;
+  v.name = name;
+  const h5::Group g = h5::open_group(h5::open_group(file, "variants"), name);
+  v.description = optional_string(g, "description");
+  const h5::Group summary = h5::open_group(g, "summary");
+  for (const char* m : SUMMARY_METRICS)
+    if (h5::attribute_exists(summary, m))
+      v.summary[m] = h5::read_attribute_double(summary, m);
+
+  StoredAggregates a = reader.aggregates(name);
+  const std::size_t K = reader.stages().size(), P = reader.personas().size();
+  if (a.reached.size() != K || a.reached_by_persona.size() != K * P)
+    throw OutputError("the funnel of variant " + quoted(name) + " does not match /stages and /personas");
+  v.reached = std::move(a.reached);
+  v.reached_by_persona = std::move(a.reached_by_persona);
+  if (a.has_journey_map) {
+    if (a.mood_in.size() != K * P || a.mood_out.size() != K * P || a.touches_by_kind.size() != K * 4)
+      throw OutputError("the journey map of variant " + quoted(name) + " does not match /stages and /personas");
+    v.journey_map = JourneyMap{std::move(a.mood_in), std::move(a.mood_out), std::move(a.touches_by_kind)};
+  }
+  if (reader.has_comparison(name)) {
+    std::vector<ComparisonRow> rows;
+    for (const auto& r : reader.comparison(name).summary) {
+      const analysis::Estimate& e = r.estimate;
+      rows.push_back({r.metric, e.baseline, e.variant, e.difference, e.ci_low, e.ci_high, e.p_value, e.method});
+    }
+    v.comparison = std::move(rows);
+  }
+  return v;
+}
+
+} // namespace
+
+double VariantReport::metric(const std::string& key) const
+{
+  const auto it = summary.find(key);
+  return it == summary.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+}
+
+ReportData read_report_data(const std::string& path)
+{
+  // ResultsReader checks the file (HDF5, ours, not a sweep, complete) and
+  // reads the structure and aggregates; the identity and summary attributes
+  // are read here.
+  const ResultsReader reader(path);
+  ReportData d;
+  d.path = path;
+  try {
+    const h5::File file = h5::open_file(path);
+    d.created_utc = optional_string(file, "created_utc");
+    d.journeysim_version = optional_string(file, "journeysim_version");
+    d.seed = h5::read_attribute_uint(file, "seed");
+    d.population = reader.agents();
+    d.horizon_days = reader.horizon_days();
+    {
+      const h5::Group sc = h5::open_group(file, "scenario");
+      d.scenario_name = h5::read_attribute_string(sc, "name");
+      d.scenario_description = optional_string(sc, "description");
+      d.scenario_path = optional_string(sc, "path");
+      d.scenario_sha256 = optional_string(sc, "sha256");
+    }
+    d.stages = reader.stages();
+    d.phases = reader.phases();
+    d.personas = reader.personas();
+    d.persona_shares = h5::read_dataset<double>(file, "personas/share");
+    if (d.stages.empty() || d.phases.size() != d.stages.size() || d.persona_shares.size() != d.personas.size())
+      throw OutputError("/stages or /personas are inconsistent");
+    for (const auto& name : reader.variants()) // the baseline first
+      d.variants.push_back(read_variant(reader, file, name));
+  } catch (const OutputError& e) {
+    throw InputError(quoted(path) + " cannot be read as a results file: " + e.what());
+  }
+  return d;
+}
+
+} // namespace journeysim::report
