@@ -33,6 +33,7 @@ NOTEBOOKS = os.path.join(ROOT, "notebooks")
 #: Figures (PNG, in JOURNEYSIM_FIGURES) each notebook must write.
 EXPECTED = {
     "01_what_if.ipynb": ["01_funnel", "01_lift_forest", "01_cost_roi", "01_journey_map", "01_persona_gain"],
+    "02_batch_experiments.ipynb": ["02_response_curves", "02_conversion_heatmap", "02_cheapest_setting"],
     "03_large_population.ipynb": ["03_throughput_vs_population", "03_throughput_vs_threads",
                                   "03_memory_vs_population"],
 }
