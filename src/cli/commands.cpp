@@ -5,6 +5,7 @@
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
+#include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/loader.h"
 #include "journeysim/util/nearest_name.h"
@@ -12,9 +13,11 @@
 #include <boost/program_options.hpp>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -71,6 +74,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("compress", po::bool_switch(), "compress per-agent columns (deflate + shuffle)")
     ("summary-only", po::bool_switch(), "write aggregates only, no per-agent columns")
     ("force,f", po::bool_switch(), "replace an existing results file (kept until the new one is complete)")
+    ("no-space-check", po::bool_switch(), "write even if the results may not fit on the disk")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
     ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
   po::options_description all;
@@ -107,8 +111,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (options.threads < 0 || options.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
   options.chunk_agents = vm["chunk"].as<std::size_t>();
-  if (options.chunk_agents == 0 || options.chunk_agents > (1u << 24))
-    throw InputError("--chunk: expected 1 to 16777216 agents");
+  // At most 2·threads + 1 chunks are in flight, each ~100-300 bytes per agent
+  // and variant, and a chunk's buffers cannot be abandoned half-allocated: the
+  // cap keeps memory in the hundreds of MB and Ctrl-C well under a second.
+  if (options.chunk_agents == 0 || options.chunk_agents > (1u << 20))
+    throw InputError("--chunk: expected 1 to 1048576 agents");
   if (vm.count("variant")) {
     options.variants.push_back(0);
     for (const auto& name : vm["variant"].as<std::vector<std::string>>()) {
@@ -132,18 +139,40 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   wo.per_agent = !vm["summary-only"].as<bool>();
   const bool quiet = vm["quiet"].as<bool>();
 
-  ResultsWriter writer(output, scenario, options, wo);
+  // Safety before writing (docs/SAFETY.md): leftovers of killed runs go; a
+  // run whose results cannot fit is refused up front.
+  for (const auto& stale : remove_stale_partials(output))
+    std::cerr << "journeysim: removed " << stale << ", left by a run that was killed\n";
+  if (!vm["no-space-check"].as<bool>())
+    check_free_space(output, estimate_results_size(scenario, options, wo));
+  const bool had_previous = std::filesystem::exists(output);
+
+  auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
   ProgressBar bar(options.agents, "agents", !quiet);
   options.progress = [&](std::uint64_t done) { bar.update(done); };
   RunResult result;
   try {
-    result = run(scenario, options, &writer);
+    result = run(scenario, options, writer.get());
+  } catch (const Cancelled&) {
+    bar.finish();
+    const std::string partial = writer->temporary_path();
+    writer.reset(); // closes and removes the partial file
+    const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
+    std::cerr << "journeysim: interrupted (" << (sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal")
+              << "); "
+              << (had_previous ? "'" + output + "' still holds the previous results, unchanged"
+                               : "no results file was written")
+              << (std::filesystem::exists(partial)
+                    ? "; the incomplete '" + partial + "' (complete = 0) could not be removed"
+                    : "; the partial file was removed")
+              << "\n";
+    return 128 + sig;
   } catch (...) {
     bar.finish();
     throw;
   }
   bar.finish();
-  writer.commit(result);
+  writer->commit(result);
 
   if (!quiet) {
     std::cout << "scenario '" << scenario.name << "': " << thousands(static_cast<std::int64_t>(result.agents))

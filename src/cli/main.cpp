@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,18 @@ extern "C" void on_signal(int sig)
 {
   g_stop.signal.store(sig);
   g_stop.requested.store(true);
+}
+
+//! Ends the process after a runtime failure without atexit handlers: after
+//! a failed write (disk full, EFBIG) HDF5 1.10 cannot close the file, and its
+//! own atexit clean-up then crashes on it (SIGSEGV in H5F__close_cb). By now
+//! our temporary files are removed and the message is printed.
+[[noreturn]] void exit_after_failure(int code)
+{
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }
 
 const char* USAGE = R"(journeysim — simulate customer journeys with agent-based personas
@@ -58,6 +71,9 @@ int main(int argc, char** argv)
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // A write past `ulimit -f` then fails with EFBIG, reported like a full
+  // disk, instead of killing the process with a core dump (SIGXFSZ).
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     if (command == "run")
       return journeysim::cli::run_command(args, g_stop);
@@ -83,9 +99,9 @@ int main(int argc, char** argv)
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "journeysim: out of memory\n";
-    return 1;
+    exit_after_failure(1);
   } catch (const std::exception& e) {
     std::cerr << "journeysim: " << e.what() << "\n";
-    return 1;
+    exit_after_failure(1);
   }
 }

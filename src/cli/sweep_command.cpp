@@ -6,11 +6,13 @@
 
 #include "journeysim/error.h"
 #include "journeysim/experiment/sweep.h"
+#include "journeysim/results/output_safety.h"
 #include "journeysim/results/sweep_writer.h"
 #include "journeysim/scenario/loader.h"
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -79,6 +81,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("compress", po::bool_switch(), "compress per-agent columns")
     ("resume", po::bool_switch(), "continue an interrupted sweep in the same file")
     ("force,f", po::bool_switch(), "replace an existing file (kept until the new one is complete)")
+    ("no-space-check", po::bool_switch(), "write even if the sweep may not fit on the disk")
     ("dry-run", po::bool_switch(), "print the grid, the number of runs and estimates; run nothing")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary");
   po::options_description all;
@@ -160,6 +163,16 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   fo.force = vm["force"].as<bool>();
   fo.resume = vm["resume"].as<bool>();
   fo.compress = vm["compress"].as<bool>();
+  // As for `run` (docs/SAFETY.md): leftovers of a killed `sweep --force`
+  // go, and a sweep whose file cannot fit is refused before it starts.
+  for (const auto& stale : remove_stale_partials(output))
+    std::cerr << "journeysim: removed " << stale << ", left by a run that was killed\n";
+  if (!vm["no-space-check"].as<bool>()) {
+    SizeEstimate need;
+    need.total = static_cast<std::uint64_t>(static_cast<double>(runs.size() * variants) *
+                                            bytes_per_run(scenario, agents, o.per_agent));
+    check_free_space(output, need);
+  }
   SweepWriter writer(output, scenario, o, fo);
   if (!quiet && writer.runs_found() > 0)
     std::cerr << "resuming: " << writer.runs_found() << " of " << runs.size() << " runs already in " << output << "\n";
@@ -174,10 +187,13 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
     });
   } catch (const Cancelled&) {
     bar.finish();
-    std::cerr << "journeysim: interrupted; the finished runs are kept in " << writer.path()
-              << (writer.path() == output ? "; continue with the same command and --resume" : " until it is removed")
-              << "\n";
-    throw;
+    const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
+    std::cerr << "journeysim: interrupted (" << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "); ";
+    if (writer.path() == output)
+      std::cerr << "the finished runs are kept in " << output << " (complete = 0); continue with the same command and --resume\n";
+    else // --force: the previous file stays; the new one's temporary file is removed
+      std::cerr << "'" << output << "' still holds the previous sweep, unchanged; the runs of this one were discarded\n";
+    return 128 + sig;
   }
   bar.finish();
   writer.commit();

@@ -151,6 +151,10 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   // recycled through `spare`; only the serial input stage allocates.
   std::vector<std::unique_ptr<ChunkWork>> owned;
   tbb::concurrent_queue<ChunkWork*> spare;
+  // Set once a block was skipped because of a cancel request: from then on
+  // nothing more reaches the sink, and the run ends with Cancelled. Checked
+  // per block, so stopping takes one block, not one chunk (--chunk can be 16M).
+  std::atomic<bool> abandoned{false};
 
   const auto start = std::chrono::steady_clock::now();
   // A local arena sized to the request. Only a request above the core count
@@ -181,6 +185,10 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
         tbb::make_filter<ChunkWork*, ChunkWork*>(
           tbb::filter_mode::parallel,
           [&](ChunkWork* w) {
+            if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
+              abandoned.store(true, std::memory_order_relaxed);
+              return w;
+            }
             Chunk& c = w->chunk;
             const std::size_t n = c.size;
             const std::size_t n_blocks = (n + BLOCK_AGENTS - 1) / BLOCK_AGENTS;
@@ -202,6 +210,10 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
             tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_blocks, 1),
                               [&](const tbb::blocked_range<std::size_t>& r) {
                                 for (std::size_t b = r.begin(); b != r.end(); ++b) {
+                                  if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
+                                    abandoned.store(true, std::memory_order_relaxed);
+                                    return;
+                                  }
                                   const std::size_t begin = b * BLOCK_AGENTS;
                                   const std::size_t end = std::min(n, begin + BLOCK_AGENTS);
                                   for (std::size_t p = 0; p < plan.populations.size(); ++p)
@@ -216,6 +228,8 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
           }) &
         tbb::make_filter<ChunkWork*, void>(
           tbb::filter_mode::serial_in_order, [&](ChunkWork* w) {
+            if (abandoned.load(std::memory_order_relaxed))
+              return spare.push(w);
             for (std::size_t v = 0; v < n_variants; ++v) {
               auto& t = result.totals[v];
               t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);
@@ -234,7 +248,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   result.seconds_simulating =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (o.cancel && o.cancel->load() && next_chunk < n_chunks)
+  if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();
 
   for (std::size_t v = 0; v < n_variants; ++v) {

@@ -711,7 +711,7 @@ Scenario load_scenario(const std::string& path, const std::vector<Override>& ove
   if (failed)
     throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(err));
   if (too_large)
-    throw ScenarioError(path, 1, 1, "file too large: a scenario may have at most 16 MiB");
+    throw ScenarioError(path, 1, 1, "file too large: a scenario may have at most 4 MiB");
   return parse_scenario(text, path, overrides);
 }
 

@@ -52,6 +52,36 @@ std::string YNode::describe() const
 
 // ----------------------------------------------------------------- Context
 
+namespace {
+
+//! A message quotes the user's text, which may be hostile: control
+//! characters (from escapes such as "\0" or "\e") are shown as \xNN, so
+//! nothing reaches the terminal raw, and a huge key or name is cut so the
+//! error stays one readable line.
+std::string printable(const std::string& message)
+{
+  constexpr std::size_t MAX_BYTES = 400;
+  static const char* digits = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    if (out.size() >= MAX_BYTES && (c & 0xC0u) != 0x80u) { // at a UTF-8 boundary
+      out += "…";
+      break;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 void Context::fail(const Mark& at, const std::string& message) const
 {
   Mark m = at;
@@ -59,7 +89,7 @@ void Context::fail(const Mark& at, const std::string& message) const
     m = fallback;
   const int line = m.line >= 0 ? m.line + 1 : 1;
   const int column = m.column >= 0 ? m.column + 1 : 1;
-  throw ScenarioError(m.source ? std::string(m.source) : file, line, column, prefix + message);
+  throw ScenarioError(m.source ? std::string(m.source) : file, line, column, printable(prefix + message));
 }
 
 // ------------------------------------------------------------ text checks
@@ -93,6 +123,9 @@ void check_text(const std::string& text, const Context& ctx)
   while (i < n) {
     const unsigned char c = s[i];
     if (c < 0x80) {
+      // yaml-cpp does not take a lone CR as a line end: say so, not "illegal map value".
+      if (c == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+        ctx.fail(mark_at(text, i), "line ends with a lone CR (old Mac format); save the file with LF or CRLF line ends");
       if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
         ctx.fail(mark_at(text, i), "control character " + hex_byte(c) +
                                        " is not allowed in a scenario file (is it a binary file?)");
@@ -229,6 +262,9 @@ private:
 
   void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YNode::Kind kind)
   {
+    // A tag would be silently ignored on a list or map: refuse it instead.
+    if (!tag.empty() && tag != "?" && tag != "!")
+      ctx_.fail(to_mark(mark), "YAML tags such as '" + tag + "' are not used in scenario files");
     if (static_cast<int>(stack_.size()) >= MAX_NESTING)
       ctx_.fail(to_mark(mark), "nesting deeper than " + std::to_string(MAX_NESTING) + " levels");
     const long start = total_;
@@ -290,7 +326,7 @@ NodePtr read_yaml(const std::string& text, const Context& ctx)
 {
   if (text.size() > MAX_FILE_BYTES)
     ctx.fail(Mark{0, 0, 0}, "file too large: " + std::to_string(text.size()) +
-                                " bytes (a scenario may have at most 16 MiB)");
+                                " bytes (a scenario may have at most 4 MiB)");
   check_text(text, ctx);
 
   Builder builder(ctx);

@@ -52,10 +52,12 @@ struct YNode {
   std::string describe() const;
 };
 
-//! Limits against hostile input.
-inline constexpr std::size_t MAX_FILE_BYTES = 16u * 1024u * 1024u;
+//! Limits against hostile input (docs/SAFETY.md), far above any real
+//! scenario (a large one has a few thousand nodes) and low enough that the
+//! worst case loads in well under a second and 100 MB.
+inline constexpr std::size_t MAX_FILE_BYTES = 4u * 1024u * 1024u;
 inline constexpr int MAX_NESTING = 64;
-inline constexpr long MAX_NODES = 1'000'000;
+inline constexpr long MAX_NODES = 200'000;
 
 //! How errors are reported: file, a message prefix ("variant 'x': ") and,
 //! for a variant, the span of its own text — an error located outside it (in

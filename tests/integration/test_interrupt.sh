@@ -29,4 +29,23 @@ interrupt TERM 143
 before=$(sha256sum < "$WORK/big.h5")
 interrupt INT 130 --force
 [ "$(sha256sum < "$WORK/big.h5")" = "$before" ] || fail "the previous results file was changed"
+expect_in "$WORK/err" "still holds the previous results, unchanged"
+[ "$(wc -l < "$WORK/err")" = 1 ] || fail "more than one line after an interrupt: $(cat "$WORK/err")"
+
+# sweep --force: the previous sweep file stays as it was, the new one's
+# temporary file goes; one line says so.
+grid=(--set stages.consideration.dropout=0.01:0.3:0.01 --agents 200000 --quiet)
+"$JOURNEYSIM" sweep "$scenario" --set stages.consideration.dropout=0.1 --agents 1000 -o "$WORK/s.h5" --quiet
+before=$(sha256sum < "$WORK/s.h5")
+"$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/s.h5" --force 2>"$WORK/err" &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+code=0
+wait "$pid" || code=$?
+[ "$code" = 130 ] || fail "sweep --force: exit $code, wanted 130"
+[ "$(sha256sum < "$WORK/s.h5")" = "$before" ] || fail "sweep --force: the previous sweep file was changed"
+expect_in "$WORK/err" "still holds the previous sweep, unchanged"
+[ "$(wc -l < "$WORK/err")" = 1 ] || fail "sweep: more than one line after an interrupt: $(cat "$WORK/err")"
+ls "$WORK" | grep -q partial && fail "sweep --force: partial file left"
 finish

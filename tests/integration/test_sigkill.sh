@@ -1,0 +1,64 @@
+# SIGKILL (nothing can be cleaned up) at random points of 20 runs: afterwards
+# the target is either absent or a complete results file — the previous one,
+# unchanged, or (if the run had finished) the new one; never a partial file.
+# The .partial-<PID> files the killed runs leave are removed by the next run.
+source "$(dirname "$0")/lib.sh"
+scenario="$SOURCE_DIR/scenarios/bench_large.yaml"
+target="$WORK/r.h5"
+RANDOM=6 # reproducible kill points
+
+complete() { # complete FILE — an HDF5 results file with complete == 1
+  "$PYTHON" - "$1" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert int(f.attrs["complete"]) == 1, "complete != 1"
+    assert "variants" in f.attrs
+PY
+}
+
+"$JOURNEYSIM" run "$scenario" -o "$WORK/prev.h5" --agents 5000 --quiet
+previous=$(sha256sum < "$WORK/prev.h5")
+kills=0 absent=0 kept=0 finished=0
+for i in $(seq 1 20); do
+  # Even runs replace an existing file (--force), odd ones start from nothing.
+  rm -f "$target"
+  force=()
+  if ((i % 2 == 0)); then cp "$WORK/prev.h5" "$target"; force=(--force); fi
+  "$JOURNEYSIM" run "$scenario" -o "$target" --agents 200000 --quiet "${force[@]}" 2>/dev/null &
+  pid=$!
+  delay_ms=$((RANDOM % 1500 + 5))
+  sleep "$(printf '0.%03d' "$delay_ms")"
+  kill -KILL "$pid" 2>/dev/null && kills=$((kills + 1))
+  wait "$pid" 2>/dev/null || true
+  if [ ! -e "$target" ]; then
+    absent=$((absent + 1))
+    ((i % 2 == 1)) || fail "run $i (killed at ${delay_ms} ms): the previous file disappeared"
+  elif [ "$(sha256sum < "$target")" = "$previous" ]; then
+    kept=$((kept + 1))
+  elif complete "$target" 2>"$WORK/py"; then
+    finished=$((finished + 1)) # the run had finished and renamed its complete file
+  else
+    fail "run $i (killed at ${delay_ms} ms): '$target' is neither absent, the previous file nor complete"
+    sed 's/^/  /' "$WORK/py" | tail -2 >&2
+  fi
+  ((i % 2 == 1)) && [ -e "$target" ] && [ "$(sha256sum < "$target")" = "$previous" ] &&
+    fail "run $i: a fresh run produced the previous file?"
+done
+echo "20 runs: $kills killed; afterwards $absent absent, $kept previous file kept, $finished finished"
+((kills >= 15)) || fail "only $kills of 20 runs were still running when killed (runs too short?)"
+
+# Killed runs left their temporary files; the next run removes them (their
+# processes are gone) and says so; a file of a live process is left alone.
+partials=$(ls "$WORK" | grep -c '^r\.h5\.partial-' || true)
+((partials >= 1)) || fail "no .partial file left by $kills killed runs (expected some)"
+sleep 30 &
+live=$!
+: > "$target.partial-$live"
+rm -f "$target"
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$target" --agents 1000 --quiet
+expect_in "$WORK/err" "left by a run that was killed"
+left=$(ls "$WORK" | grep '^r\.h5\.partial-' || true)
+[ "$left" = "r.h5.partial-$live" ] || fail "stale partial files not cleaned up (left: $left)"
+kill "$live"
+complete "$target" || fail "the run after the kills did not produce a complete file"
+finish
