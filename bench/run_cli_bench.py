@@ -33,14 +33,18 @@ def cli_run(agents, threads, summary_only=False, compress=False):
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         out = os.path.join(tmp, "r.h5")
         cmd = [os.path.join(BUILD, "journeysim"), "run", SCENARIO, "-o", out, "--agents", str(agents),
-               "--threads", str(threads), "--variant", "baseline", "--quiet"]
+               "--threads", str(threads), "--variant", "baseline", "--quiet", "--stats"]
         cmd += ["--summary-only"] if summary_only else []
         cmd += ["--compress"] if compress else []
-        seconds, rss, _ = timed(cmd)
+        seconds, rss, stdout = timed(cmd)
         size = os.path.getsize(out)
+    # Where the time went, from `run --stats` (thread-seconds per phase).
+    phases = {name: float(re.search(name + r" +([\d.]+)", stdout).group(1))
+              for name in ("generating", "simulating", "writing")}
     rec = {"agents": agents, "threads": threads, "seconds": round(seconds, 3),
            "agents_per_second": round(agents / seconds, 1), "peak_rss_kb": rss,
            "summary_only": summary_only, "compress": compress, "file_bytes": size,
+           "thread_seconds": phases,
            "command": " ".join(["journeysim", "run", "scenarios/bench_large.yaml", "--agents", f"{agents:.0e}",
                                 "--threads", str(threads), "--variant", "baseline"]
                                + (["--summary-only"] if summary_only else [])
@@ -68,6 +72,7 @@ def main():
         seconds, rss, stdout = timed(cmd)
         rec = json.loads(stdout)
         rec["peak_rss_kb"] = rss
+        rec["command"] = " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd)
         print(json.dumps(rec), flush=True)
         anchors.append(rec)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

@@ -2,6 +2,7 @@
 
 #include "cli_util.h"
 #include "progress.h"
+#include "run_stats.h"
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
@@ -12,6 +13,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -59,6 +61,7 @@ std::vector<std::string> variant_names(const Scenario& s)
 
 int run_command(const std::vector<std::string>& args, const StopRequest& stop)
 {
+  const auto started = std::chrono::steady_clock::now();
   po::options_description visible(
     "usage: journeysim run SCENARIO.yaml [options]\n\n"
     "Simulates every variant of the scenario on the same synthetic customers and\n"
@@ -76,6 +79,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("force,f", po::bool_switch(), "replace an existing results file (kept until the new one is complete)")
     ("no-space-check", po::bool_switch(), "write even if the results may not fit on the disk")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
+    ("stats", po::bool_switch(), "print time spent generating, simulating and writing, agents/s and peak memory")
     ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -181,6 +185,9 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     print_summary(scenario, result, std::cout);
     std::cout << "results: " << output << "\n";
   }
+  if (vm["stats"].as<bool>())
+    print_run_stats(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                    std::cout);
   return 0;
 }
 

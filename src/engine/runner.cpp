@@ -30,7 +30,16 @@ struct ChunkWork {
   Chunk chunk;
   std::vector<std::vector<BlockSums>> sums;    //!< [variant][block]
   std::vector<std::vector<JourneyTally>> tallies; //!< [variant][block]
+  std::vector<RunTimings> block_timings;          //!< [block]: generate, simulate
 };
+
+double seconds_since(std::chrono::steady_clock::time_point& t)
+{
+  const auto now = std::chrono::steady_clock::now();
+  const double s = std::chrono::duration<double>(now - t).count();
+  t = now;
+  return s;
+}
 
 //! Everything fixed for the run: one population and compiled model per
 //! selected variant, and which variants share a population.
@@ -196,6 +205,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
             c.variants.resize(n_variants);
             w->sums.resize(n_variants);
             w->tallies.resize(n_variants);
+            w->block_timings.assign(n_blocks, RunTimings{});
             for (std::size_t p = 0; p < plan.populations.size(); ++p)
               plan.populations[p]->prepare(c.first, n, c.populations[p]);
             for (std::size_t v = 0; v < n_variants; ++v) {
@@ -216,12 +226,15 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
                                   }
                                   const std::size_t begin = b * BLOCK_AGENTS;
                                   const std::size_t end = std::min(n, begin + BLOCK_AGENTS);
+                                  auto clock = std::chrono::steady_clock::now();
                                   for (std::size_t p = 0; p < plan.populations.size(); ++p)
                                     plan.populations[p]->fill(c.populations[p], begin, end);
+                                  w->block_timings[b].generate = seconds_since(clock);
                                   for (std::size_t v = 0; v < n_variants; ++v)
                                     simulate_block(*plan.models[v], *c.variants[v].agents, o.seed,
                                                    horizon, begin, end, c.variants[v].outcomes,
                                                    w->sums[v][b], w->tallies[v][b]);
+                                  w->block_timings[b].simulate = seconds_since(clock);
                                 }
                               });
             return w;
@@ -230,6 +243,11 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
           tbb::filter_mode::serial_in_order, [&](ChunkWork* w) {
             if (abandoned.load(std::memory_order_relaxed))
               return spare.push(w);
+            auto clock = std::chrono::steady_clock::now();
+            for (const RunTimings& t : w->block_timings) {
+              result.timings.generate += t.generate;
+              result.timings.simulate += t.simulate;
+            }
             for (std::size_t v = 0; v < n_variants; ++v) {
               auto& t = result.totals[v];
               t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);
@@ -240,6 +258,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
             }
             if (sink)
               sink->write(w->chunk);
+            result.timings.sink += seconds_since(clock);
             if (o.progress)
               o.progress(w->chunk.first + w->chunk.size);
             spare.push(w);

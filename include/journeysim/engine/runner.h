@@ -54,6 +54,15 @@ public:
   virtual void write(const Chunk& chunk) = 0;
 };
 
+//! Where a run's time went (`run --stats`). Generation and simulation run on
+//! every thread, so they are thread-seconds; the sink runs on one thread at a
+//! time, overlapped with them.
+struct RunTimings {
+  double generate = 0.0; //!< thread-seconds drawing personas and attributes
+  double simulate = 0.0; //!< thread-seconds simulating journeys
+  double sink = 0.0;     //!< seconds in the sink (writing per-agent columns) and reductions
+};
+
 //! What the run resolved and produced.
 struct RunResult {
   std::uint64_t agents = 0;
@@ -63,7 +72,8 @@ struct RunResult {
   std::vector<TouchpointInfo> touchpoints; //!< rows of the touchpoint tables
   std::vector<std::vector<AttributeColumn>> attribute_columns; //!< per selected variant
   std::vector<VariantTotals> totals;       //!< per selected variant
-  double seconds_simulating = 0.0;
+  double seconds_simulating = 0.0;       //!< wall time of the whole pipeline
+  RunTimings timings;
 };
 
 //! Resolve defaults (agents, seed, variants) without running.
