@@ -87,7 +87,8 @@ def content(path):
             if isinstance(obj, h5py.Dataset):
                 out[name] = obj[()].tobytes() if obj.dtype.kind != "O" else obj[()].tolist()
             for k, v in obj.attrs.items():
-                out[name + "@" + k] = np.array(v).tobytes() if not isinstance(v, str) else v
+                a = np.array(v)  # string arrays (e.g. touches_by_kind@kinds) compare as lists
+                out[name + "@" + k] = v if isinstance(v, str) else a.tolist() if a.dtype.kind == "O" else a.tobytes()
         f.visititems(visit)
         out["@complete"] = int(f.attrs["complete"])
     return out
