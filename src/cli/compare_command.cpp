@@ -258,15 +258,23 @@ void print_rows(const std::vector<ComparisonRow>& rows, const std::string& group
   }
 }
 
-//! The journey map per stage (the emotion curve and touches by kind), baseline → variant.
-void print_journey_map(const ResultsReader& r, const std::string& base, const std::string& variant,
-                       std::ostream& out)
+//! One stage of the journey map, baseline and variant: mean mood entering and
+//! leaving it (over all personas), and touches by kind.
+struct JourneyStage {
+  std::string stage;
+  double mood_in[2], mood_out[2];
+  std::int64_t touches[2][4]; //!< neutral, pain point, success point, moment of truth
+};
+
+const char* const KIND_NAMES[] = {"neutral", "pain_point", "success_point", "moment_of_truth"};
+
+//! Empty if either variant has no journey_map/ (files from before it existed).
+std::vector<JourneyStage> journey_map(const ResultsReader& r, const std::string& base, const std::string& variant)
 {
-  const StoredAggregates a = r.aggregates(base), b = r.aggregates(variant);
-  if (!a.has_journey_map || !b.has_journey_map) {
-    out << "(no journey map in this file)\n";
-    return;
-  }
+  const StoredAggregates agg[2] = {r.aggregates(base), r.aggregates(variant)};
+  std::vector<JourneyStage> stages;
+  if (!agg[0].has_journey_map || !agg[1].has_journey_map)
+    return stages;
   const std::size_t k_n = r.stages().size(), p_n = r.personas().size();
   // Persona means weighted by the persona's reach: every agent that reaches a
   // stage enters and leaves it once.
@@ -281,18 +289,39 @@ void print_journey_map(const ResultsReader& r, const std::string& base, const st
     }
     return w > 0 ? sum / w : std::nan("");
   };
+  for (std::size_t k = 0; k < k_n; ++k) {
+    JourneyStage js;
+    js.stage = r.stages()[k];
+    for (std::size_t i = 0; i < 2; ++i) {
+      js.mood_in[i] = mean_over_personas(agg[i], agg[i].mood_in, k);
+      js.mood_out[i] = mean_over_personas(agg[i], agg[i].mood_out, k);
+      for (std::size_t kind = 0; kind < 4; ++kind)
+        js.touches[i][kind] = agg[i].touches_by_kind[k * 4 + kind];
+    }
+    stages.push_back(js);
+  }
+  return stages;
+}
+
+//! The journey map per stage (the emotion curve and touches by kind), baseline → variant.
+void print_journey_map(const ResultsReader& r, const std::string& base, const std::string& variant,
+                       std::ostream& out)
+{
+  const std::vector<JourneyStage> map = journey_map(r, base, variant);
+  if (map.empty()) {
+    out << "(no journey map in this file)\n";
+    return;
+  }
   std::vector<std::vector<std::string>> cells;
   cells.push_back({"stage", "mood in", "mood out", "pain points", "success points", "moments of truth"});
   const auto arrow = [](const std::string& x, const std::string& y) { return x + " → " + y; };
-  for (std::size_t k = 0; k < k_n; ++k) {
-    std::vector<std::string> row{r.stages()[k]};
-    row.push_back(arrow(number(mean_over_personas(a, a.mood_in, k), 3, true),
-                        number(mean_over_personas(b, b.mood_in, k), 3, true)));
-    row.push_back(arrow(number(mean_over_personas(a, a.mood_out, k), 3, true),
-                        number(mean_over_personas(b, b.mood_out, k), 3, true)));
+  for (const auto& js : map) {
+    std::vector<std::string> row{js.stage};
+    row.push_back(arrow(number(js.mood_in[0], 3, true), number(js.mood_in[1], 3, true)));
+    row.push_back(arrow(number(js.mood_out[0], 3, true), number(js.mood_out[1], 3, true)));
     for (std::size_t kind = 1; kind < 4; ++kind)
-      row.push_back(arrow(number(static_cast<double>(a.touches_by_kind[k * 4 + kind]), 0),
-                          number(static_cast<double>(b.touches_by_kind[k * 4 + kind]), 0)));
+      row.push_back(arrow(number(static_cast<double>(js.touches[0][kind]), 0),
+                          number(static_cast<double>(js.touches[1][kind]), 0)));
     cells.push_back(row);
   }
   std::vector<std::size_t> width(cells[0].size(), 0);
@@ -367,6 +396,29 @@ void json_rows(const std::vector<ComparisonRow>& rows, bool grouped, std::ostrea
         << ", \"p_value\": " << json_number(e.p_value) << ", \"method\": " << json_string(e.method) << "}";
   }
   out << (rows.empty() ? "]" : "\n    ]");
+}
+
+//! The journey map as comparison rows (group = stage; no CI: aggregates).
+std::vector<ComparisonRow> journey_rows(const std::vector<JourneyStage>& map)
+{
+  std::vector<ComparisonRow> rows;
+  const auto add = [&](const std::string& stage, std::string metric, double b, double v) {
+    Estimate e;
+    e.baseline = b;
+    e.variant = v;
+    e.difference = v - b;
+    e.ci_low = e.ci_high = e.p_value = std::nan("");
+    e.method = "journey map aggregates (no CI)";
+    rows.push_back({stage, std::move(metric), e});
+  };
+  for (const auto& js : map) {
+    add(js.stage, "mood_in", js.mood_in[0], js.mood_in[1]);
+    add(js.stage, "mood_out", js.mood_out[0], js.mood_out[1]);
+    for (std::size_t kind = 0; kind < 4; ++kind)
+      add(js.stage, std::string("touches_") + KIND_NAMES[kind], static_cast<double>(js.touches[0][kind]),
+          static_cast<double>(js.touches[1][kind]));
+  }
+  return rows;
 }
 
 struct Compared {
@@ -474,6 +526,8 @@ int compare_command(const std::vector<std::string>& args)
       emit("summary", c.tables.summary);
       if (!by.empty())
         emit(("by_" + by).c_str(), breakdown(c.tables, by));
+      if (by == "stage")
+        emit("journey_map", journey_rows(journey_map(reader, base, c.variant)));
     }
     return 0;
   }
@@ -489,6 +543,10 @@ int compare_command(const std::vector<std::string>& args)
       if (!by.empty()) {
         out << ",\n    \"by_" << by << "\": ";
         json_rows(breakdown(c.tables, by), true, out);
+      }
+      if (by == "stage") {
+        out << ",\n    \"journey_map\": ";
+        json_rows(journey_rows(journey_map(reader, base, c.variant)), true, out);
       }
       out << "\n  }";
     }

@@ -48,6 +48,18 @@ assert float(conv["ci_low"]) < float(conv["difference"]) < float(conv["ci_high"]
 assert "McNemar" in conv["method"]
 PY
 
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format json --by stage --variant proactive_chat
+"$PYTHON" - "$WORK/out" <<'PY' || fail "compare --format json --by stage (journey map)"
+import json, sys
+c = json.load(open(sys.argv[1]))["comparisons"][0]
+jm = c["journey_map"]
+assert len(jm) == 7 * 6, len(jm)
+intent = {r["metric"]: r for r in jm if r["group"] == "intent"}
+# the proactive chat is a success point acting in the cart
+assert intent["touches_success_point"]["variant"] > intent["touches_success_point"]["baseline"], intent
+assert -1 <= intent["mood_in"]["baseline"] <= 1
+PY
+
 for by in persona stage phase touchpoint; do
   expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --by "$by" --variant simplified_checkout
   expect_in "$WORK/out" "by $by:"
