@@ -215,11 +215,17 @@ Estimate ratio_difference(const RatioMoments& m)
     return e;
   }
   const std::array<double, 4> a = {1.0 / xv, -e.variant / xv, -1.0 / xb, e.baseline / xb};
-  double var = 0.0;
-  for (std::size_t i = 0; i < 4; ++i)
+  double var = 0.0, scale = 0.0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    scale += a[i] * a[i] * m.cov[i][i];
     for (std::size_t j = 0; j < 4; ++j)
       var += a[i] * a[j] * m.cov[i][j];
-  normal_interval(e, std::sqrt(std::max(0.0, var) / m.n));
+  }
+  // When the variant changes nothing the terms cancel exactly in theory; what
+  // is left is rounding noise, not a variance.
+  if (var < 1e-12 * scale)
+    var = 0.0;
+  normal_interval(e, std::sqrt(var / m.n));
   return e;
 }
 
