@@ -453,7 +453,7 @@ int compare_command(const std::vector<std::string>& args)
                                              "another one is recomputed from the per-agent columns)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "compare only this variant (repeatable)")
     ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint")
-    ("format,f", po::value<std::string>()->default_value("table"), "table, csv or json");
+    ("format", po::value<std::string>()->default_value("table"), "table, csv or json");
   po::options_description all;
   all.add(visible).add_options()("results", po::value<std::string>());
   po::positional_options_description pos;
