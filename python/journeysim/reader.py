@@ -588,7 +588,7 @@ class Results:
         """True if the file has /comparison/<variant>/ tables."""
         return "comparison" in self.file and len(self.file["comparison"]) > 0
 
-    def comparison(self, variant=None, required=False):
+    def comparison(self, variant=None, required=False, by=None):
         """Each variant vs the baseline on the same agents (paired), tidy.
 
         Columns: variant, metric, baseline_value, variant_value, difference,
@@ -596,11 +596,19 @@ class Results:
         of /comparison/<variant>/ (the datasets ``baseline`` and ``variant``
         become baseline_value / variant_value). Variants in scenario order.
 
+        ``by`` = "persona", "stage", "phase" or "touchpoint" reads the breakdown
+        table /comparison/<variant>/by_<by>/ instead, with a ``group`` column
+        (the persona, stage, phase or touchpoint) after ``variant``.
+
         Without /comparison the result is an empty DataFrame with these
         columns, or ResultsError when ``required=True``.
         """
         columns = ["variant", "metric", "baseline_value", "variant_value", "difference", "ci_low", "ci_high",
                    "p_value", "method"]
+        if by is not None:
+            if by not in ("persona", "stage", "phase", "touchpoint"):
+                raise ValueError(f"by={by!r}: expected 'persona', 'stage', 'phase' or 'touchpoint'")
+            columns.insert(1, "group")
         frames = []
         if "comparison" in self.file:
             cg = self.file["comparison"]
@@ -610,7 +618,13 @@ class Results:
                 names = [v for v in names if v in wanted]
             for v in names:
                 g = cg[v]
+                if by is not None:
+                    if f"by_{by}" not in g:
+                        continue
+                    g = g[f"by_{by}"]
                 df = pd.DataFrame({"variant": v, "metric": _strings(g["metric"])})
+                if by is not None:
+                    df["group"] = _strings(g["group"])
                 for src, dst in (("baseline", "baseline_value"), ("variant", "variant_value")):
                     df[dst] = g[src][()] if src in g else np.nan
                 for c in ("difference", "ci_low", "ci_high", "p_value"):

@@ -86,6 +86,12 @@ with h5py.File(sys.argv[1]) as f:
 r = journeysim.open_results(sys.argv[1])
 c = r.comparison()
 assert len(c) == 4 * 11 and set(c.variant) == {"simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat"}
+bp = r.comparison(variant="cart_discount", by="persona")
+assert list(bp.columns[:3]) == ["variant", "group", "metric"] and len(bp) == 4 * 3, bp
+conv = bp[bp.metric == "conversions"]
+summary = c[(c.variant == "cart_discount") & (c.metric == "conversions")]
+assert conv.variant_value.sum() == summary.variant_value.iloc[0]      # personas add up
+assert len(r.comparison(by="stage")) == 4 * 7 * 2
 PY
 
 # Every ready-made what-if scenario validates, runs and compares.
