@@ -47,7 +47,8 @@ int report_command(const std::vector<std::string>& args)
   const report::ReportData data = report::read_report_data(results);
   report::write_report_file(report::render_html(data), output, vm["force"].as<bool>());
   if (!vm["quiet"].as<bool>())
-    std::cout << "report: " << output << "  (" << data.variants.size() << " variants of '" << data.scenario_name
+    std::cout << "report: " << output << "  (" << data.variants.size()
+              << (data.variants.size() == 1 ? " variant" : " variants") << " of '" << data.scenario_name
               << "', " << thousands(static_cast<std::int64_t>(data.population)) << " agents)\n";
   return 0;
 }
