@@ -87,7 +87,7 @@ TEST_CASE("the paired 95 % CI of the conversion difference covers the exact diff
     o.threads = 2;
     ComparingSink sink(s, 2);
     run(s, o, &sink);
-    const Estimate& e = row(sink.comparisons[0].result().summary, "conversion_rate").estimate;
+    const Estimate e = row(sink.comparisons[0].result().summary, "conversion_rate").estimate; // a copy: result() is a temporary
     covered += e.ci_low <= exact && exact <= e.ci_high;
   }
   const double rate = static_cast<double>(covered) / seeds;
@@ -108,7 +108,7 @@ TEST_CASE("paired intervals are much narrower than unpaired ones on the same age
   o.variants = {0, s.variant_index("simplified_checkout")};
   ComparingSink sink(s, 2);
   run(s, o, &sink);
-  const Estimate& paired = row(sink.comparisons[0].result().summary, "conversion_rate").estimate;
+  const Estimate paired = row(sink.comparisons[0].result().summary, "conversion_rate").estimate; // a copy: result() is a temporary
   const double n = 50000;
   const double pb = paired.baseline, pv = paired.variant;
   const double unpaired_half = Z95 * std::sqrt(pb * (1 - pb) / n + pv * (1 - pv) / n);
