@@ -70,8 +70,8 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
         h5::read_attribute_string(m.file, "format") != "journeysim-results")
       throw InputError(not_results + ": no root attribute format = \"journeysim-results\"");
     if (h5::attribute_exists(m.file, "kind") && h5::read_attribute_string(m.file, "kind") == "sweep")
-      throw InputError(quote(path) + " is a sweep file (journeysim sweep); 'compare' reads the results "
-                       "of 'journeysim run' — read sweeps with python (docs/PYTHON.md)");
+      throw InputError(quote(path) + " is a sweep file (journeysim sweep), not the results of "
+                       "'journeysim run' — read sweeps with python (docs/PYTHON.md)");
     if (!h5::attribute_exists(m.file, "complete") || h5::read_attribute_int(m.file, "complete") != 1)
       throw InputError(quote(path) + " is incomplete (root attribute complete != 1): the run that wrote "
                        "it was interrupted; run it again");
