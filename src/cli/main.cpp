@@ -46,8 +46,8 @@ commands:
   run SCENARIO.yaml       simulate every variant of a scenario into an HDF5 results file
   validate SCENARIO.yaml  check a scenario and print its outline
   sweep SCENARIO.yaml     run a parameter grid × replications into one HDF5 file
-  report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
   compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values
+  report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
 
 Run 'journeysim <command> --help' for a command's options.
 Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.
@@ -81,10 +81,10 @@ int main(int argc, char** argv)
       return journeysim::cli::validate_command(args);
     if (command == "sweep")
       return journeysim::cli::sweep_command(args, g_stop);
-    if (command == "report")
-      return journeysim::cli::report_command(args);
     if (command == "compare")
       return journeysim::cli::compare_command(args);
+    if (command == "report")
+      return journeysim::cli::report_command(args);
     std::cerr << "journeysim: unknown command '" << command << "' (try 'journeysim --help')\n";
     return 2;
   } catch (const journeysim::Cancelled&) {
