@@ -343,9 +343,14 @@ std::string object_path(const Object& obj)
 File create_file(const std::string& path, bool exclusive)
 {
   const Silence silence;
+  const auto what = [&] { return "cannot create results file " + quote(path); };
+  // The 1.10 format indexes the chunks of growing datasets with extensible
+  // arrays, whose memory stays flat; the default (1.8) format's B-trees grow
+  // the metadata cache with the population (+16 MiB at 10^8 agents).
+  const PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), what));
+  check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
   return File(check(
-      H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-      [&] { return "cannot create results file " + quote(path); }));
+      H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), what));
 }
 
 File open_file(const std::string& path, bool writable)

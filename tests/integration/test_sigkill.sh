@@ -32,7 +32,9 @@ for i in $(seq 1 20); do
   if ((i % 2 == 0)); then cp "$WORK/prev.h5" "$target"; force=(--force); fi
   "$JOURNEYSIM" run "$scenario" -o "$target" --agents 200000 --quiet "${force[@]}" 2>/dev/null &
   pid=$!
-  delay_ms=$((RANDOM % (run_ms * 9 / 10 + 1) + 5))
+  # Up to 70 % of the timed run: under ctest -j the load (hence the run
+  # time) changes between the timing run and these.
+  delay_ms=$((RANDOM % (run_ms * 7 / 10 + 1) + 5))
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
   kill -KILL "$pid" 2>/dev/null && kills=$((kills + 1))
   wait "$pid" 2>/dev/null || true
@@ -51,7 +53,7 @@ for i in $(seq 1 20); do
     fail "run $i: a fresh run produced the previous file?"
 done
 echo "20 runs: $kills killed; afterwards $absent absent, $kept previous file kept, $finished finished"
-((kills >= 15)) || fail "only $kills of 20 runs were still running when killed (runs too short?)"
+((kills >= 12)) || fail "only $kills of 20 runs were still running when killed (runs too short?)"
 
 # Killed runs left their temporary files; the next run removes them (their
 # processes are gone) and says so; a file of a live process is left alone.
