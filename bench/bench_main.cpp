@@ -75,14 +75,7 @@ void journeys(benchmark::State& state, const Scenario& s)
   std::size_t i = 0;
   std::uint64_t touches = 0;
   for (auto _ : state) {
-    AgentView a;
-    a.id = agents.id[i];
-    a.persona = agents.persona[i];
-    a.patience = agents.patience[i];
-    a.tech_savvy = agents.tech_savvy[i];
-    a.price_sensitivity = agents.price_sensitivity[i];
-    a.attributes = agents.attributes.data() + i;
-    a.stride = agents.size;
+    const AgentView a = AgentView::of(agents, i);
     Outcome o;
     o.stage_day = stage_day.data();
     simulate_journey(model, s.seed, s.horizon_days, a, o, tally);

@@ -79,14 +79,7 @@ void simulate_block(const CompiledModel& model, const AgentColumns& agents, std:
   tally.clear();
   sums = {};
   for (std::size_t i = begin; i < end; ++i) {
-    AgentView a;
-    a.id = agents.id[i];
-    a.persona = agents.persona[i];
-    a.patience = agents.patience[i];
-    a.tech_savvy = agents.tech_savvy[i];
-    a.price_sensitivity = agents.price_sensitivity[i];
-    a.attributes = agents.attributes.data() + i;
-    a.stride = agents.size;
+    const AgentView a = AgentView::of(agents, i);
 
     Outcome o;
     o.stage_day = &out.stage_day[i * k];

@@ -16,6 +16,20 @@ struct AgentView {
   double patience = 0.5, tech_savvy = 0.5, price_sensitivity = 0.5;
   const float* attributes = nullptr; //!< column c at attributes[c * stride]
   std::size_t stride = 0;
+
+  //! Agent i of a chunk's population columns.
+  static AgentView of(const AgentColumns& agents, std::size_t i)
+  {
+    AgentView a;
+    a.id = agents.id[i];
+    a.persona = agents.persona[i];
+    a.patience = agents.patience[i];
+    a.tech_savvy = agents.tech_savvy[i];
+    a.price_sensitivity = agents.price_sensitivity[i];
+    a.attributes = agents.attributes.data() + i;
+    a.stride = agents.size;
+    return a;
+  }
 };
 
 //! The outcome of one journey (per-agent columns of OUTPUT.md).
