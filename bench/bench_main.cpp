@@ -67,7 +67,7 @@ void journeys(benchmark::State& state, const Scenario& s)
 {
   const Population population(s.baseline(), s.seed);
   const auto rows = touchpoint_union(s);
-  const CompiledModel model(s.baseline(), population, rows);
+  const CompiledModel model(s.baseline(), population, rows, s.horizon_days);
   AgentColumns agents;
   population.generate(0, 4096, agents);
   std::vector<std::int16_t> stage_day(s.baseline().stages.size());

@@ -40,7 +40,7 @@ int main(int argc, char** argv)
   const std::uint64_t n = std::stoull(argv[2]);
   const Model& model = s.baseline();
   const Population population(model, s.seed);
-  const CompiledModel m(model, population, touchpoint_union(s));
+  const CompiledModel m(model, population, touchpoint_union(s), s.horizon_days);
   const int K = static_cast<int>(m.stages.size());
   const double k = m.mood_effect;
 

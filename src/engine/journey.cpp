@@ -8,9 +8,11 @@
 
 namespace journeysim {
 
-JourneyTally::JourneyTally(std::size_t touch_rows, std::size_t k, std::size_t personas)
-  : stages(k), exposures(touch_rows, 0), advances(touch_rows, 0), touches_by_kind(4 * k, 0),
-    mood_in(personas * k, 0.0), mood_out(personas * k, 0.0)
+JourneyTally::JourneyTally(std::size_t touch_rows, std::size_t k, std::size_t personas,
+                           std::size_t paced, std::size_t horizon)
+  : stages(k), horizon(horizon), exposures(touch_rows, 0), advances(touch_rows, 0),
+    touches_by_kind(4 * k, 0), mood_in(personas * k, 0.0), mood_out(personas * k, 0.0),
+    spend(touch_rows, 0.0), eligible(paced * personas * horizon, 0)
 {
 }
 
@@ -21,6 +23,8 @@ void JourneyTally::clear()
   std::fill(touches_by_kind.begin(), touches_by_kind.end(), 0);
   std::fill(mood_in.begin(), mood_in.end(), 0.0);
   std::fill(mood_out.begin(), mood_out.end(), 0.0);
+  std::fill(spend.begin(), spend.end(), 0.0);
+  std::fill(eligible.begin(), eligible.end(), 0);
 }
 
 namespace {
@@ -38,13 +42,16 @@ JourneyTally& JourneyTally::operator+=(const JourneyTally& other)
   add_to(touches_by_kind, other.touches_by_kind);
   add_to(mood_in, other.mood_in);
   add_to(mood_out, other.mood_out);
+  add_to(spend, other.spend);
+  add_to(eligible, other.eligible);
   return *this;
 }
 
 // The kernel skips quiet days. Between two events (an exposure, a dropout, a
 // repeat purchase) every daily probability is constant — mood moves only on
 // exposure, the cart flag only at checkout, targeting only at a
-// min_days_in_stage threshold — so the number of quiet days is geometric. On
+// min_days_in_stage threshold, a trigger's day or a cooldown's end, reach
+// only at a calendar boundary — so the number of quiet days is geometric. On
 // the eventful day we draw which event came first, conditional on there
 // being one, and play the rest of the day exactly as MODEL.md says. The
 // distribution of outcomes is the day-by-day one; the work is per event.
@@ -57,6 +64,9 @@ using rng::Purpose;
 // has at most horizon_days ≤ 10 000 eventful days).
 constexpr std::uint32_t CHECKOUT_BLOCKS_PER_EVENT = 32; // ≤ 100 steps, 4 per block
 constexpr std::uint32_t BASKET_BLOCKS_PER_EVENT = 16;
+constexpr int NEVER = std::numeric_limits<int>::max();
+//! Touchpoints one segment can hold; a day with more is played unconditioned.
+constexpr int MAX_ACTIVE = 64;
 
 void saturating_increment(std::uint16_t& x)
 {
@@ -88,22 +98,92 @@ bool in_ranges(const CompiledTouch& t, const AgentView& a)
   return true;
 }
 
-bool targets(const CompiledTouch& t, const AgentView& a, bool cart_abandoned, int days_in_stage)
+//! Per agent and touchpoint: what triggers and caps remember.
+struct TouchState {
+  int pending = -1;     //!< day a trigger fires (-1: none scheduled)
+  int exposures = 0;    //!< for max_per_agent
+  int next_allowed = 0; //!< first day the cooldown allows
+};
+
+//! One agent's state while it is walked.
+struct Walker {
+  const CompiledModel& m;
+  std::uint64_t seed;
+  const AgentView& a;
+  Outcome& out;
+  JourneyTally& tally;
+  TouchState* touch_state;
+  double patience_factor, tech_factor, price_factor;
+  int s = 0, day = 0, days_in_stage = 0;
+  bool cart_abandoned = false;
+  double mood = 0.0;
+  std::uint32_t event = 0, segment = 0;
+};
+
+//! Whether touch t acts on the agent now, and if not, in how many days it
+//! may (NEVER: only an event can change it). The one targeting predicate:
+//! the quiet-day segment and the walk of an eventful day both use it.
+struct Availability {
+  bool now = false;
+  int wait = NEVER;
+};
+
+Availability availability(const CompiledTouch& t, const Walker& w)
 {
-  return (!t.cart_abandoned_only || cart_abandoned) && days_in_stage >= t.min_days_in_stage &&
-         in_ranges(t, a);
+  if ((t.cart_abandoned_only && !w.cart_abandoned) || !in_ranges(t, w.a))
+    return {};
+  int wait = 0;
+  if (t.state >= 0) {
+    const TouchState& st = w.touch_state[t.state];
+    if (t.max_per_agent > 0 && st.exposures >= t.max_per_agent)
+      return {};
+    if (t.trigger != Trigger::Daily) {
+      if (st.pending < w.day)
+        return {}; // nothing scheduled (or it passed unseen)
+      wait = st.pending - w.day;
+    }
+    wait = std::max(wait, st.next_allowed - w.day);
+  }
+  wait = std::max(wait, t.min_days_in_stage - w.days_in_stage);
+  return wait > 0 ? Availability{false, wait} : Availability{true, NEVER};
+}
+
+bool targets(const CompiledTouch& t, const Walker& w) { return availability(t, w).now; }
+
+//! Schedule every touchpoint fired by `trigger`, `after` days from today
+//! plus its own delay (a trigger already pending is kept: one at a time).
+void schedule(Walker& w, Trigger trigger, int after)
+{
+  for (int ti : w.m.triggered[static_cast<std::size_t>(trigger)]) {
+    const CompiledTouch& t = w.m.touches[static_cast<std::size_t>(ti)];
+    TouchState& st = w.touch_state[t.state];
+    if (st.pending < w.day)
+      st.pending = w.day + after + t.delay_days;
+  }
+}
+
+double dropout_chance(const CompiledStage& stage, const Walker& w)
+{
+  return std::min(1.0, stage.dropout * w.patience_factor * (1.0 - w.m.mood_effect * w.mood));
+}
+
+double advance_chance(const CompiledTouch& t, const Walker& w)
+{
+  double p = t.advance * (1.0 + w.m.mood_effect * w.mood);
+  if (t.discount > 0.0)
+    p *= w.price_factor;
+  return std::min(1.0, p);
 }
 
 //! One checkout attempt: true if every step is passed.
-bool passes_checkout(const CompiledTouch& t, std::uint64_t seed, const AgentView& a,
-                     std::uint32_t event, double tech_factor)
+bool passes_checkout(const CompiledTouch& t, const Walker& w)
 {
-  const double pass = 1.0 - std::min(1.0, t.step_abandon * tech_factor);
-  const std::uint32_t base = event * CHECKOUT_BLOCKS_PER_EVENT;
+  const double pass = 1.0 - std::min(1.0, t.step_abandon * w.tech_factor);
+  const std::uint32_t base = w.event * CHECKOUT_BLOCKS_PER_EVENT;
   rng::Counter words{};
   for (int step = 0; step < t.steps; ++step) {
     if (step % 4 == 0)
-      words = rng::block(seed, a.id, Purpose::Checkout, t.hash,
+      words = rng::block(w.seed, w.a.id, Purpose::Checkout, t.hash,
                          base + static_cast<std::uint32_t>(step / 4));
     if (!rng::bernoulli(words[static_cast<std::size_t>(step % 4)], pass))
       return false;
@@ -111,12 +191,16 @@ bool passes_checkout(const CompiledTouch& t, std::uint64_t seed, const AgentView
   return true;
 }
 
-double basket_value(const CompiledModel& m, std::uint64_t seed, const AgentView& a, int stage,
-                    std::uint32_t event)
+//! A purchase in the current stage: its value, list price and discount.
+void purchase(Walker& w, double discount)
 {
-  rng::StreamEngine eng(seed, a.id, Purpose::Basket, m.stages[static_cast<std::size_t>(stage)].hash,
-                        event * BASKET_BLOCKS_PER_EVENT);
-  return m.baskets[a.persona].sample(eng);
+  rng::StreamEngine eng(w.seed, w.a.id, Purpose::Basket, w.m.stages[static_cast<std::size_t>(w.s)].hash,
+                        w.event * BASKET_BLOCKS_PER_EVENT);
+  const double basket = w.m.baskets[w.a.persona].sample(eng);
+  saturating_increment(w.out.purchases);
+  w.out.revenue += basket * (1.0 - discount);
+  w.out.discount += basket * discount;
+  schedule(w, Trigger::Purchase, 1);
 }
 
 //! The words of one eventful day, drawn in walk order as the walk needs them
@@ -154,191 +238,324 @@ double quiet_days(double quiet, std::uint32_t word)
   return std::floor(std::log(rng::to_unit(word)) / std::log(quiet));
 }
 
+//! The touchpoints acting on the agent until something changes, and when
+//! that may be: a segment of days with constant probabilities.
+struct Segment {
+  int active[MAX_ACTIVE];
+  int n_active = 0;
+  int until_change = 0; //!< days from today
+  bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
+};
+
+void active_touches(const Walker& w, int horizon_days, Segment& seg)
+{
+  const CompiledModel& m = w.m;
+  seg.n_active = 0;
+  seg.until_change = horizon_days - w.day;
+  seg.overflow = false;
+  for (int ti : m.stages[static_cast<std::size_t>(w.s)].touches) {
+    const auto& t = m.touches[static_cast<std::size_t>(ti)];
+    const Availability av = availability(t, w);
+    if (!av.now) {
+      seg.until_change = std::min(seg.until_change, av.wait);
+      continue;
+    }
+    if (t.trigger != Trigger::Daily)
+      seg.until_change = std::min(seg.until_change, 1); // it fires today only
+    if (t.varying >= 0)
+      seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
+    if (t.paced >= 0) { // the budget's audience of the day (population feedback)
+      const std::size_t P = m.mood0.size(), H = w.tally.horizon;
+      ++w.tally.eligible[(static_cast<std::size_t>(t.paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+    }
+    if (seg.n_active == MAX_ACTIVE) {
+      seg.overflow = true;
+      continue;
+    }
+    seg.active[seg.n_active++] = ti;
+  }
+  if (seg.overflow)
+    seg.until_change = 1;
+}
+
+//! The first event of an eventful day (conditional on there being one).
+struct FirstEvent {
+  enum class Kind { Unconditioned, Repeat, Exposure, Dropout } kind = Kind::Unconditioned;
+  int touch = -1; //!< Exposure: index into CompiledModel::touches
+};
+
+//! Chances of a segment's events in the order MODEL.md plays them: a repeat
+//! purchase, the exposures of the active touchpoints, the dropout.
+struct DayChances {
+  double chance[MAX_ACTIVE + 2];
+  int n = 0;
+  double quiet = 1.0; //!< no event at all
+};
+
+void day_chances(const Walker& w, const Segment& seg, DayChances& c)
+{
+  const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
+  const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
+  const double repeat = last ? stage.purchase_rate : 0.0;
+  c.n = 0;
+  c.chance[c.n++] = repeat;
+  c.quiet = 1.0 - repeat;
+  for (int i = 0; i < seg.n_active; ++i) {
+    const double q = w.m.exposure_on(w.a.persona, static_cast<std::size_t>(seg.active[i]), w.day);
+    c.chance[c.n++] = q;
+    c.quiet *= 1.0 - q;
+  }
+  const double drop = dropout_chance(stage, w);
+  c.chance[c.n++] = drop;
+  c.quiet *= 1.0 - drop;
+}
+
+FirstEvent first_event(const DayChances& c, const Segment& seg, std::uint32_t word)
+{
+  int first = c.n - 1;
+  double u = rng::to_unit(word) * (1.0 - c.quiet);
+  double none_yet = 1.0;
+  for (int e = 0; e < c.n; ++e) {
+    const double mass = none_yet * c.chance[e];
+    if (u < mass) {
+      first = e;
+      break;
+    }
+    u -= mass;
+    none_yet *= 1.0 - c.chance[e];
+  }
+  // Rounding can leave u just above the total: the last possible event.
+  if (first == c.n - 1)
+    while (first > 0 && c.chance[first] == 0.0)
+      --first;
+  if (first == 0)
+    return {FirstEvent::Kind::Repeat, -1};
+  if (first == c.n - 1)
+    return {FirstEvent::Kind::Dropout, -1};
+  return {FirstEvent::Kind::Exposure, seg.active[first - 1]};
+}
+
+void enter_next_stage(Walker& w, const CompiledTouch* cause)
+{
+  double* mood_in = &w.tally.mood_in[w.a.persona * w.m.stages.size()];
+  double* mood_out = &w.tally.mood_out[w.a.persona * w.m.stages.size()];
+  mood_out[w.s] += w.mood;
+  ++w.s;
+  mood_in[w.s] += w.mood;
+  w.out.stage_day[w.s] = static_cast<std::int16_t>(w.day);
+  w.days_in_stage = -1; // the new stage acts from tomorrow, at day 0
+  w.cart_abandoned = false;
+  if (w.m.stages[static_cast<std::size_t>(w.s)].purchase)
+    purchase(w, cause ? cause->discount : 0.0);
+}
+
+//! One exposure: its count, cost and emotion; then its checkout attempt or
+//! advance draw. True if the agent advanced (its day ends).
+bool expose(Walker& w, int ti, DayWords& words)
+{
+  const auto& t = w.m.touches[static_cast<std::size_t>(ti)];
+  const double price = w.m.price_on(static_cast<std::size_t>(ti), w.day);
+  saturating_increment(w.out.touches);
+  w.out.cost += price;
+  ++w.tally.exposures[static_cast<std::size_t>(t.row)];
+  w.tally.spend[static_cast<std::size_t>(t.row)] += price;
+  ++w.tally.touches_by_kind[static_cast<std::size_t>(w.s) * 4 + t.kind];
+  w.mood = std::clamp(w.mood + t.emotion, -1.0, 1.0);
+  if (t.state >= 0) {
+    TouchState& st = w.touch_state[t.state];
+    ++st.exposures;
+    st.next_allowed = w.day + t.cooldown_days + 1;
+  }
+  if (w.s + 1 == static_cast<int>(w.m.stages.size()))
+    return false; // nothing advances from the last stage
+
+  bool advanced;
+  if (t.checkout) {
+    advanced = passes_checkout(t, w);
+    if (!advanced) {
+      saturating_increment(w.out.cart_abandons);
+      w.cart_abandoned = true;
+      schedule(w, Trigger::CartAbandoned, 1);
+    }
+  } else {
+    advanced = rng::bernoulli(words.next(), advance_chance(t, w));
+  }
+  if (advanced) {
+    ++w.tally.advances[static_cast<std::size_t>(t.row)];
+    enter_next_stage(w, &t);
+  }
+  return advanced;
+}
+
+//! Play an eventful day from its first event on (before it, nothing
+//! happened). Returns true if the agent was lost.
+bool play_day(Walker& w, const FirstEvent& first, const rng::Counter& ev)
+{
+  const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
+  using K = FirstEvent::Kind;
+  if (first.kind == K::Dropout)
+    return true;
+  const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
+  if (first.kind == K::Repeat || (first.kind == K::Unconditioned && last &&
+                                  rng::bernoulli(ev[3], stage.purchase_rate)))
+    purchase(w, 0.0);
+  // The touchpoint whose exposure came first; the walk skips everything
+  // before it (the cart flag cannot have changed before it, so nothing
+  // that was not targeted at dawn can be).
+  int first_touch = first.kind == K::Exposure ? first.touch : -1;
+  bool advanced = false;
+  DayWords words(w.seed, w.a.id, w.event);
+  for (int ti : stage.touches) {
+    if (first_touch >= 0) {
+      if (ti != first_touch)
+        continue;
+      first_touch = -1;
+    } else {
+      if (!targets(w.m.touches[static_cast<std::size_t>(ti)], w))
+        continue;
+      if (!rng::bernoulli(words.next(), w.m.exposure_on(w.a.persona, static_cast<std::size_t>(ti), w.day)))
+        continue;
+    }
+    if ((advanced = expose(w, ti, words)))
+      break;
+  }
+  return !advanced && rng::bernoulli(ev[2], dropout_chance(stage, w));
+}
+
+//! Day of arrival and how (MODEL.md "Arrivals"); -1 when the agent does not
+//! arrive within the horizon.
+int arrive(Walker& w)
+{
+  const DayTables& d = w.m.days();
+  if (!w.m.arrivals_over_time) {
+    w.out.arrival_source = 1; // at the start
+    return 0;
+  }
+  const auto words = rng::block(w.seed, w.a.id, Purpose::Arrival, 0, 0);
+  // Still waiting after day t with probability exp(log_waiting[t]): arrive
+  // on the first day on which that falls below the uniform.
+  const double log_u = std::log(rng::to_unit(words[0]));
+  const auto it = std::upper_bound(d.log_waiting.begin(), d.log_waiting.end(), log_u,
+                                   [](double lu, double lw) { return lw < lu; });
+  if (it == d.log_waiting.end()) {
+    w.out.arrival_source = 0;
+    return -1;
+  }
+  const int day = static_cast<int>(it - d.log_waiting.begin());
+  const bool referral = rng::bernoulli(words[1], d.referral_share[static_cast<std::size_t>(day)]);
+  w.out.arrival_source = referral ? 3 : 2;
+  return day;
+}
+
+//! Repeat purchases expected beyond the horizon from an active customer in
+//! the last stage (MODEL.md "Money"): Σ_{d=1..D} r·(1−δ)^(d−1).
+double projected_purchases(const Walker& w)
+{
+  const auto& stage = w.m.stages.back();
+  const double r = stage.purchase_rate, D = w.m.clv_days;
+  if (r <= 0.0 || D <= 0.0 || w.s + 1 != static_cast<int>(w.m.stages.size()))
+    return 0.0;
+  const double delta = dropout_chance(stage, w);
+  return delta > 0.0 ? r * (1.0 - std::pow(1.0 - delta, D)) / delta : r * D;
+}
+
+//! More touchpoints per stage than a segment holds (> MAX_ACTIVE): every
+//! day is played unconditioned, one at a time — slow and exact.
+bool play_unconditioned_day(Walker& w, const rng::Counter& ev)
+{
+  return play_day(w, FirstEvent{}, ev);
+}
+
 } // namespace
 
 void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_days,
                       const AgentView& a, Outcome& out, JourneyTally& tally)
 {
-  const int last = static_cast<int>(m.stages.size()) - 1;
-  const double k = m.mood_effect;
-  const double patience_factor = 2.0 * (1.0 - a.patience);
-  const double tech_factor = 2.0 * (1.0 - a.tech_savvy);
-  const double price_factor = 2.0 * a.price_sensitivity;
-
-  int s = 0;
-  int day = 0;
-  int days_in_stage = 0;
-  bool cart_abandoned = false;
-  double mood = m.mood0[a.persona];
-  std::uint32_t event = 0, segment = 0;
+  TouchState states[16];
+  std::vector<TouchState> many;
+  TouchState* touch_state = states;
+  if (m.stateful > 16) {
+    many.assign(static_cast<std::size_t>(m.stateful), TouchState{});
+    touch_state = many.data();
+  }
+  Walker w{m, seed, a, out, tally, touch_state, 2.0 * (1.0 - a.patience), 2.0 * (1.0 - a.tech_savvy),
+           2.0 * a.price_sensitivity};
   const std::size_t K = m.stages.size();
-  double* mood_in = &tally.mood_in[a.persona * K];
-  double* mood_out = &tally.mood_out[a.persona * K];
-  mood_in[0] += mood;
-  std::fill(out.stage_day, out.stage_day + m.stages.size(), std::int16_t{-1});
-  out.stage_day[0] = 0;
+  std::fill(out.stage_day, out.stage_day + K, std::int16_t{-1});
   out.lost = false;
   out.lost_day = -1;
   out.purchases = 0;
   out.revenue = 0.0;
+  out.discount = 0.0;
   out.cost = 0.0;
   out.touches = 0;
   out.cart_abandons = 0;
+  out.clv = 0.0f;
+  w.mood = m.mood0[a.persona];
 
-  // The events a day can hold, in the order MODEL.md plays them: a repeat
-  // purchase, the exposures of the targeted touchpoints, the dropout.
-  constexpr int MAX_ACTIVE = 64;
-  int active[MAX_ACTIVE];
-  double chance[MAX_ACTIVE + 2];
-
-  while (day < horizon_days) {
-    const auto& stage = m.stages[static_cast<std::size_t>(s)];
-
-    // 1. Which touchpoints act until something changes, and when it might.
-    int n_active = 0;
-    int until_change = horizon_days - day;
-    bool overflow = false;
-    for (int ti : stage.touches) {
-      const auto& t = m.touches[static_cast<std::size_t>(ti)];
-      if ((t.cart_abandoned_only && !cart_abandoned) || !in_ranges(t, a))
-        continue;
-      if (days_in_stage < t.min_days_in_stage) {
-        until_change = std::min(until_change, t.min_days_in_stage - days_in_stage);
-        continue;
-      }
-      if (n_active == MAX_ACTIVE) {
-        overflow = true; // pathological: fall back to one day at a time
-        continue;
-      }
-      active[n_active++] = ti;
-    }
-    if (overflow)
-      until_change = 1;
-
-    const double repeat = s == last ? stage.purchase_rate : 0.0;
-    const double drop = std::min(1.0, stage.dropout * patience_factor * (1.0 - k * mood));
-    int n_events = 0;
-    chance[n_events++] = repeat;
-    double quiet = 1.0 - repeat;
-    for (int i = 0; i < n_active; ++i) {
-      const double q = m.exposure(a.persona, static_cast<std::size_t>(active[i]));
-      chance[n_events++] = q;
-      quiet *= 1.0 - q;
-    }
-    chance[n_events++] = drop;
-    quiet *= 1.0 - drop;
-
-    // 2. Skip the quiet days (a segment ends early where targeting changes).
-    // One block per segment: quiet days, first event, dropout, repeat purchase.
-    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, segment++);
-    const double g = overflow ? 0.0 : quiet_days(quiet, ev[0]);
-    if (g >= until_change) {
-      day += until_change;
-      days_in_stage += until_change;
-      continue;
-    }
-    day += static_cast<int>(g);
-    days_in_stage += static_cast<int>(g);
-
-    // 3. The eventful day: which event came first, given that one did.
-    int first = n_events - 1;
-    if (!overflow) {
-      double u = rng::to_unit(ev[1]) * (1.0 - quiet);
-      double none_yet = 1.0;
-      for (int e = 0; e < n_events; ++e) {
-        const double mass = none_yet * chance[e];
-        if (u < mass) {
-          first = e;
-          break;
-        }
-        u -= mass;
-        none_yet *= 1.0 - chance[e];
-      }
-      // Rounding can leave u just above the total: the last possible event.
-      if (first == n_events - 1)
-        while (first > 0 && chance[first] == 0.0)
-          --first;
-    } else {
-      first = -1; // play the whole day unconditioned
-    }
-
-    // 4. Play the day from that event on; before it, nothing happened.
-    if (first == n_events - 1) { // the dropout came first
-      out.lost = true;
-      out.lost_day = static_cast<std::int16_t>(day);
-      break; // its mood on leaving is added below
-    }
-    if (first == 0 || (first < 0 && rng::bernoulli(ev[3], repeat))) {
-      saturating_increment(out.purchases);
-      out.revenue += basket_value(m, seed, a, s, event);
-    }
-    // The touchpoint whose exposure came first; the walk skips everything
-    // before it (the cart flag cannot have changed before it, so nothing
-    // that was not targeted at dawn can be).
-    int first_touch = first >= 1 ? active[first - 1] : -1;
-    bool advanced = false;
-    DayWords words(seed, a.id, event);
-    for (int ti : stage.touches) {
-      const auto& t = m.touches[static_cast<std::size_t>(ti)];
-      if (first_touch >= 0) {
-        if (ti != first_touch)
-          continue;
-        first_touch = -1;
-      } else {
-        if (!targets(t, a, cart_abandoned, days_in_stage))
-          continue;
-        if (!rng::bernoulli(words.next(), m.exposure(a.persona, static_cast<std::size_t>(ti))))
-          continue;
-      }
-      saturating_increment(out.touches);
-      out.cost += t.cost;
-      ++tally.exposures[static_cast<std::size_t>(t.row)];
-      ++tally.touches_by_kind[static_cast<std::size_t>(s) * 4 + t.kind];
-      mood = std::clamp(mood + t.emotion, -1.0, 1.0);
-      if (s == last)
-        continue; // nothing advances from the last stage
-
-      if (t.checkout) {
-        advanced = passes_checkout(t, seed, a, event, tech_factor);
-        if (!advanced) {
-          saturating_increment(out.cart_abandons);
-          cart_abandoned = true;
-        }
-      } else {
-        double p = t.advance * (1.0 + k * mood);
-        if (t.discount > 0.0)
-          p *= price_factor;
-        advanced = rng::bernoulli(words.next(), std::min(1.0, p));
-      }
-      if (advanced) {
-        ++tally.advances[static_cast<std::size_t>(t.row)];
-        mood_out[s] += mood;
-        ++s;
-        mood_in[s] += mood;
-        out.stage_day[s] = static_cast<std::int16_t>(day);
-        days_in_stage = -1; // the new stage acts from tomorrow, at day 0
-        cart_abandoned = false;
-        if (m.stages[static_cast<std::size_t>(s)].purchase) {
-          saturating_increment(out.purchases);
-          out.revenue += basket_value(m, seed, a, s, event) * (1.0 - t.discount);
-        }
-        break;
-      }
-    }
-
-    if (!advanced &&
-        rng::bernoulli(ev[2], std::min(1.0, stage.dropout * patience_factor * (1.0 - k * mood)))) {
-      out.lost = true;
-      out.lost_day = static_cast<std::int16_t>(day);
-      break; // its mood on leaving is added below
-    }
-    ++event;
-    ++day;
-    ++days_in_stage;
+  const int arrival = arrive(w);
+  out.arrival_day = static_cast<std::int16_t>(arrival);
+  if (arrival < 0) { // never met the brand within the horizon
+    out.final_stage = 0;
+    out.mood = static_cast<float>(w.mood);
+    return;
   }
-  mood_out[s] += mood; // lost, or still in it at the horizon
-  out.final_stage = static_cast<std::int8_t>(s);
-  out.mood = static_cast<float>(mood);
+  w.day = arrival;
+  double* mood_in = &tally.mood_in[a.persona * K];
+  double* mood_out = &tally.mood_out[a.persona * K];
+  mood_in[0] += w.mood;
+  out.stage_day[0] = static_cast<std::int16_t>(arrival);
+  if (out.arrival_source == 3) { // referred: straight to the referral's stage
+    w.mood = std::clamp(w.mood + m.referral_emotion, -1.0, 1.0);
+    while (w.s < m.referral_stage) {
+      mood_out[w.s] += w.mood;
+      ++w.s;
+      mood_in[w.s] += w.mood;
+      out.stage_day[w.s] = static_cast<std::int16_t>(arrival);
+    }
+  }
+  schedule(w, Trigger::Arrival, 0);
+
+  Segment seg;
+  DayChances chances;
+  while (w.day < horizon_days) {
+    active_touches(w, horizon_days, seg);
+    // One block per segment: quiet days, first event, dropout, repeat purchase.
+    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, w.segment++);
+    bool lost;
+    if (seg.overflow) {
+      lost = play_unconditioned_day(w, ev);
+    } else {
+      // Skip the quiet days (a segment ends early where targeting changes).
+      day_chances(w, seg, chances);
+      const double g = quiet_days(chances.quiet, ev[0]);
+      if (g >= seg.until_change) {
+        w.day += seg.until_change;
+        w.days_in_stage += seg.until_change;
+        continue;
+      }
+      w.day += static_cast<int>(g);
+      w.days_in_stage += static_cast<int>(g);
+      lost = play_day(w, first_event(chances, seg, ev[1]), ev);
+    }
+    if (lost) {
+      out.lost = true;
+      out.lost_day = static_cast<std::int16_t>(w.day);
+      break; // its mood on leaving is added below
+    }
+    ++w.event;
+    ++w.day;
+    ++w.days_in_stage;
+  }
+  mood_out[w.s] += w.mood; // lost, or still in it at the horizon
+  out.final_stage = static_cast<std::int8_t>(w.s);
+  out.mood = static_cast<float>(w.mood);
+  if (!out.lost) {
+    const double future = projected_purchases(w) * m.basket_mean[a.persona] * m.margin;
+    out.clv = static_cast<float>(m.margin * (out.revenue + out.discount) - out.discount + future);
+  } else {
+    out.clv = static_cast<float>(m.margin * (out.revenue + out.discount) - out.discount);
+  }
 }
 
 } // namespace journeysim

@@ -1,5 +1,6 @@
 #include "journeysim/engine/runner.h"
 
+#include "journeysim/engine/feedback.h"
 #include "journeysim/engine/journey.h"
 #include "journeysim/error.h"
 
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <limits>
 #include <optional>
 
 namespace journeysim {
@@ -22,7 +24,7 @@ namespace {
 
 //! Floating-point sums of one block of agents.
 struct BlockSums {
-  double revenue = 0.0, cost = 0.0, mood = 0.0;
+  double revenue = 0.0, cost = 0.0, mood = 0.0, discount = 0.0, clv = 0.0;
 };
 
 //! A chunk in flight, with the per-block partial results of each variant.
@@ -49,8 +51,7 @@ struct Plan {
   std::vector<std::unique_ptr<CompiledModel>> models;   //!< per selected variant
 };
 
-Plan make_plan(const Scenario& scenario, const RunOptions& o,
-               const std::vector<TouchpointInfo>& rows)
+Plan make_plan(const Scenario& scenario, const RunOptions& o, const std::vector<TouchpointInfo>& rows)
 {
   Plan plan;
   std::vector<int> owner; // variant index that owns each population
@@ -65,7 +66,7 @@ Plan make_plan(const Scenario& scenario, const RunOptions& o,
       plan.populations.push_back(std::make_unique<Population>(model, o.seed));
     }
     plan.population_of.push_back(p);
-    plan.models.push_back(std::make_unique<CompiledModel>(model, *plan.populations[p], rows));
+    plan.models.push_back(std::make_unique<CompiledModel>(model, *plan.populations[p], rows, scenario.horizon_days));
   }
   return plan;
 }
@@ -93,9 +94,15 @@ void simulate_block(const CompiledModel& model, const AgentColumns& agents, std:
     out.touches[i] = o.touches;
     out.cart_abandons[i] = o.cart_abandons;
     out.mood[i] = o.mood;
+    out.arrival_day[i] = o.arrival_day;
+    out.arrival_source[i] = o.arrival_source;
+    out.discount[i] = o.discount;
+    out.clv[i] = o.clv;
     sums.revenue += o.revenue;
     sums.cost += o.cost;
     sums.mood += o.mood;
+    sums.discount += o.discount;
+    sums.clv += o.clv;
   }
 }
 
@@ -122,28 +129,19 @@ RunOptions resolve_options(const Scenario& scenario, RunOptions o)
   return o;
 }
 
-RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
+namespace {
+
+//! One pass over the whole population for the variants at positions `sel`
+//! of o.variants, streaming chunks to `sink` (may be null); adds into
+//! `totals` (indexed like o.variants).
+//! @throws Cancelled If o.cancel was set; the sink saw a prefix of chunks.
+void simulate_population(const Scenario& scenario, const RunOptions& o, const Plan& plan,
+                         const std::vector<TouchpointInfo>& rows, const std::vector<std::size_t>& sel,
+                         ChunkSink* sink, std::vector<VariantTotals>& totals, RunTimings& timings,
+                         bool report_progress)
 {
-  const RunOptions o = resolve_options(scenario, std::move(options));
-  const std::vector<TouchpointInfo> rows = touchpoint_union(scenario);
-  const Plan plan = make_plan(scenario, o, rows);
   const std::size_t n_variants = o.variants.size();
   const int horizon = scenario.horizon_days;
-
-  RunResult result;
-  result.agents = o.agents;
-  result.seed = o.seed;
-  result.threads = o.threads;
-  result.variants = o.variants;
-  result.touchpoints = rows;
-  for (std::size_t v = 0; v < n_variants; ++v) {
-    const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
-    const int conversion = model.first_purchase_stage();
-    result.attribute_columns.push_back(plan.populations[plan.population_of[v]]->columns());
-    result.totals.emplace_back(model.stages.size(), model.personas.size(), horizon, rows.size(),
-                               conversion - 1, conversion);
-  }
-
   const std::uint64_t n_chunks = (o.agents + o.chunk_agents - 1) / o.chunk_agents;
   std::uint64_t next_chunk = 0;
   // Two chunks per thread in flight keep both stages busy; memory stays
@@ -158,7 +156,6 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   // per block, so stopping takes one block, not one chunk (--chunk can be 16M).
   std::atomic<bool> abandoned{false};
 
-  const auto start = std::chrono::steady_clock::now();
   // A local arena sized to the request. Only a request above the core count
   // needs the (process-wide, scoped) global_control to get its threads; it is
   // left alone otherwise, so runs can nest inside other parallel work.
@@ -201,12 +198,13 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
             w->block_timings.assign(n_blocks, RunTimings{});
             for (std::size_t p = 0; p < plan.populations.size(); ++p)
               plan.populations[p]->prepare(c.first, n, c.populations[p]);
-            for (std::size_t v = 0; v < n_variants; ++v) {
+            for (std::size_t v : sel) {
+              const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
               c.variants[v].variant = o.variants[v];
               c.variants[v].agents = &c.populations[plan.population_of[v]];
-              c.variants[v].outcomes.resize(n, scenario.variants[static_cast<std::size_t>(o.variants[v])].stages.size());
+              c.variants[v].outcomes.resize(n, model.stages.size());
               w->sums[v].resize(n_blocks);
-              w->tallies[v].resize(n_blocks, JourneyTally(rows.size(), c.variants[v].outcomes.stages, scenario.variants[static_cast<std::size_t>(o.variants[v])].personas.size()));
+              w->tallies[v].resize(n_blocks, totals[v].tally);
             }
             // Blocks of one chunk run in parallel too, so small populations
             // (a single chunk) still use every core.
@@ -223,7 +221,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
                                   for (std::size_t p = 0; p < plan.populations.size(); ++p)
                                     plan.populations[p]->fill(c.populations[p], begin, end);
                                   w->block_timings[b].generate = seconds_since(clock);
-                                  for (std::size_t v = 0; v < n_variants; ++v)
+                                  for (std::size_t v : sel)
                                     simulate_block(*plan.models[v], *c.variants[v].agents, o.seed,
                                                    horizon, begin, end, c.variants[v].outcomes,
                                                    w->sums[v][b], w->tallies[v][b]);
@@ -238,30 +236,113 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
               return spare.push(w);
             auto clock = std::chrono::steady_clock::now();
             for (const RunTimings& t : w->block_timings) {
-              result.timings.generate += t.generate;
-              result.timings.simulate += t.simulate;
+              timings.generate += t.generate;
+              timings.simulate += t.simulate;
             }
-            for (std::size_t v = 0; v < n_variants; ++v) {
-              auto& t = result.totals[v];
+            for (std::size_t v : sel) {
+              auto& t = totals[v];
               t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);
               for (std::size_t b = 0; b < w->sums[v].size(); ++b) {
-                t.add_sums(w->sums[v][b].revenue, w->sums[v][b].cost, w->sums[v][b].mood);
+                const BlockSums& s = w->sums[v][b];
+                t.add_sums(s.revenue, s.cost, s.mood);
+                t.add_money(s.discount, s.clv);
                 t.tally += w->tallies[v][b];
               }
             }
             if (sink)
               sink->write(w->chunk);
-            result.timings.sink += seconds_since(clock);
-            if (o.progress)
+            timings.sink += seconds_since(clock);
+            if (report_progress && o.progress)
               o.progress(w->chunk.first + w->chunk.size);
             spare.push(w);
           }));
   });
-  result.seconds_simulating =
-    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();
+}
+
+//! Fresh totals for every selected variant.
+std::vector<VariantTotals> make_totals(const Scenario& scenario, const RunOptions& o,
+                                       const std::vector<TouchpointInfo>& rows)
+{
+  std::vector<VariantTotals> totals;
+  for (int v : o.variants)
+    totals.emplace_back(scenario.variants[static_cast<std::size_t>(v)], scenario.horizon_days, rows.size());
+  return totals;
+}
+
+//! Solve the population feedback of every coupled variant (feedback.h):
+//! passes without output until each variant's curve stops changing. Leaves
+//! each compiled model with the day tables its final pass must use.
+std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOptions& o, Plan& plan,
+                                           const std::vector<TouchpointInfo>& rows, RunTimings& timings)
+{
+  const std::size_t n_variants = o.variants.size();
+  const std::size_t H = static_cast<std::size_t>(scenario.horizon_days);
+  std::vector<FeedbackReport> reports(n_variants);
+  std::vector<std::size_t> pending;
+  for (std::size_t v = 0; v < n_variants; ++v)
+    if (scenario.variants[static_cast<std::size_t>(o.variants[v])].needs_feedback())
+      pending.push_back(v);
+  for (int pass = 1; !pending.empty(); ++pass) {
+    std::vector<VariantTotals> totals = make_totals(scenario, o, rows);
+    simulate_population(scenario, o, plan, rows, pending, nullptr, totals, timings, false);
+    std::vector<std::size_t> still;
+    double worst = 0.0;
+    for (std::size_t v : pending) {
+      const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
+      VariantTotals& t = totals[v];
+      t.finish();
+      FeedbackCurves measured{t.advocates, t.tally.eligible};
+      FeedbackReport& r = reports[v];
+      r.passes = pass;
+      r.residual = pass == 1 ? std::numeric_limits<double>::infinity()
+                             : curve_distance(measured, r.curves, model.personas.size(), H);
+      worst = std::max(worst, r.residual);
+      if (r.residual <= model.feedback.tolerance * static_cast<double>(o.agents))
+        continue; // this pass used r.curves and reproduced them: done
+      r.curves = std::move(measured);
+      plan.models[v]->set_days(day_tables(model, *plan.models[v], o.agents, &r.curves));
+      if (pass >= model.feedback.max_passes)
+        r.converged = false;
+      else
+        still.push_back(v);
+    }
+    if (o.feedback_progress)
+      o.feedback_progress(pass, worst);
+    pending = std::move(still);
+  }
+  return reports;
+}
+
+} // namespace
+
+RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
+{
+  const RunOptions o = resolve_options(scenario, std::move(options));
+  const std::vector<TouchpointInfo> rows = touchpoint_union(scenario);
+  Plan plan = make_plan(scenario, o, rows);
+  const std::size_t n_variants = o.variants.size();
+
+  RunResult result;
+  result.agents = o.agents;
+  result.seed = o.seed;
+  result.threads = o.threads;
+  result.variants = o.variants;
+  result.touchpoints = rows;
+  for (std::size_t v = 0; v < n_variants; ++v)
+    result.attribute_columns.push_back(plan.populations[plan.population_of[v]]->columns());
+
+  const auto start = std::chrono::steady_clock::now();
+  result.feedback = solve_feedback(scenario, o, plan, rows, result.timings);
+  result.totals = make_totals(scenario, o, rows);
+  std::vector<std::size_t> all(n_variants);
+  for (std::size_t v = 0; v < n_variants; ++v)
+    all[v] = v;
+  simulate_population(scenario, o, plan, rows, all, sink, result.totals, result.timings, true);
+  result.seconds_simulating =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   for (std::size_t v = 0; v < n_variants; ++v) {
     auto& t = result.totals[v];
@@ -271,7 +352,9 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
       const auto r = static_cast<std::size_t>(
         std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.name == tp.name; }) -
         rows.begin());
-      t.touch_cost[r] = static_cast<double>(t.tally.exposures[r]) * tp.cost;
+      // Budgeted touchpoints cost what each day's price was; the others
+      // their fixed cost per exposure (exact, as in model v1).
+      t.touch_cost[r] = tp.budget ? t.tally.spend[r] : static_cast<double>(t.tally.exposures[r]) * tp.cost;
     }
   }
   return result;

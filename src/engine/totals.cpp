@@ -1,5 +1,6 @@
 #include "journeysim/engine/totals.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -12,6 +13,29 @@ VariantTotals::VariantTotals(std::size_t k, std::size_t p, int h, std::size_t to
     lost(static_cast<std::size_t>(h) * k, 0), tally(touch_rows, k, p),
     touch_cost(touch_rows, 0.0)
 {
+}
+
+VariantTotals::VariantTotals(const Model& model, int h, std::size_t touch_rows)
+  : VariantTotals(model.stages.size(), model.personas.size(), h, touch_rows,
+                  model.first_purchase_stage() - 1, model.first_purchase_stage())
+{
+  margin = model.margin;
+  mature_days = model.arrivals.mature_days;
+  for (const auto& t : model.touchpoints)
+    if (t.budget)
+      planned_spend += t.budget->total;
+  if (model.referrals.enabled) {
+    advocate_stage.assign(stages, 0);
+    for (int k : model.referrals.advocate_stages)
+      advocate_stage[static_cast<std::size_t>(k)] = 1;
+    advocates.assign(personas * static_cast<std::size_t>(h), 0);
+  }
+  arrivals.assign(static_cast<std::size_t>(h), 0);
+  referral_arrivals_by_day.assign(static_cast<std::size_t>(h), 0);
+  tally = JourneyTally(touch_rows, stages, personas,
+                       static_cast<std::size_t>(std::count_if(model.touchpoints.begin(), model.touchpoints.end(),
+                                                              [](const Touchpoint& t) { return t.budget.has_value(); })),
+                       static_cast<std::size_t>(h));
 }
 
 void VariantTotals::add_counts(const AgentColumns& a, const OutcomeColumns& o)
@@ -30,6 +54,25 @@ void VariantTotals::add_counts(const AgentColumns& a, const OutcomeColumns& o)
       ++in_stage[static_cast<std::size_t>(day[k]) * k_n + k];
       if (left < horizon_days)
         --in_stage[static_cast<std::size_t>(left) * k_n + k];
+      if (!advocate_stage.empty() && advocate_stage[k] && left > day[k]) {
+        const std::size_t h = static_cast<std::size_t>(horizon_days);
+        ++advocates[p * h + static_cast<std::size_t>(day[k])];
+        if (left < horizon_days)
+          --advocates[p * h + static_cast<std::size_t>(left)];
+      }
+    }
+    if (!arrivals.empty() && day[0] >= 0) {
+      ++arrived;
+      ++arrivals[static_cast<std::size_t>(day[0])];
+      if (o.arrival_source[i] == 3) {
+        ++referral_arrivals;
+        ++referral_arrivals_by_day[static_cast<std::size_t>(day[0])];
+      }
+      if (day[0] + mature_days <= horizon_days) {
+        ++mature;
+        if (conversion_stage >= 0 && day[conversion_stage] >= 0)
+          ++mature_conversions;
+      }
     }
     if (o.lost[i])
       ++lost[static_cast<std::size_t>(o.lost_day[i]) * k_n + static_cast<std::size_t>(o.final_stage[i])];
@@ -46,8 +89,19 @@ void VariantTotals::add_sums(double r, double c, double m)
   mood_sum += m;
 }
 
+void VariantTotals::add_money(double d, double c)
+{
+  discounts += d;
+  clv += c;
+}
+
 void VariantTotals::finish()
 {
+  const std::size_t h = static_cast<std::size_t>(horizon_days);
+  if (!advocates.empty())
+    for (std::size_t p = 0; p < personas; ++p)
+      for (std::size_t d = 1; d < h; ++d)
+        advocates[p * h + d] += advocates[p * h + d - 1];
   for (std::size_t d = 1; d < static_cast<std::size_t>(horizon_days); ++d)
     for (std::size_t k = 0; k < stages; ++k)
       in_stage[d * stages + k] += in_stage[(d - 1) * stages + k];
@@ -64,7 +118,20 @@ Summary VariantTotals::summary() const
   s.revenue = revenue;
   s.cost = cost;
   s.cost_per_conversion = s.conversions ? cost / static_cast<double>(s.conversions) : nan;
-  s.roi = cost > 0 ? (revenue - cost) / cost : nan;
+  // margin × list revenue − discounts = revenue − (1 − margin) × list
+  // revenue: exactly revenue when the margin is 1 (model v1's ROI).
+  s.discounts = discounts;
+  s.margin = margin;
+  s.profit = revenue - (1.0 - margin) * (revenue + discounts) - cost;
+  s.roi = cost > 0 ? s.profit / cost : nan;
+  s.clv = clv;
+  s.clv_per_customer = s.conversions ? clv / static_cast<double>(s.conversions) : nan;
+  s.planned_spend = planned_spend;
+  s.arrived = arrived;
+  s.referral_arrivals = referral_arrivals;
+  s.conversion_rate_arrived = arrived ? static_cast<double>(s.conversions) / static_cast<double>(arrived) : nan;
+  s.mature = mature;
+  s.conversion_rate_mature = mature ? static_cast<double>(mature_conversions) / static_cast<double>(mature) : nan;
   if (cart_stage >= 0 && reached[static_cast<std::size_t>(cart_stage)] > 0) {
     const auto carts = static_cast<double>(reached[static_cast<std::size_t>(cart_stage)]);
     s.cart_abandon_rate = (carts - static_cast<double>(s.conversions)) / carts;

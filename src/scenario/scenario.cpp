@@ -1,5 +1,7 @@
 #include "journeysim/scenario/scenario.h"
 
+#include <algorithm>
+
 namespace journeysim {
 
 const char* to_string(Phase p) noexcept
@@ -30,6 +32,21 @@ const char* to_string(TouchKind k) noexcept
   return "?";
 }
 
+const char* to_string(Trigger t) noexcept
+{
+  switch (t) {
+  case Trigger::Daily:
+    return "daily";
+  case Trigger::CartAbandoned:
+    return "cart_abandoned";
+  case Trigger::Purchase:
+    return "purchase";
+  case Trigger::Arrival:
+    return "arrival";
+  }
+  return "?";
+}
+
 double Persona::affinity_for(const std::string& channel) const
 {
   for (const auto& a : affinity)
@@ -52,6 +69,12 @@ int Model::first_purchase_stage() const
     if (stages[i].purchase)
       return static_cast<int>(i);
   return -1;
+}
+
+bool Model::needs_feedback() const
+{
+  return referrals.enabled ||
+         std::any_of(touchpoints.begin(), touchpoints.end(), [](const Touchpoint& t) { return t.budget.has_value(); });
 }
 
 int Scenario::variant_index(const std::string& variant_name) const

@@ -34,13 +34,17 @@ struct AgentView {
 
 //! The outcome of one journey (per-agent columns of OUTPUT.md).
 struct Outcome {
+  std::int16_t arrival_day = 0;     //!< -1: did not arrive within the horizon
+  std::uint8_t arrival_source = 1;  //!< vocabulary::ARRIVAL_SOURCES
   std::int8_t final_stage = 0;
   bool lost = false;
   std::int16_t lost_day = -1;
   std::int16_t* stage_day = nullptr; //!< K entries, written by the kernel
   std::uint16_t purchases = 0;
-  double revenue = 0.0;
+  double revenue = 0.0;  //!< paid by the customer (after discounts)
+  double discount = 0.0; //!< value of discounts given away
   double cost = 0.0;
+  float clv = 0.0f;      //!< gross profit so far + projected beyond the horizon
   std::uint16_t touches = 0;
   std::uint16_t cart_abandons = 0;
   float mood = 0.0f;
@@ -51,16 +55,21 @@ struct Outcome {
 //! kind, and the mood on entering and leaving each stage per persona (the
 //! emotion curve of a journey map). Every reached stage is left exactly once
 //! (advance, loss, or the horizon), so both mood sums divide by the reach.
+//! Also what budget pacing feeds back: per budgeted touchpoint, persona and
+//! day, the agents it targeted that day.
 struct JourneyTally {
   JourneyTally() = default;
-  JourneyTally(std::size_t touch_rows, std::size_t stages, std::size_t personas);
+  JourneyTally(std::size_t touch_rows, std::size_t stages, std::size_t personas,
+               std::size_t paced = 0, std::size_t horizon = 0);
   void clear();
   JourneyTally& operator+=(const JourneyTally& other);
 
-  std::size_t stages = 0;
+  std::size_t stages = 0, horizon = 0;
   std::vector<std::int64_t> exposures, advances; //!< [touch rows]
   std::vector<std::int64_t> touches_by_kind;     //!< [stage][4], TouchKind order
   std::vector<double> mood_in, mood_out;         //!< [persona][stage] sums
+  std::vector<double> spend;                     //!< [touch rows] realised
+  std::vector<std::int64_t> eligible;            //!< [paced][persona][day]
 };
 
 void simulate_journey(const CompiledModel& model, std::uint64_t seed, int horizon_days,

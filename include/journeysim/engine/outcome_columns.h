@@ -20,6 +20,11 @@ struct OutcomeColumns {
   std::vector<std::uint16_t> touches;
   std::vector<std::uint16_t> cart_abandons;
   std::vector<float> mood;
+  // Model v2 (written when the model uses them: docs/OUTPUT.md).
+  std::vector<std::int16_t> arrival_day;
+  std::vector<std::uint8_t> arrival_source;
+  std::vector<double> discount;
+  std::vector<float> clv;
 
   void resize(std::size_t n, std::size_t k)
   {
@@ -35,6 +40,10 @@ struct OutcomeColumns {
     touches.resize(n);
     cart_abandons.resize(n);
     mood.resize(n);
+    arrival_day.resize(n);
+    arrival_source.resize(n);
+    discount.resize(n);
+    clv.resize(n);
   }
 };
 

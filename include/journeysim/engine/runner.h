@@ -4,6 +4,7 @@
 //! memory does not grow with the population.
 
 #include "journeysim/engine/compiled_model.h"
+#include "journeysim/engine/feedback.h"
 #include "journeysim/engine/outcome_columns.h"
 #include "journeysim/engine/totals.h"
 #include "journeysim/population/population.h"
@@ -30,6 +31,9 @@ struct RunOptions {
   std::vector<int> variants;           //!< indices into Scenario::variants; empty: all
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(std::uint64_t agents_done)> progress; //!< called in order, serially
+  //! After each pass of the population feedback (feedback.h): the worst
+  //! residual over the variants still solving, in agents.
+  std::function<void(int pass, double residual)> feedback_progress;
 };
 
 //! One variant's outcomes for one chunk.
@@ -72,6 +76,7 @@ struct RunResult {
   std::vector<TouchpointInfo> touchpoints; //!< rows of the touchpoint tables
   std::vector<std::vector<AttributeColumn>> attribute_columns; //!< per selected variant
   std::vector<VariantTotals> totals;       //!< per selected variant
+  std::vector<FeedbackReport> feedback;    //!< per selected variant (passes 0: not coupled)
   double seconds_simulating = 0.0;       //!< wall time of the whole pipeline
   RunTimings timings;
 };

@@ -20,21 +20,37 @@ struct Summary {
   double revenue = 0.0;
   double cost = 0.0;
   double cost_per_conversion = 0.0; //!< NaN without conversions
-  double roi = 0.0;                 //!< (revenue − cost) / cost; NaN when cost is 0
+  double roi = 0.0;                 //!< profit / cost; NaN when cost is 0
   double cart_abandon_rate = 0.0;   //!< carts never converted / carts
   double mean_mood = 0.0;
+  // Model v2 (MODEL.md "Money", "Arrivals").
+  double discounts = 0.0;           //!< value of discounts given away
+  double margin = 1.0;
+  double profit = 0.0;              //!< margin × (revenue + discounts) − discounts − cost
+  double clv = 0.0;                 //!< Σ per-agent CLV (gross profit + projection)
+  double clv_per_customer = 0.0;    //!< clv / conversions
+  double planned_spend = 0.0;       //!< Σ budgets (budgeted touchpoints)
+  std::int64_t arrived = 0;         //!< agents who arrived within the horizon
+  std::int64_t referral_arrivals = 0;
+  double conversion_rate_arrived = 0.0; //!< conversions / arrived
+  std::int64_t mature = 0;              //!< arrived at least mature_days before the end
+  double conversion_rate_mature = 0.0;  //!< conversions among them / them
 };
 
 class VariantTotals {
 public:
   VariantTotals(std::size_t stages, std::size_t personas, int horizon_days,
                 std::size_t touch_rows, int cart_stage, int conversion_stage);
+  //! Totals of one variant of a scenario (stages, personas, money, feedback).
+  VariantTotals(const Model& model, int horizon_days, std::size_t touch_rows);
 
   //! Add one chunk's outcomes (integer counts: order does not matter).
   void add_counts(const AgentColumns& agents, const OutcomeColumns& outcomes);
   //! Add one block's floating-point sums; blocks must arrive in agent order
   //! so sums are identical for any thread count or chunk size.
   void add_sums(double revenue, double cost, double mood);
+  //! Model v2 sums of one block (same order rule as add_sums).
+  void add_money(double discounts, double clv);
   //! Turn the accumulated day deltas into daily counts (call once, at the end).
   void finish();
 
@@ -54,6 +70,16 @@ public:
   std::int64_t purchases = 0;
   std::int64_t cart_abandons = 0;
   double revenue = 0.0, cost = 0.0, mood_sum = 0.0;
+  // Model v2.
+  double margin = 1.0;
+  double planned_spend = 0.0;
+  int mature_days = 0;
+  std::vector<std::uint8_t> advocate_stage; //!< [K] 1: agents in it are advocates
+  std::vector<std::int64_t> advocates;      //!< [P][H] at the end of each day, deltas until finish()
+  std::vector<std::int64_t> arrivals;       //!< [H] by day
+  std::vector<std::int64_t> referral_arrivals_by_day; //!< [H]
+  std::int64_t arrived = 0, referral_arrivals = 0, mature = 0, mature_conversions = 0;
+  double discounts = 0.0, clv = 0.0;
 };
 
 } // namespace journeysim

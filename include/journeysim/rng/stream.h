@@ -21,6 +21,7 @@ enum class Purpose : std::uint8_t {
   Checkout = 4,  //!< the steps of one checkout attempt (name = touchpoint)
   Event = 5,     //!< one run of quiet days and the eventful day ending it
   Basket = 6,    //!< order value of a purchase (name = stage)
+  Arrival = 7,   //!< the day an agent arrives and through which source (model v2)
 };
 
 //! Stable 32-bit hash of a name (FNV-1a); names address streams, so adding a

@@ -1,0 +1,50 @@
+#pragma once
+//! Population feedback (MODEL.md "Arrivals and population feedback"): where
+//! agents are coupled through a population aggregate — referrals through
+//! the number of advocates per day, budget pacing through the audience a
+//! touchpoint targets per day — agents stay independent *given* the
+//! aggregate's curve. A run simulates everyone with the curve of the
+//! previous pass, measures the curve again and repeats until it stops
+//! changing (a fixed point). Streaming, determinism for any thread count and
+//! common random numbers all survive, because a pass is an ordinary run.
+//!
+//! A new aggregate joins by adding its curve here, measuring it (totals or
+//! the journey tally) and reading it in day_tables().
+
+#include "journeysim/engine/compiled_model.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace journeysim {
+
+//! The aggregates one pass measures and the next pass uses. Integer counts,
+//! so they are the same for any thread count.
+struct FeedbackCurves {
+  std::vector<std::int64_t> advocates; //!< [persona][day]: advocates at the end of the day
+  std::vector<std::int64_t> eligible;  //!< [paced][persona][day]: agents each budgeted touchpoint targeted
+};
+
+//! How the fixed point went (stored with the results).
+struct FeedbackReport {
+  int passes = 0;        //!< simulations of the population before the final one
+  double residual = 0.0; //!< max over days of |change| between the last two passes, in agents
+  bool converged = true;
+  FeedbackCurves curves; //!< the curve the final pass used
+};
+
+//! The day tables a pass uses: the arrival hazard and referral share per
+//! day, and per varying touchpoint its calendar factor, pacing and price.
+//! `curves` null: the first pass (no advocates yet, budgets not yet paced:
+//! full reach at the base cost per exposure).
+DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents,
+                     const FeedbackCurves* curves);
+
+//! max over days of |a − b| for each curve (summed over personas).
+double curve_distance(const FeedbackCurves& a, const FeedbackCurves& b, std::size_t personas,
+                      std::size_t horizon);
+
+//! Referral contacts made at the end of each day: Σ_p rate_p · A_p(t).
+std::vector<double> referral_contacts(const Model& model, const FeedbackCurves& curves, std::size_t horizon);
+
+} // namespace journeysim
