@@ -1,8 +1,11 @@
 #include "layout.h"
 
 #include "journeysim/error.h"
+#include "journeysim/scenario/vocabulary.h"
 #include "journeysim/util/sha256.h"
 
+#include <cmath>
+#include <algorithm>
 #include <ctime>
 #include <limits>
 #include <string>
@@ -127,7 +130,7 @@ void write_totals(const h5::Object& group, const VariantTotals& t, std::size_t t
     h5::write_dataset(g, "mood_out", mood_out, {t.personas, k});
     const h5::Dataset touches = h5::write_dataset(g, "touches_by_kind", t.tally.touches_by_kind, {k, 4});
     h5::write_attribute(touches, "kinds",
-                        std::vector<std::string>{"neutral", "pain_point", "success_point", "moment_of_truth"});
+                        vocabulary::TOUCH_KINDS);
   }
   const Summary s = t.summary();
   const h5::Group g = h5::create_group(group, "summary");
@@ -141,7 +144,150 @@ void write_totals(const h5::Object& group, const VariantTotals& t, std::size_t t
   h5::write_attribute(g, "roi", s.roi);
   h5::write_attribute(g, "cart_abandon_rate", s.cart_abandon_rate);
   h5::write_attribute(g, "mean_mood", s.mean_mood);
+  // Model v2 (MODEL.md "Money", "Arrivals"): also for model-v1 scenarios,
+  // where they restate v1 (margin 1, everyone arrived).
+  h5::write_attribute(g, "discounts", s.discounts);
+  h5::write_attribute(g, "margin", s.margin);
+  h5::write_attribute(g, "profit", s.profit);
+  h5::write_attribute(g, "clv", s.clv);
+  h5::write_attribute(g, "clv_per_customer", s.clv_per_customer);
+  h5::write_attribute(g, "planned_spend", s.planned_spend);
+  h5::write_attribute(g, "arrived", s.arrived);
+  h5::write_attribute(g, "referral_arrivals", s.referral_arrivals);
+  h5::write_attribute(g, "conversion_rate_arrived", s.conversion_rate_arrived);
+  h5::write_attribute(g, "mature", s.mature);
+  h5::write_attribute(g, "conversion_rate_mature", s.conversion_rate_mature);
 }
 
+void write_spend_and_feedback(const h5::Object& group, const VariantTotals& t, const Model& model,
+                              const std::vector<TouchpointInfo>& rows, const FeedbackReport& feedback)
+{
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::uint64_t h = static_cast<std::uint64_t>(t.horizon_days);
+  // Planned spend per touchpoint row (NaN: bought by stated reach), and
+  // per channel: realised spend is what exposures cost.
+  std::vector<double> planned(rows.size(), nan);
+  for (const auto& tp : model.touchpoints)
+    if (tp.budget)
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        if (rows[r].name == tp.name)
+          planned[r] = tp.budget->total;
+  h5::write_dataset(h5::open_group(group, "touchpoints"), "planned_spend", planned);
+  {
+    std::vector<std::string> channel;
+    std::vector<double> spend, planned_spend;
+    std::vector<std::int64_t> exposures;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      auto it = std::find(channel.begin(), channel.end(), rows[r].channel);
+      if (it == channel.end()) {
+        channel.push_back(rows[r].channel);
+        spend.push_back(0.0);
+        planned_spend.push_back(0.0);
+        exposures.push_back(0);
+        it = channel.end() - 1;
+      }
+      const auto c = static_cast<std::size_t>(it - channel.begin());
+      spend[c] += t.touch_cost[r];
+      exposures[c] += t.tally.exposures[r];
+      planned_spend[c] += std::isnan(planned[r]) ? t.touch_cost[r] : planned[r];
+    }
+    const h5::Group g = h5::create_group(group, "channels");
+    h5::write_dataset(g, "name", channel);
+    h5::write_dataset(g, "spend", spend);
+    h5::write_dataset(g, "planned_spend", planned_spend);
+    h5::write_dataset(g, "exposures", exposures);
+  }
+  if (!model.arrivals.at_start) {
+    const h5::Group daily = h5::open_group(group, "daily");
+    h5::write_dataset(daily, "arrivals", t.arrivals, {h});
+    h5::write_dataset(daily, "referral_arrivals", t.referral_arrivals_by_day, {h});
+  }
+  if (feedback.passes > 0) {
+    const h5::Group g = h5::create_group(group, "feedback");
+    h5::write_attribute(g, "passes", std::int64_t{feedback.passes});
+    h5::write_attribute(g, "residual", feedback.residual);
+    h5::write_attribute(g, "converged", std::int64_t{feedback.converged ? 1 : 0});
+    h5::write_attribute(g, "tolerance", model.feedback.tolerance);
+    if (!t.advocates.empty()) {
+      h5::write_dataset(g, "advocates", t.advocates, {t.personas, h});
+      h5::write_dataset(g, "referral_contacts", referral_contacts(model, feedback.curves, t.horizon_days > 0 ? h : 0));
+    }
+    if (!t.tally.eligible.empty())
+      h5::write_dataset(g, "budget_audience", t.tally.eligible, {t.tally.eligible.size() / (t.personas * h), t.personas, h});
+  }
+}
+
+
+PopulationColumns create_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed,
+                                            std::uint64_t rows, const h5::RowOptions& options)
+{
+  PopulationColumns p;
+  p.agent_id = h5::RowDataset::create<std::uint64_t>(agents, "agent_id", rows, 0, options);
+  p.persona = h5::RowDataset::create<std::uint16_t>(agents, "persona", rows, 0, options);
+  const Population population(model, seed);
+  for (const auto& column : population.columns()) {
+    const std::string name = "attr_" + column.name;
+    if (column.choice) {
+      p.data.push_back(h5::RowDataset::create<std::uint8_t>(agents, name, rows, 0, options));
+      h5::write_attribute(p.data.back().dataset(), "labels", column.labels);
+      h5::write_attribute(p.data.back().dataset(), "missing_code", std::int64_t{MISSING_CHOICE});
+    } else {
+      p.data.push_back(h5::RowDataset::create<float>(agents, name, rows, 0, options));
+    }
+    p.attributes.push_back(column);
+  }
+  return p;
+}
+
+void write_population_columns(PopulationColumns& p, std::uint64_t at, const AgentColumns& a)
+{
+  if (a.attributes.size() != p.attributes.size() * a.size)
+    throw OutputError("population of " + std::to_string(a.size) + " agents has " + std::to_string(a.attributes.size()) +
+                      " attribute values, expected " + std::to_string(p.attributes.size() * a.size));
+  p.agent_id.write_rows(at, a.id);
+  p.persona.write_rows(at, a.persona);
+  for (std::size_t c = 0; c < p.attributes.size(); ++c) {
+    const float* col = a.column(c);
+    if (p.attributes[c].choice) {
+      p.codes.resize(a.size);
+      for (std::size_t i = 0; i < a.size; ++i) {
+        const float x = col[i];
+        p.codes[i] = (std::isnan(x) || x < 0.0f || x >= static_cast<float>(MISSING_CHOICE))
+                       ? MISSING_CHOICE
+                       : static_cast<std::uint8_t>(x);
+      }
+      p.data[c].write_rows(at, p.codes);
+    } else {
+      p.data[c].write_rows(at, std::span<const float>(col, a.size));
+    }
+  }
+}
+
+std::vector<h5::RowDataset> create_outcome_columns(const h5::Group& agents, const Model& model, std::uint64_t rows,
+                                                   std::size_t stages, const h5::RowOptions& options)
+{
+  std::vector<h5::RowDataset> out;
+  OutcomeColumns shape;
+  for_each_column(shape, [&](const OutcomeColumn& c, auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    if (!c.written_for(model)) {
+      out.emplace_back();
+      return;
+    }
+    out.push_back(h5::RowDataset::create<T>(agents, c.name, rows, c.per_stage ? stages : 0, options));
+    h5::write_attribute(out.back().dataset(), "meaning", std::string(c.meaning));
+  });
+  return out;
+}
+
+void write_outcome_columns(std::vector<h5::RowDataset>& columns, std::uint64_t at, const OutcomeColumns& o)
+{
+  std::size_t i = 0;
+  for_each_column(o, [&](const OutcomeColumn&, const auto& v) {
+    h5::RowDataset& d = columns[i++];
+    if (d.dataset().valid())
+      d.write_rows(at, v);
+  });
+}
 
 } // namespace journeysim::layout

@@ -1,5 +1,7 @@
 #include "journeysim/results/output_safety.h"
 
+#include "journeysim/engine/outcome_columns.h"
+
 #include "journeysim/error.h"
 #include "journeysim/population/population.h"
 #include "journeysim/results/h5.h"
@@ -34,13 +36,6 @@ std::uint64_t sat_mul(std::uint64_t a, std::uint64_t b)
 }
 
 //! Bytes of one agent's outcome columns (ResultsWriter::create_variant):
-//! final_stage i8, lost u8, lost_day i16, stage_day i16[stages], purchases
-//! u16, revenue f64, cost f64, touches u16, cart_abandons u16, mood f32.
-std::uint64_t outcome_bytes(std::size_t stages)
-{
-  return 1 + 1 + 2 + 2 * static_cast<std::uint64_t>(stages) + 2 + 8 + 8 + 2 + 2 + 4;
-}
-
 //! Bytes of one agent's population columns: agent_id u64, persona u16, and
 //! per attribute u8 (choice) or f32.
 std::uint64_t population_bytes(const Model& model, std::uint64_t seed)
@@ -86,7 +81,7 @@ SizeEstimate estimate_results_size(const Scenario& scenario, const RunOptions& o
     e.fixed = sat_add(e.fixed, 8 * (k + p * k + 2 * horizon * k + 3 * touchpoints) + 16 * 1024);
     if (!writer.per_agent)
       continue;
-    e.per_agent += outcome_bytes(model.stages.size());
+    e.per_agent += outcome_bytes_per_agent(model);
     bool shared = false;
     for (const Model* owner : owners)
       if (same_population(*owner, model)) {

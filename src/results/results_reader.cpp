@@ -1,5 +1,6 @@
 #include "journeysim/results/results_reader.h"
 
+#include "journeysim/engine/outcome_columns.h"
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/util/nearest_name.h"
@@ -168,35 +169,35 @@ StoredAggregates ResultsReader::aggregates(const std::string& variant) const
 
 namespace {
 
-//! The outcome columns of one variant, opened once and read a chunk at a time.
+//! The outcome columns of one variant, opened once and read a chunk at a time
+//! (those engine/outcome_columns.h lists and the file has).
 struct OutcomeStream {
-  h5::Dataset final_stage, lost, lost_day, stage_day, purchases, revenue, cost, touches, cart_abandons,
-    mood;
+  std::vector<h5::Dataset> columns; //!< for_each_column() order; invalid: absent
 
   explicit OutcomeStream(const h5::Group& agents)
-    : final_stage(h5::open_dataset(agents, "final_stage")), lost(h5::open_dataset(agents, "lost")),
-      lost_day(h5::open_dataset(agents, "lost_day")), stage_day(h5::open_dataset(agents, "stage_day")),
-      purchases(h5::open_dataset(agents, "purchases")), revenue(h5::open_dataset(agents, "revenue")),
-      cost(h5::open_dataset(agents, "cost")), touches(h5::open_dataset(agents, "touches")),
-      cart_abandons(h5::open_dataset(agents, "cart_abandons")), mood(h5::open_dataset(agents, "mood"))
   {
+    OutcomeColumns shape;
+    for_each_column(shape, [&](const OutcomeColumn& c, auto&) {
+      if (c.when == Written::Always || h5::exists(agents, c.name))
+        columns.push_back(h5::open_dataset(agents, c.name));
+      else
+        columns.emplace_back();
+    });
   }
 
   void read(std::uint64_t first, std::size_t n, std::size_t stages, OutcomeColumns& o) const
   {
     o.resize(n, stages);
-    h5::read_rows(final_stage, first, n, o.final_stage);
-    h5::read_rows(lost, first, n, o.lost);
-    h5::read_rows(lost_day, first, n, o.lost_day);
-    h5::read_rows(stage_day, first, n, o.stage_day);
-    h5::read_rows(purchases, first, n, o.purchases);
-    h5::read_rows(revenue, first, n, o.revenue);
-    h5::read_rows(cost, first, n, o.cost);
-    h5::read_rows(touches, first, n, o.touches);
-    h5::read_rows(cart_abandons, first, n, o.cart_abandons);
-    h5::read_rows(mood, first, n, o.mood);
-    if (o.stage_day.size() != n * stages)
-      throw InputError("stage_day of " + h5::object_path(stage_day) + " does not have one column per stage");
+    std::size_t i = 0;
+    for_each_column(o, [&](const OutcomeColumn& c, auto& v) {
+      const h5::Dataset& d = columns[i++];
+      if (d.valid())
+        h5::read_rows(d, first, n, v);
+      else
+        std::fill(v.begin(), v.end(), typename std::decay_t<decltype(v)>::value_type{});
+      if (c.per_stage && v.size() != n * stages)
+        throw InputError(std::string(c.name) + " of " + h5::object_path(d) + " does not have one column per stage");
+    });
   }
 };
 

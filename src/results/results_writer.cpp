@@ -76,12 +76,6 @@ const std::string& group_name(const Model& model)
   return model.name;
 }
 
-//! One per-agent attribute column of a variant's population.
-struct AttributeOut {
-  AttributeColumn column;
-  h5::RowDataset data;
-};
-
 //! Everything written per selected variant.
 struct VariantOut {
   const Model* model = nullptr;
@@ -90,12 +84,10 @@ struct VariantOut {
       0; //!< selected position whose agent_id/persona/attr_* we link to (self: we own them)
   h5::Group group;
   h5::Group agents;
-  // Owned population columns (only when owner == own position).
-  h5::RowDataset agent_id, persona;
-  std::vector<AttributeOut> attributes;
-  // Outcome columns.
-  h5::RowDataset final_stage, lost, lost_day, stage_day, purchases, revenue, cost, touches,
-      cart_abandons, mood;
+  //! Owned population columns (only when owner == own position).
+  layout::PopulationColumns population;
+  //! Outcome columns in for_each_column() order (invalid: not written for this model).
+  std::vector<h5::RowDataset> outcomes;
 };
 
 } // namespace
@@ -109,7 +101,6 @@ struct ResultsWriter::Impl {
   bool created = false;   //!< the temporary file is ours (remove it unless committed)
   bool committed = false; //!< renamed into place (or deliberately left behind)
   std::uint64_t rows_written = 0;
-  std::vector<std::uint8_t> codes; //!< scratch for choice attributes
 
   // Declared after the bookkeeping and in this order, so destruction closes
   // every dataset before the file.
@@ -151,6 +142,7 @@ void ResultsWriter::Impl::write_header()
     names += (names.empty() ? "" : ",") + sc.variants[static_cast<std::size_t>(v)].name;
   h5::write_attribute(file, "variants", names);
   h5::write_attribute(file, "per_agent", std::int64_t{writer.per_agent ? 1 : 0});
+  h5::write_attribute(file, "currency", sc.currency);
 
   layout::write_scenario_tables(file, sc);
   // /touchpoints is written by commit() from RunResult::touchpoints, so its
@@ -187,41 +179,17 @@ void ResultsWriter::Impl::create_variant(std::size_t j)
   ro.compress = writer.compress;
 
   if (out.owner == j) {
-    out.agent_id = h5::RowDataset::create<std::uint64_t>(out.agents, "agent_id", n, 0, ro);
-    out.persona = h5::RowDataset::create<std::uint16_t>(out.agents, "persona", n, 0, ro);
-    const Population population(model, options.seed);
-    for (const auto& column : population.columns()) {
-      AttributeOut a;
-      a.column = column;
-      const std::string name = "attr_" + column.name;
-      if (column.choice) {
-        a.data = h5::RowDataset::create<std::uint8_t>(out.agents, name, n, 0, ro);
-        h5::write_attribute(a.data.dataset(), "labels", column.labels);
-        h5::write_attribute(a.data.dataset(), "missing_code", std::int64_t{MISSING_CHOICE});
-      } else {
-        a.data = h5::RowDataset::create<float>(out.agents, name, n, 0, ro);
-      }
-      out.attributes.push_back(std::move(a));
-    }
+    out.population = layout::create_population_columns(out.agents, model, options.seed, n, ro);
   } else {
     const VariantOut& owner = variants[out.owner];
     h5::link(owner.agents, "agent_id", out.agents, "agent_id");
     h5::link(owner.agents, "persona", out.agents, "persona");
-    for (const auto& a : owner.attributes)
-      h5::link(owner.agents, "attr_" + a.column.name, out.agents, "attr_" + a.column.name);
+    for (const auto& a : owner.population.attributes)
+      h5::link(owner.agents, "attr_" + a.name, out.agents, "attr_" + a.name);
     h5::write_attribute(out.agents, "population_of", owner.model->name);
   }
 
-  out.final_stage = h5::RowDataset::create<std::int8_t>(out.agents, "final_stage", n, 0, ro);
-  out.lost = h5::RowDataset::create<std::uint8_t>(out.agents, "lost", n, 0, ro);
-  out.lost_day = h5::RowDataset::create<std::int16_t>(out.agents, "lost_day", n, 0, ro);
-  out.stage_day = h5::RowDataset::create<std::int16_t>(out.agents, "stage_day", n, out.stages, ro);
-  out.purchases = h5::RowDataset::create<std::uint16_t>(out.agents, "purchases", n, 0, ro);
-  out.revenue = h5::RowDataset::create<double>(out.agents, "revenue", n, 0, ro);
-  out.cost = h5::RowDataset::create<double>(out.agents, "cost", n, 0, ro);
-  out.touches = h5::RowDataset::create<std::uint16_t>(out.agents, "touches", n, 0, ro);
-  out.cart_abandons = h5::RowDataset::create<std::uint16_t>(out.agents, "cart_abandons", n, 0, ro);
-  out.mood = h5::RowDataset::create<float>(out.agents, "mood", n, 0, ro);
+  out.outcomes = layout::create_outcome_columns(out.agents, model, n, out.stages, ro);
 }
 
 // ---------------------------------------------------------------- ResultsWriter
@@ -305,41 +273,9 @@ void ResultsWriter::write(const Chunk& chunk)
           throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
                             quote(out.model->name) + " does not share its population as planned");
       } else {
-        const AgentColumns& a = *vc.agents;
-        if (a.attributes.size() != out.attributes.size() * n)
-          throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
-                            quote(out.model->name) + " has " + std::to_string(a.attributes.size()) +
-                            " attribute values, expected " +
-                            std::to_string(out.attributes.size() * n));
-        out.agent_id.write_rows(at, a.id);
-        out.persona.write_rows(at, a.persona);
-        for (std::size_t c = 0; c < out.attributes.size(); ++c) {
-          AttributeOut& attr = out.attributes[c];
-          const float* col = a.column(c);
-          if (attr.column.choice) {
-            m.codes.resize(n);
-            for (std::size_t i = 0; i < n; ++i) {
-              const float x = col[i];
-              m.codes[i] = (std::isnan(x) || x < 0.0f || x >= static_cast<float>(MISSING_CHOICE))
-                               ? MISSING_CHOICE
-                               : static_cast<std::uint8_t>(x);
-            }
-            attr.data.write_rows(at, m.codes);
-          } else {
-            attr.data.write_rows(at, std::span<const float>(col, n));
-          }
-        }
+        layout::write_population_columns(out.population, at, *vc.agents);
       }
-      out.final_stage.write_rows(at, o.final_stage);
-      out.lost.write_rows(at, o.lost);
-      out.lost_day.write_rows(at, o.lost_day);
-      out.stage_day.write_rows(at, o.stage_day);
-      out.purchases.write_rows(at, o.purchases);
-      out.revenue.write_rows(at, o.revenue);
-      out.cost.write_rows(at, o.cost);
-      out.touches.write_rows(at, o.touches);
-      out.cart_abandons.write_rows(at, o.cart_abandons);
-      out.mood.write_rows(at, o.mood);
+      layout::write_outcome_columns(out.outcomes, at, o);
     }
   }
   for (std::size_t j = 1; j < m.comparisons.size(); ++j)
@@ -367,6 +303,8 @@ void ResultsWriter::commit(const RunResult& result)
   layout::write_touchpoint_table(m.file, result.touchpoints);
   for (std::size_t j = 0; j < m.variants.size(); ++j) {
     layout::write_totals(m.variants[j].group, result.totals[j], result.touchpoints.size());
+    layout::write_spend_and_feedback(m.variants[j].group, result.totals[j], *m.variants[j].model,
+                                     result.touchpoints, result.feedback[j]);
   }
 
   bool any_comparison = false;

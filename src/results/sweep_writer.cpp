@@ -48,29 +48,18 @@ public:
       create(chunk);
     for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
       const auto& vc = chunk.variants[v];
-      const auto& o = vc.outcomes;
-      auto& c = columns_[v];
-      const std::uint64_t at = chunk.first;
-      c[0].write_rows(at, vc.agents->id);
-      c[1].write_rows(at, vc.agents->persona);
-      c[2].write_rows(at, o.final_stage);
-      c[3].write_rows(at, o.lost);
-      c[4].write_rows(at, o.lost_day);
-      c[5].write_rows(at, o.stage_day);
-      c[6].write_rows(at, o.purchases);
-      c[7].write_rows(at, o.revenue);
-      c[8].write_rows(at, o.cost);
-      c[9].write_rows(at, o.touches);
-      c[10].write_rows(at, o.cart_abandons);
-      c[11].write_rows(at, o.mood);
-      for (std::size_t a = 0; a + 12 < c.size(); ++a) {
-        const float* col = vc.agents->column(a);
-        c[12 + a].write_rows(at, std::span<const float>(col, vc.agents->size));
-      }
+      layout::write_population_columns(columns_[v].population, chunk.first, *vc.agents);
+      layout::write_outcome_columns(columns_[v].outcomes, chunk.first, vc.outcomes);
     }
   }
 
 private:
+  //! The same per-agent layout as a results file's (layout.h).
+  struct Columns {
+    layout::PopulationColumns population;
+    std::vector<h5::RowDataset> outcomes;
+  };
+
   void create(const Chunk& chunk)
   {
     const std::uint64_t n = options_.agents;
@@ -79,28 +68,10 @@ private:
     ro.compress = compress_;
     for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
       const h5::Group agents = h5::create_group(groups_[v], "agents");
-      const std::uint64_t k = chunk.variants[v].outcomes.stages;
-      std::vector<h5::RowDataset> c;
-      c.push_back(h5::RowDataset::create<std::uint64_t>(agents, "agent_id", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "persona", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::int8_t>(agents, "final_stage", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::uint8_t>(agents, "lost", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::int16_t>(agents, "lost_day", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::int16_t>(agents, "stage_day", n, k, ro));
-      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "purchases", n, 0, ro));
-      c.push_back(h5::RowDataset::create<double>(agents, "revenue", n, 0, ro));
-      c.push_back(h5::RowDataset::create<double>(agents, "cost", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "touches", n, 0, ro));
-      c.push_back(h5::RowDataset::create<std::uint16_t>(agents, "cart_abandons", n, 0, ro));
-      c.push_back(h5::RowDataset::create<float>(agents, "mood", n, 0, ro));
-      // Attributes as float32 (choice attributes as their codes, labels attached).
-      const Population population(scenario_->variants[static_cast<std::size_t>(chunk.variants[v].variant)],
-                                  options_.seed);
-      for (const auto& col : population.columns()) {
-        c.push_back(h5::RowDataset::create<float>(agents, "attr_" + col.name, n, 0, ro));
-        if (col.choice)
-          h5::write_attribute(c.back().dataset(), "labels", col.labels);
-      }
+      const Model& model = scenario_->variants[static_cast<std::size_t>(chunk.variants[v].variant)];
+      Columns c;
+      c.population = layout::create_population_columns(agents, model, options_.seed, n, ro);
+      c.outcomes = layout::create_outcome_columns(agents, model, n, chunk.variants[v].outcomes.stages, ro);
       columns_.push_back(std::move(c));
     }
   }
@@ -109,7 +80,7 @@ private:
   const Scenario* scenario_;
   RunOptions options_;
   bool compress_;
-  std::vector<std::vector<h5::RowDataset>> columns_; //!< [variant][column]
+  std::vector<Columns> columns_; //!< [variant]
 };
 
 } // namespace
@@ -322,7 +293,12 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
   else
     groups = m.run_groups(run);
   for (std::size_t v = 0; v < result.totals.size(); ++v)
+  {
     layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
+    layout::write_spend_and_feedback(groups[v], result.totals[v],
+                                     scenario.variants[static_cast<std::size_t>(result.variants[v])],
+                                     result.touchpoints, result.feedback[v]);
+  }
   // Index rows last, then flush: a run is in the index only once it is whole.
   for (std::size_t v = 0; v < result.totals.size(); ++v) {
     std::vector<Table::Value> row = {

@@ -169,6 +169,22 @@ Distribution read_distribution(const Context& ctx, const YNode& n, const std::st
     return d;
   }
 
+  if (kind == "lognormal" && params->is_map()) {
+    // {mean, sd} of the value itself: σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2.
+    MapReader lp(ctx, *params, "a lognormal", ppath, {"mean", "sd"});
+    const double mean = read_number(ctx, lp.require("mean"), ppath + ".mean");
+    const double sd = read_number(ctx, lp.require("sd"), ppath + ".sd");
+    if (!(mean > 0.0))
+      ctx.fail(lp.require("mean"), ppath + ".mean: a lognormal's mean must be > 0, got " + fmt(mean));
+    if (!(sd >= 0.0))
+      ctx.fail(lp.require("sd"), ppath + ".sd: expected sd ≥ 0, got " + fmt(sd));
+    const double var = std::log1p((sd / mean) * (sd / mean));
+    d.kind = Distribution::Kind::Lognormal;
+    d.b = std::sqrt(var);
+    d.a = std::log(mean) - var / 2.0;
+    if (!std::isfinite(d.a) || !std::isfinite(d.b) || d.b > 10.0)
+      ctx.fail(*params, ppath + ": mean " + fmt(mean) + " and sd " + fmt(sd) + " make a lognormal too wide to sample");
+  } else {
   const char* shape = kind == "uniform" ? "[lo, hi]" : kind == "normal" ? "[mean, sd]"
                                                      : kind == "lognormal" ? "[mu, sigma]" : "[a, b]";
   if (!params->is_seq() || params->items.size() != 2)
@@ -190,12 +206,20 @@ Distribution read_distribution(const Context& ctx, const YNode& n, const std::st
     d.kind = Distribution::Kind::Lognormal;
     if (d.b < 0.0)
       ctx.fail(pb, ppath + ": expected sigma ≥ 0, got " + pb.scalar);
+    // [mu, sigma] are of the logarithm: e^20 ≈ 5·10^8 already. A mean and a
+    // standard deviation written here are the likely mistake.
+    if (d.a > 20.0 || d.b > 10.0)
+      ctx.fail(*params, ppath + ": lognormal: [" + pa.scalar + ", " + pb.scalar +
+                            "] takes mu and sigma of the log of the value (mu = " + pa.scalar + " means values near e^" +
+                            pa.scalar + "); for a mean of " + pa.scalar + " and a standard deviation of " + pb.scalar +
+                            " write lognormal: {mean: " + pa.scalar + ", sd: " + pb.scalar + "}");
   } else {
     d.kind = Distribution::Kind::Beta;
     if (!(d.a > 0.0))
       ctx.fail(pa, ppath + ": expected a > 0, got " + pa.scalar);
     if (!(d.b > 0.0))
       ctx.fail(pb, ppath + ": expected b > 0, got " + pb.scalar);
+  }
   }
   if (const YNode* v = m.get("min"))
     d.min = read_number(ctx, *v, path + ".min");
@@ -229,8 +253,7 @@ std::vector<Stage> read_stages(const Context& ctx, const MapReader& top)
     s.name = read_name(ctx, name, m.path("name"), "stage name");
     names.add(s.name, name);
     if (const YNode* v = m.get("phase"))
-      s.phase = static_cast<Phase>(read_enum(ctx, *v, m.path("phase"), "phase",
-                                             {"pre_purchase", "purchase", "post_purchase"}));
+      s.phase = static_cast<Phase>(read_enum(ctx, *v, m.path("phase"), "phase", vocabulary::PHASES));
     if (const YNode* v = m.get("dropout"))
       s.dropout = read_probability(ctx, *v, m.path("dropout"));
     if (const YNode* v = m.get("purchase"))
@@ -326,6 +349,9 @@ std::vector<Persona> read_personas(const Context& ctx, const MapReader& top, con
       }
     }
 
+    if (const YNode* v = m.get("referral_rate"))
+      p.referral_rate = read_range(ctx, *v, m.path("referral_rate"), 0.0, 100.0,
+                                   "referral contacts per advocate per day in [0, 100]");
     if (const YNode* v = m.get("basket")) {
       const std::string bpath = m.path("basket");
       p.basket = read_distribution(ctx, *v, bpath);
@@ -393,8 +419,51 @@ struct TouchpointCache {
   std::unordered_map<const YNode*, Touchpoint> parsed;
 };
 
+//! `trigger`, `delay_days`, `max_per_agent`, `cooldown_days` (MODEL.md "Triggers and caps").
+void read_triggers_and_caps(const Context& ctx, const MapReader& m, int horizon, Touchpoint& t)
+{
+  if (const YNode* v = m.get("trigger"))
+    t.trigger = static_cast<Trigger>(read_enum(ctx, *v, m.path("trigger"), "trigger", vocabulary::TRIGGERS));
+  if (const YNode* v = m.get("delay_days")) {
+    t.delay_days = static_cast<int>(read_integer(ctx, *v, m.path("delay_days"), 0, horizon));
+    if (t.trigger == Trigger::Daily)
+      ctx.fail(*m.key_node("delay_days"), m.path("delay_days") +
+                                              ": delay_days needs a trigger (cart_abandoned, purchase or arrival)");
+  }
+  if (const YNode* v = m.get("max_per_agent"))
+    t.max_per_agent = static_cast<int>(read_integer(ctx, *v, m.path("max_per_agent"), 1, 65535));
+  if (const YNode* v = m.get("cooldown_days"))
+    t.cooldown_days = static_cast<int>(read_integer(ctx, *v, m.path("cooldown_days"), 0, horizon));
+}
+
+//! `budget: {total: 5000, cost_per_exposure: 0.4}` or `{per_day: …, …}`.
+Budget read_budget(const Context& ctx, const YNode& n, const std::string& path, int horizon)
+{
+  MapReader b(ctx, n, "budget", path, vocabulary::BUDGET_KEYS);
+  Budget budget;
+  const YNode* total = b.get("total");
+  const YNode* per_day = b.get("per_day");
+  if ((total != nullptr) == (per_day != nullptr))
+    ctx.fail(n, path + ": give either total (money over the horizon) or per_day, " +
+                    std::string(total ? "not both" : "e.g. {total: 5000, cost_per_exposure: 0.4}"));
+  const auto money = [&](const YNode& v, const std::string& p) {
+    const double x = read_number(ctx, v, p);
+    if (x < 0.0)
+      ctx.fail(v, p + ": a budget cannot be negative, got " + v.scalar);
+    if (!(x < 1e15))
+      ctx.fail(v, p + ": budget " + v.scalar + " is beyond any plausible amount of money");
+    return x;
+  };
+  budget.total = total ? money(*total, b.path("total")) : money(*per_day, b.path("per_day")) * horizon;
+  const YNode& cpe = b.require("cost_per_exposure");
+  budget.cost_per_exposure = money(cpe, b.path("cost_per_exposure"));
+  if (!(budget.cost_per_exposure > 0.0))
+    ctx.fail(cpe, b.path("cost_per_exposure") + ": expected a price > 0 (money per exposure)");
+  return budget;
+}
+
 std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& top, const std::vector<Stage>& stages,
-                                         const std::vector<Persona>& personas, TouchpointCache& cache)
+                                         const std::vector<Persona>& personas, int horizon, TouchpointCache& cache)
 {
   const YNode& list = top.require("touchpoints");
   const auto& items = read_seq(ctx, list, "touchpoints");
@@ -467,8 +536,7 @@ std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& to
       t.discount = read_range(ctx, *v, m.path("discount"), 0.0, std::nextafter(1.0, 0.0),
                               "a discount in [0, 1) (0.1 = 10% off)");
     if (const YNode* v = m.get("kind"))
-      t.kind = static_cast<TouchKind>(read_enum(ctx, *v, m.path("kind"), "kind",
-                                                {"neutral", "pain_point", "success_point", "moment_of_truth"}));
+      t.kind = static_cast<TouchKind>(read_enum(ctx, *v, m.path("kind"), "kind", vocabulary::TOUCH_KINDS));
     if (const YNode* v = m.get("checkout")) {
       const std::string cpath = m.path("checkout");
       MapReader c(ctx, *v, "checkout", cpath, CHECKOUT_KEYS);
@@ -485,6 +553,13 @@ std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& to
     }
     if (const YNode* v = m.get("target"))
       t.target = read_target(ctx, *v, m.path("target"), numeric, choice);
+    read_triggers_and_caps(ctx, m, horizon, t);
+    if (const YNode* v = m.get("budget")) {
+      t.budget = read_budget(ctx, *v, m.path("budget"), horizon);
+      if (const YNode* cost = m.key_node("cost"))
+        ctx.fail(*cost, path + ": cost cannot be used together with budget (a budgeted touchpoint pays "
+                               "budget.cost_per_exposure, rising as its audience saturates)");
+    }
     if (use_cache)
       cache.parsed.emplace(&item, t);
     out.push_back(std::move(t));
@@ -492,16 +567,163 @@ std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& to
   return out;
 }
 
+//! A stage named in `referrals`, by index.
+int stage_named(const Context& ctx, const YNode& n, const std::string& path, const std::vector<Stage>& stages)
+{
+  const std::string name = read_name(ctx, n, path, "stage name");
+  std::vector<std::string> names;
+  for (const auto& s : stages)
+    names.push_back(s.name);
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end())
+    ctx.fail(n, path + ": unknown stage " + quote(name) + did_you_mean(name, names));
+  return static_cast<int>(it - names.begin());
+}
+
+//! `arrivals: start` or `arrivals: {daily: p, mature_days: n}`.
+Arrivals read_arrivals(const Context& ctx, const YNode& n, int horizon)
+{
+  Arrivals a;
+  if (n.is_scalar() && n.scalar == "start")
+    return a;
+  if (!n.is_map())
+    ctx.fail(n, "arrivals: expected start (everyone on day 0) or {daily: p} (a daily arrival probability), got " +
+                    n.describe());
+  MapReader m(ctx, n, "arrivals", "arrivals", {"daily", "mature_days"});
+  a.at_start = false;
+  a.daily = read_probability(ctx, m.require("daily"), "arrivals.daily");
+  if (const YNode* v = m.get("mature_days"))
+    a.mature_days = static_cast<int>(read_integer(ctx, *v, "arrivals.mature_days", 0, horizon));
+  return a;
+}
+
+//! `calendar:` — named day ranges that multiply arrivals and reach.
+std::vector<Campaign> read_calendar(const Context& ctx, const YNode& n, int horizon, const Arrivals& arrivals,
+                                    const std::vector<std::string>& touchpoints)
+{
+  std::vector<Campaign> out;
+  const auto& items = read_seq(ctx, n, "calendar", true);
+  NameSet names(ctx, "campaign");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const YNode& item = *items[i];
+    const std::string path = item_path("calendar", item, i);
+    MapReader m(ctx, item, "campaign", path, vocabulary::CAMPAIGN_KEYS);
+    Campaign c;
+    const YNode& name = m.require("name");
+    c.name = read_name(ctx, name, m.path("name"), "campaign name");
+    names.add(c.name, name);
+    const std::string range = " (days run from 0 to " + std::to_string(horizon - 1) + ")";
+    const YNode& from = m.require("from");
+    const YNode& to = m.require("to");
+    c.from = static_cast<int>(read_integer(ctx, from, m.path("from"), std::numeric_limits<int>::min(),
+                                           std::numeric_limits<int>::max()));
+    c.to = static_cast<int>(read_integer(ctx, to, m.path("to"), std::numeric_limits<int>::min(),
+                                         std::numeric_limits<int>::max()));
+    if (c.from < 0 || c.from >= horizon)
+      ctx.fail(from, m.path("from") + ": day " + from.scalar + " is outside the horizon" + range);
+    if (c.to < 0 || c.to >= horizon)
+      ctx.fail(to, m.path("to") + ": day " + to.scalar + " is outside the horizon" + range);
+    if (c.to < c.from)
+      ctx.fail(to, m.path("to") + ": the campaign ends (day " + to.scalar + ") before it starts (day " + from.scalar + ")");
+    if (const YNode* v = m.get("arrivals")) {
+      c.arrivals = read_range(ctx, *v, m.path("arrivals"), 0.0, 1e6, "a factor ≥ 0 on the daily arrival probability");
+      if (arrivals.at_start)
+        ctx.fail(*m.key_node("arrivals"), m.path("arrivals") +
+                                              ": a campaign can raise arrivals only when customers arrive over time "
+                                              "(arrivals: {daily: p}); with arrivals: start everyone arrives on day 0");
+    }
+    if (const YNode* r = m.get("reach")) {
+      if (!r->is_map())
+        ctx.fail(*r, m.path("reach") + ": expected a map of touchpoint: factor, got " + r->describe());
+      for (const auto& [k, v] : r->pairs) {
+        if (std::find(touchpoints.begin(), touchpoints.end(), k->scalar) == touchpoints.end())
+          ctx.fail(*k, m.path("reach") + ": no touchpoint " + quote(k->scalar) + did_you_mean(k->scalar, touchpoints));
+        c.reach.emplace_back(k->scalar, read_range(ctx, *v, m.path("reach") + "." + k->scalar, 0.0, 1e6,
+                                                   "a factor ≥ 0 on the touchpoint's reach"));
+      }
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+//! `referrals: {advocates: [repeat, loyalty], rate: 0.02, enter: interest, emotion: 0.1}`.
+Referrals read_referrals(const Context& ctx, const YNode& n, const std::vector<Stage>& stages, const Arrivals& arrivals)
+{
+  Referrals r;
+  MapReader m(ctx, n, "referrals", "referrals", vocabulary::REFERRAL_KEYS);
+  if (arrivals.at_start)
+    ctx.fail(n, "referrals: word of mouth brings in customers who have not arrived yet, but with arrivals: start "
+                "everyone arrives on day 0 (set arrivals: {daily: p})");
+  r.enabled = true;
+  const YNode& adv = m.require("advocates");
+  for (const auto& s : read_seq(ctx, adv, "referrals.advocates")) {
+    const int k = stage_named(ctx, *s, "referrals.advocates", stages);
+    if (std::find(r.advocate_stages.begin(), r.advocate_stages.end(), k) != r.advocate_stages.end())
+      ctx.fail(*s, "referrals.advocates: stage " + quote(s->scalar) + " is listed twice");
+    r.advocate_stages.push_back(k);
+  }
+  if (r.advocate_stages.empty())
+    ctx.fail(adv, "referrals.advocates: expected at least one stage whose customers recommend the shop");
+  std::sort(r.advocate_stages.begin(), r.advocate_stages.end());
+  r.rate = read_range(ctx, m.require("rate"), "referrals.rate", 0.0, 100.0,
+                      "referral contacts per advocate per day in [0, 100]");
+  if (const YNode* v = m.get("enter")) {
+    r.enter = stage_named(ctx, *v, "referrals.enter", stages);
+    int first_purchase = 0;
+    while (!stages[static_cast<std::size_t>(first_purchase)].purchase)
+      ++first_purchase;
+    if (r.enter >= first_purchase)
+      ctx.fail(*v, "referrals.enter: a referred customer enters before the first purchase (" +
+                       quote(stages[static_cast<std::size_t>(first_purchase)].name) + "), not at or after it");
+  }
+  if (const YNode* v = m.get("emotion"))
+    r.emotion = read_range(ctx, *v, "referrals.emotion", -1.0, 1.0, "an emotion in [-1, 1]");
+  return r;
+}
+
+FeedbackSettings read_feedback(const Context& ctx, const YNode& n)
+{
+  FeedbackSettings f;
+  MapReader m(ctx, n, "feedback", "feedback", vocabulary::FEEDBACK_KEYS);
+  if (const YNode* v = m.get("tolerance"))
+    f.tolerance = read_range(ctx, *v, "feedback.tolerance", 1e-9, 1.0, "a share of the population in (0, 1]");
+  if (const YNode* v = m.get("max_passes"))
+    f.max_passes = static_cast<int>(read_integer(ctx, *v, "feedback.max_passes", 1, 1000));
+  return f;
+}
+
+//! horizon_days as written (default 90); the scenario checks it properly.
+int horizon_of(const Context& ctx, const MapReader& top)
+{
+  if (const YNode* v = top.get("horizon_days"))
+    return static_cast<int>(read_integer(ctx, *v, "horizon_days", 1, MAX_HORIZON_DAYS));
+  return 90;
+}
+
 Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::string>& channels,
-                  TouchpointCache& cache)
+                  const std::vector<std::string>& touchpoint_names, TouchpointCache& cache)
 {
   MapReader top(ctx, root, "the scenario", "", TOP_KEYS);
+  const int horizon = horizon_of(ctx, top);
   Model m;
   if (const YNode* v = top.get("mood_effect"))
     m.mood_effect = read_range(ctx, *v, "mood_effect", 0.0, 1.0, "a number in [0, 1]");
+  if (const YNode* v = top.get("margin"))
+    m.margin = read_range(ctx, *v, "margin", 0.0, 1.0, "a gross margin in [0, 1] (0.4 = 40% of the list price)");
+  if (const YNode* v = top.get("clv_days"))
+    m.clv_days = static_cast<int>(read_integer(ctx, *v, "clv_days", 0, 36500));
   m.stages = read_stages(ctx, top);
   m.personas = read_personas(ctx, top, channels);
-  m.touchpoints = read_touchpoints(ctx, top, m.stages, m.personas, cache);
+  m.touchpoints = read_touchpoints(ctx, top, m.stages, m.personas, horizon, cache);
+  if (const YNode* v = top.get("arrivals"))
+    m.arrivals = read_arrivals(ctx, *v, horizon);
+  if (const YNode* v = top.get("calendar"))
+    m.calendar = read_calendar(ctx, *v, horizon, m.arrivals, touchpoint_names);
+  if (const YNode* v = top.get("referrals"))
+    m.referrals = read_referrals(ctx, *v, m.stages, m.arrivals);
+  if (const YNode* v = top.get("feedback"))
+    m.feedback = read_feedback(ctx, *v);
   return m;
 }
 
@@ -568,7 +790,7 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
   MapReader top(ctx, *root, "the scenario", "", TOP_KEYS);
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), "baseline");
   TouchpointCache cache;
-  const Model base = parse_model(ctx, *root, collect_channels(*root, specs), cache);
+  const Model base = parse_model(ctx, *root, collect_channels(*root, specs), collect_touchpoints(*root, specs), cache);
   VariantSpec spec;
   spec.name = "--set";
   spec.node = set.get();
@@ -606,12 +828,18 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
     baseline_name = read_name(ctx, *v, "baseline", "variant name");
   if (const YNode* v = top.get("sweep"))
     sc.sweep = read_sweep(ctx, *v);
+  if (const YNode* v = top.get("currency")) {
+    sc.currency = read_string(ctx, *v, "currency");
+    if (sc.currency.empty() || sc.currency.size() > 12 || !name_problem(sc.currency).empty())
+      ctx.fail(*v, "currency: expected a short code such as PLN, EUR or USD, got " + v->describe());
+  }
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);
+  const std::vector<std::string> touchpoint_names = collect_touchpoints(*root, specs);
 
   TouchpointCache cache;
-  Model base = parse_model(ctx, *root, channels, cache);
+  Model base = parse_model(ctx, *root, channels, touchpoint_names, cache);
   base.name = baseline_name;
 
   // Resolve variants (bases first, whatever their order in the file).
@@ -641,7 +869,7 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
     const NodePtr& base_tree = s.base < 0 ? root : trees[static_cast<std::size_t>(s.base)];
     const Model& base_model = s.base < 0 ? base : models[static_cast<std::size_t>(s.base)];
     trees[i] = apply_variant(vctx, base_tree, base_model, s);
-    Model m = parse_model(vctx, *trees[i], channels, cache);
+    Model m = parse_model(vctx, *trees[i], channels, touchpoint_names, cache);
     m.name = s.name;
     m.description = s.description;
     m.overrides = emit_flow(*s.node);

@@ -157,12 +157,42 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
       ctx.fail(path_node, "set: malformed path " + quote(path) + " (expected e.g. touchpoints.checkout.reach)");
   const std::string& head = seg[0];
 
-  if (head == "mood_effect") {
+  if (head == "mood_effect" || head == "margin" || head == "clv_days") {
     if (seg.size() != 1)
-      ctx.fail(path_node, "set: mood_effect has no sub-keys");
-    put(root, "mood_effect", at, value);
+      ctx.fail(path_node, "set: " + head + " has no sub-keys");
+    put(root, head, at, value);
     return;
   }
+  if (head == "arrivals" || head == "referrals" || head == "feedback") {
+    if (seg.size() > 2)
+      ctx.fail(path_node, "set: expected " + head + " or " + head + ".<key>, got " + quote(path));
+    if (seg.size() == 1) {
+      put(root, head, at, value);
+      return;
+    }
+    const auto& keys = head == "arrivals" ? ARRIVAL_KEYS : head == "referrals" ? REFERRAL_KEYS : FEEDBACK_KEYS;
+    if (std::find(keys.begin(), keys.end(), seg[1]) == keys.end())
+      ctx.fail(path_node, "set: unknown key " + quote(seg[1]) + " for " + head + did_you_mean(seg[1], keys));
+    put(*own_map(root, head, at, value->mark), seg[1], at, value);
+    return;
+  }
+  if (head == "calendar") {
+    if (seg.size() < 3 || seg.size() > 4)
+      ctx.fail(path_node, "set: expected calendar.<campaign>.<key>[.<touchpoint>], got " + quote(path));
+    const std::size_t i = find_item(ctx, root, "calendar", "campaign", seg[1], path_node);
+    check_key(ctx, path_node, seg[2], CAMPAIGN_KEYS, "campaign");
+    YNode* item = own_item(*own_value(root, "calendar"), i);
+    if (seg.size() == 3) {
+      put(*item, seg[2], at, value);
+      return;
+    }
+    if (seg[2] != "reach")
+      ctx.fail(path_node, "set: " + quote(seg[2]) + " of a campaign has no sub-keys");
+    put(*own_map(*item, "reach", at, value->mark), seg[3], at, value);
+    return;
+  }
+  if (head == "currency")
+    ctx.fail(path_node, "set: 'currency' cannot be set by a variant: every variant's money is in the same currency");
   if (head == "horizon_days" || head == "population" || head == "seed")
     ctx.fail(path_node, "set: " + quote(head) +
                             " cannot be set by a variant: all variants share the same agents and days");
@@ -230,6 +260,9 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
     if (seg[2] == "checkout") {
       if (std::find(CHECKOUT_KEYS.begin(), CHECKOUT_KEYS.end(), sub) == CHECKOUT_KEYS.end())
         ctx.fail(path_node, "set: unknown key " + quote(sub) + " for a checkout" + did_you_mean(sub, CHECKOUT_KEYS));
+    } else if (seg[2] == "budget") {
+      if (std::find(BUDGET_KEYS.begin(), BUDGET_KEYS.end(), sub) == BUDGET_KEYS.end())
+        ctx.fail(path_node, "set: unknown key " + quote(sub) + " for a budget" + did_you_mean(sub, BUDGET_KEYS));
     } else if (seg[2] == "target") {
       std::vector<std::string> known = TARGET_KEYS;
       for (const auto& a : ENGINE_ATTRIBUTES)
@@ -248,7 +281,80 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
   }
 
   ctx.fail(path_node, "set: " + quote(path) + " names nothing that can be set" +
-                          did_you_mean(head, {"touchpoints", "stages", "personas", "mood_effect"}));
+                          did_you_mean(head, {"touchpoints", "stages", "personas", "mood_effect", "margin",
+                                              "clv_days", "arrivals", "calendar", "referrals", "feedback"}));
+}
+
+//! A touchpoint's budget map in the variant's tree (made private to it).
+YNode* budget_of(const Context& ctx, YNode& root, const YNode& at, const std::string& name, const char* role)
+{
+  const std::vector<std::string> names = item_names(root.find("touchpoints"));
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end())
+    ctx.fail(at, std::string("reallocate: ") + role + ": no touchpoint " + quote(name) + did_you_mean(name, names));
+  YNode* item = own_item(*own_value(root, "touchpoints"), static_cast<std::size_t>(it - names.begin()));
+  YNode* budget = own_value(*item, "budget");
+  if (!budget || !budget->is_map())
+    ctx.fail(at, std::string("reallocate: ") + role + ": touchpoint " + quote(name) +
+                     " has no budget (give it budget: {total: …, cost_per_exposure: …}; a stated reach has no money to move)");
+  return budget;
+}
+
+//! Money of a budget over the horizon (total, or per_day × horizon).
+double budget_total(const Context& ctx, const YNode& budget, double horizon, const std::string& path)
+{
+  if (const YNode* t = budget.find("total"))
+    return read_nonnegative(ctx, *t, path + ".total");
+  if (const YNode* d = budget.find("per_day"))
+    return read_nonnegative(ctx, *d, path + ".per_day") * horizon;
+  ctx.fail(budget, path + ": expected total or per_day");
+}
+
+//! `reallocate: {from: A, to: B, share: 0.5}` (or `amount: 2000`, money):
+//! moves budget from A to B so that the total stays equal. Several moves
+//! may be listed; they apply in order, after `set`.
+void apply_reallocation(const Context& ctx, YNode& root, const YNode& spec)
+{
+  std::vector<const YNode*> moves;
+  if (spec.is_seq())
+    for (const auto& m : spec.items)
+      moves.push_back(m.get());
+  else
+    moves.push_back(&spec);
+  double horizon = 90;
+  if (const YNode* h = root.find("horizon_days"))
+    horizon = static_cast<double>(read_integer(ctx, *h, "horizon_days", 1, MAX_HORIZON_DAYS));
+  for (const YNode* move : moves) {
+    MapReader m(ctx, *move, "reallocation", "reallocate", {"from", "to", "share", "amount"});
+    const std::string from = read_name(ctx, m.require("from"), "reallocate.from", "touchpoint name");
+    const std::string to = read_name(ctx, m.require("to"), "reallocate.to", "touchpoint name");
+    if (from == to)
+      ctx.fail(*m.get("to"), "reallocate: from and to are the same touchpoint " + quote(from));
+    YNode* src = budget_of(ctx, root, *m.get("from"), from, "from");
+    const double src_total = budget_total(ctx, *src, horizon, "touchpoints." + from + ".budget");
+    YNode* dst = budget_of(ctx, root, *m.get("to"), to, "to");
+    const double dst_total = budget_total(ctx, *dst, horizon, "touchpoints." + to + ".budget");
+    const YNode* share = m.get("share");
+    const YNode* amount = m.get("amount");
+    if ((share != nullptr) == (amount != nullptr))
+      ctx.fail(*move, "reallocate: give either share (a fraction of from's budget, e.g. 0.5) or amount (money), not " +
+                          std::string(share ? "both" : "neither"));
+    const double moved = share ? read_range(ctx, *share, "reallocate.share", 0.0, 1.0, "a share in [0, 1]") * src_total
+                               : read_nonnegative(ctx, *amount, "reallocate.amount");
+    if (moved > src_total)
+      ctx.fail(*amount, "reallocate: amount " + fmt(moved) + " is more than " + quote(from) + "'s budget of " +
+                            fmt(src_total));
+    // Budgets moved are stated as totals over the horizon.
+    const auto set_total = [&](YNode& budget, double total) {
+      const int per_day = budget.find_index("per_day");
+      if (per_day >= 0)
+        budget.pairs.erase(budget.pairs.begin() + per_day);
+      NodePtr v = key_node(fmt(total), move->mark);
+      put(budget, "total", move->mark, std::move(v));
+    };
+    set_total(*src, src_total - moved);
+    set_total(*dst, dst_total + moved);
+  }
 }
 
 //! `add:` / `remove:` maps: only touchpoints.
@@ -296,6 +402,7 @@ std::vector<VariantSpec> read_variant_specs(const Context& ctx, const YNode* var
     s.set = m.get("set");
     s.add = m.get("add");
     s.remove = m.get("remove");
+    s.reallocate = m.get("reallocate");
     if (s.set && !(s.set->is_map() || s.set->is_null()))
       ctx.fail(*s.set, path + "set: expected a map of path: value, got " + s.set->describe());
     specs.push_back(std::move(s));
@@ -349,6 +456,16 @@ std::vector<std::string> collect_channels(const YNode& root, const std::vector<V
   return out;
 }
 
+std::vector<std::string> collect_touchpoints(const YNode& root, const std::vector<VariantSpec>& specs)
+{
+  std::vector<std::string> out = item_names(root.find("touchpoints"));
+  for (const auto& s : specs)
+    if (s.add && s.add->is_map())
+      for (const auto& n : item_names(s.add->find("touchpoints")))
+        add_unique(out, n);
+  return out;
+}
+
 NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model& base_model,
                       const VariantSpec& spec)
 {
@@ -389,6 +506,9 @@ NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model&
   if (spec.set)
     for (const auto& [k, v] : spec.set->pairs)
       apply_set_path(ctx, *root, *k, v, base_model);
+
+  if (spec.reallocate)
+    apply_reallocation(ctx, *root, *spec.reallocate);
 
   return root;
 }

@@ -12,31 +12,15 @@
 #include "yaml_reader.h"
 
 #include "journeysim/scenario/scenario.h"
+#include "journeysim/scenario/vocabulary.h"
 
 #include <string>
 #include <vector>
 
 namespace journeysim::detail {
 
-inline const std::vector<std::string> TOP_KEYS = {
-  "name", "description", "horizon_days", "population", "seed", "mood_effect", "baseline",
-  "stages", "personas", "touchpoints", "variants", "sweep"};
-inline const std::vector<std::string> STAGE_KEYS = {"name", "phase", "dropout", "purchase", "purchase_rate"};
-inline const std::vector<std::string> PERSONA_KEYS = {"name",       "description", "share",  "mood",
-                                                      "attributes", "affinity",    "basket"};
-inline const std::vector<std::string> TOUCHPOINT_KEYS = {"name",     "channel", "stages",   "reach",
-                                                         "advance",  "emotion", "cost",     "discount",
-                                                         "kind",     "checkout", "target"};
-inline const std::vector<std::string> CHECKOUT_KEYS = {"steps", "step_abandon"};
-inline const std::vector<std::string> TARGET_KEYS = {"cart_abandoned", "min_days_in_stage"};
-inline const std::vector<std::string> VARIANT_KEYS = {"name", "description", "base", "set", "add", "remove"};
-//! The channels MODEL.md names: always valid in an affinity, even when no
-//! touchpoint of this scenario uses them (SCENARIO.md's own example has a
-//! `phone` affinity without a phone touchpoint).
-inline const std::vector<std::string> WELL_KNOWN_CHANNELS = {
-  "social", "search", "paid_ads", "referral", "reviews", "email", "newsletter",
-  "live_chat", "phone", "website", "video", "blog"};
-inline const std::vector<std::string> ENGINE_ATTRIBUTES = {"patience", "tech_savvy", "price_sensitivity"};
+// The keys of each part of a scenario and the other words of the format.
+using namespace journeysim::vocabulary;
 
 struct VariantSpec {
   std::string name;
@@ -47,6 +31,7 @@ struct VariantSpec {
   const YNode* set = nullptr;
   const YNode* add = nullptr;
   const YNode* remove = nullptr;
+  const YNode* reallocate = nullptr;
 };
 
 //! Read the `variants:` list: keys, names (unique, not the baseline's) and
@@ -58,6 +43,10 @@ std::vector<VariantSpec> read_variant_specs(const Context& ctx, const YNode* var
 //! baseline's, those added by variants and those a variant sets, in order of
 //! first appearance), then the well-known ones.
 std::vector<std::string> collect_channels(const YNode& root, const std::vector<VariantSpec>& specs);
+
+//! Touchpoint names a campaign may name: the baseline's and every one a
+//! variant adds.
+std::vector<std::string> collect_touchpoints(const YNode& root, const std::vector<VariantSpec>& specs);
 
 //! The variant's tree: its base's tree with `remove`, `add`, `set` applied.
 //! Never modifies `base_root`; unchanged subtrees are shared.
