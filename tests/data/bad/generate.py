@@ -160,6 +160,40 @@ case('variant_remove_all', append('  - ⟦name: nothing_left\n    remove: {touch
 case('variant_chained_invalid', append('  - name: shorter\n    base: short_checkout\n    remove: {touchpoints: [⟦cart_ads]}\n'), "remove: no touchpoint 'cart_ads' in base variant 'short_checkout'")
 case('variant_missing_name', append('  - ⟦description: no name\n    set: {mood_effect: 0.1}\n'), "variants[#3]: missing required key 'name' in variant")
 
+# --- model v2: arrivals, calendar, triggers and caps, budgets, money, referrals
+ARR = 'name: bad\nhorizon_days: 90\narrivals: {daily: 0.01}\n'
+def v2(extra_top='', tp_old=None, tp_new=None):
+    t = BASE.replace('name: bad\n', ARR + extra_top, 1)
+    if tp_old:
+        assert t.count(tp_old) == 1, tp_old
+        t = t.replace(tp_old, tp_new)
+    return t
+case('v2_calendar_outside_horizon', v2('calendar:\n  - {name: black_friday, from: 85, to: ⟦95, arrivals: 3}\n'), "calendar[black_friday].to: day 95 is outside the horizon (days run from 0 to 89)")
+case('v2_calendar_ends_before_start', v2('calendar:\n  - {name: sale, from: 30, to: ⟦20}\n'), "the campaign ends (day 20) before it starts (day 30)")
+case('v2_calendar_unknown_touchpoint', v2('calendar:\n  - {name: sale, from: 3, to: 9, reach: {⟦add: 2}}\n'), "no touchpoint 'add' — did you mean 'ads'?")
+case('v2_calendar_arrivals_at_start', sub(('name: bad\n', 'name: bad\ncalendar:\n  - {name: sale, from: 3, to: 9, ⟦arrivals: 2}\n')), "a campaign can raise arrivals only when customers arrive over time")
+case('v2_arrivals_not_probability', sub(('name: bad\n', 'name: bad\narrivals: {daily: ⟦1.5}\n')), "arrivals.daily: expected a probability in [0, 1]")
+case('v2_arrivals_word', sub(('name: bad\n', 'name: bad\narrivals: ⟦begin\n')), "arrivals: expected start (everyone on day 0) or {daily: p}")
+case('v2_trigger_unknown', sub(('{name: ads, channel: social, stages: [awareness], reach: 0.1,', '{name: ads, channel: social, stages: [awareness], trigger: ⟦cart_abandon, reach: 0.1,')), "unknown trigger 'cart_abandon' — did you mean 'cart_abandoned'?")
+case('v2_delay_without_trigger', sub(('{name: ads, channel: social, stages: [awareness], reach: 0.1,', '{name: ads, channel: social, stages: [awareness], ⟦delay_days: 2, reach: 0.1,')), "delay_days needs a trigger")
+case('v2_max_per_agent_zero', sub(('{name: ads, channel: social, stages: [awareness], reach: 0.1,', '{name: ads, channel: social, stages: [awareness], max_per_agent: ⟦0, reach: 0.1,')), "max_per_agent")
+case('v2_budget_negative', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: {total: ⟦-500, cost_per_exposure: 0.1}}')), "a budget cannot be negative")
+case('v2_budget_with_cost', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, ⟦cost: 0.01, budget: {total: 500, cost_per_exposure: 0.1}}')), "cost cannot be used together with budget")
+case('v2_budget_no_price', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: ⟦{total: 500}}')), "missing required key 'cost_per_exposure'")
+case('v2_budget_total_and_per_day', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: ⟦{total: 500, per_day: 5, cost_per_exposure: 0.1}}')), "give either total (money over the horizon) or per_day, not both")
+case('v2_margin_above_one', sub(('name: bad\n', 'name: bad\nmargin: ⟦45\n')), "margin: expected a gross margin in [0, 1]")
+case('v2_margin_negative', sub(('name: bad\n', 'name: bad\nmargin: ⟦-0.1\n')), "margin: expected a gross margin in [0, 1]")
+case('v2_lognormal_mean_as_mu', sub(('basket: {lognormal: [3, 0.5]}', 'basket: {lognormal: ⟦[90, 30]}')), "write lognormal: {mean: 90, sd: 30}")
+case('v2_lognormal_mean_negative', sub(('basket: {lognormal: [3, 0.5]}', 'basket: {lognormal: {mean: ⟦-90, sd: 30}}')), "a lognormal's mean must be > 0")
+case('v2_referrals_unknown_stage', v2('referrals: {advocates: [⟦loyal], rate: 0.05}\n'), "referrals.advocates: unknown stage 'loyal' — did you mean 'loyalty'?")
+case('v2_referrals_at_start', sub(('name: bad\n', 'name: bad\nreferrals: ⟦{advocates: [loyalty], rate: 0.05}\n')), "with arrivals: start everyone arrives on day 0")
+case('v2_referrals_enter_purchase', v2('referrals: {advocates: [loyalty], rate: 0.05, enter: ⟦purchase}\n'), "referrals.enter: a referred customer enters before the first purchase")
+case('v2_referrals_missing_rate', v2('referrals: ⟦{advocates: [loyalty]}\n'), "missing required key 'rate'")
+case('v2_reallocate_no_budget', append('  - name: move\n    reallocate: {from: ⟦ads, to: newsletter, share: 0.5}\n'), "reallocate: from: touchpoint 'ads' has no budget")
+case('v2_reallocate_unknown', v2('', 'advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: {total: 500, cost_per_exposure: 0.1}}') + '  - name: move\n    reallocate: {from: ads, to: ⟦newsleter, share: 0.5}\n', "reallocate: to: no touchpoint 'newsleter' — did you mean 'newsletter'?")
+case('v2_reallocate_too_much', v2('', 'advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: {total: 500, cost_per_exposure: 0.1}}').replace('  - {name: newsletter, channel: email, stages: [interest, intent], reach: 0.2, advance: 0.1, kind: success_point}', '  - {name: newsletter, channel: email, stages: [interest, intent], reach: 0.2, advance: 0.1, kind: success_point, budget: {total: 100, cost_per_exposure: 0.1}}') + '  - name: move\n    reallocate: {from: ads, to: newsletter, amount: ⟦900}\n', "reallocate: amount 900 is more than 'ads''s budget of 500")
+case('v2_currency_not_code', sub(('name: bad\n', 'name: bad\ncurrency: ⟦[PLN]\n')), "currency")
+
 os.makedirs(OUT, exist_ok=True)
 for f in os.listdir(OUT):
     if f.endswith('.yaml'):

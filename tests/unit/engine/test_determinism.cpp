@@ -24,20 +24,11 @@ template <class T> bool same_bits(const std::vector<T>& a, const std::vector<T>&
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
 }
 
-bool same_outcomes(const OutcomeColumns& a, const OutcomeColumns& b)
-{
-  return same_bits(a.final_stage, b.final_stage) && same_bits(a.lost, b.lost) &&
-         same_bits(a.lost_day, b.lost_day) && same_bits(a.stage_day, b.stage_day) &&
-         same_bits(a.purchases, b.purchases) && same_bits(a.revenue, b.revenue) &&
-         same_bits(a.cost, b.cost) && same_bits(a.touches, b.touches) &&
-         same_bits(a.cart_abandons, b.cart_abandons) && same_bits(a.mood, b.mood);
-}
-
 } // namespace
 
-TEST_CASE("results are bit-identical for 1, 2 and 7 threads and any chunk size", "[determinism]")
+//! The same results for 1, 2 and 7 threads and any chunk size.
+static void check_any_threads(const Scenario& s)
 {
-  const Scenario s = default_scenario();
   struct Setting {
     int threads;
     std::size_t chunk;
@@ -58,7 +49,7 @@ TEST_CASE("results are bit-identical for 1, 2 and 7 threads and any chunk size",
   for (std::size_t i = 1; i < sinks.size(); ++i) {
     INFO("setting " << i);
     for (std::size_t v = 0; v < ref.variants.size(); ++v) {
-      CHECK(same_outcomes(ref.variants[v].all, sinks[i].variants[v].all));
+      CHECK(testing::same_outcomes(ref.variants[v].all, sinks[i].variants[v].all));
       CHECK(same_bits(ref.variants[v].persona, sinks[i].variants[v].persona));
       const auto& a = results[0].totals[v];
       const auto& b = results[i].totals[v];
@@ -71,8 +62,31 @@ TEST_CASE("results are bit-identical for 1, 2 and 7 threads and any chunk size",
       CHECK(a.tally.touches_by_kind == b.tally.touches_by_kind);
       CHECK(a.tally.mood_in == b.tally.mood_in);
       CHECK(a.tally.mood_out == b.tally.mood_out);
+      // Model v2: money sums, realised spend, arrivals, the feedback's fixed point.
+      CHECK(std::memcmp(&a.discounts, &b.discounts, sizeof(double)) == 0);
+      CHECK(std::memcmp(&a.clv, &b.clv, sizeof(double)) == 0);
+      CHECK(std::memcmp(a.tally.spend.data(), b.tally.spend.data(), a.tally.spend.size() * sizeof(double)) == 0);
+      CHECK(a.arrivals == b.arrivals);
+      CHECK(a.advocates == b.advocates);
+      CHECK(a.tally.eligible == b.tally.eligible);
+      CHECK(results[0].feedback[v].passes == results[i].feedback[v].passes);
+      CHECK(results[0].feedback[v].curves.advocates == results[i].feedback[v].curves.advocates);
+      CHECK(results[0].feedback[v].curves.eligible == results[i].feedback[v].curves.eligible);
     }
   }
+}
+
+TEST_CASE("results are bit-identical for 1, 2 and 7 threads and any chunk size", "[determinism]")
+{
+  check_any_threads(default_scenario());
+}
+
+TEST_CASE("model v2 (arrivals, calendar, referrals, budgets, triggers, money): bit-identical for any threads",
+          "[determinism]")
+{
+  Scenario s = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/good/model_v2.yaml");
+  REQUIRE(s.baseline().needs_feedback());
+  check_any_threads(s);
 }
 
 TEST_CASE("a different seed gives different customers", "[determinism]")
@@ -87,5 +101,5 @@ TEST_CASE("a different seed gives different customers", "[determinism]")
   o.seed_given = true;
   run(s, o, &b);
   CHECK_FALSE(same_bits(a.variants[0].persona, b.variants[0].persona));
-  CHECK_FALSE(same_outcomes(a.variants[0].all, b.variants[0].all));
+  CHECK_FALSE(testing::same_outcomes(a.variants[0].all, b.variants[0].all));
 }

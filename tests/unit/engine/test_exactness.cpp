@@ -87,3 +87,30 @@ touchpoints: [{name: x, channel: c, stages: [a], reach: 0.0, advance: 0.5}]
   CHECK(f.lost[0] == Approx(1 - std::pow(0.9, 10)).epsilon(1e-12));
   CHECK(f.reached[1] == 0.0);
 }
+
+TEST_CASE("arrivals over time with a campaign calendar match the exact funnel", "[exact][slow]")
+{
+  check_scenario("arrivals_calendar.yaml");
+}
+
+TEST_CASE("a triggered, capped cart e-mail matches the exact funnel", "[exact][slow]")
+{
+  check_scenario("cart_trigger.yaml");
+}
+
+TEST_CASE("the exact programme: arrivals follow 1 - prod(1 - h)", "[exact]")
+{
+  const Scenario s = parse_scenario(R"(
+name: t
+horizon_days: 10
+arrivals: {daily: 0.1}
+calendar: [{name: c, from: 3, to: 4, arrivals: 5}]
+stages:
+  - {name: a, dropout: 0}
+  - {name: b, purchase: true}
+personas: [{name: p, share: 1}]
+touchpoints: [{name: x, channel: c, stages: [a], reach: 0.0, advance: 0.5}]
+)", "inline.yaml");
+  const auto f = testing::exact_funnel(s.baseline(), s.horizon_days);
+  CHECK(f.reached[0] == Approx(1 - std::pow(0.9, 8) * 0.5 * 0.5).epsilon(1e-12));
+}

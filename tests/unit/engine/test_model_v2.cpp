@@ -1,0 +1,204 @@
+// Model v2 against what it must give exactly or by construction: the Bass
+// recursion for word of mouth, budgets that spend what they are given, a
+// budget-neutral reallocation, and common random numbers for triggers.
+
+#include "collecting_sink.h"
+
+#include "journeysim/engine/runner.h"
+#include "journeysim/scenario/loader.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+using namespace journeysim;
+
+namespace {
+
+Scenario model_v2() { return load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/good/model_v2.yaml"); }
+
+double total_spend(const VariantTotals& t)
+{
+  return std::accumulate(t.touch_cost.begin(), t.touch_cost.end(), 0.0);
+}
+
+double budgeted_spend(const Model& m, const VariantTotals& t, const std::vector<TouchpointInfo>& rows,
+                      double* planned)
+{
+  double spend = 0.0;
+  *planned = 0.0;
+  for (const auto& tp : m.touchpoints)
+    if (tp.budget)
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        if (rows[r].name == tp.name) {
+          spend += t.touch_cost[r];
+          *planned += tp.budget->total;
+        }
+  return spend;
+}
+
+} // namespace
+
+TEST_CASE("word of mouth: the arrived fraction follows the discrete Bass recursion", "[exact][slow]")
+{
+  // Everyone who arrives is an advocate forever (no dropout, no advance).
+  const Scenario s = parse_scenario(R"(
+name: bass
+horizon_days: 60
+population: 1000000
+seed: 23
+arrivals: {daily: 0.01}
+referrals: {advocates: [aware, bought], rate: 0.15}
+feedback: {tolerance: 0.000001, max_passes: 200}
+stages:
+  - {name: aware, dropout: 0}
+  - {name: bought, purchase: true}
+personas: [{name: p, share: 1}]
+touchpoints: [{name: x, channel: c, stages: [aware], reach: 0.0, advance: 0.5}]
+)", "bass.yaml");
+  RunOptions o;
+  o.threads = 2;
+  const RunResult r = run(s, o, nullptr);
+  const VariantTotals& t = r.totals[0];
+  REQUIRE(r.feedback[0].converged);
+  const double N = static_cast<double>(r.agents), p = 0.01, q = 0.15;
+  double F = 0.0, arrived = 0.0;
+  for (int day = 0; day < s.horizon_days; ++day) {
+    const double h = 1.0 - (1.0 - p) * std::exp(-q * F);
+    F += (1.0 - F) * h;
+    arrived += static_cast<double>(t.arrivals[static_cast<std::size_t>(day)]);
+    const double se = std::sqrt(F * (1.0 - F) / N);
+    INFO("day " << day << ": simulated " << arrived / N << ", Bass " << F);
+    CHECK(std::abs(arrived / N - F) < 4.5 * se);
+  }
+  // Not a trivial curve: word of mouth more than doubles the external arrivals.
+  CHECK(F > 2.0 * (1.0 - std::pow(1.0 - p, s.horizon_days)));
+  CHECK(t.referral_arrivals > t.arrived / 2);
+}
+
+TEST_CASE("a budget is spent, and moving half of one into another keeps total spend", "[budget]")
+{
+  const Scenario s = model_v2();
+  RunOptions o;
+  o.agents = 100000;
+  o.variants = {0, s.variant_index("move_social_to_search")};
+  REQUIRE(o.variants[1] > 0);
+  const RunResult r = run(s, o, nullptr);
+  double planned_b = 0, planned_v = 0;
+  const double spent_b = budgeted_spend(s.variants[0], r.totals[0], r.touchpoints, &planned_b);
+  const double spent_v =
+    budgeted_spend(s.variants[static_cast<std::size_t>(o.variants[1])], r.totals[1], r.touchpoints, &planned_v);
+  CHECK(planned_b == Approx(6000));
+  CHECK(planned_v == Approx(6000));
+  // Pacing spends the budget (in expectation; the fixed point within its tolerance).
+  CHECK(std::abs(spent_b / planned_b - 1) < 0.01);
+  CHECK(std::abs(spent_v / planned_v - 1) < 0.01);
+  CHECK(std::abs(total_spend(r.totals[1]) / total_spend(r.totals[0]) - 1) < 0.01);
+  // The money moved: social got half, search one and a half.
+  const auto row = [&](const char* name) {
+    for (std::size_t i = 0; i < r.touchpoints.size(); ++i)
+      if (r.touchpoints[i].name == name)
+        return i;
+    FAIL(name);
+    return std::size_t{0};
+  };
+  CHECK(r.totals[1].touch_cost[row("social_ads")] == Approx(1500).epsilon(0.02));
+  CHECK(r.totals[1].touch_cost[row("search_ads")] == Approx(4500).epsilon(0.02));
+  CHECK(r.feedback[0].passes >= 2);
+}
+
+TEST_CASE("budget pacing: diminishing returns — doubling a budget less than doubles exposures", "[budget]")
+{
+  const auto exposures_with = [](const char* total) {
+    const Scenario s = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/good/model_v2.yaml",
+                                     {{"touchpoints.search_ads.budget.total", total}});
+    RunOptions o;
+    o.agents = 50000;
+    o.variants = {0};
+    const RunResult r = run(s, o, nullptr);
+    for (std::size_t i = 0; i < r.touchpoints.size(); ++i)
+      if (r.touchpoints[i].name == "search_ads")
+        return static_cast<double>(r.totals[0].tally.exposures[i]);
+    return 0.0;
+  };
+  const double one = exposures_with("3000"), two = exposures_with("6000");
+  CHECK(two > 1.2 * one);
+  CHECK(two < 1.9 * one);
+}
+
+TEST_CASE("common random numbers: a variant that changes only a cart trigger leaves non-abandoners identical",
+          "[crn]")
+{
+  // Arrivals over time and a triggered cart e-mail, no population feedback.
+  const Scenario s = parse_scenario(R"(
+name: crn-trigger
+horizon_days: 90
+population: 20000
+seed: 5
+arrivals: {daily: 0.03}
+stages:
+  - {name: browse, dropout: 0.03}
+  - {name: cart, phase: purchase, dropout: 0.05}
+  - {name: bought, phase: purchase, purchase: true, dropout: 0.01}
+personas:
+  - {name: p, share: 1, attributes: {tech_savvy: {beta: [2, 2]}}, basket: {lognormal: {mean: 80, sd: 20}}}
+touchpoints:
+  - {name: page, channel: website, stages: [browse], reach: 0.3, advance: 0.2, emotion: 0.05}
+  - {name: checkout, channel: website, stages: [cart], reach: 0.4, checkout: {steps: 4, step_abandon: 0.1}}
+  - {name: cart_email, channel: email, stages: [cart], trigger: cart_abandoned, max_per_agent: 1, reach: 0.9,
+     advance: 0.3, cost: 0.01}
+variants:
+  - name: later_email
+    set: {touchpoints.cart_email.delay_days: 3}
+)", "crn.yaml");
+  testing::CollectingSink sink;
+  RunOptions o;
+  run(s, o, &sink);
+  const OutcomeColumns& b = sink.variants[0].all;
+  const OutcomeColumns& v = sink.variants[1].all;
+  std::size_t never = 0, abandoned_differ = 0;
+  for (std::size_t i = 0; i < b.size; ++i) {
+    if (b.cart_abandons[i] == 0) {
+      ++never;
+      CHECK(testing::same_agent(b, v, i));
+    } else if (!testing::same_agent(b, v, i)) {
+      ++abandoned_differ;
+    }
+  }
+  CHECK(never > b.size / 2);
+  CHECK(abandoned_differ > 50); // the change did change something
+}
+
+TEST_CASE("arrivals: agents who never arrive have no outcome, conversion is also reported among the arrived",
+          "[arrivals]")
+{
+  const Scenario s = model_v2();
+  testing::CollectingSink sink;
+  RunOptions o;
+  o.agents = 20000;
+  o.variants = {0};
+  const RunResult r = run(s, o, &sink);
+  const OutcomeColumns& c = sink.variants[0].all;
+  std::int64_t arrived = 0;
+  for (std::size_t i = 0; i < c.size; ++i) {
+    if (c.arrival_day[i] < 0) {
+      CHECK(c.arrival_source[i] == 0);
+      CHECK(c.stage_day[i * c.stages] == -1);
+      CHECK(c.touches[i] == 0);
+    } else {
+      ++arrived;
+      CHECK(c.stage_day[i * c.stages] == c.arrival_day[i]);
+      CHECK((c.arrival_source[i] == 2 || c.arrival_source[i] == 3));
+    }
+  }
+  const Summary sum = r.totals[0].summary();
+  CHECK(sum.arrived == arrived);
+  CHECK(arrived < static_cast<std::int64_t>(c.size));
+  CHECK(sum.conversion_rate_arrived == Approx(static_cast<double>(sum.conversions) / static_cast<double>(arrived)));
+  CHECK(sum.conversion_rate_mature > sum.conversion_rate_arrived); // late arrivals had no time to buy
+  CHECK(sum.referral_arrivals > 0);
+  CHECK(sum.profit == Approx(0.4 * (sum.revenue + sum.discounts) - sum.discounts - sum.cost));
+  CHECK(sum.roi == Approx(sum.profit / sum.cost));
+}
