@@ -19,10 +19,16 @@ SUPPORTED_FORMAT_VERSIONS = (1,)
 TOUCH_KINDS = ("neutral", "pain_point", "success_point", "moment_of_truth")
 #: Summary attributes of docs/OUTPUT.md, in that order (extra ones follow).
 SUMMARY_METRICS = ("agents", "conversions", "conversion_rate", "purchases", "revenue", "cost",
-                   "cost_per_conversion", "roi", "cart_abandon_rate", "mean_mood")
+                   "cost_per_conversion", "roi", "cart_abandon_rate", "mean_mood",
+                   # model v2 (docs/MODEL.md "Money", "Arrivals")
+                   "discounts", "margin", "profit", "clv", "clv_per_customer", "planned_spend",
+                   "arrived", "referral_arrivals", "conversion_rate_arrived", "mature",
+                   "conversion_rate_mature")
 #: Per-agent columns in the order of docs/OUTPUT.md; attr_* and others follow.
 AGENT_COLUMNS = ("agent_id", "persona", "final_stage", "lost", "lost_day", "stage_day", "purchases",
-                 "revenue", "cost", "touches", "cart_abandons", "mood")
+                 "revenue", "cost", "touches", "cart_abandons", "mood",
+                 # written when the model uses them (each dataset's `meaning` attribute says what it is)
+                 "arrival_day", "arrival_source", "discount", "clv")
 COMPARISON_COLUMNS = ("baseline", "variant", "difference", "ci_low", "ci_high", "p_value")
 
 # Rows are read in aligned blocks of this many agents (bounded memory per read).
@@ -321,12 +327,39 @@ class Results:
         df.index.name = "variant"
         return df
 
+    def spend(self, variant=None):
+        """Marketing spend per variant and channel, planned and realised.
+
+        Columns: variant, channel, planned_spend (the budgets, plus what
+        touchpoints with a stated reach cost), spend (what the exposures
+        cost), exposures. Money is in the file's `currency` attribute.
+        """
+        frames = []
+        for v in self._which(variant):
+            g = self._variant(v)
+            if "channels" not in g:
+                raise ResultsError(f"{self.path}: variant {v!r} has no spend per channel "
+                                   "(written by journeysim 0.2 and later)")
+            c = g["channels"]
+            frames.append(pd.DataFrame({"variant": v, "channel": c["name"].asstr()[()],
+                                        "planned_spend": c["planned_spend"][()], "spend": c["spend"][()],
+                                        "exposures": c["exposures"][()]}))
+        if not frames:
+            return pd.DataFrame(columns=["variant", "channel", "planned_spend", "spend", "exposures"])
+        return pd.concat(frames, ignore_index=True)
+
+    @property
+    def currency(self):
+        """Currency of every amount of money in the file ('' when the scenario gave none)."""
+        return _scalar(self.file.attrs.get("currency", ""))
+
     def funnel(self, by_persona=False, variant=None):
         """The funnel, tidy: one row per variant, [persona,] and stage.
 
         Columns: variant, [persona,] stage, stage_index, reached (agents that
-        ever reached the stage), rate (reached / agents of the variant, or of
-        the persona: every agent starts in the first stage).
+        ever reached the stage), rate (reached / those who entered the first
+        stage: every agent, or, when customers arrive over time, every agent
+        who arrived within the horizon).
         """
         stages = self.stages["name"].tolist()
         personas = self.personas["name"].tolist()

@@ -67,13 +67,15 @@ class ReaderTest(unittest.TestCase):
         self.assertEqual(r.population, N)
         self.assertEqual(r.format_version, 1)
         self.assertEqual(r.seed, int(self.f.attrs["seed"]))
-        self.assertEqual(r.horizon_days, 90)
+        self.assertEqual(r.horizon_days, 120)
+        self.assertEqual(r.currency, "PLN")
         self.assertEqual(r.scenario["name"], "checkout-what-if")
         self.assertIn("stages:", r.scenario["source"])
 
     def test_variants_baseline_first_in_scenario_order(self):
         self.assertEqual(self.r.variants, ["baseline", "simplified_checkout", "cart_remarketing",
-                                           "cart_discount", "proactive_chat"])
+                                           "cart_discount", "proactive_chat", "social_to_search",
+                                           "referral_programme"])
         self.assertEqual(self.r.baseline, "baseline")
 
     def test_tables(self):
@@ -108,6 +110,20 @@ class ReaderTest(unittest.TestCase):
                     self.assertEqual(got, x, (v, k))
         self.assertEqual(list(s.columns[:3]), ["agents", "conversions", "conversion_rate"])
 
+    def test_spend_per_channel_adds_up_and_keeps_budget_neutral_variants_equal(self):
+        sp = self.r.spend()
+        self.assertEqual(list(sp.columns), ["variant", "channel", "planned_spend", "spend", "exposures"])
+        t = self.r.touchpoint_stats()
+        for v in self.r.variants:
+            mine = sp[sp.variant == v]
+            self.assertAlmostEqual(mine["spend"].sum(), t[t.variant == v]["cost"].sum(), places=6)
+        paid = sp[sp.channel.isin(["social", "search"])].groupby("variant")["planned_spend"].sum()
+        self.assertAlmostEqual(paid["social_to_search"], paid["baseline"], places=6)  # the budgets moved
+        self.assertAlmostEqual(paid["baseline"], 12000, places=6)
+        s = self.r.summary()
+        self.assertTrue((s["margin"] == 0.45).all())
+        np.testing.assert_allclose(s["profit"], s["revenue"] - 0.55 * (s["revenue"] + s["discounts"]) - s["cost"])
+
     def test_funnel_equals_per_agent_counts(self):
         fun = self.r.funnel()
         self.assertEqual(list(fun.columns), ["variant", "stage", "stage_index", "reached", "rate"])
@@ -119,7 +135,7 @@ class ReaderTest(unittest.TestCase):
             counted = (sd >= 0).sum(axis=0)
             mine = fun[fun.variant == v]
             np.testing.assert_array_equal(mine["reached"].to_numpy(), counted)
-            np.testing.assert_allclose(mine["rate"].to_numpy(), counted / N)
+            np.testing.assert_allclose(mine["rate"].to_numpy(), counted / counted[0])
             conv = self.r.summary().loc[v, "conversions"]
             self.assertEqual(mine[mine.stage == "purchase"]["reached"].item(), conv)
             for p, name in enumerate(personas):
@@ -132,21 +148,23 @@ class ReaderTest(unittest.TestCase):
     def test_daily(self):
         d = self.r.daily("simplified_checkout")
         self.assertEqual(list(d.columns), ["variant", "day", "stage", "stage_index", "in_stage", "lost"])
-        self.assertEqual(len(d), 90 * 7)
+        self.assertEqual(len(d), 120 * 7)
         raw = self.f["variants/simplified_checkout/daily/in_stage"][()]
-        np.testing.assert_array_equal(d["in_stage"].to_numpy().reshape(90, 7), raw)
-        # every agent is active somewhere or lost, each day
+        np.testing.assert_array_equal(d["in_stage"].to_numpy().reshape(120, 7), raw)
+        # every agent who has arrived is active somewhere or lost, each day
         per_day = d.groupby("day")[["in_stage", "lost"]].sum()
-        np.testing.assert_array_equal(per_day["in_stage"] + per_day["lost"].cumsum(), np.full(90, N))
+        arrived = np.cumsum(self.f["variants/simplified_checkout/daily/arrivals"][()])
+        self.assertLess(arrived[-1], N)  # customers arrive over time: not all of them by the end
+        np.testing.assert_array_equal(per_day["in_stage"] + per_day["lost"].cumsum(), arrived)
         w = self.r.daily("simplified_checkout", wide=True)
-        self.assertEqual(w.shape, (90, 14))
+        self.assertEqual(w.shape, (120, 14))
         np.testing.assert_array_equal(w["in_stage"].to_numpy(), raw)
         self.assertEqual(list(w["lost"].columns), self.r.stages["name"].tolist())
-        self.assertEqual(len(self.r.daily()), 5 * 90 * 7)
+        self.assertEqual(len(self.r.daily()), 7 * 120 * 7)
 
     def test_touchpoint_stats(self):
         t = self.r.touchpoint_stats()
-        self.assertEqual(len(t), 5 * len(self.r.touchpoints))
+        self.assertEqual(len(t), 7 * len(self.r.touchpoints))
         for v in self.r.variants:
             touches = self.r.agents(v, "touches")["touches"].astype(np.int64).sum()
             self.assertEqual(t[t.variant == v]["exposures"].sum(), touches)
@@ -310,7 +328,7 @@ class ReaderTest(unittest.TestCase):
 
     def test_context_manager_closes(self):
         with journeysim.open_results(self.path) as r:
-            self.assertEqual(len(r.variants), 5)
+            self.assertEqual(len(r.variants), 7)
         self.assertFalse(r.file)
 
     # -- extensions: journey map, comparison; sweeps -----------------------------
@@ -447,7 +465,7 @@ class ReaderTest(unittest.TestCase):
         with journeysim.open_results(path) as r:
             self.assertEqual(r.kind, "sweep")
             df = r.runs()
-            self.assertEqual(len(df), 2 * 2 * 5)  # points x replications x variants
+            self.assertEqual(len(df), 2 * 2 * 7)  # points x replications x variants
             self.assertEqual(sorted(df["run"]), list(range(len(df))))
             self.assertIn("baseline", set(df["variant"]))
             self.assertIsInstance(df["variant"].iloc[0], str)
@@ -458,7 +476,7 @@ class ReaderTest(unittest.TestCase):
             fun = r.funnel(variant=int(row.run))
             self.assertEqual(fun["variant"].tolist(), [int(row.run)] * 7)
             self.assertEqual(fun[fun.stage == "purchase"]["reached"].item(), row.conversions)
-            self.assertEqual(len(r.daily(int(row.run))), 90 * 7)
+            self.assertEqual(len(r.daily(int(row.run))), 120 * 7)
             with self.assertRaises(KeyError):
                 r.funnel(variant=10_000)
 

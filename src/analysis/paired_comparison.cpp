@@ -129,6 +129,16 @@ FunnelShape funnel_shape(const Model& model, int horizon_days)
   return s;
 }
 
+FunnelShape funnel_shape(const Model& baseline, const Model& variant, int horizon_days)
+{
+  FunnelShape s = funnel_shape(baseline, horizon_days);
+  s.money = baseline.uses_money() || variant.uses_money();
+  s.arrivals = !baseline.arrivals.at_start || !variant.arrivals.at_start;
+  s.margin_baseline = baseline.margin;
+  s.margin_variant = variant.margin;
+  return s;
+}
+
 PairedComparison::PairedComparison(FunnelShape shape)
   : shape_(std::move(shape)), stage_(shape_.stages.size()),
     persona_conv_(shape_.personas.size()), persona_agents_(shape_.personas.size(), 0),
@@ -176,6 +186,7 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
   const std::size_t days = static_cast<std::size_t>(shape_.horizon_days) + 1;
   scratch_money_.resize(count * 6);
   scratch_mood_.resize(count * 2);
+  scratch_profit_.resize(count * 4);
   block_rev_b_.assign(P, 0.0);
   block_rev_v_.assign(P, 0.0);
   block_rev_d2_.assign(P, 0.0);
@@ -235,6 +246,13 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
     row[5] = cb ? 1.0 : 0.0;
     scratch_mood_[(i - begin) * 2] = v.mood[i];
     scratch_mood_[(i - begin) * 2 + 1] = b.mood[i];
+    // Profit = revenue − (1 − margin) × list revenue − cost (MODEL.md "Money").
+    double* pr = &scratch_profit_[(i - begin) * 4];
+    pr[0] = v.revenue[i] - (1.0 - shape_.margin_variant) * (v.revenue[i] + v.discount[i]) - v.cost[i];
+    pr[1] = v.clv[i];
+    pr[2] = b.revenue[i] - (1.0 - shape_.margin_baseline) * (b.revenue[i] + b.discount[i]) - b.cost[i];
+    pr[3] = b.clv[i];
+    ++referral_[static_cast<std::size_t>((b.arrival_source[i] == 3 ? 2 : 0) + (v.arrival_source[i] == 3 ? 1 : 0))];
     const double d = v.revenue[i] - b.revenue[i];
     block_rev_b_[p] += b.revenue[i];
     block_rev_v_[p] += v.revenue[i];
@@ -242,6 +260,8 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
   }
   money_.add_block(scratch_money_.data(), count);
   mood_.add_block(scratch_mood_.data(), count);
+  if (shape_.money)
+    profit_.add_block(scratch_profit_.data(), count);
   for (std::size_t p = 0; p < P; ++p) {
     persona_rev_b_[p] += block_rev_b_[p];
     persona_rev_v_[p] += block_rev_v_[p];
@@ -325,6 +345,15 @@ ComparisonTables PairedComparison::result() const
     add(t.summary, "", name, e);
   }
   add(t.summary, "", "mean_mood", paired_mean(n, mood_.mean(1), mood_.mean(0), diff_var(mood_, 0, 1)));
+  if (shape_.money) {
+    const Estimate profit = paired_mean(n, profit_.mean(2), profit_.mean(0), diff_var(profit_, 0, 2));
+    add(t.summary, "", "profit_per_agent", profit);
+    add(t.summary, "", "profit", scaled(profit, n));
+    add(t.summary, "", "clv_per_agent", paired_mean(n, profit_.mean(3), profit_.mean(1), diff_var(profit_, 1, 3)));
+  }
+  if (shape_.arrivals)
+    add(t.summary, "", "referral_arrival_rate",
+        paired_proportion(static_cast<std::int64_t>(n_), referral_[3], referral_[2], referral_[1]));
 
   for (std::size_t p = 0; p < shape_.personas.size(); ++p) {
     const auto& c = persona_conv_[p];

@@ -31,21 +31,41 @@ namespace {
 void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& out)
 {
   std::size_t w = 8;
-  for (int v : r.variants)
-    w = std::max(w, scenario.variants[static_cast<std::size_t>(v)].name.size());
-  char line[512];
-  std::snprintf(line, sizeof line, "%-*s %11s %12s %10s %14s %12s %11s %8s\n", static_cast<int>(w),
-                "variant", "conversion", "conversions", "purchases", "revenue", "cost", "cost/conv",
-                "ROI");
+  bool arrivals = false, money = false;
+  for (int v : r.variants) {
+    const Model& m = scenario.variants[static_cast<std::size_t>(v)];
+    w = std::max(w, m.name.size());
+    arrivals = arrivals || !m.arrivals.at_start;
+    money = money || m.margin < 1.0 || m.needs_feedback();
+  }
+  const std::string cur = scenario.currency.empty() ? "" : " " + scenario.currency;
+  char line[640];
+  std::snprintf(line, sizeof line, "%-*s %11s %12s %11s %16s %14s %14s %11s %8s\n", static_cast<int>(w), "variant",
+                "conversion", "conversions", arrivals ? "of arrived" : "purchases", ("revenue" + cur).c_str(),
+                ("spend" + cur).c_str(), ("profit" + cur).c_str(), "cost/conv", "ROI");
   out << line;
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const Summary s = r.totals[i].summary();
-    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %10s %14s %12s %11s %8s\n",
-                  static_cast<int>(w), scenario.variants[static_cast<std::size_t>(r.variants[i])].name.c_str(),
+    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %11s %16s %14s %14s %11s %8s\n", static_cast<int>(w),
+                  scenario.variants[static_cast<std::size_t>(r.variants[i])].name.c_str(),
                   fixed(100.0 * s.conversion_rate, 2).c_str(), thousands(s.conversions).c_str(),
-                  thousands(s.purchases).c_str(), fixed(s.revenue, 0).c_str(), fixed(s.cost, 0).c_str(),
+                  arrivals ? (fixed(100.0 * s.conversion_rate_arrived, 2) + " %").c_str()
+                           : thousands(s.purchases).c_str(),
+                  fixed(s.revenue, 0).c_str(), fixed(s.cost, 0).c_str(), fixed(s.profit, 0).c_str(),
                   fixed(s.cost_per_conversion, 2).c_str(), fixed(s.roi, 2).c_str());
     out << line;
+  }
+  const Summary base = r.totals[0].summary();
+  out << "ROI = profit / spend; profit = " << (base.margin < 1.0 ? "margin " + fixed(base.margin, 2) + " × " : "")
+      << "revenue at list price − discounts − spend"
+      << (money || arrivals ? "" : " (no margin given: revenue counts as profit)") << "\n";
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const FeedbackReport& f = r.feedback[i];
+    if (f.passes == 0)
+      continue;
+    out << scenario.variants[static_cast<std::size_t>(r.variants[i])].name << ": population feedback "
+        << (f.converged ? "solved" : "NOT converged") << " in " << f.passes << " passes (residual "
+        << fixed(f.residual, 0) << " agents)\n";
   }
 }
 
@@ -154,6 +174,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
   ProgressBar bar(options.agents, "agents", !quiet);
   options.progress = [&](std::uint64_t done) { bar.update(done); };
+  options.feedback_progress = [&](int pass, double residual) {
+    if (!quiet)
+      std::cerr << "population feedback: pass " << pass << ", largest change "
+                << (std::isinf(residual) ? std::string("—") : fixed(residual, 0) + " agents") << "\n";
+  };
   RunResult result;
   try {
     result = run(scenario, options, writer.get());

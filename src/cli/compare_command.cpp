@@ -36,12 +36,14 @@ enum class Unit { Rate, Count, Money, Ratio, Days, Plain };
 
 Unit unit_of(const std::string& metric)
 {
-  if (metric == "conversion_rate" || metric == "cart_abandon_rate" || metric == "reach" || metric == "drop_off")
+  if (metric == "conversion_rate" || metric == "cart_abandon_rate" || metric == "reach" || metric == "drop_off" ||
+      metric == "referral_arrival_rate")
     return Unit::Rate;
   if (metric == "conversions" || metric == "exposures" || metric == "advances")
     return Unit::Count;
   if (metric == "revenue_per_agent" || metric == "marketing_cost" || metric == "cost_per_conversion" ||
-      metric == "cost" || metric == "cost_per_advance")
+      metric == "cost" || metric == "cost_per_advance" || metric == "profit" || metric == "profit_per_agent" ||
+      metric == "clv_per_agent")
     return Unit::Money;
   if (metric == "roi")
     return Unit::Ratio;
@@ -53,7 +55,11 @@ Unit unit_of(const std::string& metric)
 std::string label_of(const std::string& metric)
 {
   if (metric == "roi")
-    return "ROI";
+    return "ROI (on profit)";
+  if (metric == "clv_per_agent")
+    return "CLV per agent";
+  if (metric == "marketing_cost")
+    return "marketing spend";
   if (metric == "time_to_convert_median")
     return "time to convert, median";
   if (metric == "time_to_convert_p90")
@@ -190,8 +196,10 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
     s += ", cost per conversion " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
   if (const Estimate* e = find(t.summary, "revenue_per_agent"))
     s += ", revenue per customer " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
+  if (const Estimate* e = find(t.summary, "profit"))
+    s += ", profit " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
   if (const Estimate* e = find(t.summary, "marketing_cost"))
-    s += ", marketing cost " + relative(*e);
+    s += ", marketing spend " + relative(*e);
   if (const Estimate* e = find(t.summary, "roi"))
     s += ", ROI " + show_difference(Unit::Ratio, e->difference, 1) + (significant(*e) ? "" : " (n.s.)");
   // Which persona gains most (largest significant conversion lift).
@@ -203,6 +211,16 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
   if (best && best->estimate.difference > 0)
     s += "; gains most: " + best->group + " (" +
          show_difference(Unit::Rate, best->estimate.difference, best->estimate.difference) + ")";
+  // And who loses most (largest significant conversion drop): a change that
+  // wins overall can still cost a segment its customers.
+  const ComparisonRow* worst = nullptr;
+  for (const auto& r : t.by_persona)
+    if (r.metric == "conversion_rate" && significant(r.estimate) &&
+        (!worst || r.estimate.difference < worst->estimate.difference))
+      worst = &r;
+  if (worst && worst->estimate.difference < 0)
+    s += "; loses most: " + worst->group + " (" +
+         show_difference(Unit::Rate, worst->estimate.difference, -worst->estimate.difference) + ")";
   return s;
 }
 

@@ -14,7 +14,7 @@ bool OutcomeColumn::written_for(const Model& model) const
   switch (when) {
   case Written::Always: return true;
   case Written::WithArrivals: return !model.arrivals.at_start;
-  case Written::WithMoney: return model.margin < 1.0 || model.clv_days > 0;
+  case Written::WithMoney: return model.uses_money();
   }
   return true;
 }

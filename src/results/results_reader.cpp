@@ -220,10 +220,24 @@ analysis::ComparisonTables ResultsReader::recompute(const std::string& baseline,
   shape.horizon_days = m.horizon;
   shape.conversion_stage = m.conversion;
   shape.cart_stage = m.conversion >= 0 ? m.conversion - 1 : -1;
-  analysis::PairedComparison cmp(shape);
-
   const h5::Group gb = h5::open_group(m.variant_group(baseline), "agents");
   const h5::Group gv = h5::open_group(m.variant_group(variant), "agents");
+  // Model v2: the columns a model writes say what it models.
+  shape.money = h5::exists(gb, "clv") || h5::exists(gv, "clv");
+  shape.arrivals = h5::exists(gb, "arrival_source") || h5::exists(gv, "arrival_source");
+  const auto margin_of = [&](const std::string& v) {
+    const h5::Group s = h5::open_group(m.variant_group(v), "summary");
+    if (!h5::attribute_exists(s, "margin"))
+      return 1.0;
+    const double x = h5::read_attribute_double(s, "margin");
+    if (!(x >= 0.0 && x <= 1.0))
+      throw InputError(quote(m.path) + ": variant " + quote(v) + " has a margin outside [0, 1]");
+    return x;
+  };
+  shape.margin_baseline = margin_of(baseline);
+  shape.margin_variant = margin_of(variant);
+  analysis::PairedComparison cmp(shape);
+
   const OutcomeStream sb(gb), sv(gv);
   const h5::Dataset persona_ds = h5::open_dataset(gb, "persona");
   const std::size_t k = m.stages.size();

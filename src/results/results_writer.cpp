@@ -231,7 +231,7 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
         same = model.stages[k].name == base.stages[k].name && model.stages[k].purchase == base.stages[k].purchase;
       if (same)
         m.comparisons[j] = std::make_unique<analysis::PairedComparison>(
-          analysis::funnel_shape(base, scenario.horizon_days));
+          analysis::funnel_shape(base, model, scenario.horizon_days));
     }
   }
   h5::flush(m.file);
@@ -304,7 +304,8 @@ void ResultsWriter::commit(const RunResult& result)
   for (std::size_t j = 0; j < m.variants.size(); ++j) {
     layout::write_totals(m.variants[j].group, result.totals[j], result.touchpoints.size());
     layout::write_spend_and_feedback(m.variants[j].group, result.totals[j], *m.variants[j].model,
-                                     result.touchpoints, result.feedback[j]);
+                                     result.touchpoints,
+                                     j < result.feedback.size() ? result.feedback[j] : FeedbackReport{});
   }
 
   bool any_comparison = false;

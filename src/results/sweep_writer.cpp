@@ -297,7 +297,8 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
     layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
     layout::write_spend_and_feedback(groups[v], result.totals[v],
                                      scenario.variants[static_cast<std::size_t>(result.variants[v])],
-                                     result.touchpoints, result.feedback[v]);
+                                     result.touchpoints,
+                                     v < result.feedback.size() ? result.feedback[v] : FeedbackReport{});
   }
   // Index rows last, then flush: a run is in the index only once it is whole.
   for (std::size_t v = 0; v < result.totals.size(); ++v) {

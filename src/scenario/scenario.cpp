@@ -77,6 +77,11 @@ bool Model::needs_feedback() const
          std::any_of(touchpoints.begin(), touchpoints.end(), [](const Touchpoint& t) { return t.budget.has_value(); });
 }
 
+bool Model::uses_money() const
+{
+  return margin < 1.0 || clv_days > 0 || needs_feedback();
+}
+
 int Scenario::variant_index(const std::string& variant_name) const
 {
   for (std::size_t i = 0; i < variants.size(); ++i)

@@ -9,7 +9,8 @@ expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 20000 -q -o "$WORK/r.h5"
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5"
 for text in "== simplified_checkout vs baseline" "conversion rate" "cost per conversion" "cart abandon rate" \
             "time to convert, median" "mean mood" "95 % CI" " pp *" "* p < 0.05" "verdict:" \
-            "simplified_checkout: +" "proactive_chat: "; do
+            "simplified_checkout: +" "proactive_chat: " "profit per agent" "ROI (on profit)" \
+            "referral arrival rate" "social_to_search: " "marketing spend"; do
   expect_in "$WORK/out" "$text"
 done
 
@@ -19,12 +20,14 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["baseline"] == "baseline" and d["agents"] == 20000
 names = [c["variant"] for c in d["comparisons"]]
-assert names == ["simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat"], names
+assert names == ["simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat",
+                 "social_to_search", "referral_programme"], names
 for c in d["comparisons"]:
     metrics = [r["metric"] for r in c["summary"]]
     assert metrics == ["conversion_rate", "conversions", "purchases_per_agent", "revenue_per_agent",
                        "marketing_cost", "cost_per_conversion", "roi", "cart_abandon_rate",
-                       "time_to_convert_median", "time_to_convert_p90", "mean_mood"], metrics
+                       "time_to_convert_median", "time_to_convert_p90", "mean_mood",
+                       "profit_per_agent", "profit", "clv_per_agent", "referral_arrival_rate"], metrics
     for r in c["summary"]:
         assert r["method"], r
         if r["ci_low"] is not None:
@@ -40,7 +43,7 @@ expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format csv --by stage --varia
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert {r["variant"] for r in rows} == {"cart_discount"}
-assert sum(r["table"] == "summary" for r in rows) == 11
+assert sum(r["table"] == "summary" for r in rows) == 15  # 11 + profit, per agent, CLV, referrals
 stage = [r for r in rows if r["table"] == "by_stage"]
 assert len(stage) == 7 * 2 and {r["metric"] for r in stage} == {"reach", "drop_off"}
 conv = next(r for r in rows if r["metric"] == "conversion_rate")
@@ -85,13 +88,14 @@ with h5py.File(sys.argv[1]) as f:
     assert "baseline" not in f["comparison"]
 r = journeysim.open_results(sys.argv[1])
 c = r.comparison()
-assert len(c) == 4 * 11 and set(c.variant) == {"simplified_checkout", "cart_remarketing", "cart_discount", "proactive_chat"}
+assert len(c) == 6 * 15 and set(c.variant) == {"simplified_checkout", "cart_remarketing", "cart_discount",
+                                               "proactive_chat", "social_to_search", "referral_programme"}
 bp = r.comparison(variant="cart_discount", by="persona")
 assert list(bp.columns[:3]) == ["variant", "group", "metric"] and len(bp) == 4 * 3, bp
 conv = bp[bp.metric == "conversions"]
 summary = c[(c.variant == "cart_discount") & (c.metric == "conversions")]
 assert conv.variant_value.sum() == summary.variant_value.iloc[0]      # personas add up
-assert len(r.comparison(by="stage")) == 4 * 7 * 2
+assert len(r.comparison(by="stage")) == 6 * 7 * 2
 PY
 
 # Every ready-made what-if scenario validates, runs and compares.

@@ -68,7 +68,8 @@ def strings(group, path, length=None):
 def array(group, path, dtype, shape):
     ds = get(group, path)
     require(ds.dtype == np.dtype(dtype), f"{ds.name}: dtype {ds.dtype}, expected {np.dtype(dtype)}")
-    require(ds.shape == tuple(shape), f"{ds.name}: shape {ds.shape}, expected {tuple(shape)}")
+    if shape is not None:
+        require(ds.shape == tuple(shape), f"{ds.name}: shape {ds.shape}, expected {tuple(shape)}")
     return ds[()]
 
 
@@ -89,8 +90,13 @@ AGENT_COLUMNS = {
     "cart_abandons": "uint16",
     "mood": "float32",
 }
+# Model v2 columns: written when the model uses arrivals over time / money.
+ARRIVAL_COLUMNS = {"arrival_day": "int16", "arrival_source": "uint8"}
+MONEY_COLUMNS = {"discount": "float64", "clv": "float32"}
 SUMMARY = ["agents", "conversions", "conversion_rate", "purchases", "revenue", "cost",
-           "cost_per_conversion", "roi", "cart_abandon_rate", "mean_mood"]
+           "cost_per_conversion", "roi", "cart_abandon_rate", "mean_mood",
+           "discounts", "margin", "profit", "clv", "clv_per_customer", "planned_spend", "arrived",
+           "referral_arrivals", "conversion_rate_arrived", "mature", "conversion_rate_mature"]
 PHASES = {"pre_purchase", "purchase", "post_purchase"}
 KINDS = {"pain_point", "success_point", "moment_of_truth", "neutral"}
 
@@ -103,6 +109,12 @@ def check_agents(vg, n, k, p, h):
         ds = get(ag, name)
         require(ds.chunks is not None, f"{ds.name}: not chunked")
         cols[name] = array(ag, name, dtype, (n,))
+    for group in (ARRIVAL_COLUMNS, MONEY_COLUMNS):
+        present = [name in ag for name in group]
+        require(all(present) or not any(present), f"{ag.name}: only some of {sorted(group)}")
+        for name, dtype in group.items():
+            if name in ag:
+                cols[name] = array(ag, name, dtype, (n,))
     ds = get(ag, "stage_day")
     require(ds.chunks is not None, f"{ds.name}: not chunked")
     cols["stage_day"] = array(ag, "stage_day", "int16", (n, k))
@@ -133,7 +145,12 @@ def check_agents(vg, n, k, p, h):
     require(((lost == 1) == (lost_day >= 0)).all(), f"{ag.name}/lost_day: -1 exactly when not lost")
     require((lost_day < h).all(), f"{ag.name}/lost_day: beyond the horizon")
     require(((sd >= -1) & (sd < h)).all(), f"{ag.name}/stage_day: days outside [-1, H)")
-    if n:
+    if n and "arrival_day" in cols:
+        arrival, source = cols["arrival_day"], cols["arrival_source"]
+        require(np.array_equal(sd[:, 0], arrival), f"{ag.name}/stage_day: stage 0 not entered on the arrival day")
+        require(((arrival < 0) == (source == 0)).all(), f"{ag.name}/arrival_source: 0 exactly when not arrived")
+        require(np.isin(source, [0, 2, 3]).all(), f"{ag.name}/arrival_source: values other than 0, 2, 3")
+    elif n:
         require((sd[:, 0] == 0).all(), f"{ag.name}/stage_day: agents must start in stage 0 on day 0")
         reached = sd >= 0
         final = np.where(reached, np.arange(k), -1).max(axis=1)
@@ -158,10 +175,14 @@ def check_variant(f, name, n, k, p, h, t, conversion_stage):
             f"{vg.name}/funnel/by_persona: does not sum to funnel/reached")
     require((advances <= exposures).all(), f"{vg.name}/touchpoints: more advances than exposures")
     require((tcost >= 0).all(), f"{vg.name}/touchpoints/cost: negative")
-    # Every agent is, at the end of each day, active in one stage or lost.
+    # Every agent that has arrived is, at the end of each day, active in one
+    # stage or lost (everyone arrives on day 0 unless arrivals are modelled).
     lost_by_day = np.cumsum(lost_daily.sum(axis=1))
-    require(np.array_equal(in_stage.sum(axis=1) + lost_by_day, np.full(h, n)),
-            f"{vg.name}/daily: in_stage + lost so far != N on some day")
+    arrived_by_day = np.full(h, n)
+    if "arrivals" in get(vg, "daily"):
+        arrived_by_day = np.cumsum(array(vg, "daily/arrivals", "int64", (h,)))
+    require(np.array_equal(in_stage.sum(axis=1) + lost_by_day, arrived_by_day),
+            f"{vg.name}/daily: in_stage + lost so far != agents arrived so far on some day")
 
     sg = get(vg, "summary")
     s = {key: attr(sg, key, (int, float, np.integer, np.floating)) for key in SUMMARY}
@@ -198,6 +219,22 @@ def check_variant(f, name, n, k, p, h, t, conversion_stage):
                 f"{vg.name}/touchpoints/cost sums to {float(tcost.sum())!r}, agents' cost to {cost!r}")
         require(int(exposures.sum()) == int(cols["touches"].astype(np.int64).sum()),
                 f"{vg.name}/touchpoints/exposures: sum != touches.sum()")
+        if "arrival_day" in cols:
+            arrived = int((cols["arrival_day"] >= 0).sum())
+            require(s["arrived"] == arrived, f"{sg.name}: arrived = {s['arrived']}, arrival_day says {arrived}")
+            refs = int((cols["arrival_source"] == 3).sum())
+            require(s["referral_arrivals"] == refs, f"{sg.name}: referral_arrivals != arrival_source == 3")
+        if "discount" in cols:
+            disc = float(cols["discount"].sum())
+            require(close(s["discounts"], disc), f"{sg.name}: discounts != discount.sum()")
+            m = s["margin"]
+            require(close(s["profit"], revenue - (1 - m) * (revenue + disc) - cost, rel=1e-9, abs_tol=1e-6),
+                    f"{sg.name}: profit != margin x list revenue - discounts - cost")
+    # Spend per channel adds up to the touchpoints' cost.
+    if "channels" in vg:
+        spend = array(vg, "channels/spend", "float64", None)
+        require(close(float(spend.sum()), float(tcost.sum()), rel=1e-9, abs_tol=1e-6),
+                f"{vg.name}/channels/spend does not add up to touchpoints/cost")
     return cols
 
 

@@ -25,11 +25,18 @@ struct FunnelShape {
   int horizon_days = 0;
   int conversion_stage = -1; //!< first purchase stage (-1: none)
   int cart_stage = -1;       //!< the stage before it (-1: none)
+  //! Model v2: profit and CLV rows are added when either model has a
+  //! margin below 1, a CLV projection or budgets; referral rows when
+  //! customers arrive over time. Old scenarios keep their tables.
+  bool money = false, arrivals = false;
+  double margin_baseline = 1.0, margin_variant = 1.0;
 };
 
 //! The baseline's funnel shape; nullopt-like empty stages when the variant's
 //! stages differ (then no comparison can be paired stage by stage).
 FunnelShape funnel_shape(const Model& model, int horizon_days);
+//! The same, for comparing `variant` with `baseline` (money and arrivals of both).
+FunnelShape funnel_shape(const Model& baseline, const Model& variant, int horizon_days);
 
 //! One row of a comparison table: `group` names the persona, stage, phase or
 //! touchpoint of a breakdown row (empty in the summary).
@@ -83,6 +90,9 @@ private:
   // Floating sums, merged block by block in agent order.
   CoMoments money_{6}; //!< revenue_v, cost_v, converted_v, revenue_b, cost_b, converted_b
   CoMoments mood_{2};  //!< mood_v, mood_b
+  CoMoments profit_{4}; //!< profit_v, clv_v, profit_b, clv_b (model v2)
+  std::array<std::int64_t, 4> referral_{}; //!< arrived by referral: n00, n01, n10, n11
+  std::vector<double> scratch_profit_;
   std::vector<double> persona_rev_b_, persona_rev_v_, persona_rev_d2_; //!< [P]
   std::vector<double> scratch_money_, scratch_mood_, block_rev_b_, block_rev_v_, block_rev_d2_;
 };

@@ -38,7 +38,7 @@ struct OutcomeColumns {
 enum class Written : std::uint8_t {
   Always,
   WithArrivals, //!< population.arrivals over time
-  WithMoney,    //!< a margin below 1 or a CLV projection
+  WithMoney,    //!< Model::uses_money()
 };
 
 //! One per-agent outcome column of OUTPUT.md.

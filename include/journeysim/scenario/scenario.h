@@ -166,6 +166,9 @@ struct Model {
   //! True when agents are coupled through a population aggregate (referrals,
   //! budget pacing) and a run must solve a fixed point.
   bool needs_feedback() const;
+  //! True when money is modelled beyond revenue and cost (a margin below 1,
+  //! a CLV projection or budgets): profit and CLV are recorded per agent.
+  bool uses_money() const;
 };
 
 //! A sweep declared in the file (`sweep:`), used when the command line
