@@ -126,15 +126,17 @@ FunnelShape funnel_shape(const Model& model, int horizon_days)
   s.horizon_days = horizon_days;
   s.conversion_stage = model.first_purchase_stage();
   s.cart_stage = s.conversion_stage >= 0 ? s.conversion_stage - 1 : -1;
+  s.money = model.uses_money();
+  s.arrivals = !model.arrivals.at_start;
+  s.margin_baseline = s.margin_variant = model.margin;
   return s;
 }
 
 FunnelShape funnel_shape(const Model& baseline, const Model& variant, int horizon_days)
 {
   FunnelShape s = funnel_shape(baseline, horizon_days);
-  s.money = baseline.uses_money() || variant.uses_money();
-  s.arrivals = !baseline.arrivals.at_start || !variant.arrivals.at_start;
-  s.margin_baseline = baseline.margin;
+  s.money = s.money || variant.uses_money();
+  s.arrivals = s.arrivals || !variant.arrivals.at_start;
   s.margin_variant = variant.margin;
   return s;
 }
@@ -186,7 +188,7 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
   const std::size_t days = static_cast<std::size_t>(shape_.horizon_days) + 1;
   scratch_money_.resize(count * 6);
   scratch_mood_.resize(count * 2);
-  scratch_profit_.resize(count * 4);
+  scratch_profit_.resize(count * 6);
   block_rev_b_.assign(P, 0.0);
   block_rev_v_.assign(P, 0.0);
   block_rev_d2_.assign(P, 0.0);
@@ -247,11 +249,13 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
     scratch_mood_[(i - begin) * 2] = v.mood[i];
     scratch_mood_[(i - begin) * 2 + 1] = b.mood[i];
     // Profit = revenue − (1 − margin) × list revenue − cost (MODEL.md "Money").
-    double* pr = &scratch_profit_[(i - begin) * 4];
+    double* pr = &scratch_profit_[(i - begin) * 6];
     pr[0] = v.revenue[i] - (1.0 - shape_.margin_variant) * (v.revenue[i] + v.discount[i]) - v.cost[i];
     pr[1] = v.clv[i];
-    pr[2] = b.revenue[i] - (1.0 - shape_.margin_baseline) * (b.revenue[i] + b.discount[i]) - b.cost[i];
-    pr[3] = b.clv[i];
+    pr[2] = v.cost[i];
+    pr[3] = b.revenue[i] - (1.0 - shape_.margin_baseline) * (b.revenue[i] + b.discount[i]) - b.cost[i];
+    pr[4] = b.clv[i];
+    pr[5] = b.cost[i];
     ++referral_[static_cast<std::size_t>((b.arrival_source[i] == 3 ? 2 : 0) + (v.arrival_source[i] == 3 ? 1 : 0))];
     const double d = v.revenue[i] - b.revenue[i];
     block_rev_b_[p] += b.revenue[i];
@@ -301,19 +305,23 @@ ComparisonTables PairedComparison::result() const
   add(t.summary, "", "revenue_per_agent", paired_mean(n, money_.mean(3), money_.mean(0), diff_var(money_, 0, 3)));
   add(t.summary, "", "marketing_cost",
       scaled(paired_mean(n, money_.mean(4), money_.mean(1), diff_var(money_, 1, 4)), n));
-  const auto ratio = [&](std::size_t y_v, std::size_t x_v) {
+  // Ratio of means y/x of the variant minus the baseline's, from moments
+  // laid out as (variant columns, then the same baseline columns).
+  const auto ratio = [&](const CoMoments& m, std::size_t y_v, std::size_t x_v) {
     RatioMoments r;
     r.n = n;
-    const std::array<std::size_t, 4> idx = {y_v, x_v, y_v + 3, x_v + 3};
+    const std::size_t half = m.dims() / 2;
+    const std::array<std::size_t, 4> idx = {y_v, x_v, y_v + half, x_v + half};
     for (std::size_t i = 0; i < 4; ++i) {
-      r.mean[i] = money_.mean(idx[i]);
+      r.mean[i] = m.mean(idx[i]);
       for (std::size_t j = 0; j < 4; ++j)
-        r.cov[i][j] = money_.cov(idx[i], idx[j]);
+        r.cov[i][j] = m.cov(idx[i], idx[j]);
     }
     return ratio_difference(r);
   };
-  add(t.summary, "", "cost_per_conversion", ratio(1, 2));
-  add(t.summary, "", "roi", affine(ratio(0, 1), -1.0, 1.0));
+  add(t.summary, "", "cost_per_conversion", ratio(money_, 1, 2));
+  // ROI on profit (MODEL.md "Money"); without a margin it is (revenue − cost) / cost.
+  add(t.summary, "", "roi", shape_.money ? ratio(profit_, 0, 2) : affine(ratio(money_, 0, 1), -1.0, 1.0));
   if (shape_.cart_stage >= 0)
     add(t.summary, "", "cart_abandon_rate",
         affine(ratio_difference(table_moments(cart_, {0, 0, 1}, {0, 1, 1})), 1.0, -1.0));
@@ -346,10 +354,10 @@ ComparisonTables PairedComparison::result() const
   }
   add(t.summary, "", "mean_mood", paired_mean(n, mood_.mean(1), mood_.mean(0), diff_var(mood_, 0, 1)));
   if (shape_.money) {
-    const Estimate profit = paired_mean(n, profit_.mean(2), profit_.mean(0), diff_var(profit_, 0, 2));
+    const Estimate profit = paired_mean(n, profit_.mean(3), profit_.mean(0), diff_var(profit_, 0, 3));
     add(t.summary, "", "profit_per_agent", profit);
     add(t.summary, "", "profit", scaled(profit, n));
-    add(t.summary, "", "clv_per_agent", paired_mean(n, profit_.mean(3), profit_.mean(1), diff_var(profit_, 1, 3)));
+    add(t.summary, "", "clv_per_agent", paired_mean(n, profit_.mean(4), profit_.mean(1), diff_var(profit_, 1, 4)));
   }
   if (shape_.arrivals)
     add(t.summary, "", "referral_arrival_rate",

@@ -90,7 +90,7 @@ private:
   // Floating sums, merged block by block in agent order.
   CoMoments money_{6}; //!< revenue_v, cost_v, converted_v, revenue_b, cost_b, converted_b
   CoMoments mood_{2};  //!< mood_v, mood_b
-  CoMoments profit_{4}; //!< profit_v, clv_v, profit_b, clv_b (model v2)
+  CoMoments profit_{6}; //!< profit_v, clv_v, cost_v, profit_b, clv_b, cost_b (model v2)
   std::array<std::int64_t, 4> referral_{}; //!< arrived by referral: n00, n01, n10, n11
   std::vector<double> scratch_profit_;
   std::vector<double> persona_rev_b_, persona_rev_v_, persona_rev_d2_; //!< [P]
