@@ -125,8 +125,11 @@ std::string summary_table(const ReportData& d)
 {
   const VariantReport& base = d.variants.front();
   std::string h = "<section id=\"summary\">\n<h2>Summary per variant</h2>\n"
-                  "<p class=\"lead\">A conversion is reaching the first purchase stage. ROI = (revenue − "
-                  "marketing cost) / marketing cost.</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
+                  "<p class=\"lead\">A conversion is reaching the first purchase stage. ROI is on profit: "
+                  "(margin × list revenue − discounts − marketing cost) / marketing cost; without a margin, "
+                  "(revenue − marketing cost) / marketing cost." +
+                  (d.currency.empty() ? std::string() : " Money in " + escape(d.currency) + ".") +
+                  "</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
                   "<th>Variant</th><th>Conversion rate</th><th>vs baseline</th><th>Conversions</th>"
                   "<th>Purchases</th><th>Revenue</th><th>Marketing cost</th><th>Cost / conversion</th>"
                   "<th>ROI</th><th>Cart abandonment</th><th>Mean mood</th></tr></thead>\n<tbody>\n";
@@ -482,6 +485,45 @@ svg .stage{font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 )";
 
+//! Marketing spend per channel, planned and realised, and where customers
+//! came from (model v2): a budget-neutral variant shows equal totals.
+std::string spend_section(const ReportData& d)
+{
+  if (!d.variants.front().spend)
+    return "";
+  const std::string cur = d.currency.empty() ? "" : " (" + escape(d.currency) + ")";
+  std::string h = "<section id=\"spend\">\n<h2>Spend per channel" + cur + " and where customers came from</h2>\n"
+                  "<p class=\"lead\">Realised spend is what the exposures cost; planned is the budgets (and what "
+                  "touchpoints with a stated reach cost). Referral share: customers who arrived through a "
+                  "recommendation.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Variant</th>";
+  const Spend& base = *d.variants.front().spend;
+  for (const auto& c : base.channels)
+    h += "<th>" + escape(c) + "</th>";
+  h += "<th>Total spend</th><th>Planned</th><th>Profit</th><th>Referral share</th></tr></thead>\n<tbody>\n";
+  for (std::size_t i = 0; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    h += "<tr><td>" + swatch(variant_color(i)) + "<b>" + escape(v.name) + "</b></td>";
+    double total = 0, planned = 0;
+    for (const auto& c : base.channels) {
+      double x = 0;
+      if (v.spend)
+        for (std::size_t j = 0; j < v.spend->channels.size(); ++j)
+          if (v.spend->channels[j] == c)
+            x = v.spend->spend[j];
+      h += "<td>" + grouped(x) + "</td>";
+    }
+    if (v.spend)
+      for (std::size_t j = 0; j < v.spend->channels.size(); ++j) {
+        total += v.spend->spend[j];
+        planned += v.spend->planned[j];
+      }
+    const double arrived = v.metric("arrived"), referred = v.metric("referral_arrivals");
+    h += "<td><b>" + grouped(total) + "</b></td><td>" + grouped(planned) + "</td><td>" + grouped(v.metric("profit")) +
+         "</td><td>" + (arrived > 0 ? percent(referred / arrived, 1) : std::string("—")) + "</td></tr>\n";
+  }
+  return h + "</tbody></table></div>\n</section>\n";
+}
+
 } // namespace
 
 std::string render_html(const ReportData& d)
@@ -497,6 +539,7 @@ std::string render_html(const ReportData& d)
   h += summary_table(d);
   h += funnel_chart(d);
   h += lift_section(d);
+  h += spend_section(d);
   h += journey_section(d);
   h += "<footer>Made by <code>journeysim report</code> from <code>" + escape(d.path) +
        "</code>. Self-contained: no scripts, no network.</footer>\n</main>\n</body>\n</html>\n";

@@ -13,7 +13,9 @@ namespace {
 const char* const SUMMARY_METRICS[] = {"agents",  "conversions",         "conversion_rate",
                                        "purchases", "revenue",           "cost",
                                        "cost_per_conversion", "roi",     "cart_abandon_rate",
-                                       "mean_mood"};
+                                       "mean_mood", "profit", "discounts", "margin", "planned_spend",
+                                       "arrived", "referral_arrivals", "conversion_rate_arrived",
+                                       "conversion_rate_mature", "clv_per_customer"};
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
@@ -32,6 +34,16 @@ VariantReport read_variant(const ResultsReader& reader, const h5::File& file, co
   for (const char* m : SUMMARY_METRICS)
     if (h5::attribute_exists(summary, m))
       v.summary[m] = h5::read_attribute_double(summary, m);
+
+  if (h5::exists(g, "channels/name")) {
+    Spend sp;
+    sp.channels = h5::read_strings(g, "channels/name");
+    sp.spend = h5::read_dataset<double>(g, "channels/spend");
+    sp.planned = h5::read_dataset<double>(g, "channels/planned_spend");
+    if (sp.spend.size() != sp.channels.size() || sp.planned.size() != sp.channels.size())
+      throw OutputError("the spend per channel of variant " + quoted(name) + " has rows of different lengths");
+    v.spend = std::move(sp);
+  }
 
   StoredAggregates a = reader.aggregates(name);
   const std::size_t K = reader.stages().size(), P = reader.personas().size();
@@ -74,6 +86,7 @@ ReportData read_report_data(const std::string& path)
   try {
     const h5::File file = h5::open_file(path);
     d.created_utc = optional_string(file, "created_utc");
+    d.currency = optional_string(file, "currency");
     d.journeysim_version = optional_string(file, "journeysim_version");
     d.seed = h5::read_attribute_uint(file, "seed");
     d.population = reader.agents();

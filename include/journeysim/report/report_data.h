@@ -26,12 +26,19 @@ struct JourneyMap {
   std::vector<std::int64_t> touches_by_kind; //!< [K][4]: neutral, pain, success, truth
 };
 
+//! channels/ of a variant (model v2): spend per channel, planned and realised.
+struct Spend {
+  std::vector<std::string> channels;
+  std::vector<double> spend, planned;
+};
+
 struct VariantReport {
   std::string name, description;
   std::map<std::string, double> summary;         //!< the summary attributes
   std::vector<std::int64_t> reached;             //!< funnel/reached [K]
   std::vector<std::int64_t> reached_by_persona;  //!< funnel/by_persona [P][K]
   std::optional<JourneyMap> journey_map;         //!< absent in older files
+  std::optional<Spend> spend;                    //!< absent in older files
   std::optional<std::vector<ComparisonRow>> comparison; //!< absent for the baseline / older files
 
   double metric(const std::string& key) const; //!< NaN if the file lacks it
@@ -41,6 +48,7 @@ struct ReportData {
   std::string path;  //!< the results file, as given
   std::string scenario_name, scenario_description, scenario_path, scenario_sha256;
   std::string created_utc, journeysim_version;
+  std::string currency; //!< "" when the scenario gave none
   std::uint64_t seed = 0, population = 0;
   std::int64_t horizon_days = 0;
   std::vector<std::string> stages, phases, personas;
