@@ -25,13 +25,19 @@ std::string quote(const std::string& s) { return "'" + s + "'"; }
 //! The summary metrics, in index-column order.
 const std::vector<std::string> METRICS = {"agents", "conversions", "conversion_rate", "purchases",
                                           "revenue", "cost", "cost_per_conversion", "roi",
-                                          "cart_abandon_rate", "mean_mood"};
+                                          "cart_abandon_rate", "mean_mood",
+                                          // model v2 (docs/MODEL.md "Summary metrics")
+                                          "profit", "planned_spend", "clv_per_customer", "arrived",
+                                          "referral_arrivals", "conversion_rate_arrived",
+                                          "conversion_rate_mature"};
 
 std::vector<double> metric_values(const Summary& s)
 {
   return {static_cast<double>(s.agents), static_cast<double>(s.conversions), s.conversion_rate,
           static_cast<double>(s.purchases), s.revenue, s.cost, s.cost_per_conversion, s.roi,
-          s.cart_abandon_rate, s.mean_mood};
+          s.cart_abandon_rate, s.mean_mood, s.profit, s.planned_spend, s.clv_per_customer,
+          static_cast<double>(s.arrived), static_cast<double>(s.referral_arrivals), s.conversion_rate_arrived,
+          s.conversion_rate_mature};
 }
 
 //! Per-agent columns of one sweep run, written as its chunks arrive.
