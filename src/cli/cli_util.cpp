@@ -3,6 +3,7 @@
 #include "journeysim/error.h"
 #include "journeysim/scenario/scenario.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,8 +31,28 @@ std::uint64_t parse_count(const std::string& text, const std::string& option)
   const double x = std::strtod(s.c_str(), &end);
   if (s.empty() || *end != '\0' || !std::isfinite(x) || x < 1 || x != std::floor(x) ||
       x > static_cast<double>(MAX_POPULATION))
-    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + text + "'");
+    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + clip(text) + "'");
   return static_cast<std::uint64_t>(x);
+}
+
+std::uint64_t parse_seed(const std::string& text)
+{
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, seed);
+  if (text.empty() || ec != std::errc() || p != end)
+    throw InputError("--seed: expected a whole number from 0 to 18446744073709551615, got '" + clip(text) + "'");
+  return seed;
+}
+
+std::string clip(const std::string& text, std::size_t max)
+{
+  if (text.size() <= max)
+    return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut; // not inside a UTF-8 sequence
+  return text.substr(0, cut) + "…";
 }
 
 Scenario load_scenario_with(const std::string& path, const std::vector<Override>& overrides)

@@ -21,6 +21,14 @@ boost::program_options::variables_map parse_args(const std::vector<std::string>&
 //! @throws InputError Naming the option, if it is not a whole number in [1, 1e12].
 std::uint64_t parse_count(const std::string& text, const std::string& option);
 
+//! "--seed": a whole number from 0 to 2^64 − 1, as `seed:` in a scenario
+//! ("-1" is refused, not wrapped to 2^64 − 1).
+//! @throws InputError Quoting (at most 40 characters of) the text.
+std::uint64_t parse_seed(const std::string& text);
+
+//! At most `max` bytes of `text` for an error message, "…" if cut.
+std::string clip(const std::string& text, std::size_t max = 40);
+
 //! load_scenario with overrides; a mistake in an override is reported as
 //! "--set PATH=VALUE: message" (exit 2) instead of at "--set:N:COLUMN".
 //! @throws ScenarioError, InputError

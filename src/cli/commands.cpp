@@ -70,7 +70,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("help,h", "show this help")
     ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
     ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
-    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
     ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE: change one parameter of the baseline (and so of every variant), as a variant's `set` would (repeatable)")
@@ -108,7 +108,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (vm.count("agents"))
     options.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {
-    options.seed = vm["seed"].as<std::uint64_t>();
+    options.seed = parse_seed(vm["seed"].as<std::string>());
     options.seed_given = true;
   }
   options.threads = vm["threads"].as<int>();

@@ -360,6 +360,18 @@ File open_file(const std::string& path, bool writable)
                     [&] { return "cannot open results file " + quote(path); }));
 }
 
+File reopen_after_crash(const std::string& path)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot open " + quote(path) + " to continue it"; };
+  const PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), what));
+  check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
+  // The library's own (private) file-access property behind `h5clear -s`.
+  hbool_t clear = true;
+  check(H5Pset(fapl.id(), "clear_status_flags", &clear), what);
+  return File(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), what));
+}
+
 void flush(const File& file)
 {
   const Silence silence;

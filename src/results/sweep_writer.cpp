@@ -2,11 +2,12 @@
 
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/results/output_safety.h"
+#include "journeysim/results/publish.h"
 #include "journeysim/util/sha256.h"
 
 #include "layout.h"
 
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -131,6 +132,8 @@ double t_quantile_975(int df)
 
 struct SweepWriter::Impl {
   std::string target, path;
+  LiveLock lock;          //!< held on the file being written (docs/SAFETY.md)
+  FileId replaced;        //!< with --force: the file checked at the start, the only one replaced
   bool temporary = false; //!< writing beside the target (force): remove unless committed
   bool committed = false;
   const Scenario* scenario = nullptr;
@@ -184,9 +187,25 @@ struct SweepWriter::Impl {
     return d;
   }
 
+  //! Create the (locked, empty) file at `path`; if that fails, nothing is left.
   void create()
   {
-    file = h5::create_file(path);
+    try {
+      write_new();
+    } catch (...) {
+      runs.reset();
+      index = Table();
+      file.reset();
+      std::error_code ec;
+      fs::remove(path, ec);
+      committed = true; // nothing of ours left to remove
+      throw;
+    }
+  }
+
+  void write_new()
+  {
+    file = h5::create_file(path, false); // the empty file we created and locked
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "sweep");
     h5::write_attribute(file, "seed", sweep.seed_given ? sweep.seed : scenario->seed);
@@ -207,10 +226,20 @@ struct SweepWriter::Impl {
 
   void reopen()
   {
-    file = h5::open_file(path, true);
+    // A sweep killed by SIGKILL or a full disk leaves HDF5's "open for write"
+    // flag set; the lock shows no process writes it now, so clear it.
+    if (!lock.acquire(path))
+      throw InputError("another journeysim process is writing " + quote(path) +
+                       " now; wait for it to finish (or stop it) before --resume");
+    try {
+      file = h5::reopen_after_crash(path);
+    } catch (const OutputError& e) {
+      throw InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
+                       "); use --force to start it again");
+    }
     if (!h5::attribute_exists(file, "kind") || h5::read_attribute_string(file, "kind") != "sweep")
       throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
-    if (h5::read_attribute_int(file, "complete") == 1)
+    if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
@@ -269,7 +298,7 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
   const auto status = fs::status(target, ec);
   if (fs::is_directory(status))
     throw OutputError("cannot write the sweep to " + quote(target) + ": it is a directory");
-  const bool exists = fs::exists(status);
+  const bool exists = file_id(target).exists;
   if (options.resume && exists) {
     m.reopen();
     return;
@@ -278,9 +307,15 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
     throw InputError("--resume: " + quote(target) + " does not exist; run the sweep without --resume");
   if (exists && !options.force)
     throw InputError(quote(target) + " exists; use --resume to continue an interrupted sweep or --force to replace it");
+  if (exists)
+    m.replaced = check_replaceable(target, "sweep", scenario.path);
+  check_no_live_writer(target);
   if (exists) {
-    m.path = target + ".partial-" + std::to_string(::getpid());
+    m.path = create_partial(target, m.lock);
     m.temporary = true;
+  } else if (!create_locked(target, m.lock)) {
+    throw InputError(quote(target) + " was created by another process just now; use --resume or --force, or "
+                     "choose another output");
   }
   m.create();
 }
@@ -395,11 +430,10 @@ void SweepWriter::commit()
   h5::flush(m.file);
   h5::close(m.file);
   if (m.temporary) {
-    std::error_code ec;
-    fs::rename(m.path, m.target, ec);
-    if (ec)
-      throw OutputError("cannot move the sweep to " + quote(m.target) + ": " + ec.message() +
-                        "; the complete sweep was left in " + quote(m.path));
+    m.committed = true; // complete: never removed from here on
+    if (!publish(m.path, m.target, true, m.replaced))
+      throw OutputError("lost the race for " + quote(m.target) + ": another process replaced it while this sweep "
+                        "ran, and it was not replaced again; this sweep's complete file is " + quote(m.path));
   }
   m.committed = true;
 }

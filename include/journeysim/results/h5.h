@@ -122,6 +122,12 @@ private:
 File create_file(const std::string& path, bool exclusive = true);
 //! @throws OutputError If the file cannot be opened.
 File open_file(const std::string& path, bool writable = false);
+//! Open for writing a file whose writer was killed: HDF5 1.10 leaves its
+//! "open for write" superblock flag set and refuses to open it again; this
+//! clears the flag (as h5clear -s does). Only for a file no process writes
+//! (the caller holds its LiveLock).
+//! @throws OutputError If the file cannot be opened.
+File reopen_after_crash(const std::string& path);
 //! Write everything buffered for the file to disk.
 //! @throws OutputError On failure.
 void flush(const File& file);
