@@ -34,9 +34,9 @@ std::vector<SweepRun> plan_sweep(const Scenario& scenario, const SweepOptions& o
     std::string factors;
     for (const auto& p : o.parameters)
       factors += std::to_string(p.values.size()) + " × ";
-    throw InputError("the sweep has " + factors + std::to_string(o.replications) +
-                     " replication(s) runs, more than " + std::to_string(MAX_SWEEP_RUNS) +
-                     " (fewer values or replications)");
+    throw InputError("the sweep would have " + factors + std::to_string(o.replications) +
+                     " replication(s) = more than 1,000,000 runs, the most one sweep may have (fewer values or "
+                     "replications)");
   }
   const std::vector<GridPoint> grid = cartesian(o.parameters);
   const std::uint64_t seed = o.seed_given ? o.seed : scenario.seed;

@@ -7,10 +7,12 @@
 #include "journeysim/util/regular_file.h"
 
 #include "comparison_layout.h"
+#include "layout.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace journeysim {
@@ -123,6 +125,10 @@ struct ResultsReader::Impl {
 
 void ResultsReader::Impl::check_structure()
 {
+  if (read_int_in(file, "format_version", 1, std::numeric_limits<std::int64_t>::max()) > layout::FORMAT_VERSION)
+    throw InputError("format_version " + std::to_string(h5::read_attribute_int(file, "format_version")) +
+                     " is newer than this journeysim reads (" + std::to_string(layout::FORMAT_VERSION) +
+                     "); use a newer journeysim");
   agents = static_cast<std::uint64_t>(
     read_int_in(file, "population", 1, static_cast<std::int64_t>(MAX_POPULATION)));
   horizon = static_cast<int>(read_int_in(file, "horizon_days", 1, MAX_HORIZON_DAYS));
