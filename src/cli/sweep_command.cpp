@@ -167,6 +167,8 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   fo.force = vm["force"].as<bool>();
   fo.resume = vm["resume"].as<bool>();
   fo.compress = vm["compress"].as<bool>();
+  fo.room_per_run = static_cast<std::uint64_t>(static_cast<double>(variants) *
+                                               bytes_per_run(scenario, agents, o.per_agent));
   // As for `run` (docs/SAFETY.md): leftovers of a killed `sweep --force`
   // go, and a sweep whose file cannot fit is refused before it starts.
   for (const auto& stale : remove_stale_partials(output))

@@ -9,8 +9,12 @@
 #include "layout.h"
 
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -205,7 +209,9 @@ struct SweepWriter::Impl {
 
   void write_new()
   {
-    file = h5::create_file(path, false); // the empty file we created and locked
+    // The empty file we created and locked; metadata reaches the disk only
+    // at the flush after each run, so a SIGKILL leaves the last flush's file.
+    file = h5::create_file(path, false, true);
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "sweep");
     h5::write_attribute(file, "seed", sweep.seed_given ? sweep.seed : scenario->seed);
@@ -244,6 +250,12 @@ struct SweepWriter::Impl {
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
                                      "seed differ); resume it with the same command, or use --force");
+    try {
+      h5::verify_objects(file);
+    } catch (const OutputError& e) {
+      throw InputError(quote(path) + " is damaged (" + e.what() + "); its runs cannot be trusted: use --force "
+                       "to start the sweep again");
+    }
     runs = h5::open_group(file, "runs");
     index = Table::open(runs, "index");
     // A run counts as done when every one of its variants has its index row.
@@ -282,6 +294,30 @@ struct SweepWriter::Impl {
   }
 
   void write_summary();
+
+  //! Stops before a run that might not fit (docs/SAFETY.md): a write that
+  //! fails half-way leaves HDF5's metadata inconsistent, a run not started
+  //! leaves the file as its last flush did.
+  void ensure_room(const SweepRun& run) const
+  {
+    if (options.room_per_run == 0)
+      return;
+    const std::uint64_t need = 2 * options.room_per_run + (1u << 20);
+    std::uint64_t room = std::numeric_limits<std::uint64_t>::max();
+    struct statvfs fs_info {};
+    if (::statvfs(fs::path(fs::absolute(path)).parent_path().c_str(), &fs_info) == 0)
+      room = static_cast<std::uint64_t>(fs_info.f_bavail) * fs_info.f_frsize;
+    struct rlimit limit {};
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(path, ec);
+    if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      room = std::min<std::uint64_t>(room, limit.rlim_cur > size ? limit.rlim_cur - size : 0);
+    if (room < need)
+      throw OutputError("no room for run " + std::to_string(run.index + 1) + " of the sweep in " + quote(path) +
+                        " (" + std::to_string(room / 1024) + " KiB left on the disk or under the file size limit): "
+                        "stopped before it; the " + std::to_string(done_runs.size()) +
+                        " finished runs are kept (complete = 0): make room and continue with --resume");
+  }
 };
 
 SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, const SweepOptions& sweep,
@@ -340,6 +376,7 @@ bool SweepWriter::has(const SweepRun& run) const
 
 ChunkSink* SweepWriter::chunks(const SweepRun& run, const Scenario& scenario, const RunOptions& options)
 {
+  impl_->ensure_room(run);
   impl_->agents = std::make_unique<RunAgentsWriter>(impl_->run_groups(run), scenario, options,
                                                     impl_->options.compress);
   impl_->groups_made_for = run.index;
@@ -349,6 +386,8 @@ ChunkSink* SweepWriter::chunks(const SweepRun& run, const Scenario& scenario, co
 void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const RunResult& result)
 {
   Impl& m = *impl_;
+  if (m.groups_made_for != run.index)
+    m.ensure_room(run);
   m.agents.reset(); // closes the run's per-agent columns
   std::vector<h5::Group> groups;
   if (m.groups_made_for == run.index)
