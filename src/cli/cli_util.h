@@ -34,6 +34,11 @@ std::string clip(const std::string& text, std::size_t max = 40);
 //! @throws ScenarioError, InputError
 Scenario load_scenario_with(const std::string& path, const std::vector<Override>& overrides);
 
+//! Text from a scenario or a results file, safe to print on a terminal:
+//! control characters (ESC and the C1 CSI that start escape sequences) are
+//! shown as \xNN / \u00NN instead of being interpreted.
+std::string printable(const std::string& text);
+
 std::string thousands(std::int64_t n); //!< 1234567 → "1,234,567"
 std::string fixed(double x, int digits); //!< NaN → "—"
 

@@ -179,7 +179,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   writer->commit(result);
 
   if (!quiet) {
-    std::cout << "scenario '" << scenario.name << "': " << thousands(static_cast<std::int64_t>(result.agents))
+    std::cout << "scenario '" << printable(scenario.name) << "': " << thousands(static_cast<std::int64_t>(result.agents))
               << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
               << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
     print_summary(scenario, result, std::cout);
@@ -212,7 +212,7 @@ int validate_command(const std::vector<std::string>& args)
   const Model& m = s.baseline();
 
   std::ostringstream out;
-  out << s.path << ": OK — scenario '" << s.name << "'\n";
+  out << printable(s.path) << ": OK — scenario '" << printable(s.name) << "'\n";
   out << "  horizon " << s.horizon_days << " days, population " << thousands(static_cast<std::int64_t>(s.population))
       << ", seed " << s.seed << ", mood_effect " << m.mood_effect << "\n";
   out << "  stages (" << m.stages.size() << "):";
@@ -243,7 +243,7 @@ int validate_command(const std::vector<std::string>& args)
   out << "\n";
   for (std::size_t v = 1; v < s.variants.size(); ++v)
     if (!s.variants[v].description.empty())
-      out << "    " << s.variants[v].name << ": " << s.variants[v].description << "\n";
+      out << "    " << s.variants[v].name << ": " << printable(s.variants[v].description) << "\n";
   std::cout << out.str();
   return 0;
 }

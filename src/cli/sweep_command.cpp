@@ -144,7 +144,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   const bool quiet = vm["quiet"].as<bool>();
 
   if (vm["dry-run"].as<bool>()) {
-    std::cout << "sweep of '" << scenario.name << "': " << points << " grid point(s) × " << o.replications
+    std::cout << "sweep of '" << printable(scenario.name) << "': " << points << " grid point(s) × " << o.replications
               << " replication(s) = " << runs.size() << " run(s), each " << thousands(static_cast<std::int64_t>(agents))
               << " agents × " << variants << " variant(s)\n";
     for (const auto& p : o.parameters) {
@@ -205,7 +205,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   writer.commit();
   if (!quiet) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "sweep of '" << scenario.name << "': " << runs.size() << " runs (" << points << " points × "
+    std::cout << "sweep of '" << printable(scenario.name) << "': " << runs.size() << " runs (" << points << " points × "
               << o.replications << " replications) × " << variants << " variant(s), " << fixed(s, 1) << " s\n"
               << "results: " << output << "   (pandas: pd.DataFrame(h5py.File(path)[\"runs/index\"][()]))\n";
   }

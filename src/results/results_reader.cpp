@@ -61,6 +61,18 @@ void require_shape(const h5::Object& loc, const std::string& name, const std::ve
                      shape_text(want) + " from the rest of the file");
 }
 
+//! A name from the file is printed by compare and report: no control
+//! characters (terminal escape sequences), none empty, none huge.
+void check_name(const std::string& n, const std::string& where)
+{
+  const bool control = std::any_of(n.begin(), n.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+  });
+  if (n.empty() || n.size() > 256 || control || n.find("\xC2\x9B") != std::string::npos)
+    throw InputError(quote(where) + " holds a name that is empty, longer than 256 bytes or has control characters");
+}
+
 //! A 1-D string dataset of `min`..`max` entries.
 std::vector<std::string> read_names(const h5::Object& loc, const std::string& name, std::uint64_t min,
                                     std::uint64_t max)
@@ -69,7 +81,10 @@ std::vector<std::string> read_names(const h5::Object& loc, const std::string& na
   if (d.size() != 1 || d[0] < min || d[0] > max)
     throw InputError(quote(name) + " has shape " + shape_text(d) + ", expected " + std::to_string(min) + " to " +
                      std::to_string(max) + " names");
-  return h5::read_strings(loc, name);
+  auto names = h5::read_strings(loc, name);
+  for (const auto& n : names)
+    check_name(n, name);
+  return names;
 }
 
 //! An integer attribute within [lo, hi] (read as 64 bits: no silent wrap).
@@ -155,6 +170,8 @@ void ResultsReader::Impl::check_structure()
     variants = split_commas(h5::read_attribute_string(file, "variants"));
   if (variants.empty())
     throw InputError("no variants");
+  for (const auto& v : variants)
+    check_name(v, "variants");
   if (variants.size() > static_cast<std::size_t>(MAX_VARIANTS))
     throw InputError("more than " + std::to_string(MAX_VARIANTS) + " variants");
   for (const auto& v : variants) {

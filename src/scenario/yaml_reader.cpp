@@ -685,7 +685,7 @@ std::string name_problem(std::string_view name)
     char32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
     for (std::size_t j = 1; j < len && i + j < name.size(); ++j)
       cp = (cp << 6) | (static_cast<unsigned char>(name[i + j]) & 0x3F);
-    const bool invisible = cp < 0xA0 || cp == 0xAD || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 ||
+    const bool invisible = cp <= 0xA0 || cp == 0xAD || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 ||
                            cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0xE000 && cp <= 0xF8FF) ||
                            cp == 0x1680 || cp == 0x180E || (cp >= 0xE0000 && cp <= 0xE007F);
     if (invisible)
