@@ -49,6 +49,35 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   }
 }
 
+//! Memory the chunks in flight may hold (docs/SAFETY.md).
+constexpr std::uint64_t CHUNK_MEMORY_BUDGET = 1ull << 30;
+
+//! Bounds the memory of a run by design: at most 2·threads + 1 chunks are in
+//! flight, each chunk_agents × the bytes of one agent in every selected
+//! variant (the stored columns, ×3 for working buffers). A default --chunk
+//! shrinks (to a multiple of 1024, which changes no result) until that fits
+//! the budget; a run that does not fit even with 1024-agent chunks, or with
+//! the --chunk given, is refused with the estimate.
+void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_given)
+{
+  WriterOptions all_columns;
+  const std::uint64_t per_agent = 3 * estimate_results_size(scenario, o, all_columns).per_agent;
+  const std::uint64_t chunks = 2 * static_cast<std::uint64_t>(o.threads) + 1;
+  const auto in_flight = [&](std::uint64_t chunk) {
+    const std::uint64_t agents = std::min(chunks * chunk, (o.agents + chunk - 1) / chunk * chunk);
+    return agents * per_agent;
+  };
+  if (!chunk_given)
+    while (o.chunk_agents > BLOCK_AGENTS && in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+      o.chunk_agents = std::max<std::size_t>(BLOCK_AGENTS, o.chunk_agents / 2 / BLOCK_AGENTS * BLOCK_AGENTS);
+  if (in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+    throw InputError("this run would hold about " + human_bytes(in_flight(o.chunk_agents)) + " in memory (" +
+                     std::to_string(chunks) + " chunks of " + std::to_string(o.chunk_agents) + " agents × " +
+                     std::to_string(o.variants.size()) + " variant(s) in flight), more than " +
+                     human_bytes(CHUNK_MEMORY_BUDGET) + ": use fewer --threads" +
+                     (o.chunk_agents > BLOCK_AGENTS ? ", a smaller --chunk" : "") + " or fewer --variant");
+}
+
 std::vector<std::string> variant_names(const Scenario& s)
 {
   std::vector<std::string> names;
@@ -133,6 +162,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   }
   options.cancel = &stop.requested;
   options = resolve_options(scenario, options);
+  bound_chunk_memory(scenario, options, !vm["chunk"].defaulted());
 
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()

@@ -1,7 +1,8 @@
 # A sweep killed with SIGKILL at random points, or stopped by a full disk,
 # keeps its finished runs and `--resume` continues it — whatever state HDF5's
 # "open for write" superblock flag was left in — to the same file as a sweep
-# that was never interrupted. A sweep being written is locked: a second
+# that was never interrupted (SWEEP_KILL_TRIALS=N for more trials than 3).
+# A sweep being written is locked: a second
 # `--resume` of it is refused while the first runs.
 source "$(dirname "$0")/lib.sh"
 scenario="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
@@ -39,7 +40,7 @@ echo "uninterrupted sweep: $full_ms ms"
 # 1. SIGKILL at random points; after each, --resume (killed again at random
 #    points) until one finishes.
 kills=0 attempts=0
-for trial in 1 2 3; do
+for trial in $(seq 1 "${SWEEP_KILL_TRIALS:-3}"); do
   out="$WORK/k$trial.h5"
   args=()
   while :; do
