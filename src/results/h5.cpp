@@ -380,7 +380,7 @@ File open_file(const std::string& path, bool writable)
                     [&] { return "cannot open results file " + quote(path); }));
 }
 
-File reopen_after_crash(const std::string& path)
+File open_for_append(const std::string& path)
 {
   const Silence silence;
   const auto what = [&] { return "cannot open " + quote(path) + " to continue it"; };

@@ -238,7 +238,7 @@ struct SweepWriter::Impl {
       throw InputError("another journeysim process is writing " + quote(path) +
                        " now; wait for it to finish (or stop it) before --resume");
     try {
-      file = h5::reopen_after_crash(path);
+      file = h5::open_for_append(path);
     } catch (const OutputError& e) {
       throw InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
                        "); use --force to start it again");
@@ -389,14 +389,16 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
   if (m.groups_made_for != run.index)
     m.ensure_room(run);
   m.agents.reset(); // closes the run's per-agent columns
-  std::vector<h5::Group> groups;
-  if (m.groups_made_for == run.index)
-    for (std::size_t v = 0; v < scenario.variants.size(); ++v)
-      groups.push_back(h5::open_group(m.runs, m.run_name(run.index, v)));
-  else
-    groups = m.run_groups(run);
-  for (std::size_t v = 0; v < result.totals.size(); ++v)
-    layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
+  {
+    std::vector<h5::Group> groups; // closed before the file is
+    if (m.groups_made_for == run.index)
+      for (std::size_t v = 0; v < scenario.variants.size(); ++v)
+        groups.push_back(h5::open_group(m.runs, m.run_name(run.index, v)));
+    else
+      groups = m.run_groups(run);
+    for (std::size_t v = 0; v < result.totals.size(); ++v)
+      layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
+  }
   // Index rows last, then flush: a run is in the index only once it is whole.
   for (std::size_t v = 0; v < result.totals.size(); ++v) {
     std::vector<Table::Value> row = {
@@ -411,6 +413,18 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
   }
   h5::flush(m.file);
   m.done_runs.insert(run.index);
+  // Close and reopen: the file on disk is then exactly this state (flag
+  // cleared, readable by h5py), and the metadata cache, which evicts
+  // nothing between flushes, holds one run's metadata, not the whole sweep's.
+  m.index = Table();
+  m.runs.reset();
+  if (const std::size_t open = h5::open_objects(m.file); open != 0)
+    throw OutputError("cannot close " + quote(m.path) + " after run " + std::to_string(run.index + 1) + ": " +
+                      std::to_string(open) + " objects still open");
+  h5::close(m.file);
+  m.file = h5::open_for_append(m.path);
+  m.runs = h5::open_group(m.file, "runs");
+  m.index = Table::open(m.runs, "index");
 }
 
 void SweepWriter::Impl::write_summary()

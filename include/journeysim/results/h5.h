@@ -125,13 +125,13 @@ private:
 File create_file(const std::string& path, bool exclusive = true, bool metadata_at_flush = false);
 //! @throws OutputError If the file cannot be opened.
 File open_file(const std::string& path, bool writable = false);
-//! Open for writing a file whose writer was killed: HDF5 1.10 leaves its
-//! "open for write" superblock flag set and refuses to open it again; this
-//! clears the flag (as h5clear -s does). Only for a file no process writes
-//! (the caller holds its LiveLock). Metadata is written at flush only, as
-//! create_file(…, metadata_at_flush = true).
+//! Open a file to append to it, metadata written at flush only (as
+//! create_file(…, metadata_at_flush = true)). A file whose writer was killed
+//! keeps HDF5 1.10's "open for write" superblock flag, and HDF5 refuses to
+//! open it again; this clears the flag (as h5clear -s does), so call it only
+//! for a file no process writes (the caller holds its LiveLock).
 //! @throws OutputError If the file cannot be opened.
-File reopen_after_crash(const std::string& path);
+File open_for_append(const std::string& path);
 //! Visits every object of the file, loading each object header (whose
 //! checksums HDF5 verifies): a file damaged by a failed write is found here,
 //! not halfway through appending to it.
