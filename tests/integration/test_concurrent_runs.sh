@@ -23,7 +23,7 @@ for round in $(seq 1 $rounds); do
   rm -f "$target" "$target".partial-*
   pids=()
   for i in $(seq 1 $n); do
-    "$JOURNEYSIM" run "$scenario" -o "$target" --agents 100000 --quiet 2>"$WORK/err$i" &
+    "$JOURNEYSIM" run "$scenario" -o "$target" --agents 50000 --quiet 2>"$WORK/err$i" &
     pids+=($!)
   done
   wins=0
@@ -47,7 +47,7 @@ echo "$rounds rounds of $n concurrent runs: one winner each"
 rm -f "$target" "$target".partial-*
 "$JOURNEYSIM" run "$scenario" -o "$WORK/other.h5" --agents 1000 --quiet
 other=$(sha256sum < "$WORK/other.h5")
-"$JOURNEYSIM" run "$scenario" -o "$target" --agents 3000000 --threads 1 --quiet 2>"$WORK/err" &
+"$JOURNEYSIM" run "$scenario" -o "$target" --agents 1000000 --threads 1 --quiet 2>"$WORK/err" &
 pid=$!
 wait_for "$target.partial-$pid"
 cp "$WORK/other.h5" "$WORK/tmp.h5" && mv "$WORK/tmp.h5" "$target" # appears atomically
@@ -62,7 +62,7 @@ complete "$target.partial-$pid" || fail "the losing run's complete results are n
 rm -f "$target".partial-*
 "$JOURNEYSIM" run "$scenario" -o "$WORK/third.h5" --agents 1000 --seed 3 --quiet
 third=$(sha256sum < "$WORK/third.h5")
-"$JOURNEYSIM" run "$scenario" -o "$target" --agents 3000000 --threads 1 --quiet --force 2>"$WORK/err" &
+"$JOURNEYSIM" run "$scenario" -o "$target" --agents 1000000 --threads 1 --quiet --force 2>"$WORK/err" &
 pid=$!
 wait_for "$target.partial-$pid"
 mv "$WORK/third.h5" "$target"
