@@ -128,7 +128,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& spec : vm["set"].as<std::vector<std::string>>()) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0)
-        throw InputError("--set '" + spec + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
+        throw InputError("--set '" + clip(spec) + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
       overrides.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
     }
   const Scenario scenario = load_scenario_with(scenario_path, overrides);
@@ -154,7 +154,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& name : vm["variant"].as<std::vector<std::string>>()) {
       const int v = scenario.variant_index(name);
       if (v < 0)
-        throw InputError("--variant: no variant '" + name + "' in " + scenario_path +
+        throw InputError("--variant: no variant '" + clip(name) + "' in " + scenario_path +
                          did_you_mean(name, variant_names(scenario)));
       if (std::find(options.variants.begin(), options.variants.end(), v) == options.variants.end())
         options.variants.push_back(v);

@@ -88,6 +88,10 @@ expect_in "$WORK/err" "--seed: expected a whole number from 0 to 184467440737095
 long=$(head -c 100000 /dev/zero | tr '\0' '9')
 expect_exit 2 "$JOURNEYSIM" run "$scenario" --agents "$long" -o "$WORK/s.h5" --quiet
 (( $(wc -c < "$WORK/err") < 300 )) || fail "a 100 KB --agents argument was echoed back whole"
+for option in --threads --variant --set; do
+  expect_exit 2 "$JOURNEYSIM" run "$scenario" "$option" "$long" -o "$WORK/s.h5" --quiet
+  (( $(wc -c < "$WORK/err") < 500 )) || fail "a 100 KB $option argument was echoed back whole"
+done
 # Memory is bounded by design: what cannot fit in the budget even with the
 # smallest chunks is refused with the estimate, before anything is written.
 expect_exit 2 "$JOURNEYSIM" run "$scenario" --threads 1024 -n 1e7 --summary-only -o "$WORK/t.h5" --quiet
