@@ -3,10 +3,13 @@
 #include "journeysim/error.h"
 #include "journeysim/scenario/scenario.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
+#include <thread>
 
 namespace po = boost::program_options;
 
@@ -43,6 +46,16 @@ std::uint64_t parse_seed(const std::string& text)
   if (text.empty() || ec != std::errc() || p != end)
     throw InputError("--seed: expected a whole number from 0 to 18446744073709551615, got '" + clip(text) + "'");
   return seed;
+}
+
+int cap_threads(int requested)
+{
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (requested <= 4 * cores)
+    return requested;
+  std::cerr << "journeysim: --threads " << requested << " capped at " << 4 * cores << " (4 × the " << cores
+            << " cores): more threads only cost memory and Ctrl-C latency; results are the same\n";
+  return 4 * cores;
 }
 
 std::string clip(const std::string& text, std::size_t max)

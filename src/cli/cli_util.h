@@ -26,6 +26,11 @@ std::uint64_t parse_count(const std::string& text, const std::string& option);
 //! @throws InputError Quoting (at most 40 characters of) the text.
 std::uint64_t parse_seed(const std::string& text);
 
+//! --threads beyond 4 × the cores only cost memory and Ctrl-C latency
+//! (every thread finishes the block it started); results do not depend on
+//! the thread count, so more is capped there, with a note on stderr.
+int cap_threads(int requested);
+
 //! At most `max` bytes of `text` for an error message, "…" if cut.
 std::string clip(const std::string& text, std::size_t max = 40);
 

@@ -54,14 +54,14 @@ constexpr std::uint64_t CHUNK_MEMORY_BUDGET = 1ull << 30;
 
 //! Bounds the memory of a run by design: at most 2·threads + 1 chunks are in
 //! flight, each chunk_agents × the bytes of one agent in every selected
-//! variant (the stored columns, ×3 for working buffers). A default --chunk
+//! variant (the stored columns, ×2 for working buffers). A default --chunk
 //! shrinks (to a multiple of 1024, which changes no result) until that fits
 //! the budget; a run that does not fit even with 1024-agent chunks, or with
 //! the --chunk given, is refused with the estimate.
 void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_given)
 {
   WriterOptions all_columns;
-  const std::uint64_t per_agent = 3 * estimate_results_size(scenario, o, all_columns).per_agent;
+  const std::uint64_t per_agent = 2 * estimate_results_size(scenario, o, all_columns).per_agent;
   const std::uint64_t chunks = 2 * static_cast<std::uint64_t>(o.threads) + 1;
   const auto in_flight = [&](std::uint64_t chunk) {
     const std::uint64_t agents = std::min(chunks * chunk, (o.agents + chunk - 1) / chunk * chunk);
@@ -143,6 +143,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   options.threads = vm["threads"].as<int>();
   if (options.threads < 0 || options.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
+  options.threads = cap_threads(options.threads);
   options.chunk_agents = vm["chunk"].as<std::size_t>();
   // At most 2·threads + 1 chunks are in flight, each ~100-300 bytes per agent
   // and variant, and a chunk's buffers cannot be abandoned half-allocated: the

@@ -124,6 +124,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   o.threads = vm["threads"].as<int>();
   if (o.threads < 0 || o.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
+  o.threads = cap_threads(o.threads);
   o.per_agent = vm["per-agent"].as<bool>();
   o.cancel = &stop.requested;
 

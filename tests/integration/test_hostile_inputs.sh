@@ -92,10 +92,23 @@ for option in --threads --variant --set; do
   expect_exit 2 "$JOURNEYSIM" run "$scenario" "$option" "$long" -o "$WORK/s.h5" --quiet
   (( $(wc -c < "$WORK/err") < 500 )) || fail "a 100 KB $option argument was echoed back whole"
 done
-# Memory is bounded by design: what cannot fit in the budget even with the
-# smallest chunks is refused with the estimate, before anything is written.
-expect_exit 2 "$JOURNEYSIM" run "$scenario" --threads 1024 -n 1e7 --summary-only -o "$WORK/t.h5" --quiet
-expect_in "$WORK/err" "in memory (2049 chunks of 1024 agents"
-[ ! -e "$WORK/t.h5" ] || fail "a run refused for its memory wrote a file"
+# Memory is bounded by design: --threads beyond 4 × the cores is capped (with
+# a note), a default chunk shrinks to fit 1 GiB in flight, and what cannot fit
+# even with the smallest chunks (1000 variants on 8 threads) is refused with
+# the estimate, before anything is written.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" --threads 1024 -n 2000 -o "$WORK/t.h5" --quiet
+expect_in "$WORK/err" "--threads 1024 capped at"
+"$PYTHON" - "$TEST_DATA/good/small_with_variants.yaml" "$WORK/v1000.yaml" <<'PY'
+import sys
+base = open(sys.argv[1]).read()
+head = base[:base.index("variants:")]
+lines = "".join(f"  - {{name: v{k}, set: {{touchpoints.ads.reach: {0.1 + k * 0.0005:.4f}}}}}\n" for k in range(999))
+open(sys.argv[2], "w").write(head + "variants:\n" + lines)
+PY
+if (( $(nproc) >= 2 )); then
+  expect_exit 2 "$JOURNEYSIM" run "$WORK/v1000.yaml" --threads 8 -n 1e7 --summary-only -o "$WORK/m.h5" --quiet
+  expect_in "$WORK/err" "in memory (17 chunks of 1024 agents × 1000 variant(s) in flight)"
+  [ ! -e "$WORK/m.h5" ] || fail "a run refused for its memory wrote a file"
+fi
 echo "checked $checked inputs"
 finish
