@@ -247,9 +247,9 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
                         std::to_string(v) + " out of range");
 
   check_target(target, options.force);
+  check_no_live_writer(target);
   if (options.force)
     m.replaced = check_replaceable(target, "results", scenario.path);
-  check_no_live_writer(target);
   m.temp = create_partial(target, m.lock);
   m.created = true;
   m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours

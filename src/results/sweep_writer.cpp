@@ -343,9 +343,9 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
     throw InputError("--resume: " + quote(target) + " does not exist; run the sweep without --resume");
   if (exists && !options.force)
     throw InputError(quote(target) + " exists; use --resume to continue an interrupted sweep or --force to replace it");
+  check_no_live_writer(target);
   if (exists)
     m.replaced = check_replaceable(target, "sweep", scenario.path);
-  check_no_live_writer(target);
   if (exists) {
     m.path = create_partial(target, m.lock);
     m.temporary = true;
