@@ -69,6 +69,35 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   }
 }
 
+//! Memory the chunks in flight may hold (docs/SAFETY.md).
+constexpr std::uint64_t CHUNK_MEMORY_BUDGET = 1ull << 30;
+
+//! Bounds the memory of a run by design: at most 2·threads + 1 chunks are in
+//! flight, each chunk_agents × the bytes of one agent in every selected
+//! variant (the stored columns, ×2 for working buffers). A default --chunk
+//! shrinks (to a multiple of 1024, which changes no result) until that fits
+//! the budget; a run that does not fit even with 1024-agent chunks, or with
+//! the --chunk given, is refused with the estimate.
+void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_given)
+{
+  WriterOptions all_columns;
+  const std::uint64_t per_agent = 2 * estimate_results_size(scenario, o, all_columns).per_agent;
+  const std::uint64_t chunks = 2 * static_cast<std::uint64_t>(o.threads) + 1;
+  const auto in_flight = [&](std::uint64_t chunk) {
+    const std::uint64_t agents = std::min(chunks * chunk, (o.agents + chunk - 1) / chunk * chunk);
+    return agents * per_agent;
+  };
+  if (!chunk_given)
+    while (o.chunk_agents > BLOCK_AGENTS && in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+      o.chunk_agents = std::max<std::size_t>(BLOCK_AGENTS, o.chunk_agents / 2 / BLOCK_AGENTS * BLOCK_AGENTS);
+  if (in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+    throw InputError("this run would hold about " + human_bytes(in_flight(o.chunk_agents)) + " in memory (" +
+                     std::to_string(chunks) + " chunks of " + std::to_string(o.chunk_agents) + " agents × " +
+                     std::to_string(o.variants.size()) + " variant(s) in flight), more than " +
+                     human_bytes(CHUNK_MEMORY_BUDGET) + ": use fewer --threads" +
+                     (o.chunk_agents > BLOCK_AGENTS ? ", a smaller --chunk" : "") + " or fewer --variant");
+}
+
 std::vector<std::string> variant_names(const Scenario& s)
 {
   std::vector<std::string> names;
@@ -90,7 +119,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("help,h", "show this help")
     ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
     ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
-    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
     ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE: change one parameter of the baseline (and so of every variant), as a variant's `set` would (repeatable)")
@@ -119,7 +148,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& spec : vm["set"].as<std::vector<std::string>>()) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0)
-        throw InputError("--set '" + spec + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
+        throw InputError("--set '" + clip(spec) + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
       overrides.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
     }
   const Scenario scenario = load_scenario_with(scenario_path, overrides);
@@ -128,12 +157,13 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (vm.count("agents"))
     options.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {
-    options.seed = vm["seed"].as<std::uint64_t>();
+    options.seed = parse_seed(vm["seed"].as<std::string>());
     options.seed_given = true;
   }
   options.threads = vm["threads"].as<int>();
   if (options.threads < 0 || options.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
+  options.threads = cap_threads(options.threads);
   options.chunk_agents = vm["chunk"].as<std::size_t>();
   // At most 2·threads + 1 chunks are in flight, each ~100-300 bytes per agent
   // and variant, and a chunk's buffers cannot be abandoned half-allocated: the
@@ -145,7 +175,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& name : vm["variant"].as<std::vector<std::string>>()) {
       const int v = scenario.variant_index(name);
       if (v < 0)
-        throw InputError("--variant: no variant '" + name + "' in " + scenario_path +
+        throw InputError("--variant: no variant '" + clip(name) + "' in " + scenario_path +
                          did_you_mean(name, variant_names(scenario)));
       if (std::find(options.variants.begin(), options.variants.end(), v) == options.variants.end())
         options.variants.push_back(v);
@@ -153,6 +183,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   }
   options.cancel = &stop.requested;
   options = resolve_options(scenario, options);
+  bound_chunk_memory(scenario, options, !vm["chunk"].defaulted());
 
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()
@@ -204,7 +235,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   writer->commit(result);
 
   if (!quiet) {
-    std::cout << "scenario '" << scenario.name << "': " << thousands(static_cast<std::int64_t>(result.agents))
+    std::cout << "scenario '" << printable(scenario.name) << "': " << thousands(static_cast<std::int64_t>(result.agents))
               << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
               << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
     print_summary(scenario, result, std::cout);
@@ -237,7 +268,7 @@ int validate_command(const std::vector<std::string>& args)
   const Model& m = s.baseline();
 
   std::ostringstream out;
-  out << s.path << ": OK — scenario '" << s.name << "'\n";
+  out << printable(s.path) << ": OK — scenario '" << printable(s.name) << "'\n";
   out << "  horizon " << s.horizon_days << " days, population " << thousands(static_cast<std::int64_t>(s.population))
       << ", seed " << s.seed << ", mood_effect " << m.mood_effect << "\n";
   out << "  stages (" << m.stages.size() << "):";
@@ -268,7 +299,7 @@ int validate_command(const std::vector<std::string>& args)
   out << "\n";
   for (std::size_t v = 1; v < s.variants.size(); ++v)
     if (!s.variants[v].description.empty())
-      out << "    " << s.variants[v].name << ": " << s.variants[v].description << "\n";
+      out << "    " << s.variants[v].name << ": " << printable(s.variants[v].description) << "\n";
   std::cout << out.str();
   return 0;
 }

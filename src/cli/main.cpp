@@ -2,6 +2,7 @@
 // parse arguments, call the library, map typed errors to exit codes
 // (0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted).
 
+#include "cli_util.h"
 #include "commands.h"
 
 #include "journeysim/error.h"
@@ -95,7 +96,8 @@ int main(int argc, char** argv)
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "journeysim " << command << ": " << e.what() << "\n";
+    // Boost quotes the offending argument whole: keep a 100 KB one off the terminal.
+    std::cerr << "journeysim " << command << ": " << journeysim::cli::clip(e.what(), 300) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "journeysim: out of memory\n";

@@ -3,6 +3,8 @@
 #include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/results/output_safety.h"
+#include "journeysim/results/publish.h"
 
 #include "comparison_layout.h"
 #include "layout.h"
@@ -41,7 +43,7 @@ void check_target(const std::string& target, bool force)
   const auto status = fs::status(path, ec);
   if (fs::is_directory(status))
     throw OutputError("cannot write results to " + quote(target) + ": it is a directory");
-  if (fs::exists(status) && !force)
+  if (fs::exists(fs::symlink_status(path, ec)) && !force)
     throw InputError(quote(target) + " exists; use --force to replace it");
   const fs::path parent = path.parent_path();
   if (!parent.empty()) {
@@ -98,6 +100,8 @@ struct ResultsWriter::Impl {
   const Scenario* scenario = nullptr;
   RunOptions options;
   WriterOptions writer;
+  LiveLock lock;          //!< held on the temporary file while it is written (docs/SAFETY.md)
+  FileId replaced;        //!< with --force: the file checked at the start, the only one replaced
   bool created = false;   //!< the temporary file is ours (remove it unless committed)
   bool committed = false; //!< renamed into place (or deliberately left behind)
   std::uint64_t rows_written = 0;
@@ -211,9 +215,12 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
                         std::to_string(v) + " out of range");
 
   check_target(target, options.force);
-  m.temp = target + ".partial-" + std::to_string(::getpid());
-  m.file = h5::create_file(m.temp, true);
+  check_no_live_writer(target);
+  if (options.force)
+    m.replaced = check_replaceable(target, "results", scenario.path);
+  m.temp = create_partial(target, m.lock);
   m.created = true;
+  m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours
   // From here on, a throw destroys impl_, which removes the temporary file.
   m.write_header();
   h5::create_group(m.file, "variants");
@@ -342,12 +349,12 @@ void ResultsWriter::commit(const RunResult& result)
   h5::close(m.file);
   sync_file(m.temp);
 
-  std::error_code ec;
-  fs::rename(m.temp, m.target, ec);
   m.committed = true; // the file is complete: never delete it from here on
-  if (ec)
-    throw OutputError("cannot move the results to " + quote(m.target) + ": " + ec.message() +
-                      "; the complete results were left in " + quote(m.temp));
+  // Never replaces a file that appeared meanwhile (another run's), and with
+  // --force only the file checked at the start.
+  if (!publish(m.temp, m.target, m.writer.force, m.replaced))
+    throw OutputError("lost the race for " + quote(m.target) + ": another run wrote it while this one ran, and "
+                      "it was not replaced; this run's complete results are in " + quote(m.temp));
 }
 
 } // namespace journeysim

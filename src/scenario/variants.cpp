@@ -421,9 +421,16 @@ std::vector<VariantSpec> read_variant_specs(const Context& ctx, const YNode* var
     if (base == baseline_name)
       continue;
     const auto it = std::find(names.begin(), names.end(), base);
-    if (it == names.end())
-      ctx.fail(*s.base_node, "variant " + quote(s.name) + ": base: no variant " + quote(base) +
-                                 did_you_mean(base, candidates));
+    if (it == names.end()) {
+      std::string hint = did_you_mean(base, candidates);
+      if (hint.empty()) {
+        std::string list;
+        for (const auto& c : candidates)
+          list += (list.empty() ? "" : ", ") + c;
+        hint = " (the variants are: " + list + ")";
+      }
+      ctx.fail(*s.base_node, "variant " + quote(s.name) + ": base: no variant " + quote(base) + hint);
+    }
     s.base = static_cast<int>(it - names.begin());
   }
   return specs;
