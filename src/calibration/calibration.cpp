@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace journeysim {
@@ -20,6 +21,14 @@ constexpr double CUT_95 = 3.841458820694124; //!< χ²₁ 0.95 quantile: the pro
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Stopped {}; //!< Ctrl-C inside an evaluation
+
+std::string fmt(double v)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
 
 //! The simulated rates of the target's transitions at one parameter point.
 struct Simulated {
@@ -58,8 +67,8 @@ public:
       if (e.file() != "--set")
         throw;
       const std::size_t i = static_cast<std::size_t>(std::max(1, e.line())) - 1;
-      throw InputError("--free " + free_[i].path + "=" + yaml_number(free_[i].low) + ":" + yaml_number(free_[i].high) +
-                       " (at " + yaml_number(v[i]) + "): " + e.message());
+      throw InputError("--free " + free_[i].path + "=" + fmt(free_[i].low) + ":" + fmt(free_[i].high) + " (at " +
+                       fmt(v[i]) + "): " + e.message());
     }
   }
 
@@ -240,13 +249,6 @@ void symmetric_eigen(std::vector<std::vector<double>> a, std::vector<double>& va
   }
   values = sv;
   vectors = svec;
-}
-
-std::string fmt(double v)
-{
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
 }
 
 } // namespace

@@ -103,14 +103,14 @@ TEST_CASE("calibrate: the exact funnel is recovered, within the reported interva
     reached.push_back(20000 * p);
   const Scenario start = started_elsewhere();
   const FunnelTarget target = match_target(start, funnel_of(reached));
-  const CalibrationResult r = calibrate(start, target, two_free(), options(200000));
+  const CalibrationResult r = calibrate(start, target, two_free(), options(100000));
   REQUIRE(r.intervals_done);
   REQUIRE_FALSE(r.interrupted);
   INFO(r.parameters[0].low95 << " " << r.parameters[0].value << " " << r.parameters[0].high95);
   INFO(r.parameters[1].low95 << " " << r.parameters[1].value << " " << r.parameters[1].high95);
   CHECK(covers(r.parameters[0], 0.2));
   CHECK(covers(r.parameters[1], 0.1));
-  // Simulation error with 200 000 agents is far below the 20 000 observed customers' own.
+  // Simulation error with 100 000 agents is far below the 20 000 observed customers' own.
   CHECK(r.parameters[0].value == Approx(0.2).margin(0.02));
   CHECK(r.parameters[1].value == Approx(0.1).margin(0.01));
   CHECK(r.parameters[0].high95 - r.parameters[0].low95 < 0.1);
@@ -175,7 +175,7 @@ TEST_CASE("calibrate: bad targets and parameters are clear input errors", "[cali
   const Scenario s = scenario();
   auto target = [&](const char* text) { return match_target(s, parse_observed_funnel(text, "t.csv")); };
   CHECK_THROWS_WITH(target("stage,reached\ninterest,100\nintnet,50\n"),
-                    Catch::StartsWith("t.csv:3:1: unknown stage 'intnet' (did you mean 'intent'?)"));
+                    Catch::StartsWith("t.csv:3:1: unknown stage 'intnet' — did you mean 'intent'?"));
   CHECK_THROWS_WITH(target("stage,reached\ninterest,100\nintent,150\n"),
                     Catch::StartsWith("t.csv:3:1: 'intent' reached by 150 customers, more than the 100 who reached "
                                       "'interest'"));
