@@ -5,6 +5,7 @@
 #include "journeysim/error.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -150,20 +151,12 @@ std::string csv_field(const std::string& s)
   return q + "\"";
 }
 
+//! The shortest text that reads back to the same double.
 std::string number_text(double v)
 {
-  std::ostringstream o;
-  o.precision(17);
-  o << v;
-  // Shortest text that reads back to the same double.
-  for (int p = 1; p <= 17; ++p) {
-    std::ostringstream s;
-    s.precision(p);
-    s << v;
-    if (std::strtod(s.str().c_str(), nullptr) == v)
-      return s.str();
-  }
-  return o.str();
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 } // namespace

@@ -45,6 +45,7 @@ want = {("", "interest"): 305, ("", "intent"): 125, ("", "purchase"): 50,
 assert stages == want, stages
 assert "cart_abandon_rate,0.6\n" in text, text
 assert "repeat_purchase_rate,0.2\n" in text, text
+assert ",order_value_mean,10\n" in text, text
 PY
 expect_in "$WORK/err" "3 bad row(s) of"
 expect_in "$WORK/err" "events.csv:51: expected 10 fields, found 3"
