@@ -149,15 +149,15 @@ private:
 //! Minimise f over the unit box with BOBYQA from `u` (changed in place).
 //! Returns the minimum found. Rethrows Stopped.
 double minimise(std::vector<double>& u, const std::function<double(const std::vector<double>&)>& f,
-                int max_evaluations, double step)
+                int max_evaluations, double step, double tolerance)
 {
   if (u.empty())
     return f(u);
   nlopt::opt opt(nlopt::LN_BOBYQA, static_cast<unsigned>(u.size()));
   opt.set_lower_bounds(std::vector<double>(u.size(), 0.0));
   opt.set_upper_bounds(std::vector<double>(u.size(), 1.0));
-  opt.set_xtol_abs(1e-4);
-  opt.set_ftol_abs(1e-4);
+  opt.set_xtol_abs(tolerance);
+  opt.set_ftol_abs(tolerance);
   opt.set_maxeval(max_evaluations);
   opt.set_initial_step(std::vector<double>(u.size(), step));
   bool stopped = false;
@@ -297,7 +297,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
   }
 
   try {
-    minimise(u, [&](const std::vector<double>& x) { return objective(x, "fit", true); }, o.max_evaluations, 0.1);
+    minimise(u, [&](const std::vector<double>& x) { return objective(x, "fit", true); }, o.max_evaluations, 0.1, 1e-4);
   } catch (const Stopped&) {
     r.interrupted = true;
   }
@@ -365,6 +365,13 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
     double largest = 0.0;
     for (std::size_t i = 0; i < k; ++i)
       largest = std::max(largest, info[i][i]);
+    // Wald half-widths, the first guess of each profile's search (0.03 where J is singular).
+    std::vector<double> wald(k, 0.03);
+    auto conditional_widths = [&] {
+      for (std::size_t i = 0; i < k; ++i)
+        if (info[i][i] > 0)
+          wald[i] = std::sqrt(CUT_95 / info[i][i]);
+    };
     std::vector<std::size_t> active;
     for (std::size_t i = 0; i < k; ++i) {
       if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6)
@@ -373,6 +380,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
       else
         active.push_back(i);
     }
+    conditional_widths();
     if (active.size() >= 2) {
       // Scaled to unit diagonal, a near-zero eigenvalue is a direction the data cannot see.
       std::vector<std::vector<double>> c(active.size(), std::vector<double>(active.size()));
@@ -382,6 +390,14 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
       std::vector<double> ev;
       std::vector<std::vector<double>> vec;
       symmetric_eigen(c, ev, vec);
+      // With an ill-conditioned J, the conditional width 1/√J_ii (the default below) is the safer guess.
+      if (ev.front() > 0.01)
+        for (std::size_t a = 0; a < active.size(); ++a) {
+          double inverse = 0.0; // (C⁻¹)_aa = Σ_j v_aj² / λ_j
+          for (std::size_t j = 0; j < ev.size(); ++j)
+            inverse += vec[a][j] * vec[a][j] / ev[j];
+          wald[active[a]] = std::sqrt(CUT_95 * inverse / info[active[a]][active[a]]);
+        }
       for (std::size_t j = 0; j < ev.size() && ev[j] < 0.01; ++j) {
         std::string names;
         int count = 0;
@@ -413,44 +429,43 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
               full[j] = j == i ? ui : x[m++];
             return objective(full, phase.c_str(), false);
           };
-          return minimise(rest, f, 40 * static_cast<int>(rest.size()), 0.05) - best;
+          // Near the estimate, a coarse inner fit is enough: the cut only needs ±0.1.
+          return minimise(rest, f, 4 * static_cast<int>(rest.size()) + 1, 0.02, 5e-3) - best;
         };
         for (int side : {-1, +1}) {
-          const double limit = side < 0 ? 0.0 : 1.0;
+          // Step outward; each step's guess treats the profile as quadratic
+          // (distance × √(3.84 / excess)), kept inside the bracket found so
+          // far. Done when the next guess moves by less than 5 % (or 6 steps):
+          // the edge is that guess.
+          const double room = side < 0 ? u[i] : 1.0 - u[i];
           std::vector<double> rest = rest_start;
-          double delta = 0.03, excess = 0.0, inside = 0.0, outside = NaN;
+          double d = std::min(std::clamp(wald[i], 0.002, 0.5), room), edge = NaN;
+          double inside = 0.0, outside = NaN;
           bool reached_bound = false;
-          for (int step = 0; step < 10; ++step) {
-            const double target_u = u[i] + side * delta;
-            const bool clipped = side < 0 ? target_u <= limit : target_u >= limit;
-            const double ui = clipped ? limit : target_u;
-            const double d = std::abs(ui - u[i]);
-            if (d <= 0) {
-              reached_bound = true;
-              break;
-            }
-            excess = profile(ui, rest);
+          for (int step = 0; step < 6 && d > 0; ++step) {
+            const double excess = profile(u[i] + side * d, rest);
             if (excess < CUT_95) {
               inside = d;
-              if (clipped) {
+              if (d >= room) {
                 reached_bound = true;
                 break;
               }
             } else {
               outside = d;
             }
-            if (!std::isnan(outside) && std::abs(excess - CUT_95) < 0.1)
-              break;
-            // Next guess: as if the profile were quadratic, bounded by what is known.
             double next = excess > 0.01 ? d * std::sqrt(CUT_95 / excess) : 4 * d;
-            next = std::min(next, 4 * d);
+            next = std::min({next, 4 * d, room});
             if (!std::isnan(outside))
-              next = std::clamp(next, inside + 0.1 * (outside - inside), outside - 0.1 * (outside - inside));
-            delta = next;
+              next = std::clamp(next, inside + 0.05 * (outside - inside), outside - 0.05 * (outside - inside));
+            edge = next;
+            if (std::abs(next - d) <= 0.05 * d)
+              break;
+            d = next;
           }
-          double edge = reached_bound ? std::abs(limit - u[i]) : (std::isnan(outside) ? inside : delta);
-          if (!reached_bound && !std::isnan(outside) && std::abs(excess - CUT_95) >= 0.1)
-            edge = (inside + outside) / 2;
+          if (d <= 0 || reached_bound) {
+            reached_bound = true;
+            edge = room;
+          }
           const double v = objective.theta(i, std::clamp(u[i] + side * edge, 0.0, 1.0));
           (side < 0 ? r.parameters[i].low95 : r.parameters[i].high95) = v;
           (side < 0 ? r.parameters[i].low95_at_bound : r.parameters[i].high95_at_bound) = reached_bound;

@@ -61,9 +61,12 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
     o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
          " |residual| > 2 is a poor fit of that transition)\n";
   }
-  o << "goodness of fit: deviance " << num(r.deviance, 5) << " on " << r.degrees_of_freedom
-    << " degree(s) of freedom, p = " << num(r.p_value, 3)
-    << (r.degrees_of_freedom <= 0 ? " (as many parameters as transitions: no test possible)" : "") << "\n";
+  if (r.degrees_of_freedom > 0)
+    o << "goodness of fit: deviance " << num(r.deviance, 5) << " on " << r.degrees_of_freedom
+      << " degree(s) of freedom, p = " << num(r.p_value, 3) << "\n";
+  else
+    o << "goodness of fit: deviance " << num(r.deviance, 5) << "; no test possible: " << r.parameters.size()
+      << " parameter(s) for " << r.transitions.size() << " transition(s)\n";
   o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (profile likelihood)\n";
   for (const auto& p : r.parameters) {
     o << pad(p.parameter.path, 46) << lpad(num(p.start), 10) << lpad(num(p.value), 10) << "   ";
