@@ -86,9 +86,9 @@ expect_in "$WORK/err" "exists; use --force"
 
 # Ctrl-C: the best point so far is written, marked, exit 130.
 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 \
-  --free touchpoints.video.advance=0.01:0.5 --agents 400000 -o "$WORK/int.yaml" >"$WORK/out" 2>"$WORK/err" &
+  --free touchpoints.video.advance=0.01:0.5 --agents 200000 -o "$WORK/int.yaml" >"$WORK/out" 2>"$WORK/err" &
 pid=$!
-for _ in $(seq 100); do grep -q "fit #2" "$WORK/err" 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 600); do grep -q "fit #2" "$WORK/err" 2>/dev/null && break; sleep 0.2; done
 kill -INT "$pid"
 code=0; wait "$pid" || code=$?
 [ "$code" = 130 ] || fail "interrupted calibrate: exit $code, wanted 130"
