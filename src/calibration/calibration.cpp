@@ -193,6 +193,36 @@ double minimise(std::vector<double>& u, const std::function<double(const std::ve
   return fmin;
 }
 
+//! x solving A x = b (Gaussian elimination, partial pivoting); empty if A is (nearly) singular.
+std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double> b)
+{
+  const std::size_t n = b.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t p = c;
+    for (std::size_t r = c + 1; r < n; ++r)
+      if (std::abs(a[r][c]) > std::abs(a[p][c]))
+        p = r;
+    if (std::abs(a[p][c]) < 1e-12 * (std::abs(a[c][c]) + 1e-300) || a[p][c] == 0.0)
+      return {};
+    std::swap(a[p], a[c]);
+    std::swap(b[p], b[c]);
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const double f = a[r][c] / a[c][c];
+      for (std::size_t k = c; k < n; ++k)
+        a[r][k] -= f * a[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (std::size_t c = n; c-- > 0;) {
+    double v = b[c];
+    for (std::size_t k = c + 1; k < n; ++k)
+      v -= a[c][k] * x[k];
+    x[c] = v / a[c][c];
+  }
+  return x;
+}
+
 //! Eigenvalues (ascending) and eigenvectors (columns) of a small symmetric matrix (Jacobi rotations).
 void symmetric_eigen(std::vector<std::vector<double>> a, std::vector<double>& values,
                      std::vector<std::vector<double>>& vectors)
@@ -418,10 +448,30 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
     if (o.intervals) {
       for (std::size_t i = 0; i < k; ++i) {
         const std::string phase = "profile " + free[i].path;
-        std::vector<double> rest_start;
+        // Where the others go as parameter i moves, to first order: the
+        // conditional optimum û_rest − J_rr⁻¹ J_ri (u_i − û_i). It warm-starts
+        // each profile point, so a short inner fit suffices.
+        std::vector<double> rest_start, slope(k - 1, 0.0);
+        std::vector<std::vector<double>> j_rr;
+        std::vector<double> j_ri;
         for (std::size_t j = 0; j < k; ++j)
-          if (j != i)
+          if (j != i) {
             rest_start.push_back(u[j]);
+            j_ri.push_back(-info[j][i]);
+            j_rr.emplace_back();
+            for (std::size_t l = 0; l < k; ++l)
+              if (l != i)
+                j_rr.back().push_back(info[j][l]);
+          }
+        if (k > 1)
+          if (const auto x = solve(j_rr, j_ri); !x.empty())
+            slope = x;
+        auto predicted = [&](const std::vector<double>& from, double shift) {
+          std::vector<double> out = from;
+          for (std::size_t m = 0; m < out.size(); ++m)
+            out[m] = std::clamp(out[m] + std::clamp(slope[m], -5.0, 5.0) * shift, 0.0, 1.0);
+          return out;
+        };
         auto profile = [&](double ui, std::vector<double>& rest) {
           auto f = [&](const std::vector<double>& x) {
             std::vector<double> full(k);
@@ -430,7 +480,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
             return objective(full, phase.c_str(), false);
           };
           // Near the estimate, a coarse inner fit is enough: the cut only needs ±0.1.
-          return minimise(rest, f, 4 * static_cast<int>(rest.size()) + 1, 0.02, 5e-3) - best;
+          return minimise(rest, f, 2 * static_cast<int>(rest.size()) + 4, 0.02, 5e-3) - best;
         };
         for (int side : {-1, +1}) {
           // Step outward; each step's guess treats the profile as quadratic
@@ -439,10 +489,13 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
           // the edge is that guess.
           const double room = side < 0 ? u[i] : 1.0 - u[i];
           std::vector<double> rest = rest_start;
+          double at = 0.0; // |u_i − û_i| of the last profile point
           double d = std::min(std::clamp(wald[i], 0.002, 0.5), room), edge = NaN;
           double inside = 0.0, outside = NaN;
           bool reached_bound = false;
           for (int step = 0; step < 6 && d > 0; ++step) {
+            rest = predicted(rest, side * (d - at));
+            at = d;
             const double excess = profile(u[i] + side * d, rest);
             if (excess < CUT_95) {
               inside = d;
