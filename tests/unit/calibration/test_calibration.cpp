@@ -214,3 +214,20 @@ TEST_CASE("binomial deviance", "[calibration]")
   CHECK(binomial_deviance(100, 0, 0.1) == Approx(2 * 100 * std::log(1 / 0.9)));
   CHECK(binomial_deviance(10, 5, 0.4) == Approx(2 * (5 * std::log(0.5 / 0.4) + 5 * std::log(0.5 / 0.6))));
 }
+
+TEST_CASE("calibrate: with persona rows, each persona's transitions are fitted and the overall rows only shown",
+          "[calibration]")
+{
+  const Scenario s = scenario();
+  const FunnelTarget t = match_target(
+    s, parse_observed_funnel("persona,stage,reached\neveryone,interest,100\neveryone,purchase,20\n,interest,100\n"
+                             ",intent,50\n,purchase,20\n",
+                             "t.csv"));
+  REQUIRE(t.by_persona);
+  REQUIRE(t.transitions.size() == 1);
+  CHECK(t.transitions[0].persona == 0);
+  CHECK(t.transitions[0].from == 1); // interest
+  CHECK(t.transitions[0].to == 3);   // purchase: the next observed stage, not the next stage
+  CHECK(t.transitions[0].n == 100);
+  CHECK(t.transitions[0].y == 20);
+}
