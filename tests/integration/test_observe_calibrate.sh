@@ -75,6 +75,11 @@ expect_in "$WORK/err" "fit #1: deviance"
 head -1 "$WORK/cal.yaml" | grep -q "^# Calibrated by journeysim calibrate on " || fail "no header comment"
 expect_in "$WORK/cal.yaml" "target: $WORK/target.csv"
 expect_exit 0 "$JOURNEYSIM" validate "$WORK/cal.yaml"
+# A run of the calibrated scenario gets an "observed vs simulated" section in its report.
+expect_exit 0 "$JOURNEYSIM" run "$WORK/cal.yaml" --agents 20000 --summary-only -q -o "$WORK/cal.h5"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/cal.h5" -o "$WORK/cal.html"
+expect_in "$WORK/cal.html" '<section id="observed">'
+expect_in "$WORK/cal.html" "<td>interest → intent</td><td>5,000</td><td>0.06800</td>"
 # Same command, same fit (common random numbers, fixed seed).
 expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal2.yaml" --quiet
