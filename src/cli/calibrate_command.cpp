@@ -122,23 +122,29 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
     throw InputError("journeysim calibrate: --target observed.csv is required");
   if (!vm.count("output"))
     throw InputError("journeysim calibrate: -o calibrated.yaml is required");
-  if (!vm.count("free"))
-    throw InputError("journeysim calibrate: give at least one --free PATH=LOW:HIGH");
+  const std::string path = vm["scenario"].as<std::string>();
+  const Scenario scenario = load_scenario(path);
   std::vector<FreeParameter> free;
-  for (const auto& spec : vm["free"].as<std::vector<std::string>>())
-    free.push_back(parse_free_parameter(spec));
+  if (vm.count("free")) {
+    for (const auto& spec : vm["free"].as<std::vector<std::string>>())
+      free.push_back(parse_free_parameter(spec));
+  } else {
+    for (const auto& [p, range] : scenario.calibrate.free) // checked by the loader
+      free.push_back(parse_free_parameter(p + "=" + range));
+  }
+  if (free.empty())
+    throw InputError("journeysim calibrate: give at least one --free PATH=LOW:HIGH (or list them in the "
+                     "scenario's calibrate: {free: {PATH: LOW:HIGH}})");
   for (std::size_t i = 0; i < free.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (free[i].path == free[j].path)
         throw InputError("--free " + free[i].path + ": given twice");
 
-  const std::string path = vm["scenario"].as<std::string>();
   const std::string target_path = vm["target"].as<std::string>();
   const std::string output = vm["output"].as<std::string>();
   const bool force = vm["force"].as<bool>();
   if (!force && std::filesystem::exists(output))
     throw InputError(output + ": exists; use --force to replace it");
-  const Scenario scenario = load_scenario(path);
   const ObservedFunnel observed = read_observed_funnel(target_path);
   const FunnelTarget target = match_target(scenario, observed);
 
