@@ -242,7 +242,7 @@ TEST_CASE("calibrate: a scenario's calibrate: section lists the free parameters,
   REQUIRE(s.calibrate.free.size() == 2);
   CHECK(s.calibrate.free[0] == std::pair<std::string, std::string>{"touchpoints.video.advance", "0.02:0.8"});
   CHECK(s.calibrate.free[1] == std::pair<std::string, std::string>{"stages.intent.dropout", "0.01:0.3"});
-  const int line = 23; // the line of the bad range below (SCENARIO's text starts with a newline)
+  const int line = 25; // the line of the bad range below
   CHECK_THROWS_WITH(parse_scenario(base + "calibrate:\n  free:\n    touchpoints.video.advance: 0.8:0.02\n", "c.yaml"),
                     Catch::StartsWith("c.yaml:" + std::to_string(line) + ":32: calibrate.free.touchpoints.video.advance:") &&
                       Catch::Contains("LOW must be less than HIGH"));
