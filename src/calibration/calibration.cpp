@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <limits>
 
 namespace journeysim {
@@ -161,11 +162,13 @@ double minimise(std::vector<double>& u, const std::function<double(const std::ve
   opt.set_maxeval(max_evaluations);
   opt.set_initial_step(std::vector<double>(u.size(), step));
   bool stopped = false;
+  std::exception_ptr failure; // NLopt would turn any exception into a bare "nlopt failure"
   struct Data {
     const std::function<double(const std::vector<double>&)>* f;
     bool* stopped;
+    std::exception_ptr* failure;
     nlopt::opt* opt;
-  } data{&f, &stopped, &opt};
+  } data{&f, &stopped, &failure, &opt};
   opt.set_min_objective(
     [](const std::vector<double>& x, std::vector<double>&, void* p) {
       auto* d = static_cast<Data*>(p);
@@ -173,21 +176,25 @@ double minimise(std::vector<double>& u, const std::function<double(const std::ve
         return (*d->f)(x);
       } catch (const Stopped&) {
         *d->stopped = true;
-        d->opt->force_stop();
-        return std::numeric_limits<double>::max();
+      } catch (...) {
+        *d->failure = std::current_exception();
       }
+      d->opt->force_stop();
+      return std::numeric_limits<double>::max();
     },
     &data);
-  for (auto& x : u) // BOBYQA wants the start strictly inside [0, 1] by the step
+  for (auto& x : u) // the start must lie within the bounds
     x = std::clamp(x, 0.0, 1.0);
   double fmin = 0.0;
   try {
     opt.optimize(u, fmin);
   } catch (const nlopt::forced_stop&) {
-    stopped = true;
+    stopped = stopped || !failure;
   } catch (const nlopt::roundoff_limited&) {
     // the best point so far is in u
   }
+  if (failure)
+    std::rethrow_exception(failure);
   if (stopped)
     throw Stopped{};
   return fmin;
