@@ -496,13 +496,13 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target
           // the edge is that guess.
           const double room = side < 0 ? u[i] : 1.0 - u[i];
           std::vector<double> rest = rest_start;
-          double at = 0.0; // |u_i − û_i| of the last profile point
+          double last = 0.0; // |u_i − û_i| of the last profile point
           double d = std::min(std::clamp(wald[i], 0.002, 0.5), room), edge = NaN;
           double inside = 0.0, outside = NaN;
           bool reached_bound = false;
           for (int step = 0; step < 6 && d > 0; ++step) {
-            rest = predicted(rest, side * (d - at));
-            at = d;
+            rest = predicted(rest, side * (d - last));
+            last = d;
             const double excess = profile(u[i] + side * d, rest);
             if (excess < CUT_95) {
               inside = d;
