@@ -8,8 +8,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
+
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
@@ -116,6 +120,33 @@ std::string fixed(double x, int digits)
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
   return buf;
+}
+
+} // namespace journeysim::cli
+
+namespace journeysim::cli {
+
+void write_text_file(const std::string& path, const std::string& text, bool force)
+{
+  if (!force && std::filesystem::exists(path))
+    throw InputError(path + ": exists; use --force to replace it");
+  const std::string partial = path + ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(partial, ignored);
+      throw OutputError("cannot write " + path);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    throw OutputError("cannot write " + path + ": " + ec.message());
+  }
 }
 
 } // namespace journeysim::cli

@@ -48,3 +48,12 @@ std::string thousands(std::int64_t n); //!< 1234567 → "1,234,567"
 std::string fixed(double x, int digits); //!< NaN → "—"
 
 } // namespace journeysim::cli
+
+namespace journeysim::cli {
+
+//! Writes `text` to `path` through a temporary file renamed into place, so a
+//! reader never sees half a file. An existing `path` is replaced only with `force`.
+//! @throws InputError If `path` exists and not `force`; OutputError if writing fails.
+void write_text_file(const std::string& path, const std::string& text, bool force);
+
+} // namespace journeysim::cli

@@ -49,6 +49,8 @@ commands:
   sweep SCENARIO.yaml     run a parameter grid × replications into one HDF5 file
   compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values
   report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
+  observe EVENTS.csv      turn a clickstream export into an observed funnel (CSV)
+  calibrate SCENARIO.yaml fit free parameters of a scenario to an observed funnel
 
 Run 'journeysim <command> --help' for a command's options.
 Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.
@@ -86,6 +88,10 @@ int main(int argc, char** argv)
       return journeysim::cli::compare_command(args);
     if (command == "report")
       return journeysim::cli::report_command(args);
+    if (command == "observe")
+      return journeysim::cli::observe_command(args, g_stop);
+    if (command == "calibrate")
+      return journeysim::cli::calibrate_command(args, g_stop);
     std::cerr << "journeysim: unknown command '" << command << "' (try 'journeysim --help')\n";
     return 2;
   } catch (const journeysim::Cancelled&) {

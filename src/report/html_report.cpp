@@ -121,6 +121,49 @@ std::string identity(const ReportData& d)
   return h;
 }
 
+//! Observed vs simulated, when the run's scenario was written by `journeysim calibrate`.
+std::string observed_section(const ReportData& d)
+{
+  const Calibration& c = d.calibration;
+  if (c.header.empty())
+    return {};
+  std::string h = "<section id=\"observed\">\n<h2>Observed vs simulated</h2>\n<p class=\"lead\">This scenario was "
+                  "calibrated to an observed funnel. Per transition: the observed rate, the rate the calibration "
+                  "fitted, and this run's baseline rate, with z = (this run − observed) / the standard deviation of "
+                  "that difference, both samples' errors included (|z| &gt; 2: this run does not reproduce the observed transition).</p>\n";
+  const std::size_t K = d.stages.size();
+  const VariantReport& base = d.variants.front();
+  auto index = [](const std::vector<std::string>& names, const std::string& n) {
+    const auto it = std::find(names.begin(), names.end(), n);
+    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+  };
+  h += "<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>transition</th><th>customers</th><th>observed</th>"
+       "<th>calibration fit</th><th>this run</th><th>z</th></tr></thead>\n<tbody>\n";
+  for (const auto& r : c.rows) {
+    const int from = index(d.stages, r.from), to = index(d.stages, r.to);
+    const int persona = r.persona.empty() ? -1 : index(d.personas, r.persona);
+    double run = std::numeric_limits<double>::quiet_NaN(), simulated = 0.0;
+    if (from >= 0 && to >= 0 && (r.persona.empty() || persona >= 0)) {
+      auto reached = [&](int k) {
+        return static_cast<double>(persona < 0 ? base.reached[k] : base.reached_by_persona[persona * K + k]);
+      };
+      simulated = reached(from);
+      if (simulated > 0)
+        run = reached(to) / simulated;
+    }
+    // Both are samples: the observed customers and this run's agents.
+    const double n = static_cast<double>(r.customers), observed = static_cast<double>(r.reached) / n;
+    const double sd = std::sqrt(std::max(observed * (1 - observed), 1e-12) * (1 / n + (simulated > 0 ? 1 / simulated : 0)));
+    h += "<tr><td>" + escape((r.persona.empty() ? "" : r.persona + ": ") + r.from + " → " + r.to) + "</td><td>" +
+         grouped(n) + "</td><td>" + smart(observed) + "</td><td>" + smart(r.fitted) + "</td><td>" + smart(run) +
+         "</td><td>" + smart((run - observed) / sd) + "</td></tr>\n";
+  }
+  h += "</tbody></table></div>\n<details><summary>The calibration, as recorded in the scenario</summary>\n<pre>";
+  for (const auto& line : c.header)
+    h += escape(line) + "\n";
+  return h + "</pre>\n</details>\n</section>\n";
+}
+
 std::string summary_table(const ReportData& d)
 {
   const VariantReport& base = d.variants.front();
@@ -535,7 +578,10 @@ std::string render_html(const ReportData& d)
                   "</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n<main>\n";
   h += identity(d);
   h += "<nav><a href=\"#summary\">Summary</a><a href=\"#funnel\">Funnel</a><a href=\"#lift\">Lift with 95 % CI</a>"
-       "<a href=\"#journey\">Journey map</a></nav>\n";
+       "<a href=\"#journey\">Journey map</a>" +
+       std::string(d.calibration.header.empty() ? "" : "<a href=\"#observed\">Observed vs simulated</a>") +
+       "</nav>\n";
+  h += observed_section(d);
   h += summary_table(d);
   h += funnel_chart(d);
   h += lift_section(d);

@@ -4,7 +4,10 @@
 #include "journeysim/results/h5.h"
 #include "journeysim/results/results_reader.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <limits>
+#include <sstream>
 
 namespace journeysim::report {
 
@@ -69,6 +72,44 @@ VariantReport read_variant(const ResultsReader& reader, const h5::File& file, co
 
 } // namespace
 
+Calibration parse_calibration_header(const std::string& source)
+{
+  Calibration c;
+  if (source.rfind("# Calibrated by journeysim calibrate", 0) != 0)
+    return c;
+  std::istringstream in(source);
+  for (std::string line; std::getline(in, line) && line.rfind('#', 0) == 0;) {
+    line.erase(0, line.size() > 1 && line[1] == ' ' ? 2 : 1);
+    c.header.push_back(line);
+    // A transition row: "[persona: ]from -> to   n   y   observed   fitted   residual".
+    const std::size_t arrow = line.find(" -> ");
+    if (arrow == std::string::npos)
+      continue;
+    std::istringstream row(line.substr(arrow + 4));
+    CalibrationRow r;
+    std::string n, y, observed, fitted;
+    if (!(row >> r.to >> n >> y >> observed >> fitted))
+      continue;
+    auto whole = [](std::string t) {
+      t.erase(std::remove(t.begin(), t.end(), ','), t.end());
+      return std::strtoll(t.c_str(), nullptr, 10);
+    };
+    std::string head = line.substr(0, arrow);
+    const std::size_t colon = head.find(": ");
+    if (colon != std::string::npos) {
+      r.persona = head.substr(0, colon);
+      head.erase(0, colon + 2);
+    }
+    r.from = head;
+    r.customers = whole(n);
+    r.reached = whole(y);
+    r.fitted = std::strtod(fitted.c_str(), nullptr);
+    if (r.customers > 0)
+      c.rows.push_back(r);
+  }
+  return c;
+}
+
 double VariantReport::metric(const std::string& key) const
 {
   const auto it = summary.find(key);
@@ -97,6 +138,7 @@ ReportData read_report_data(const std::string& path)
       d.scenario_description = optional_string(sc, "description");
       d.scenario_path = optional_string(sc, "path");
       d.scenario_sha256 = optional_string(sc, "sha256");
+      d.calibration = parse_calibration_header(optional_string(sc, "source"));
     }
     d.stages = reader.stages();
     d.phases = reader.phases();

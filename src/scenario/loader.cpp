@@ -9,6 +9,7 @@
 #include "journeysim/scenario/loader.h"
 #include "journeysim/rng/stream.h"
 #include "journeysim/experiment/grid.h"
+#include "journeysim/calibration/free_parameter.h"
 
 #include "journeysim/error.h"
 #include "journeysim/util/nearest_name.h"
@@ -765,6 +766,35 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
   return m;
 }
 
+//! `calibrate: {free: {PATH: LOW:HIGH, …}}`; LOW:HIGH is a string "0.05:0.5" or a list [0.05, 0.5].
+CalibrateSpec read_calibrate(const Context& ctx, const YNode& n)
+{
+  CalibrateSpec spec;
+  MapReader m(ctx, n, "calibrate", "calibrate", {"free"}, true);
+  if (const YNode* free = m.get("free")) {
+    if (!free->is_map())
+      ctx.fail(*free, "calibrate.free: expected a map of PATH: LOW:HIGH, got " + free->describe());
+    for (const auto& [key, value] : free->pairs) {
+      const std::string path = "calibrate.free." + key->scalar;
+      std::string text;
+      if (value->is_seq()) {
+        if (value->items.size() != 2)
+          ctx.fail(*value, path + ": expected [LOW, HIGH]");
+        text = fmt(read_number(ctx, *value->items[0], path)) + ":" + fmt(read_number(ctx, *value->items[1], path));
+      } else {
+        text = read_string(ctx, *value, path);
+      }
+      try {
+        parse_free_parameter(key->scalar + "=" + text);
+      } catch (const InputError& e) {
+        ctx.fail(*value, path + ": " + e.what());
+      }
+      spec.free.emplace_back(key->scalar, text);
+    }
+  }
+  return spec;
+}
+
 // --------------------------------------------------------------- scenario
 
 //! `sweep: {set: {PATH: VALUES, …}, replications: N}`; VALUES is a list of
@@ -871,6 +901,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
     if (sc.currency.empty() || sc.currency.size() > 12 || !name_problem(sc.currency).empty())
       ctx.fail(*v, "currency: expected a short code such as PLN, EUR or USD, got " + v->describe());
   }
+  if (const YNode* v = top.get("calibrate"))
+    sc.calibrate = read_calibrate(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);

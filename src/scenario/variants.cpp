@@ -196,7 +196,8 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
   if (head == "horizon_days" || head == "population" || head == "seed")
     ctx.fail(path_node, "set: " + quote(head) +
                             " cannot be set by a variant: all variants share the same agents and days");
-  if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep")
+  if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep" ||
+      head == "calibrate")
     ctx.fail(path_node, "set: " + quote(head) + " cannot be set by a variant");
 
   if (head == "stages") {

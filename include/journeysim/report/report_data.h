@@ -44,6 +44,24 @@ struct VariantReport {
   double metric(const std::string& key) const; //!< NaN if the file lacks it
 };
 
+//! One fitted transition from the header comment `journeysim calibrate`
+//! writes into a calibrated scenario (docs/CALIBRATION.md).
+struct CalibrationRow {
+  std::string persona; //!< "" = all customers
+  std::string from, to;
+  std::int64_t customers = 0, reached = 0; //!< observed n and y
+  double fitted = 0.0;                     //!< the calibration's simulated rate
+};
+
+//! The calibration a scenario's source says it comes from (empty if none).
+struct Calibration {
+  std::vector<std::string> header;  //!< the comment lines, without "# "
+  std::vector<CalibrationRow> rows;
+};
+
+//! Reads the header comment of a calibrated scenario's YAML text.
+Calibration parse_calibration_header(const std::string& scenario_source);
+
 struct ReportData {
   std::string path;  //!< the results file, as given
   std::string scenario_name, scenario_description, scenario_path, scenario_sha256;
@@ -54,6 +72,7 @@ struct ReportData {
   std::vector<std::string> stages, phases, personas;
   std::vector<double> persona_shares;
   std::vector<VariantReport> variants; //!< the baseline first
+  Calibration calibration;             //!< from the stored scenario source
 };
 
 //! Reads the aggregates of a complete results file.
