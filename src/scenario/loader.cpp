@@ -569,6 +569,27 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), "baseline");
   TouchpointCache cache;
   const Model base = parse_model(ctx, *root, collect_channels(*root, specs), cache);
+  // A touchpoint only a variant adds cannot be swept: say how it can.
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& path = overrides[i].path;
+    if (path.rfind("touchpoints.", 0) != 0)
+      continue;
+    const std::string name = path.substr(12, path.find('.', 12) - 12);
+    const bool in_baseline = std::any_of(base.touchpoints.begin(), base.touchpoints.end(),
+                                         [&](const Touchpoint& t) { return t.name == name; });
+    for (const VariantSpec& v : in_baseline ? std::vector<VariantSpec>{} : specs) {
+      const YNode* added = v.add ? v.add->find("touchpoints") : nullptr;
+      for (const NodePtr& item : added && added->is_seq() ? added->items : std::vector<NodePtr>{}) {
+        const YNode* item_name = item->is_map() ? item->find("name") : nullptr;
+        if (item_name && item_name->scalar == name)
+          throw ScenarioError("--set", static_cast<int>(i + 1), 1,
+                              "touchpoint '" + name + "' exists only in variant '" + v.name +
+                                "' (its add:), and a sweep changes the baseline: move it from that add: to the "
+                                "scenario's touchpoints: (reach: 0 keeps today's baseline; the variant can set "
+                                "it) and sweep it there");
+      }
+    }
+  }
   VariantSpec spec;
   spec.name = "--set";
   spec.node = set.get();

@@ -136,7 +136,8 @@ refused "$WORK/incomplete.h5" "incomplete"
 "$PYTHON" -c 'import sys, h5py; h5py.File(sys.argv[1], "w").attrs["format"] = "something-else"' "$WORK/other.h5"
 refused "$WORK/other.h5" "not a journeysim results file"
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.checkout.checkout.steps=2 -n 1000 -o "$WORK/s.h5" --quiet
-refused "$WORK/s.h5" "sweep file"
+"$PYTHON" -c 'import sys, h5py; h5py.File(sys.argv[1], "a").attrs["complete"] = 0' "$WORK/s.h5"
+refused "$WORK/s.h5" "unfinished sweep"   # a finished one has its own report (test_decisions)
 
 # Never overwrite without --force; with it, replace (via a temporary file).
 before=$(sha256sum <"$html")
