@@ -93,6 +93,22 @@ ReportData read_report_data(const std::string& path)
       throw OutputError("/stages or /personas are inconsistent");
     for (const auto& name : reader.variants()) // the baseline first
       d.variants.push_back(read_variant(reader, file, name));
+    for (const auto& row : reader.attribution()) {
+      if (d.touchpoint_values.empty() || d.touchpoint_values.back().touchpoint != row.group)
+        d.touchpoint_values.push_back({row.group});
+      TouchpointValue& t = d.touchpoint_values.back();
+      const analysis::Estimate& e = row.estimate;
+      if (row.metric == "conversions")
+        t.conversions = e.difference, t.conversions_low = e.ci_low, t.conversions_high = e.ci_high;
+      else if (row.metric == "revenue")
+        t.revenue = e.difference, t.revenue_low = e.ci_low, t.revenue_high = e.ci_high;
+      else if (row.metric == "marketing_cost")
+        t.cost = e.difference;
+      else if (row.metric == "cost_per_incremental_conversion")
+        t.cost_per_conversion = e.difference;
+      else if (row.metric == "incremental_roi")
+        t.roi = e.difference;
+    }
   } catch (const OutputError& e) {
     throw InputError(quoted(path) + " cannot be read as a results file: " + e.what());
   }

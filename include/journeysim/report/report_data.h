@@ -37,6 +37,14 @@ struct VariantReport {
   double metric(const std::string& key) const; //!< NaN if the file lacks it
 };
 
+//! One touchpoint's value (/attribution): with it, without it, the increment.
+struct TouchpointValue {
+  std::string touchpoint;
+  double conversions = 0, conversions_low = 0, conversions_high = 0;
+  double revenue = 0, revenue_low = 0, revenue_high = 0;
+  double cost = 0, cost_per_conversion = 0, roi = 0;
+};
+
 struct ReportData {
   std::string path;  //!< the results file, as given
   std::string scenario_name, scenario_description, scenario_path, scenario_sha256;
@@ -46,6 +54,7 @@ struct ReportData {
   std::vector<std::string> stages, phases, personas;
   std::vector<double> persona_shares;
   std::vector<VariantReport> variants; //!< the baseline first
+  std::vector<TouchpointValue> touchpoint_values; //!< `run --attribution`; empty without
 };
 
 //! Reads the aggregates of a complete results file.
