@@ -6,6 +6,7 @@
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
+#include "journeysim/experiment/attribution.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/loader.h"
@@ -49,6 +50,30 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   }
 }
 
+//! Per touchpoint: incremental conversions and revenue with their 95 % CI,
+//! cost per incremental conversion and incremental ROI.
+void print_attribution(const Attribution& a, std::ostream& out)
+{
+  std::size_t w = 10;
+  for (const auto& r : a.rows)
+    w = std::max(w, r.group.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s %28s %34s %12s %12s %9s\n", static_cast<int>(w), "touchpoint",
+                "incremental conversions", "incremental revenue", "cost", "cost/incr.", "incr. ROI");
+  out << "\nwhat each touchpoint is worth (baseline minus the same customers without it, 95 % CI):\n" << line;
+  const auto range = [](const analysis::Estimate& e, int digits) {
+    return fixed(e.difference, digits) + " [" + fixed(e.ci_low, digits) + ", " + fixed(e.ci_high, digits) + "]";
+  };
+  for (std::size_t i = 0; i + 4 < a.rows.size(); i += 5) {
+    std::snprintf(line, sizeof line, "%-*s %28s %34s %12s %12s %9s\n", static_cast<int>(w), a.rows[i].group.c_str(),
+                  range(a.rows[i].estimate, 0).c_str(), range(a.rows[i + 1].estimate, 0).c_str(),
+                  fixed(a.rows[i + 2].estimate.difference, 0).c_str(), fixed(a.rows[i + 3].estimate.difference, 2).c_str(),
+                  (std::isfinite(a.rows[i + 4].estimate.difference) ? fixed(100 * a.rows[i + 4].estimate.difference, 0) + " %"
+                                                                    : std::string("—")).c_str());
+    out << line;
+  }
+}
+
 std::vector<std::string> variant_names(const Scenario& s)
 {
   std::vector<std::string> names;
@@ -80,6 +105,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("no-space-check", po::bool_switch(), "write even if the results may not fit on the disk")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
     ("stats", po::bool_switch(), "print time spent generating, simulating and writing, agents/s and peak memory")
+    ("attribution", po::bool_switch(), "also run the baseline without each touchpoint on the same customers: "
+                                       "incremental conversions, revenue and cost per touchpoint (/attribution)")
     ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -155,8 +182,20 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   ProgressBar bar(options.agents, "agents", !quiet);
   options.progress = [&](std::uint64_t done) { bar.update(done); };
   RunResult result;
+  Attribution attribution;
+  const bool with_attribution = vm["attribution"].as<bool>();
   try {
     result = run(scenario, options, writer.get());
+    if (with_attribution) {
+      bar.finish();
+      RunOptions removal = options;
+      const std::size_t runs = scenario.baseline().touchpoints.size() + 1;
+      ProgressBar removal_bar(options.agents, "agents × " + std::to_string(runs) + " removal runs", !quiet);
+      removal.progress = [&](std::uint64_t done) { removal_bar.update(done); };
+      attribution = removal_attribution(scenario, removal);
+      removal_bar.finish();
+      writer->set_attribution(attribution.rows);
+    }
   } catch (const Cancelled&) {
     bar.finish();
     const std::string partial = writer->temporary_path();
@@ -183,6 +222,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
               << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
               << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
     print_summary(scenario, result, std::cout);
+    if (with_attribution)
+      print_attribution(attribution, std::cout);
     std::cout << "results: " << output << "\n";
   }
   if (vm["stats"].as<bool>())

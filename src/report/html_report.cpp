@@ -2,6 +2,7 @@
 
 #include "svg.h"
 
+#include "journeysim/analysis/sample_size.h"
 #include "journeysim/error.h"
 
 #include <algorithm>
@@ -302,6 +303,67 @@ std::string lift_section(const ReportData& d)
   return h + "</section>\n";
 }
 
+//! Customers per arm of the real A/B test that would confirm each variant's
+//! conversion lift (docs/STATISTICS.md, "From a simulated lift to a real test").
+std::string ab_test_section(const ReportData& d)
+{
+  std::string rows;
+  for (std::size_t i = 1; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    const ComparisonRow* c = conversion_row(v);
+    if (!c || c->difference == 0)
+      continue;
+    const analysis::AbTestPlan p = analysis::plan_ab_test(c->baseline, c->variant, c->ci_low, c->ci_high);
+    const auto n = [](double x) { return std::isinf(x) ? std::string("∞ (the CI includes 0)") : grouped(x); };
+    rows += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td><td>" + percent(p.baseline_rate, 2) +
+            " → " + percent(p.variant_rate, 2) + "</td><td>" + signed_fixed(100 * p.lift, 2) + " pp</td><td><b>" +
+            n(p.per_arm) + "</b></td><td>" + n(2 * p.per_arm) + "</td><td>" + n(p.per_arm_conservative) +
+            "</td><td>" + n(p.per_arm_optimistic) + "</td></tr>\n";
+  }
+  if (rows.empty())
+    return "";
+  return "<section id=\"ab-test\">\n<h2>How large a real A/B test must be</h2>\n<p class=\"lead\">Before "
+         "building a change, confirm it on real customers: a two-arm test (half see the change) needs this many "
+         "customers <b>per arm</b> to detect the simulated conversion lift with 80 % power at a two-sided "
+         "α = 0.05 (two proportions, normal approximation with continuity correction, Fleiss et al. 2003). If the "
+         "true lift is only the nearer end of its 95 % CI, the test needs the larger number.</p>\n<div "
+         "class=\"scroll\"><table>\n<thead><tr><th>Variant</th><th>Conversion</th><th>Simulated lift</th>"
+         "<th>Customers per arm</th><th>In all</th><th>Per arm, lift at the CI's nearer end</th>"
+         "<th>Per arm, lift at the CI's far end</th></tr></thead>\n<tbody>\n" +
+         rows + "</tbody></table></div>\n</section>\n";
+}
+
+//! `run --attribution`: each touchpoint's incremental value, most valuable first.
+std::string touchpoint_value_section(const ReportData& d)
+{
+  if (d.touchpoint_values.empty())
+    return "";
+  std::vector<TouchpointValue> rows = d.touchpoint_values;
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const TouchpointValue& a, const TouchpointValue& b) { return a.conversions > b.conversions; });
+  std::string h = "<section id=\"touchpoint-value\">\n<h2>What each touchpoint is really worth</h2>\n"
+                  "<p class=\"lead\">For every touchpoint of the baseline, the same customers were simulated "
+                  "once more without it: the difference is what the touchpoint itself brings (incremental), with "
+                  "its 95 % confidence interval. Cost is the marketing cost it adds; an incremental ROI below 0 % "
+                  "means it costs more than the revenue it brings. A touchpoint whose interval includes 0 is not "
+                  "shown to matter.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Touchpoint</th>"
+                  "<th>Incremental conversions [95 % CI]</th><th>Incremental revenue [95 % CI]</th>"
+                  "<th>Incremental cost</th><th>Cost per incremental conversion</th><th>Incremental ROI</th>"
+                  "</tr></thead>\n<tbody>\n";
+  for (const TouchpointValue& t : rows) {
+    const bool matters = t.conversions_low > 0 || t.conversions_high < 0;
+    h += "<tr><td><b>" + escape(t.touchpoint) + "</b></td><td><span class=\"" +
+         std::string(matters ? (t.conversions > 0 ? "up" : "down") : "") + "\">" + grouped(t.conversions) +
+         "</span> [" + grouped(t.conversions_low) + ", " + grouped(t.conversions_high) + "]</td><td>" +
+         grouped(t.revenue) + " [" + grouped(t.revenue_low) + ", " + grouped(t.revenue_high) + "]</td><td>" +
+         grouped(t.cost) + "</td><td>" + (std::isfinite(t.cost_per_conversion) && t.cost > 0 && t.conversions > 0
+                                             ? fixed(t.cost_per_conversion, 2)
+                                             : std::string("—")) +
+         "</td><td>" + (std::isfinite(t.roi) ? fixed(100 * t.roi, 0) + " %" : std::string("—")) + "</td></tr>\n";
+  }
+  return h + "</tbody></table></div>\n</section>\n";
+}
+
 std::string journey_map_chart(const ReportData& d, const VariantReport& v)
 {
   const JourneyMap& jm = *v.journey_map;
@@ -484,6 +546,8 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 
 } // namespace
 
+const char* report_stylesheet() { return CSS; }
+
 std::string render_html(const ReportData& d)
 {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -493,10 +557,12 @@ std::string render_html(const ReportData& d)
                   "</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n<main>\n";
   h += identity(d);
   h += "<nav><a href=\"#summary\">Summary</a><a href=\"#funnel\">Funnel</a><a href=\"#lift\">Lift with 95 % CI</a>"
-       "<a href=\"#journey\">Journey map</a></nav>\n";
+       "<a href=\"#ab-test\">A/B test size</a><a href=\"#journey\">Journey map</a></nav>\n";
   h += summary_table(d);
   h += funnel_chart(d);
   h += lift_section(d);
+  h += ab_test_section(d);
+  h += touchpoint_value_section(d);
   h += journey_section(d);
   h += "<footer>Made by <code>journeysim report</code> from <code>" + escape(d.path) +
        "</code>. Self-contained: no scripts, no network.</footer>\n</main>\n</body>\n</html>\n";
