@@ -26,6 +26,12 @@ struct JourneyMap {
   std::vector<std::int64_t> touches_by_kind; //!< [K][4]: neutral, pain, success, truth
 };
 
+//! A persona's conversion change in a variant (paired, from /comparison).
+struct PersonaChange {
+  std::string persona;
+  double difference = 0, ci_low = 0, ci_high = 0, p_value = 1;
+};
+
 struct VariantReport {
   std::string name, description;
   std::map<std::string, double> summary;         //!< the summary attributes
@@ -33,6 +39,11 @@ struct VariantReport {
   std::vector<std::int64_t> reached_by_persona;  //!< funnel/by_persona [P][K]
   std::optional<JourneyMap> journey_map;         //!< absent in older files
   std::optional<std::vector<ComparisonRow>> comparison; //!< absent for the baseline / older files
+  std::vector<PersonaChange> persona_conversion;  //!< by_persona conversion_rate rows (empty without)
+  std::vector<double> touch_cost;                 //!< touchpoints/cost, aligned with ReportData::touchpoints
+  //! Names of the variant's touchpoints acting in each stage, by kind [K][4]
+  //! (from the stored scenario; empty if it cannot be read back).
+  std::vector<std::vector<std::vector<std::string>>> touchpoints_by_stage_kind;
 
   double metric(const std::string& key) const; //!< NaN if the file lacks it
 };
@@ -53,6 +64,7 @@ struct ReportData {
   std::int64_t horizon_days = 0;
   std::vector<std::string> stages, phases, personas;
   std::vector<double> persona_shares;
+  std::vector<std::string> touchpoints, touchpoint_channels; //!< /touchpoints (union of all variants)
   std::vector<VariantReport> variants; //!< the baseline first
   std::vector<TouchpointValue> touchpoint_values; //!< `run --attribution`; empty without
 };
