@@ -4,6 +4,7 @@
 
 #include "journeysim/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -59,9 +60,16 @@ std::optional<Decision> decision_from(const po::variables_map& vm, const SweepDa
       throw InputError("--customers: expected a number of customers (1 or more)");
     o.scale = c / static_cast<double>(sweep.agents);
   }
+  // The scenario's own change_costs (for the levers this sweep moved), then
+  // the command line's, which replace a stated cost of the same lever.
+  for (const ChangeCost& c : scenario_change_costs(sweep.scenario_source))
+    if (std::find(sweep.parameters.begin(), sweep.parameters.end(), c.path) != sweep.parameters.end())
+      o.changes.push_back(c);
+  std::vector<ChangeCost> given;
   if (vm.count("change-cost"))
     for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
-      o.changes.push_back(parse_change_cost(spec, sweep.scenario_source));
+      given.push_back(parse_change_cost(spec, sweep.scenario_source));
+  o.changes = merge_change_costs(o.changes, given);
   std::optional<Target> target;
   if (vm.count("target"))
     target = parse_target(vm["target"].as<std::string>(), "--target");

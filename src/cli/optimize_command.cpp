@@ -129,9 +129,15 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
       o.constraints.push_back(parse_target(spec, "--subject-to"));
       check_metric(o.constraints.back().metric, "--subject-to");
     }
+  // The scenario's change_costs for these levers, replaced by --change-cost.
+  for (const ChangeCost& c : scenario_change_costs(scenario.source))
+    if (std::any_of(o.levers.begin(), o.levers.end(), [&](const Lever& l) { return l.path == c.path; }))
+      o.objective.changes.push_back(c);
+  std::vector<ChangeCost> given;
   if (vm.count("change-cost"))
     for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
-      o.objective.changes.push_back(parse_change_cost(spec, scenario.source));
+      given.push_back(parse_change_cost(spec, scenario.source));
+  o.objective.changes = merge_change_costs(o.objective.changes, given);
   o.replications = vm["replications"].as<int>();
   if (vm.count("agents"))
     o.agents = parse_count(vm["agents"].as<std::string>(), "agents");

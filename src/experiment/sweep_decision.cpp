@@ -92,6 +92,54 @@ ChangeCost parse_change_cost(const std::string& text, const std::string& source)
   return c;
 }
 
+std::vector<ChangeCost> scenario_change_costs(const std::string& source)
+{
+  std::vector<ChangeCost> out;
+  YAML::Node costs;
+  try {
+    const YAML::Node root = YAML::Load(source);
+    if (!root.IsMap() || !root["change_costs"] || !root["change_costs"].IsMap())
+      return out;
+    costs = root["change_costs"];
+  } catch (const YAML::Exception&) {
+    return out;
+  }
+  for (const auto& item : costs) {
+    ChangeCost c;
+    c.path = item.first.Scalar();
+    const YAML::Node v = item.second;
+    bool ok = false;
+    if (v.IsMap()) {
+      ok = v["per_unit"] && to_number(v["per_unit"].Scalar(), c.per_unit);
+      c.today = v["today"] && v["today"].IsScalar() && to_number(v["today"].Scalar(), c.today) ? c.today : NaN;
+    } else if (v.IsScalar()) {
+      ok = to_number(v.Scalar(), c.per_unit);
+      c.today = NaN;
+    }
+    if (!ok)
+      throw InputError("change_costs." + c.path + ": expected AMOUNT or {per_unit: AMOUNT, today: VALUE}");
+    if (std::isnan(c.today))
+      c.today = scenario_value(source, c.path);
+    if (std::isnan(c.today))
+      throw InputError("change_costs." + c.path + ": the scenario does not write today's value at " + c.path +
+                       "; give it as {per_unit: AMOUNT, today: VALUE}");
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const std::vector<ChangeCost>& given)
+{
+  for (const ChangeCost& g : given) {
+    const auto it = std::find_if(stated.begin(), stated.end(), [&](const ChangeCost& c) { return c.path == g.path; });
+    if (it != stated.end())
+      *it = g;
+    else
+      stated.push_back(g);
+  }
+  return stated;
+}
+
 const Option* Decision::best() const
 {
   return !options.empty() && options.front().reaches ? &options.front() : nullptr;

@@ -98,8 +98,8 @@ std::string decision_section(const SweepData& s, const SweepReportOptions& o)
        "replications does. " +
        std::string(d.objective.changes.empty()
                      ? ""
-                     : "Change costs are one-off costs per unit a lever moves away from today's value, as given "
-                       "to the command (") ;
+                     : "Change costs are one-off costs per unit a lever moves away from today's value, as the "
+                       "scenario's change_costs or --change-cost state them (");
   if (!d.objective.changes.empty()) {
     for (std::size_t i = 0; i < d.objective.changes.size(); ++i) {
       const ChangeCost& c = d.objective.changes[i];

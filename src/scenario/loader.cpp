@@ -538,6 +538,30 @@ SweepSpec read_sweep(const Context& ctx, const YNode& n)
   return spec;
 }
 
+//! `change_costs:` — one-off cost per unit a lever moves from today's value,
+//! read by `summary`, `report` and `optimize` (experiment/sweep_decision.h):
+//! PATH: AMOUNT, or PATH: {per_unit: AMOUNT, today: VALUE}. Checked here,
+//! used from the scenario's text, so the model is unaffected.
+void check_change_costs(const Context& ctx, const YNode& n)
+{
+  if (!n.is_map())
+    ctx.fail(n, "change_costs: expected a map of PATH: AMOUNT (e.g. touchpoints.checkout.checkout.steps: 20000), got " +
+                  n.describe());
+  for (const auto& [key, value] : n.pairs) {
+    const std::string path = "change_costs." + key->scalar;
+    if (key->scalar.find('.') == std::string::npos && key->scalar != "mood_effect")
+      ctx.fail(*key, path + ": expected a parameter path such as touchpoints.checkout.checkout.steps");
+    if (value->is_map()) {
+      MapReader m(ctx, *value, path, path, {"per_unit", "today"}, true);
+      read_number(ctx, m.require("per_unit"), path + ".per_unit");
+      if (const YNode* t = m.get("today"))
+        read_number(ctx, *t, path + ".today");
+    } else {
+      read_number(ctx, *value, path);
+    }
+  }
+}
+
 //! A copy of a tree whose marks say the text came from `source`.
 NodePtr from_source(const NodePtr& n, const char* source)
 {
@@ -627,6 +651,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
     baseline_name = read_name(ctx, *v, "baseline", "variant name");
   if (const YNode* v = top.get("sweep"))
     sc.sweep = read_sweep(ctx, *v);
+  if (const YNode* v = top.get("change_costs"))
+    check_change_costs(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);

@@ -159,6 +159,20 @@ else:
     assert d["best_change_cost"] == 500 * abs(ok.iloc[0][STEPS] - 5)
 print("decision:", d["text"])
 PY
+# The same change cost stated in the scenario (change_costs:) gives the same decision.
+cp "$scenario" "$WORK/costed.yaml"
+printf 'change_costs:\n  %s: 500\n' "$STEPS" >>"$WORK/costed.yaml"
+expect_exit 0 "$JOURNEYSIM" validate "$WORK/costed.yaml"
+expect_exit 0 "$JOURNEYSIM" sweep "$WORK/costed.yaml" --set "$STEPS=2,3,5" --set "$REACH=0.2,0.3" -r 4 -n 4000 \
+  -o "$WORK/costed.h5" --quiet --threads 2
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/costed.h5" --format json --target "conversion_rate>=$target"
+"$PYTHON" - "$WORK/sum.json" "$WORK/out" <<'PY' || fail "change_costs in the scenario"
+import sys, json
+a, b = json.load(open(sys.argv[1]))["decision"], json.load(open(sys.argv[2]))["decision"]
+assert (a["best_point"], a.get("best_objective"), a.get("best_change_cost")) == \
+       (b["best_point"], b.get("best_objective"), b.get("best_change_cost")), (a, b)
+PY
+
 # Bad decision options: one line, exit 2.
 for bad in "--target conversion_rate=0.1" "--target no_such_metric>=1" "--minimize costs" \
            "--change-cost touchpoints.checkout.reach" "--change-cost stages.intent.dropout=10@0.2 --minimize cost" \

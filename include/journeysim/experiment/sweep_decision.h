@@ -32,6 +32,15 @@ struct ChangeCost {
 //!         written in `scenario_source` at that path.
 ChangeCost parse_change_cost(const std::string& text, const std::string& scenario_source);
 
+//! The change costs a scenario states in its `change_costs:` section
+//! (SCENARIO.md): PATH: AMOUNT (today's value read from the scenario) or
+//! PATH: {per_unit: AMOUNT, today: VALUE}.
+//! @throws InputError If today's value of a path is neither given nor written.
+std::vector<ChangeCost> scenario_change_costs(const std::string& scenario_source);
+
+//! `stated` with `given` (from the command line) replacing costs of the same path.
+std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const std::vector<ChangeCost>& given);
+
 //! The value written at a `set` path (touchpoints.NAME.KEY[.SUBKEY], …; list
 //! items by name) in a scenario's YAML text; NaN if it is not written there.
 double scenario_value(const std::string& scenario_source, const std::string& path);
