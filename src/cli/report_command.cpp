@@ -6,6 +6,7 @@
 
 #include "journeysim/error.h"
 #include "journeysim/report/html_report.h"
+#include "journeysim/report/optimize_report.h"
 #include "journeysim/report/report_data.h"
 #include "journeysim/report/sweep_report.h"
 #include "journeysim/results/sweep_reader.h"
@@ -57,6 +58,14 @@ int report_command(const std::vector<std::string>& args)
   if (std::filesystem::path(output) == std::filesystem::path(results))
     throw InputError("journeysim report: the output would replace the results file '" + results + "'");
 
+  if (is_optimization_file(results)) {
+    const OptimizationData data = read_optimization_file(results);
+    report::write_report_file(report::render_optimize_html(data), output, vm["force"].as<bool>());
+    if (!vm["quiet"].as<bool>())
+      std::cout << "report: " << output << "  (optimisation of '" << data.scenario_name << "', "
+                << data.rows.size() << " settings)\n";
+    return 0;
+  }
   if (is_sweep_file(results)) {
     const SweepData sweep = read_sweep(results);
     report::SweepReportOptions o;

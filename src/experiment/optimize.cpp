@@ -278,7 +278,7 @@ OptimizeResult cobyla(const OptimizeOptions& o, Evaluator& ev, const std::vector
     std::rethrow_exception(context.error);
   r.method = "NLopt COBYLA, " + std::to_string(r.evaluations.size()) + " settings × " +
              std::to_string(o.replications) + " replications (common random numbers), tolerance " +
-             std::to_string(o.tolerance) + " of each range";
+             yaml_number(o.tolerance) + " of each range";
   return r;
 }
 

@@ -90,4 +90,80 @@ void write_optimization_file(const std::string& path, const Scenario& scenario, 
   }
 }
 
+bool is_optimization_file(const std::string& path)
+{
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return false;
+  try {
+    const h5::File f = h5::open_file(path, false);
+    return h5::attribute_exists(f, "kind") && h5::read_attribute_string(f, "kind") == "optimize";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+OptimizationData read_optimization_file(const std::string& path)
+{
+  if (!is_optimization_file(path))
+    throw InputError("'" + path + "' is not a file written by 'journeysim optimize -o'");
+  OptimizationData d;
+  d.path = path;
+  try {
+    const h5::File f = h5::open_file(path, false);
+    if (!h5::attribute_exists(f, "complete") || h5::read_attribute_int(f, "complete") != 1)
+      throw InputError("'" + path + "' is incomplete (complete != 1): run the optimisation again");
+    d.created_utc = h5::read_attribute_string(f, "created_utc");
+    d.agents = h5::read_attribute_uint(f, "population");
+    d.scenario_name = h5::read_attribute_string(h5::open_group(f, "scenario"), "name");
+    const h5::Group g = h5::open_group(f, "optimization");
+    d.method = h5::read_attribute_string(g, "method");
+    d.objective = h5::read_attribute_string(g, "objective");
+    d.variant = h5::read_attribute_string(g, "variant");
+    d.maximize = h5::read_attribute_int(g, "maximize") == 1;
+    d.any_feasible = h5::read_attribute_int(g, "any_feasible") == 1;
+    d.replications = h5::read_attribute_int(g, "replications");
+    d.best = h5::read_attribute_int(g, "best");
+    d.levers = h5::read_attribute_strings(g, "levers");
+    d.constraints = h5::read_attribute_strings(g, "constraints");
+    const h5::Table table = h5::Table::open(g, "evaluations");
+    const auto& fields = table.fields();
+    const auto col = [&](const std::string& name) {
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].name == name)
+          return i;
+      throw InputError("'" + path + "': /optimization/evaluations has no column '" + name + "'");
+    };
+    std::vector<std::size_t> constraint_cols;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::string& n = fields[i].name;
+      if (n.size() > 5 && n.compare(n.size() - 5, 5, "_mean") == 0 && n != "objective_mean") {
+        constraint_cols.push_back(i);
+        d.constraint_metrics.push_back(n.substr(0, n.size() - 5));
+      }
+    }
+    for (const auto& row : table.read()) {
+      OptimizationData::Row r;
+      for (const auto& l : d.levers)
+        r.x.push_back(std::get<double>(row[col(l)]));
+      r.replications = std::get<std::int64_t>(row[col("replications")]);
+      r.mean = std::get<double>(row[col("objective_mean")]);
+      r.diff = std::get<double>(row[col("diff_from_best")]);
+      r.diff_low = std::get<double>(row[col("diff_ci_low")]);
+      r.diff_high = std::get<double>(row[col("diff_ci_high")]);
+      for (std::size_t c : constraint_cols)
+        r.constraint_means.push_back(std::get<double>(row[c]));
+      r.feasible = std::get<std::int64_t>(row[col("feasible")]) == 1;
+      r.equivalent = std::get<std::int64_t>(row[col("equivalent")]) == 1;
+      r.best = std::get<std::int64_t>(row[col("best")]) == 1;
+      d.rows.push_back(std::move(r));
+    }
+  } catch (const OutputError& e) {
+    throw InputError("'" + path + "' is not a readable optimisation file: " + e.what());
+  }
+  if (d.rows.empty())
+    throw InputError("'" + path + "' holds no evaluations");
+  return d;
+}
+
 } // namespace journeysim
