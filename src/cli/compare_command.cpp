@@ -41,7 +41,8 @@ Unit unit_of(const std::string& metric)
 {
   if (metric == "conversion_rate" || metric == "cart_abandon_rate" || metric == "reach" || metric == "drop_off")
     return Unit::Rate;
-  if (metric == "conversions" || metric == "exposures" || metric == "advances")
+  if (metric == "conversions" || metric == "exposures" || metric == "advances" || metric == "last_touch" ||
+      metric == "first_touch" || metric == "linear" || metric == "markov")
     return Unit::Count;
   if (metric == "revenue_per_agent" || metric == "marketing_cost" || metric == "cost_per_conversion" ||
       metric == "cost" || metric == "cost_per_advance" || metric == "revenue" ||

@@ -293,6 +293,8 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       saturating_increment(out.touches);
       out.cost += t.cost;
       ++tally.exposures[static_cast<std::size_t>(t.row)];
+      if (out.path)
+        out.path->emplace_back(static_cast<std::uint16_t>(t.row), static_cast<std::int8_t>(s));
       ++tally.touches_by_kind[static_cast<std::size_t>(s) * 4 + t.kind];
       mood = std::clamp(mood + t.emotion, -1.0, 1.0);
       if (s == last)

@@ -1,5 +1,6 @@
 #include "journeysim/experiment/attribution.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -68,6 +69,31 @@ analysis::Estimate derived(double with, double without, double incremental, cons
 }
 
 } // namespace
+
+Attribution with_rule_credits(Attribution a, const RuleAttribution& rules)
+{
+  Attribution out;
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    out.rows.push_back(a.rows[i]);
+    const bool last_of_group = i + 1 == a.rows.size() || a.rows[i + 1].group != a.rows[i].group;
+    if (!last_of_group)
+      continue;
+    const auto it = std::find(rules.touchpoints.begin(), rules.touchpoints.end(), a.rows[i].group);
+    if (it == rules.touchpoints.end())
+      continue;
+    const auto t = static_cast<std::size_t>(it - rules.touchpoints.begin());
+    const std::pair<const char*, const std::vector<double>*> credits[] = {
+      {"last_touch", &rules.last_touch}, {"first_touch", &rules.first_touch},
+      {"linear", &rules.linear}, {"markov", &rules.markov}};
+    for (const auto& [metric, values] : credits)
+      out.rows.push_back({a.rows[i].group, metric,
+                          derived(NaN, NaN, (*values)[t],
+                                  std::string("conversions credited by the ") + metric +
+                                    (std::string(metric) == "markov" ? " (first-order removal effect)" : "") +
+                                    " rule on the same journeys (no CI)")});
+  }
+  return out;
+}
 
 Model without_touchpoint(const Model& baseline, std::size_t t)
 {

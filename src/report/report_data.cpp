@@ -139,6 +139,14 @@ ReportData read_report_data(const std::string& path)
         t.cost_per_conversion = e.difference;
       else if (row.metric == "incremental_roi")
         t.roi = e.difference;
+      else if (row.metric == "last_touch")
+        t.last_touch = e.difference;
+      else if (row.metric == "first_touch")
+        t.first_touch = e.difference;
+      else if (row.metric == "linear")
+        t.linear = e.difference;
+      else if (row.metric == "markov")
+        t.markov = e.difference;
     }
   } catch (const OutputError& e) {
     throw InputError(quoted(path) + " cannot be read as a results file: " + e.what());

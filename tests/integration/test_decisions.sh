@@ -65,7 +65,8 @@ expect_in "$WORK/r.html" 'id="ab-test"'
 expect_in "$WORK/r.html" "Customers per arm"
 
 # ---------------------------------------------------------------- run --attribution
-expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/a.h5" --agents 20000 --threads 2 --summary-only --attribution
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/a.h5" --agents 20000 --threads 2 --summary-only --attribution \
+  --paths "$WORK/paths.csv"
 expect_in "$WORK/out" "what each touchpoint is worth"
 # The increment of live_chat equals two separate runs' difference, bit for bit.
 "$PYTHON" - "$scenario" "$WORK/no_chat.yaml" <<'PY'
@@ -80,7 +81,7 @@ expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --format csv
 cp "$WORK/out" "$WORK/a.csv"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/a.h5" -o "$WORK/a.html" --quiet
 expect_in "$WORK/a.html" 'id="touchpoint-value"'
-"$PYTHON" - "$WORK/a.h5" "$WORK/no_chat.h5" "$WORK/a.csv" <<'PY' || fail "attribution vs two separate runs"
+"$PYTHON" - "$WORK/a.h5" "$WORK/no_chat.h5" "$WORK/a.csv" "$WORK/paths.csv" <<'PY' || fail "attribution vs two separate runs"
 import sys, csv, h5py
 a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
 assert a.attrs["seed"] == b.attrs["seed"] == 7
@@ -95,9 +96,20 @@ for metric, key in (("conversions", "conversions"), ("revenue", "revenue"), ("ma
     assert g["difference"][i] == with_[key] - without[key], metric
     assert g["ci_low"][i] <= g["difference"][i] <= g["ci_high"][i]
 n_tp = len({t for t, _ in rows})                 # the baseline's touchpoints (not the variants' own)
-assert n_tp == 18 and len(g["metric"][()]) == 5 * n_tp, (n_tp, len(g["metric"][()]))
+assert n_tp == 18 and len(g["metric"][()]) == 9 * n_tp, (n_tp, len(g["metric"][()]))
+# Every rule hands out exactly the baseline's conversions (every converter was moved by a touch).
+for rule in ("last_touch", "first_touch", "linear", "markov"):
+    credited = sum(g["difference"][i] for (t, m), i in rows.items() if m == rule)
+    assert abs(credited - with_["conversions"]) < 1e-6 * with_["conversions"], (rule, credited)
 att = [r for r in csv.DictReader(open(sys.argv[3], encoding="utf-8")) if r["table"] == "attribution"]
-assert len(att) == 5 * n_tp and float([r for r in att if r["group"] == "live_chat" and r["metric"] == "revenue"][0]["difference"]) == with_["revenue"] - without["revenue"]
+assert len(att) == 9 * n_tp and float([r for r in att if r["group"] == "live_chat" and r["metric"] == "revenue"][0]["difference"]) == with_["revenue"] - without["revenue"]
+# The ChannelAttribution path file: every converter on some path.
+lines = open(sys.argv[4], encoding="utf-8").read().splitlines()
+assert lines[0] == "path;total_conversions;total_conversion_value;total_null", lines[0]
+cells = [l.split(";") for l in lines[1:]]
+assert sum(int(c[1]) for c in cells) == with_["conversions"]
+assert abs(sum(float(c[2]) for c in cells) - with_["revenue"]) < 1e-6 * with_["revenue"]
+assert any(" > " in c[0] for c in cells) and all(c[0] for c in cells)
 print("live_chat: +%d conversions, +%.2f revenue" % (with_["conversions"] - without["conversions"], with_["revenue"] - without["revenue"]))
 PY
 

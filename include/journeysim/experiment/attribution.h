@@ -10,6 +10,7 @@
 
 #include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/engine/runner.h"
+#include "journeysim/experiment/path_attribution.h"
 #include "journeysim/scenario/scenario.h"
 
 #include <string>
@@ -25,6 +26,11 @@ namespace journeysim {
 struct Attribution {
   std::vector<analysis::ComparisonRow> rows;
 };
+
+//! `a` with, after each touchpoint's rows, the conversions the usual rules
+//! credit to it on the same journeys: metrics `last_touch`, `first_touch`,
+//! `linear`, `markov` (difference = credited conversions; no CI).
+Attribution with_rule_credits(Attribution a, const RuleAttribution& rules);
 
 //! The baseline without touchpoint `t` (removed as a variant's `remove:` would).
 Model without_touchpoint(const Model& baseline, std::size_t t);

@@ -5,6 +5,7 @@
 //! per-agent columns, so a report of a 10^9-agent run reads in milliseconds.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,12 +49,16 @@ struct VariantReport {
   double metric(const std::string& key) const; //!< NaN if the file lacks it
 };
 
+inline constexpr double NAN_VALUE = std::numeric_limits<double>::quiet_NaN();
+
 //! One touchpoint's value (/attribution): with it, without it, the increment.
 struct TouchpointValue {
   std::string touchpoint;
   double conversions = 0, conversions_low = 0, conversions_high = 0;
   double revenue = 0, revenue_low = 0, revenue_high = 0;
   double cost = 0, cost_per_conversion = 0, roi = 0;
+  //! Conversions the usual rules credit to it (NaN in files without them).
+  double last_touch = NAN_VALUE, first_touch = NAN_VALUE, linear = NAN_VALUE, markov = NAN_VALUE;
 };
 
 struct ReportData {
