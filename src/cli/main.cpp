@@ -52,7 +52,7 @@ commands:
                           best setting with --target / --minimize / --maximize
   optimize SCENARIO.yaml  the best setting of chosen levers for a metric, under constraints,
                           with the runner-ups that are not significantly worse
-  report FILE.h5          write a self-contained HTML report of a run or a sweep
+  report FILE.h5          write a self-contained HTML report of a run, a sweep or an optimisation
 
 Run 'journeysim <command> --help' for a command's options.
 Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.

@@ -22,16 +22,18 @@ namespace journeysim::cli {
 int report_command(const std::vector<std::string>& args)
 {
   po::options_description visible(
-    "usage: journeysim report RESULTS.h5|SWEEP.h5 [-o report.html] [--force]\n\n"
+    "usage: journeysim report RESULTS.h5|SWEEP.h5|OPTIMIZE.h5 [-o report.html] [--force]\n\n"
     "Writes one self-contained HTML page (inline CSS and SVG, no scripts, no network).\n"
     "Of a run: its identity, a summary table, the funnel per variant, the conversion\n"
     "lift with its 95 % CI, the A/B test size that would confirm it, and the journey\n"
     "map with its emotion curve. Of a sweep: response curves with 95 % CI bands for\n"
     "every parameter and metric, a heat map of a two-parameter grid, a table of\n"
-    "every point, and with --target/--minimize/--maximize the setting to choose.\n\noptions");
+    "every point, and with --target/--minimize/--maximize the setting to choose.\n"
+    "Of an optimisation (optimize -o): the answer, the settings as good as it, every\n"
+    "evaluated setting.\n\noptions");
   visible.add_options()
     ("help,h", "show this help")
-    ("output,o", po::value<std::string>(), "HTML file (default: RESULTS with .html)")
+    ("output,o", po::value<std::string>(), "HTML file (default: the input file with .html)")
     ("force,f", po::bool_switch(), "replace an existing HTML file")
     ("quiet,q", po::bool_switch(), "print nothing on success")
     ("metric,m", po::value<std::vector<std::string>>()->composing(),
