@@ -493,7 +493,8 @@ int compare_command(const std::vector<std::string>& args)
     ("baseline,b", po::value<std::string>(), "compare against this variant (default: the run's baseline; "
                                              "another one is recomputed from the per-agent columns)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "compare only this variant (repeatable)")
-    ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint")
+    ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint; "
+                                     "or 'attribution': what each touchpoint is worth (run --attribution)")
     ("format", po::value<std::string>()->default_value("table"), "table, csv or json")
     ("power", po::value<double>()->default_value(0.8, "0.8"), "power of the real A/B test to size (0.5 to 0.99)")
     ("alpha", po::value<double>()->default_value(0.05, "0.05"), "its two-sided significance level (0.001 to 0.2)")
@@ -527,9 +528,13 @@ int compare_command(const std::vector<std::string>& args)
   std::string by;
   if (vm.count("by")) {
     by = vm["by"].as<std::string>();
-    if (by != "persona" && by != "stage" && by != "phase" && by != "touchpoint")
-      throw InputError("--by: expected persona, stage, phase or touchpoint, got '" + by + "'");
+    if (by != "persona" && by != "stage" && by != "phase" && by != "touchpoint" && by != "attribution")
+      throw InputError("--by: expected persona, stage, phase, touchpoint or attribution, got '" + by + "'");
   }
+  // The touchpoint values are one table for the file, not a breakdown per variant.
+  const bool show_attribution = by == "attribution";
+  if (show_attribution)
+    by.clear();
 
   const ResultsReader reader(vm["results"].as<std::string>());
   const auto& names = reader.variants();
@@ -548,6 +553,12 @@ int compare_command(const std::vector<std::string>& args)
     for (const auto& v : names)
       if (v != base)
         wanted.push_back(v);
+  }
+  if (wanted.empty() && show_attribution && format == "table" && !reader.attribution().empty()) {
+    std::cout << "what each touchpoint is worth in '" << base << "' (difference = with it − the same customers "
+                 "without it; last touch … markov: the conversions those rules credit to it):\n";
+    print_rows(reader.attribution(), "touchpoint", std::cout, "with", "without");
+    return 0;
   }
   if (wanted.empty())
     throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
@@ -683,9 +694,16 @@ int compare_command(const std::vector<std::string>& args)
     if (const auto plan = ab_test(c.tables, sizing))
       out << "  " << c.variant << ": " << ab_test_line(*plan, daily_traffic) << "\n";
   if (const auto rows = reader.attribution(); !rows.empty()) {
-    out << "\nwhat each touchpoint is worth in '" << names[0]
-        << "' (difference = with it − the same customers without it):\n";
-    print_rows(rows, "touchpoint", out, "with", "without");
+    if (show_attribution) {
+      out << "\nwhat each touchpoint is worth in '" << names[0]
+          << "' (difference = with it − the same customers without it; last touch … markov: the conversions "
+             "those rules credit to it):\n";
+      print_rows(rows, "touchpoint", out, "with", "without");
+    } else {
+      out << "\nwhat each touchpoint is worth (removal runs and attribution rules): compare --by attribution\n";
+    }
+  } else if (show_attribution) {
+    out << "\n'" << reader.path() << "' has no /attribution: run the scenario with --attribution\n";
   }
   return 0;
 }

@@ -79,6 +79,9 @@ PY
 expect_exit 0 "$JOURNEYSIM" run "$WORK/no_chat.yaml" -o "$WORK/no_chat.h5" --agents 20000 --seed 7 --threads 1 --summary-only --quiet
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --format csv
 cp "$WORK/out" "$WORK/a.csv"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --by attribution
+expect_in "$WORK/out" "what each touchpoint is worth in 'baseline'"
+expect_in "$WORK/out" "markov"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/a.h5" -o "$WORK/a.html" --quiet
 expect_in "$WORK/a.html" 'id="touchpoint-value"'
 "$PYTHON" - "$WORK/a.h5" "$WORK/no_chat.h5" "$WORK/a.csv" "$WORK/paths.csv" <<'PY' || fail "attribution vs two separate runs"
