@@ -608,9 +608,9 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
         if (item_name && item_name->scalar == name)
           throw ScenarioError("--set", static_cast<int>(i + 1), 1,
                               "touchpoint '" + name + "' exists only in variant '" + v.name +
-                                "' (its add:), and a sweep changes the baseline: move it from that add: to the "
-                                "scenario's touchpoints: (reach: 0 keeps today's baseline; the variant can set "
-                                "it) and sweep it there");
+                                "' (its add:), and sweeps and optimisations change the baseline: move it "
+                                "from that add: to the scenario's touchpoints: (reach: 0 keeps today's "
+                                "baseline; the variant can set it) and vary it there");
       }
     }
   }

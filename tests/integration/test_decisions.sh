@@ -119,9 +119,11 @@ PY
 # ---------------------------------------------------------------- a touchpoint only a variant adds
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.cart_remarketing.reach=0.1,0.2 -n 1000 -o "$WORK/x.h5"
 expect_in "$WORK/err" "exists only in variant 'cart_remarketing'"
-expect_in "$WORK/err" "move it from that add: to the scenario's touchpoints:"
+expect_in "$WORK/err" "from that add: to the scenario's touchpoints:"
 [ "$(wc -l <"$WORK/err")" = 1 ] || fail "the message is not one line"
 [ ! -e "$WORK/x.h5" ] || fail "a refused sweep left a file"
+expect_exit 2 "$JOURNEYSIM" optimize "$scenario" --lever touchpoints.cart_remarketing.reach=0:0.3 --minimize cost
+expect_in "$WORK/err" "exists only in variant 'cart_remarketing'"
 
 # ---------------------------------------------------------------- sweeps: summary, decision, report
 STEPS=touchpoints.checkout.checkout.steps
