@@ -6,6 +6,7 @@
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
+#include "journeysim/experiment/attribution.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/loader.h"
@@ -19,7 +20,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
 #include <memory>
+#include <unistd.h>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -98,6 +101,71 @@ void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_give
                      (o.chunk_agents > BLOCK_AGENTS ? ", a smaller --chunk" : "") + " or fewer --variant");
 }
 
+//! Per touchpoint: incremental conversions and revenue with their 95 % CI,
+//! cost per incremental conversion and incremental ROI.
+void print_attribution(const Attribution& a, std::ostream& out)
+{
+  std::size_t w = 10;
+  std::vector<std::string> groups;
+  for (const auto& r : a.rows) {
+    w = std::max(w, r.group.size());
+    if (groups.empty() || groups.back() != r.group)
+      groups.push_back(r.group);
+  }
+  const auto get = [&](const std::string& group, const char* metric) -> const analysis::Estimate* {
+    for (const auto& r : a.rows)
+      if (r.group == group && r.metric == metric)
+        return &r.estimate;
+    return nullptr;
+  };
+  const auto value = [&](const std::string& g, const char* metric, int digits, double scale = 1) {
+    const analysis::Estimate* e = get(g, metric);
+    return e && std::isfinite(e->difference) ? fixed(scale * e->difference, digits) : std::string("—");
+  };
+  const auto range = [&](const std::string& g, const char* metric) {
+    const analysis::Estimate* e = get(g, metric);
+    return e ? fixed(e->difference, 0) + " [" + fixed(e->ci_low, 0) + ", " + fixed(e->ci_high, 0) + "]" : std::string("—");
+  };
+  char line[640];
+  const char* format = "%-*s %22s %26s %9s %10s %8s  %7s %7s %7s %7s\n";
+  std::snprintf(line, sizeof line, format, static_cast<int>(w), "touchpoint", "incr. conversions", "incr. revenue",
+                "cost", "cost/conv", "ROI %", "last", "first", "linear", "markov");
+  out << "\nwhat each touchpoint is worth: baseline minus the same customers without it (95 % CI), its cost,\n"
+         "and the conversions the usual attribution rules credit to it on the same journeys:\n"
+      << line;
+  for (const auto& g : groups) {
+    std::snprintf(line, sizeof line, format, static_cast<int>(w), g.c_str(), range(g, "conversions").c_str(),
+                  range(g, "revenue").c_str(), value(g, "marketing_cost", 0).c_str(),
+                  value(g, "cost_per_incremental_conversion", 2).c_str(), value(g, "incremental_roi", 0, 100).c_str(),
+                  value(g, "last_touch", 0).c_str(), value(g, "first_touch", 0).c_str(), value(g, "linear", 0).c_str(),
+                  value(g, "markov", 0).c_str());
+    out << line;
+  }
+}
+
+//! The ChannelAttribution path file, written beside its target and renamed.
+void write_paths_file(const std::string& path, const RuleAttribution& rules, bool force)
+{
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !force)
+    throw InputError("--paths: '" + path + "' exists; use --force to replace it");
+  const std::string temp = path + ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    write_channel_attribution_paths(out, rules);
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      throw OutputError("--paths: cannot write '" + temp + "' (disk full or no such directory?)");
+    }
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    throw OutputError("--paths: cannot rename '" + temp + "' to '" + path + "'");
+  }
+}
+
 std::vector<std::string> variant_names(const Scenario& s)
 {
   std::vector<std::string> names;
@@ -129,6 +197,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("no-space-check", po::bool_switch(), "write even if the results may not fit on the disk")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
     ("stats", po::bool_switch(), "print time spent generating, simulating and writing, agents/s and peak memory")
+    ("attribution", po::bool_switch(), "also run the baseline without each touchpoint on the same customers: "
+                                       "incremental conversions, revenue and cost per touchpoint, beside what "
+                                       "last/first touch, linear and Markov attribution credit (/attribution)")
+    ("paths", po::value<std::string>(), "write the baseline's touch paths to this file in the ChannelAttribution "
+                                        "format (path;total_conversions;total_conversion_value;total_null)")
     ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -201,6 +274,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (!vm["no-space-check"].as<bool>())
     check_free_space(output, estimate_results_size(scenario, options, wo));
   const bool had_previous = std::filesystem::exists(output);
+  if (vm.count("paths") && std::filesystem::exists(vm["paths"].as<std::string>()) && !wo.force)
+    throw InputError("--paths: '" + vm["paths"].as<std::string>() + "' exists; use --force to replace it");
 
   auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
   ProgressBar bar(options.agents, "agents", !quiet);
@@ -211,8 +286,23 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
                 << (std::isinf(residual) ? std::string("—") : fixed(residual, 0) + " agents") << "\n";
   };
   RunResult result;
+  Attribution attribution;
+  RuleAttribution rules;
+  const bool with_attribution = vm["attribution"].as<bool>();
   try {
     result = run(scenario, options, writer.get());
+    if (with_attribution || vm.count("paths"))
+      rules = path_attribution(scenario, options);
+    if (with_attribution) {
+      bar.finish();
+      RunOptions removal = options;
+      const std::size_t runs = scenario.baseline().touchpoints.size() + 1;
+      ProgressBar removal_bar(options.agents, "agents × " + std::to_string(runs) + " removal runs", !quiet);
+      removal.progress = [&](std::uint64_t done) { removal_bar.update(done); };
+      attribution = with_rule_credits(removal_attribution(scenario, removal), rules);
+      removal_bar.finish();
+      writer->set_attribution(attribution.rows);
+    }
   } catch (const Cancelled&) {
     bar.finish();
     const std::string partial = writer->temporary_path();
@@ -233,12 +323,16 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   }
   bar.finish();
   writer->commit(result);
+  if (vm.count("paths"))
+    write_paths_file(vm["paths"].as<std::string>(), rules, vm["force"].as<bool>());
 
   if (!quiet) {
     std::cout << "scenario '" << printable(scenario.name) << "': " << thousands(static_cast<std::int64_t>(result.agents))
               << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
               << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
     print_summary(scenario, result, std::cout);
+    if (with_attribution)
+      print_attribution(attribution, std::cout);
     std::cout << "results: " << output << "\n";
   }
   if (vm["stats"].as<bool>())

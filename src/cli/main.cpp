@@ -47,8 +47,13 @@ commands:
   run SCENARIO.yaml       simulate every variant of a scenario into an HDF5 results file
   validate SCENARIO.yaml  check a scenario and print its outline
   sweep SCENARIO.yaml     run a parameter grid × replications into one HDF5 file
-  compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values
-  report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
+  compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values,
+                          and the size of a real A/B test that would confirm each lift
+  summary SWEEP.h5        a sweep's table (mean and 95 % CI per grid point); the cheapest or
+                          best setting with --target / --minimize / --maximize
+  optimize SCENARIO.yaml  the best setting of chosen levers for a metric, under constraints,
+                          with the runner-ups that are not significantly worse
+  report FILE.h5          write a self-contained HTML report of a run, a sweep or an optimisation
   observe EVENTS.csv      turn a clickstream export into an observed funnel (CSV)
   calibrate SCENARIO.yaml fit free parameters of a scenario to an observed funnel
 
@@ -86,6 +91,10 @@ int main(int argc, char** argv)
       return journeysim::cli::sweep_command(args, g_stop);
     if (command == "compare")
       return journeysim::cli::compare_command(args);
+    if (command == "optimize")
+      return journeysim::cli::optimize_command(args, g_stop);
+    if (command == "summary")
+      return journeysim::cli::summary_command(args);
     if (command == "report")
       return journeysim::cli::report_command(args);
     if (command == "observe")

@@ -233,7 +233,8 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
       throw InputError(not_results + ": no root attribute format = \"journeysim-results\"");
     if (h5::attribute_exists(m.file, "kind") && h5::read_attribute_string(m.file, "kind") == "sweep")
       throw InputError(quote(path) + " is a sweep file (journeysim sweep), not the results of "
-                       "'journeysim run' — read sweeps with python (docs/PYTHON.md)");
+                       "'journeysim run': 'journeysim summary " + path + "' prints its table, 'journeysim report " + path +
+                       "' draws it");
     if (!h5::attribute_exists(m.file, "complete") || h5::read_attribute_int(m.file, "complete") != 1)
       throw InputError(quote(path) + " is incomplete (root attribute complete != 1): the run that wrote "
                        "it was interrupted; run it again");
@@ -296,6 +297,13 @@ analysis::ComparisonTables ResultsReader::Impl::comparison(const std::string& va
     if (h5::exists(g, layout::BREAKDOWNS[i]))
       *parts[i] = layout::read_comparison_table(h5::open_group(g, layout::BREAKDOWNS[i]));
   return t;
+}
+
+std::vector<analysis::ComparisonRow> ResultsReader::attribution() const
+{
+  if (!h5::exists(impl_->file, "attribution/metric"))
+    return {};
+  return layout::read_comparison_table(h5::open_group(impl_->file, "attribution"));
 }
 
 StoredAggregates ResultsReader::aggregates(const std::string& variant) const

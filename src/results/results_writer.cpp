@@ -113,6 +113,7 @@ struct ResultsWriter::Impl {
   //! Per selected variant: its paired comparison with the baseline (null for
   //! the baseline itself, and for a variant whose stages differ from it).
   std::vector<std::unique_ptr<analysis::PairedComparison>> comparisons;
+  std::vector<analysis::ComparisonRow> attribution; //!< /attribution rows (empty: none)
 
   ~Impl() { discard(); }
 
@@ -292,6 +293,11 @@ void ResultsWriter::write(const Chunk& chunk)
   m.rows_written += chunk.size;
 }
 
+void ResultsWriter::set_attribution(std::vector<analysis::ComparisonRow> rows)
+{
+  impl_->attribution = std::move(rows);
+}
+
 void ResultsWriter::commit(const RunResult& result)
 {
   Impl& m = *impl_;
@@ -337,6 +343,13 @@ void ResultsWriter::commit(const RunResult& result)
                                                        t.touch_cost);
       layout::write_comparison(root, m.variants[j].model->name, tables);
     }
+  }
+
+  if (!m.attribution.empty()) {
+    const h5::Group g = h5::create_group(m.file, "attribution");
+    h5::write_attribute(g, "description", "per touchpoint: baseline = with every touchpoint, variant = the same "
+                                          "customers without it, difference = baseline - without (incremental)");
+    layout::write_comparison_table(g, m.attribution, true);
   }
 
   // Close every dataset and group, mark the file complete last, and make it

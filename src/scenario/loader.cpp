@@ -828,6 +828,30 @@ SweepSpec read_sweep(const Context& ctx, const YNode& n)
   return spec;
 }
 
+//! `change_costs:` — one-off cost per unit a lever moves from today's value,
+//! read by `summary`, `report` and `optimize` (experiment/sweep_decision.h):
+//! PATH: AMOUNT, or PATH: {per_unit: AMOUNT, today: VALUE}. Checked here,
+//! used from the scenario's text, so the model is unaffected.
+void check_change_costs(const Context& ctx, const YNode& n)
+{
+  if (!n.is_map())
+    ctx.fail(n, "change_costs: expected a map of PATH: AMOUNT (e.g. touchpoints.checkout.checkout.steps: 20000), got " +
+                  n.describe());
+  for (const auto& [key, value] : n.pairs) {
+    const std::string path = "change_costs." + key->scalar;
+    if (key->scalar.find('.') == std::string::npos && key->scalar != "mood_effect")
+      ctx.fail(*key, path + ": expected a parameter path such as touchpoints.checkout.checkout.steps");
+    if (value->is_map()) {
+      MapReader m(ctx, *value, path, path, {"per_unit", "today"}, true);
+      read_number(ctx, m.require("per_unit"), path + ".per_unit");
+      if (const YNode* t = m.get("today"))
+        read_number(ctx, *t, path + ".today");
+    } else {
+      read_number(ctx, *value, path);
+    }
+  }
+}
+
 //! A copy of a tree whose marks say the text came from `source`.
 NodePtr from_source(const NodePtr& n, const char* source)
 {
@@ -859,6 +883,27 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), "baseline");
   TouchpointCache cache;
   const Model base = parse_model(ctx, *root, collect_channels(*root, specs), collect_touchpoints(*root, specs), cache);
+  // A touchpoint only a variant adds cannot be swept: say how it can.
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& path = overrides[i].path;
+    if (path.rfind("touchpoints.", 0) != 0)
+      continue;
+    const std::string name = path.substr(12, path.find('.', 12) - 12);
+    const bool in_baseline = std::any_of(base.touchpoints.begin(), base.touchpoints.end(),
+                                         [&](const Touchpoint& t) { return t.name == name; });
+    for (const VariantSpec& v : in_baseline ? std::vector<VariantSpec>{} : specs) {
+      const YNode* added = v.add ? v.add->find("touchpoints") : nullptr;
+      for (const NodePtr& item : added && added->is_seq() ? added->items : std::vector<NodePtr>{}) {
+        const YNode* item_name = item->is_map() ? item->find("name") : nullptr;
+        if (item_name && item_name->scalar == name)
+          throw ScenarioError("--set", static_cast<int>(i + 1), 1,
+                              "touchpoint '" + name + "' exists only in variant '" + v.name +
+                                "' (its add:), and sweeps and optimisations change the baseline: move it "
+                                "from that add: to the scenario's touchpoints: (reach: 0 keeps today's "
+                                "baseline; the variant can set it) and vary it there");
+      }
+    }
+  }
   VariantSpec spec;
   spec.name = "--set";
   spec.node = set.get();
@@ -903,6 +948,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   }
   if (const YNode* v = top.get("calibrate"))
     sc.calibrate = read_calibrate(ctx, *v);
+  if (const YNode* v = top.get("change_costs"))
+    check_change_costs(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);

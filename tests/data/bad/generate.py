@@ -152,6 +152,9 @@ case('base_unknown_far', append('  - name: later\n    base: ⟦zzzzzz\n    set: 
 case('discount_one', sub(('cost: 0.01}', 'cost: 0.01, discount: ⟦1}')), 'touchpoints[ads].discount: expected a discount in [0, 1)')
 case('empty_touchpoint_stages', sub(('stages: [awareness]', 'stages: ⟦[]')), 'touchpoints[ads].stages: expected at least one stage')
 case('sweep_not_a_map', sub(('name: bad\n', 'name: bad\nsweep: ⟦[1, 2]\n')), 'sweep: expected a map')
+case('change_costs_not_a_map', sub(('name: bad\n', 'name: bad\nchange_costs: ⟦[1, 2]\n')), 'change_costs: expected a map of PATH: AMOUNT')
+case('change_costs_text', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.reach: ⟦lots}\n')), 'change_costs.touchpoints.checkout.reach')
+case('change_costs_unknown_key', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.reach: {per_unit: 1, ⟦when: 0}}\n')), 'when')
 case('variants_not_a_list', BASE[:BASE.index('variants:')] + 'variants: ⟦{short_checkout: {set: {mood_effect: 0}}}\n', 'variants: expected a list, got a map')
 
 # --- variants
