@@ -485,8 +485,8 @@ Budget read_budget(const Context& ctx, const YNode& n, const std::string& path, 
     const double x = read_number(ctx, v, p);
     if (x < 0.0)
       ctx.fail(v, p + ": a budget cannot be negative, got " + v.scalar);
-    if (!(x < 1e15))
-      ctx.fail(v, p + ": budget " + v.scalar + " is beyond any plausible amount of money");
+    if (!(x <= MAX_MONEY))
+      ctx.fail(v, p + ": at most " + fmt(MAX_MONEY) + " (totals would overflow), got " + v.scalar);
     return x;
   };
   budget.total = total ? money(*total, b.path("total")) : money(*per_day, b.path("per_day")) * horizon;
