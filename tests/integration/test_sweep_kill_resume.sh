@@ -5,7 +5,9 @@
 # A sweep being written is locked: a second
 # `--resume` of it is refused while the first runs.
 source "$(dirname "$0")/lib.sh"
-scenario="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+# The model-v1 shop (no population feedback, 5 variants): the mechanics tested
+# here do not depend on the model, and it runs several times faster.
+scenario="$TEST_DATA/legacy/checkout_what_if_v1.yaml"
 grid=(--set touchpoints.checkout.checkout.steps=1:3:1 --set stages.intent.dropout=0.1,0.2,0.3 -r 2 -n 20000 --threads 2)
 RANDOM=14 # reproducible kill points
 
