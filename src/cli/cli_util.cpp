@@ -3,9 +3,17 @@
 #include "journeysim/error.h"
 #include "journeysim/scenario/scenario.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
@@ -30,8 +38,38 @@ std::uint64_t parse_count(const std::string& text, const std::string& option)
   const double x = std::strtod(s.c_str(), &end);
   if (s.empty() || *end != '\0' || !std::isfinite(x) || x < 1 || x != std::floor(x) ||
       x > static_cast<double>(MAX_POPULATION))
-    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + text + "'");
+    throw InputError("--" + option + ": expected a whole number from 1 to 1e12, got '" + clip(text) + "'");
   return static_cast<std::uint64_t>(x);
+}
+
+std::uint64_t parse_seed(const std::string& text)
+{
+  std::uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto [p, ec] = std::from_chars(text.data(), end, seed);
+  if (text.empty() || ec != std::errc() || p != end)
+    throw InputError("--seed: expected a whole number from 0 to 18446744073709551615, got '" + clip(text) + "'");
+  return seed;
+}
+
+int cap_threads(int requested)
+{
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (requested <= 4 * cores)
+    return requested;
+  std::cerr << "journeysim: --threads " << requested << " capped at " << 4 * cores << " (4 × the " << cores
+            << " cores): more threads only cost memory and Ctrl-C latency; results are the same\n";
+  return 4 * cores;
+}
+
+std::string clip(const std::string& text, std::size_t max)
+{
+  if (text.size() <= max)
+    return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut; // not inside a UTF-8 sequence
+  return text.substr(0, cut) + "…";
 }
 
 Scenario load_scenario_with(const std::string& path, const std::vector<Override>& overrides)
@@ -44,6 +82,27 @@ Scenario load_scenario_with(const std::string& path, const std::vector<Override>
     const Override& o = overrides[static_cast<std::size_t>(e.line() - 1)];
     throw InputError("--set " + o.path + "=" + o.value + ": " + e.message());
   }
+}
+
+std::string printable(const std::string& text)
+{
+  std::string out;
+  out.reserve(text.size());
+  char hex[8];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) {
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      out += hex;
+    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9F) {
+      std::snprintf(hex, sizeof hex, "\\u%04X", static_cast<unsigned char>(text[++i]));
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 std::string thousands(std::int64_t n)
@@ -61,6 +120,33 @@ std::string fixed(double x, int digits)
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, x);
   return buf;
+}
+
+} // namespace journeysim::cli
+
+namespace journeysim::cli {
+
+void write_text_file(const std::string& path, const std::string& text, bool force)
+{
+  if (!force && std::filesystem::exists(path))
+    throw InputError(path + ": exists; use --force to replace it");
+  const std::string partial = path + ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(partial, ignored);
+      throw OutputError("cannot write " + path);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) {
+    std::filesystem::remove(partial, ec);
+    throw OutputError("cannot write " + path + ": " + ec.message());
+  }
 }
 
 } // namespace journeysim::cli

@@ -21,12 +21,39 @@ boost::program_options::variables_map parse_args(const std::vector<std::string>&
 //! @throws InputError Naming the option, if it is not a whole number in [1, 1e12].
 std::uint64_t parse_count(const std::string& text, const std::string& option);
 
+//! "--seed": a whole number from 0 to 2^64 − 1, as `seed:` in a scenario
+//! ("-1" is refused, not wrapped to 2^64 − 1).
+//! @throws InputError Quoting (at most 40 characters of) the text.
+std::uint64_t parse_seed(const std::string& text);
+
+//! --threads beyond 4 × the cores only cost memory and Ctrl-C latency
+//! (every thread finishes the block it started); results do not depend on
+//! the thread count, so more is capped there, with a note on stderr.
+int cap_threads(int requested);
+
+//! At most `max` bytes of `text` for an error message, "…" if cut.
+std::string clip(const std::string& text, std::size_t max = 40);
+
 //! load_scenario with overrides; a mistake in an override is reported as
 //! "--set PATH=VALUE: message" (exit 2) instead of at "--set:N:COLUMN".
 //! @throws ScenarioError, InputError
 Scenario load_scenario_with(const std::string& path, const std::vector<Override>& overrides);
 
+//! Text from a scenario or a results file, safe to print on a terminal:
+//! control characters (ESC and the C1 CSI that start escape sequences) are
+//! shown as \xNN / \u00NN instead of being interpreted.
+std::string printable(const std::string& text);
+
 std::string thousands(std::int64_t n); //!< 1234567 → "1,234,567"
 std::string fixed(double x, int digits); //!< NaN → "—"
+
+} // namespace journeysim::cli
+
+namespace journeysim::cli {
+
+//! Writes `text` to `path` through a temporary file renamed into place, so a
+//! reader never sees half a file. An existing `path` is replaced only with `force`.
+//! @throws InputError If `path` exists and not `force`; OutputError if writing fails.
+void write_text_file(const std::string& path, const std::string& text, bool force);
 
 } // namespace journeysim::cli

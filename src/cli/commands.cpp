@@ -6,6 +6,7 @@
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
+#include "journeysim/experiment/attribution.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/loader.h"
@@ -19,7 +20,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
 #include <memory>
+#include <unistd.h>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -69,6 +72,100 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   }
 }
 
+//! Memory the chunks in flight may hold (docs/SAFETY.md).
+constexpr std::uint64_t CHUNK_MEMORY_BUDGET = 1ull << 30;
+
+//! Bounds the memory of a run by design: at most 2·threads + 1 chunks are in
+//! flight, each chunk_agents × the bytes of one agent in every selected
+//! variant (the stored columns, ×2 for working buffers). A default --chunk
+//! shrinks (to a multiple of 1024, which changes no result) until that fits
+//! the budget; a run that does not fit even with 1024-agent chunks, or with
+//! the --chunk given, is refused with the estimate.
+void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_given)
+{
+  WriterOptions all_columns;
+  const std::uint64_t per_agent = 2 * estimate_results_size(scenario, o, all_columns).per_agent;
+  const std::uint64_t chunks = 2 * static_cast<std::uint64_t>(o.threads) + 1;
+  const auto in_flight = [&](std::uint64_t chunk) {
+    const std::uint64_t agents = std::min(chunks * chunk, (o.agents + chunk - 1) / chunk * chunk);
+    return agents * per_agent;
+  };
+  if (!chunk_given)
+    while (o.chunk_agents > BLOCK_AGENTS && in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+      o.chunk_agents = std::max<std::size_t>(BLOCK_AGENTS, o.chunk_agents / 2 / BLOCK_AGENTS * BLOCK_AGENTS);
+  if (in_flight(o.chunk_agents) > CHUNK_MEMORY_BUDGET)
+    throw InputError("this run would hold about " + human_bytes(in_flight(o.chunk_agents)) + " in memory (" +
+                     std::to_string(chunks) + " chunks of " + std::to_string(o.chunk_agents) + " agents × " +
+                     std::to_string(o.variants.size()) + " variant(s) in flight), more than " +
+                     human_bytes(CHUNK_MEMORY_BUDGET) + ": use fewer --threads" +
+                     (o.chunk_agents > BLOCK_AGENTS ? ", a smaller --chunk" : "") + " or fewer --variant");
+}
+
+//! Per touchpoint: incremental conversions and revenue with their 95 % CI,
+//! cost per incremental conversion and incremental ROI.
+void print_attribution(const Attribution& a, std::ostream& out)
+{
+  std::size_t w = 10;
+  std::vector<std::string> groups;
+  for (const auto& r : a.rows) {
+    w = std::max(w, r.group.size());
+    if (groups.empty() || groups.back() != r.group)
+      groups.push_back(r.group);
+  }
+  const auto get = [&](const std::string& group, const char* metric) -> const analysis::Estimate* {
+    for (const auto& r : a.rows)
+      if (r.group == group && r.metric == metric)
+        return &r.estimate;
+    return nullptr;
+  };
+  const auto value = [&](const std::string& g, const char* metric, int digits, double scale = 1) {
+    const analysis::Estimate* e = get(g, metric);
+    return e && std::isfinite(e->difference) ? fixed(scale * e->difference, digits) : std::string("—");
+  };
+  const auto range = [&](const std::string& g, const char* metric) {
+    const analysis::Estimate* e = get(g, metric);
+    return e ? fixed(e->difference, 0) + " [" + fixed(e->ci_low, 0) + ", " + fixed(e->ci_high, 0) + "]" : std::string("—");
+  };
+  char line[640];
+  const char* format = "%-*s %22s %26s %9s %10s %8s  %7s %7s %7s %7s\n";
+  std::snprintf(line, sizeof line, format, static_cast<int>(w), "touchpoint", "incr. conversions", "incr. revenue",
+                "cost", "cost/conv", "ROI %", "last", "first", "linear", "markov");
+  out << "\nwhat each touchpoint is worth: baseline minus the same customers without it (95 % CI), its cost,\n"
+         "and the conversions the usual attribution rules credit to it on the same journeys:\n"
+      << line;
+  for (const auto& g : groups) {
+    std::snprintf(line, sizeof line, format, static_cast<int>(w), g.c_str(), range(g, "conversions").c_str(),
+                  range(g, "revenue").c_str(), value(g, "marketing_cost", 0).c_str(),
+                  value(g, "cost_per_incremental_conversion", 2).c_str(), value(g, "incremental_roi", 0, 100).c_str(),
+                  value(g, "last_touch", 0).c_str(), value(g, "first_touch", 0).c_str(), value(g, "linear", 0).c_str(),
+                  value(g, "markov", 0).c_str());
+    out << line;
+  }
+}
+
+//! The ChannelAttribution path file, written beside its target and renamed.
+void write_paths_file(const std::string& path, const RuleAttribution& rules, bool force)
+{
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !force)
+    throw InputError("--paths: '" + path + "' exists; use --force to replace it");
+  const std::string temp = path + ".partial-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    write_channel_attribution_paths(out, rules);
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(temp, ec);
+      throw OutputError("--paths: cannot write '" + temp + "' (disk full or no such directory?)");
+    }
+  }
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::filesystem::remove(temp, ec);
+    throw OutputError("--paths: cannot rename '" + temp + "' to '" + path + "'");
+  }
+}
+
 std::vector<std::string> variant_names(const Scenario& s)
 {
   std::vector<std::string> names;
@@ -90,7 +187,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("help,h", "show this help")
     ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
     ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
-    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
     ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE: change one parameter of the baseline (and so of every variant), as a variant's `set` would (repeatable)")
@@ -100,6 +197,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("no-space-check", po::bool_switch(), "write even if the results may not fit on the disk")
     ("quiet,q", po::bool_switch(), "no progress bar and no summary table")
     ("stats", po::bool_switch(), "print time spent generating, simulating and writing, agents/s and peak memory")
+    ("attribution", po::bool_switch(), "also run the baseline without each touchpoint on the same customers: "
+                                       "incremental conversions, revenue and cost per touchpoint, beside what "
+                                       "last/first touch, linear and Markov attribution credit (/attribution)")
+    ("paths", po::value<std::string>(), "write the baseline's touch paths to this file in the ChannelAttribution "
+                                        "format (path;total_conversions;total_conversion_value;total_null)")
     ("chunk", po::value<std::size_t>()->default_value(1u << 15), "agents per streamed chunk");
   po::options_description all;
   all.add(visible).add_options()("scenario", po::value<std::string>());
@@ -119,7 +221,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& spec : vm["set"].as<std::vector<std::string>>()) {
       const auto eq = spec.find('=');
       if (eq == std::string::npos || eq == 0)
-        throw InputError("--set '" + spec + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
+        throw InputError("--set '" + clip(spec) + "': expected PATH=VALUE, e.g. stages.intent.dropout=0.1");
       overrides.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
     }
   const Scenario scenario = load_scenario_with(scenario_path, overrides);
@@ -128,12 +230,13 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (vm.count("agents"))
     options.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {
-    options.seed = vm["seed"].as<std::uint64_t>();
+    options.seed = parse_seed(vm["seed"].as<std::string>());
     options.seed_given = true;
   }
   options.threads = vm["threads"].as<int>();
   if (options.threads < 0 || options.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
+  options.threads = cap_threads(options.threads);
   options.chunk_agents = vm["chunk"].as<std::size_t>();
   // At most 2·threads + 1 chunks are in flight, each ~100-300 bytes per agent
   // and variant, and a chunk's buffers cannot be abandoned half-allocated: the
@@ -145,7 +248,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& name : vm["variant"].as<std::vector<std::string>>()) {
       const int v = scenario.variant_index(name);
       if (v < 0)
-        throw InputError("--variant: no variant '" + name + "' in " + scenario_path +
+        throw InputError("--variant: no variant '" + clip(name) + "' in " + scenario_path +
                          did_you_mean(name, variant_names(scenario)));
       if (std::find(options.variants.begin(), options.variants.end(), v) == options.variants.end())
         options.variants.push_back(v);
@@ -153,6 +256,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   }
   options.cancel = &stop.requested;
   options = resolve_options(scenario, options);
+  bound_chunk_memory(scenario, options, !vm["chunk"].defaulted());
 
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()
@@ -170,6 +274,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (!vm["no-space-check"].as<bool>())
     check_free_space(output, estimate_results_size(scenario, options, wo));
   const bool had_previous = std::filesystem::exists(output);
+  if (vm.count("paths") && std::filesystem::exists(vm["paths"].as<std::string>()) && !wo.force)
+    throw InputError("--paths: '" + vm["paths"].as<std::string>() + "' exists; use --force to replace it");
 
   auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
   ProgressBar bar(options.agents, "agents", !quiet);
@@ -180,8 +286,23 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
                 << (std::isinf(residual) ? std::string("—") : fixed(residual, 0) + " agents") << "\n";
   };
   RunResult result;
+  Attribution attribution;
+  RuleAttribution rules;
+  const bool with_attribution = vm["attribution"].as<bool>();
   try {
     result = run(scenario, options, writer.get());
+    if (with_attribution || vm.count("paths"))
+      rules = path_attribution(scenario, options);
+    if (with_attribution) {
+      bar.finish();
+      RunOptions removal = options;
+      const std::size_t runs = scenario.baseline().touchpoints.size() + 1;
+      ProgressBar removal_bar(options.agents, "agents × " + std::to_string(runs) + " removal runs", !quiet);
+      removal.progress = [&](std::uint64_t done) { removal_bar.update(done); };
+      attribution = with_rule_credits(removal_attribution(scenario, removal), rules);
+      removal_bar.finish();
+      writer->set_attribution(attribution.rows);
+    }
   } catch (const Cancelled&) {
     bar.finish();
     const std::string partial = writer->temporary_path();
@@ -202,12 +323,16 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   }
   bar.finish();
   writer->commit(result);
+  if (vm.count("paths"))
+    write_paths_file(vm["paths"].as<std::string>(), rules, vm["force"].as<bool>());
 
   if (!quiet) {
-    std::cout << "scenario '" << scenario.name << "': " << thousands(static_cast<std::int64_t>(result.agents))
+    std::cout << "scenario '" << printable(scenario.name) << "': " << thousands(static_cast<std::int64_t>(result.agents))
               << " agents × " << result.variants.size() << " variant(s), seed " << result.seed << ", "
               << fixed(result.seconds_simulating, 1) << " s on " << result.threads << " thread(s)\n";
     print_summary(scenario, result, std::cout);
+    if (with_attribution)
+      print_attribution(attribution, std::cout);
     std::cout << "results: " << output << "\n";
   }
   if (vm["stats"].as<bool>())
@@ -237,7 +362,7 @@ int validate_command(const std::vector<std::string>& args)
   const Model& m = s.baseline();
 
   std::ostringstream out;
-  out << s.path << ": OK — scenario '" << s.name << "'\n";
+  out << printable(s.path) << ": OK — scenario '" << printable(s.name) << "'\n";
   out << "  horizon " << s.horizon_days << " days, population " << thousands(static_cast<std::int64_t>(s.population))
       << ", seed " << s.seed << ", mood_effect " << m.mood_effect << "\n";
   out << "  stages (" << m.stages.size() << "):";
@@ -268,7 +393,7 @@ int validate_command(const std::vector<std::string>& args)
   out << "\n";
   for (std::size_t v = 1; v < s.variants.size(); ++v)
     if (!s.variants[v].description.empty())
-      out << "    " << s.variants[v].name << ": " << s.variants[v].description << "\n";
+      out << "    " << s.variants[v].name << ": " << printable(s.variants[v].description) << "\n";
   std::cout << out.str();
   return 0;
 }

@@ -19,5 +19,9 @@ int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args, const StopRequest& stop);
 int report_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
+int observe_command(const std::vector<std::string>& args, const StopRequest& stop);
+int calibrate_command(const std::vector<std::string>& args, const StopRequest& stop);
+int summary_command(const std::vector<std::string>& args);
+int optimize_command(const std::vector<std::string>& args, const StopRequest& stop);
 
 } // namespace journeysim::cli

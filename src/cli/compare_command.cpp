@@ -4,7 +4,9 @@
 #include "commands.h"
 
 #include "cli_util.h"
+#include "csv.h"
 
+#include "journeysim/analysis/sample_size.h"
 #include "journeysim/error.h"
 #include "journeysim/results/results_reader.h"
 
@@ -14,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -39,13 +42,14 @@ Unit unit_of(const std::string& metric)
   if (metric == "conversion_rate" || metric == "cart_abandon_rate" || metric == "reach" || metric == "drop_off" ||
       metric == "referral_arrival_rate")
     return Unit::Rate;
-  if (metric == "conversions" || metric == "exposures" || metric == "advances")
+  if (metric == "conversions" || metric == "exposures" || metric == "advances" || metric == "last_touch" ||
+      metric == "first_touch" || metric == "linear" || metric == "markov")
     return Unit::Count;
   if (metric == "revenue_per_agent" || metric == "marketing_cost" || metric == "cost_per_conversion" ||
       metric == "cost" || metric == "cost_per_advance" || metric == "profit" || metric == "profit_per_agent" ||
-      metric == "clv_per_agent")
+      metric == "clv_per_agent" || metric == "revenue" || metric == "cost_per_incremental_conversion")
     return Unit::Money;
-  if (metric == "roi")
+  if (metric == "roi" || metric == "incremental_roi")
     return Unit::Ratio;
   if (metric.rfind("time_to_convert", 0) == 0)
     return Unit::Days;
@@ -60,6 +64,8 @@ std::string label_of(const std::string& metric)
     return "CLV per agent";
   if (metric == "marketing_cost")
     return "marketing spend";
+  if (metric == "incremental_roi")
+    return "incremental ROI";
   if (metric == "time_to_convert_median")
     return "time to convert, median";
   if (metric == "time_to_convert_p90")
@@ -120,6 +126,8 @@ int digits_for(double scale, int at_least = 0)
 //! A value (not a difference) in the metric's unit.
 std::string show_value(Unit u, double x)
 {
+  if (std::isnan(x))
+    return "—";
   switch (u) {
   case Unit::Rate: return number(100 * x, 2) + " %";
   case Unit::Count: return number(x, 0);
@@ -226,14 +234,15 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
 
 //! Print rows as an aligned table: [group,] metric, baseline, variant,
 //! difference (* when p < 0.05), 95 % CI, p.
-void print_rows(const std::vector<ComparisonRow>& rows, const std::string& group_title, std::ostream& out)
+void print_rows(const std::vector<ComparisonRow>& rows, const std::string& group_title, std::ostream& out,
+                const char* baseline_title = "baseline", const char* variant_title = "variant")
 {
   std::vector<std::vector<std::string>> cells;
   const bool grouped = !group_title.empty();
   std::vector<std::string> head;
   if (grouped)
     head.push_back(group_title);
-  for (const char* h : {"metric", "baseline", "variant", "difference", "95 % CI", "p"})
+  for (const char* h : {"metric", baseline_title, variant_title, "difference", "95 % CI", "p"})
     head.emplace_back(h);
   cells.push_back(head);
   std::string last_group;
@@ -365,16 +374,6 @@ std::string raw(double x)
   return buf;
 }
 
-std::string csv_field(const std::string& s)
-{
-  if (s.find_first_of(",\"\n") == std::string::npos)
-    return s;
-  std::string q = "\"";
-  for (char c : s)
-    q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 std::string json_string(const std::string& s)
 {
   std::string out = "\"";
@@ -439,6 +438,47 @@ std::vector<ComparisonRow> journey_rows(const std::vector<JourneyStage>& map)
   return rows;
 }
 
+// ---------------------------------------------------------------- A/B test size
+
+//! The real A/B test that would confirm a variant's simulated conversion lift.
+std::optional<analysis::AbTestPlan> ab_test(const ComparisonTables& t, analysis::SampleSizeOptions o)
+{
+  const Estimate* c = find(t.summary, "conversion_rate");
+  if (!c || std::isnan(c->baseline) || std::isnan(c->variant))
+    return std::nullopt;
+  return analysis::plan_ab_test(c->baseline, c->variant, c->ci_low, c->ci_high, o);
+}
+
+std::string customers(double n)
+{
+  if (std::isnan(n))
+    return "—";
+  if (std::isinf(n))
+    return "∞";
+  return number(n, 0);
+}
+
+//! "a real A/B test needs 14,884 customers per arm (29,768 in all) to detect +0.57 pp …"
+std::string ab_test_line(const analysis::AbTestPlan& p, double daily_traffic)
+{
+  if (p.lift == 0)
+    return "no conversion lift to confirm with an A/B test";
+  const double scale = std::abs(p.lift);
+  std::string s = "a real A/B test needs " + customers(p.per_arm) + " customers per arm (" +
+                  customers(2 * p.per_arm) + " in all";
+  if (daily_traffic > 0)
+    s += ", " + number(std::ceil(2 * p.per_arm / daily_traffic), 0) + " days at " + number(daily_traffic, 0) +
+         " customers a day";
+  s += ") to detect " + show_difference(Unit::Rate, p.lift, scale) + " (" + show_value(Unit::Rate, p.baseline_rate) +
+       " → " + show_value(Unit::Rate, p.variant_rate) + ") with " + number(100 * p.options.power, 0) +
+       " % power at α = " + number(p.options.alpha, 2);
+  if (std::isinf(p.per_arm_conservative))
+    s += "; the simulated lift's 95 % CI includes 0, so no test size is sure to be enough";
+  else if (!std::isnan(p.per_arm_conservative))
+    s += "; " + customers(p.per_arm_conservative) + " per arm if the lift is only its 95 % CI's nearer end";
+  return s;
+}
+
 struct Compared {
   std::string variant;
   ComparisonTables tables;
@@ -470,8 +510,13 @@ int compare_command(const std::vector<std::string>& args)
     ("baseline,b", po::value<std::string>(), "compare against this variant (default: the run's baseline; "
                                              "another one is recomputed from the per-agent columns)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "compare only this variant (repeatable)")
-    ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint")
-    ("format", po::value<std::string>()->default_value("table"), "table, csv or json");
+    ("by", po::value<std::string>(), "also break down by persona, stage (with the journey map), phase or touchpoint; "
+                                     "or 'attribution': what each touchpoint is worth (run --attribution)")
+    ("format", po::value<std::string>()->default_value("table"), "table, csv or json")
+    ("power", po::value<double>()->default_value(0.8, "0.8"), "power of the real A/B test to size (0.5 to 0.99)")
+    ("alpha", po::value<double>()->default_value(0.05, "0.05"), "its two-sided significance level (0.001 to 0.2)")
+    ("daily-traffic", po::value<double>(), "customers a day who could enter the real test: also say how many days it takes");
+  add_csv_options(visible);
   po::options_description all;
   all.add(visible).add_options()("results", po::value<std::string>());
   po::positional_options_description pos;
@@ -486,12 +531,27 @@ int compare_command(const std::vector<std::string>& args)
   const std::string format = vm["format"].as<std::string>();
   if (format != "table" && format != "csv" && format != "json")
     throw InputError("--format: expected table, csv or json, got '" + format + "'");
+  const CsvStyle csv = csv_style(vm);
+  analysis::SampleSizeOptions sizing;
+  sizing.power = vm["power"].as<double>();
+  sizing.alpha = vm["alpha"].as<double>();
+  if (!(sizing.power >= 0.5 && sizing.power <= 0.99))
+    throw InputError("--power: expected 0.5 to 0.99");
+  if (!(sizing.alpha >= 0.001 && sizing.alpha <= 0.2))
+    throw InputError("--alpha: expected 0.001 to 0.2");
+  const double daily_traffic = vm.count("daily-traffic") ? vm["daily-traffic"].as<double>() : 0.0;
+  if (vm.count("daily-traffic") && !(daily_traffic >= 1 && daily_traffic <= 1e12))
+    throw InputError("--daily-traffic: expected a number of customers a day (1 or more)");
   std::string by;
   if (vm.count("by")) {
     by = vm["by"].as<std::string>();
-    if (by != "persona" && by != "stage" && by != "phase" && by != "touchpoint")
-      throw InputError("--by: expected persona, stage, phase or touchpoint, got '" + by + "'");
+    if (by != "persona" && by != "stage" && by != "phase" && by != "touchpoint" && by != "attribution")
+      throw InputError("--by: expected persona, stage, phase, touchpoint or attribution, got '" + by + "'");
   }
+  // The touchpoint values are one table for the file, not a breakdown per variant.
+  const bool show_attribution = by == "attribution";
+  if (show_attribution)
+    by.clear();
 
   const ResultsReader reader(vm["results"].as<std::string>());
   const auto& names = reader.variants();
@@ -511,6 +571,12 @@ int compare_command(const std::vector<std::string>& args)
       if (v != base)
         wanted.push_back(v);
   }
+  if (wanted.empty() && show_attribution && format == "table" && !reader.attribution().empty()) {
+    std::cout << "what each touchpoint is worth in '" << base << "' (difference = with it − the same customers "
+                 "without it; last touch … markov: the conversions those rules credit to it):\n";
+    print_rows(reader.attribution(), "touchpoint", std::cout, "with", "without");
+    return 0;
+  }
   if (wanted.empty())
     throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
 
@@ -529,23 +595,55 @@ int compare_command(const std::vector<std::string>& args)
 
   std::ostream& out = std::cout;
   if (format == "csv") {
-    out << "variant,baseline_variant,table,group,metric,baseline,variant_value,difference,ci_low,ci_high,p_value,"
-           "method\n";
+    const char sep = csv.separator;
+    begin_csv(out, csv);
+    for (const char* h : {"variant", "baseline_variant", "table", "group", "metric", "baseline", "variant_value",
+                          "difference", "ci_low", "ci_high", "p_value"})
+      out << h << sep;
+    out << "method\n";
     for (const auto& c : results) {
-      const auto emit = [&](const char* table, const std::vector<ComparisonRow>& rows) {
-        for (const auto& r : rows) {
-          const Estimate& e = r.estimate;
-          out << csv_field(c.variant) << "," << csv_field(base) << "," << table << "," << csv_field(r.group) << ","
-              << r.metric << "," << raw(e.baseline) << "," << raw(e.variant) << "," << raw(e.difference) << ","
-              << raw(e.ci_low) << "," << raw(e.ci_high) << "," << raw(e.p_value) << "," << csv_field(e.method)
-              << "\n";
-        }
+      const auto row = [&](const std::string& table, const std::string& group, const std::string& metric,
+                           const Estimate& e) {
+        out << csv_text(c.variant, csv) << sep << csv_text(base, csv) << sep << table << sep << csv_text(group, csv)
+            << sep << metric;
+        for (double x : {e.baseline, e.variant, e.difference, e.ci_low, e.ci_high, e.p_value})
+          out << sep << csv_number(x, csv);
+        out << sep << csv_text(e.method, csv) << "\n";
+      };
+      const auto emit = [&](const std::string& table, const std::vector<ComparisonRow>& rows) {
+        for (const auto& r : rows)
+          row(table, r.group, r.metric, r.estimate);
       };
       emit("summary", c.tables.summary);
       if (!by.empty())
-        emit(("by_" + by).c_str(), breakdown(c.tables, by));
+        emit("by_" + by, breakdown(c.tables, by));
       if (by == "stage")
         emit("journey_map", journey_rows(journey_map(reader, base, c.variant)));
+      if (const auto plan = ab_test(c.tables, sizing)) {
+        // baseline/variant: the two rates; difference: customers per arm for
+        // the simulated lift; ci_low/ci_high: for the lifts at the CI's ends.
+        Estimate e;
+        e.baseline = plan->baseline_rate;
+        e.variant = plan->variant_rate;
+        e.difference = plan->per_arm;
+        const bool up = plan->lift > 0;
+        e.ci_low = up ? plan->per_arm_optimistic : plan->per_arm_conservative;
+        e.ci_high = up ? plan->per_arm_conservative : plan->per_arm_optimistic;
+        e.p_value = std::nan("");
+        e.method = "per arm, two proportions, Fleiss et al. (2003) eq. 4.15 with continuity correction; power " +
+                   raw(sizing.power) + ", alpha " + raw(sizing.alpha) + " two-sided; ci_*: for the lift at each end "
+                   "of its 95 % CI (empty: infinite)";
+        row("ab_test", "", "sample_size_per_arm", e);
+      }
+    }
+    // What each touchpoint is worth (run --attribution): baseline = with it,
+    // variant_value = without it, difference = the increment.
+    for (const auto& r : reader.attribution()) {
+      const Estimate& e = r.estimate;
+      out << sep << csv_text(base, csv) << sep << "attribution" << sep << csv_text(r.group, csv) << sep << r.metric;
+      for (double x : {e.baseline, e.variant, e.difference, e.ci_low, e.ci_high, e.p_value})
+        out << sep << csv_number(x, csv);
+      out << sep << csv_text(e.method, csv) << "\n";
     }
     return 0;
   }
@@ -566,9 +664,25 @@ int compare_command(const std::vector<std::string>& args)
         out << ",\n    \"journey_map\": ";
         json_rows(journey_rows(journey_map(reader, base, c.variant)), true, out);
       }
+      if (const auto plan = ab_test(c.tables, sizing)) {
+        out << ",\n    \"ab_test\": {\"baseline_rate\": " << json_number(plan->baseline_rate)
+            << ", \"variant_rate\": " << json_number(plan->variant_rate) << ", \"lift\": " << json_number(plan->lift)
+            << ", \"power\": " << json_number(sizing.power) << ", \"alpha\": " << json_number(sizing.alpha)
+            << ", \"per_arm\": " << json_number(plan->per_arm)
+            << ", \"per_arm_conservative\": " << json_number(plan->per_arm_conservative)
+            << ", \"per_arm_optimistic\": " << json_number(plan->per_arm_optimistic);
+        if (daily_traffic > 0)
+          out << ", \"days\": " << json_number(std::ceil(2 * plan->per_arm / daily_traffic));
+        out << ", \"method\": \"Fleiss et al. (2003) eq. 4.15, continuity-corrected; null where infinite\"}";
+      }
       out << "\n  }";
     }
-    out << "\n  ]\n}\n";
+    out << "\n  ]";
+    if (const auto rows = reader.attribution(); !rows.empty()) {
+      out << ",\n  \"attribution\": ";
+      json_rows(rows, true, out);
+    }
+    out << "\n}\n";
     return 0;
   }
 
@@ -592,6 +706,22 @@ int compare_command(const std::vector<std::string>& args)
          "(docs/STATISTICS.md).\n\nverdict:\n";
   for (const auto& c : results)
     out << "  " << verdict(c.variant, c.tables) << "\n";
+  out << "\nto confirm in a real A/B test (two proportions, docs/STATISTICS.md):\n";
+  for (const auto& c : results)
+    if (const auto plan = ab_test(c.tables, sizing))
+      out << "  " << c.variant << ": " << ab_test_line(*plan, daily_traffic) << "\n";
+  if (const auto rows = reader.attribution(); !rows.empty()) {
+    if (show_attribution) {
+      out << "\nwhat each touchpoint is worth in '" << names[0]
+          << "' (difference = with it − the same customers without it; last touch … markov: the conversions "
+             "those rules credit to it):\n";
+      print_rows(rows, "touchpoint", out, "with", "without");
+    } else {
+      out << "\nwhat each touchpoint is worth (removal runs and attribution rules): compare --by attribution\n";
+    }
+  } else if (show_attribution) {
+    out << "\n'" << reader.path() << "' has no /attribution: run the scenario with --attribution\n";
+  }
   return 0;
 }
 

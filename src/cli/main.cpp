@@ -2,6 +2,7 @@
 // parse arguments, call the library, map typed errors to exit codes
 // (0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted).
 
+#include "cli_util.h"
 #include "commands.h"
 
 #include "journeysim/error.h"
@@ -46,8 +47,15 @@ commands:
   run SCENARIO.yaml       simulate every variant of a scenario into an HDF5 results file
   validate SCENARIO.yaml  check a scenario and print its outline
   sweep SCENARIO.yaml     run a parameter grid × replications into one HDF5 file
-  compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values
-  report RESULTS.h5       write a self-contained HTML report (summary, funnel, lift, journey map)
+  compare RESULTS.h5      each variant vs the baseline: paired differences, 95 % CIs, p-values,
+                          and the size of a real A/B test that would confirm each lift
+  summary SWEEP.h5        a sweep's table (mean and 95 % CI per grid point); the cheapest or
+                          best setting with --target / --minimize / --maximize
+  optimize SCENARIO.yaml  the best setting of chosen levers for a metric, under constraints,
+                          with the runner-ups that are not significantly worse
+  report FILE.h5          write a self-contained HTML report of a run, a sweep or an optimisation
+  observe EVENTS.csv      turn a clickstream export into an observed funnel (CSV)
+  calibrate SCENARIO.yaml fit free parameters of a scenario to an observed funnel
 
 Run 'journeysim <command> --help' for a command's options.
 Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.
@@ -83,8 +91,16 @@ int main(int argc, char** argv)
       return journeysim::cli::sweep_command(args, g_stop);
     if (command == "compare")
       return journeysim::cli::compare_command(args);
+    if (command == "optimize")
+      return journeysim::cli::optimize_command(args, g_stop);
+    if (command == "summary")
+      return journeysim::cli::summary_command(args);
     if (command == "report")
       return journeysim::cli::report_command(args);
+    if (command == "observe")
+      return journeysim::cli::observe_command(args, g_stop);
+    if (command == "calibrate")
+      return journeysim::cli::calibrate_command(args, g_stop);
     std::cerr << "journeysim: unknown command '" << command << "' (try 'journeysim --help')\n";
     return 2;
   } catch (const journeysim::Cancelled&) {
@@ -95,7 +111,8 @@ int main(int argc, char** argv)
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "journeysim " << command << ": " << e.what() << "\n";
+    // Boost quotes the offending argument whole: keep a 100 KB one off the terminal.
+    std::cerr << "journeysim " << command << ": " << journeysim::cli::clip(e.what(), 300) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "journeysim: out of memory\n";

@@ -2,11 +2,16 @@
 
 #include "cli_util.h"
 #include "commands.h"
+#include "decision_options.h"
 
 #include "journeysim/error.h"
 #include "journeysim/report/html_report.h"
+#include "journeysim/report/optimize_report.h"
 #include "journeysim/report/report_data.h"
+#include "journeysim/report/sweep_report.h"
+#include "journeysim/results/sweep_reader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -17,15 +22,26 @@ namespace journeysim::cli {
 int report_command(const std::vector<std::string>& args)
 {
   po::options_description visible(
-    "usage: journeysim report RESULTS.h5 [-o report.html] [--force]\n\n"
-    "Writes one self-contained HTML page (inline CSS and SVG, no scripts, no network)\n"
-    "with the run's identity, a summary table, the funnel per variant, the conversion\n"
-    "lift with its 95 % CI and the journey map with its emotion curve.\n\noptions");
+    "usage: journeysim report RESULTS.h5|SWEEP.h5|OPTIMIZE.h5 [-o report.html] [--force]\n\n"
+    "Writes one self-contained HTML page (inline CSS and SVG, no scripts, no network).\n"
+    "Of a run: its identity, a summary table, the funnel per variant, the conversion\n"
+    "lift with its 95 % CI, the A/B test size that would confirm it, and the journey\n"
+    "map with its emotion curve. Of a sweep: response curves with 95 % CI bands for\n"
+    "every parameter and metric, a heat map of a two-parameter grid, a table of\n"
+    "every point, and with --target/--minimize/--maximize the setting to choose.\n"
+    "Of an optimisation (optimize -o): the answer, the settings as good as it, every\n"
+    "evaluated setting.\n\noptions");
   visible.add_options()
     ("help,h", "show this help")
-    ("output,o", po::value<std::string>(), "HTML file (default: RESULTS with .html)")
+    ("output,o", po::value<std::string>(), "HTML file (default: the input file with .html)")
     ("force,f", po::bool_switch(), "replace an existing HTML file")
-    ("quiet,q", po::bool_switch(), "print nothing on success");
+    ("quiet,q", po::bool_switch(), "print nothing on success")
+    ("metric,m", po::value<std::vector<std::string>>()->composing(),
+     "sweeps: chart this metric (repeatable; default: conversion rate, cost, cost per conversion, ROI, "
+     "and profit/spend where the file has them)");
+  po::options_description sweep_options("options for sweeps: the setting to choose");
+  add_decision_options(sweep_options);
+  visible.add(sweep_options);
   po::options_description all;
   all.add(visible).add_options()("results", po::value<std::string>());
   po::positional_options_description pos;
@@ -44,6 +60,42 @@ int report_command(const std::vector<std::string>& args)
   if (std::filesystem::path(output) == std::filesystem::path(results))
     throw InputError("journeysim report: the output would replace the results file '" + results + "'");
 
+  if (is_optimization_file(results)) {
+    const OptimizationData data = read_optimization_file(results);
+    report::write_report_file(report::render_optimize_html(data), output, vm["force"].as<bool>());
+    if (!vm["quiet"].as<bool>())
+      std::cout << "report: " << output << "  (optimisation of '" << data.scenario_name << "', "
+                << data.rows.size() << " settings)\n";
+    return 0;
+  }
+  if (is_sweep_file(results)) {
+    const SweepData sweep = read_sweep(results);
+    report::SweepReportOptions o;
+    if (vm.count("metric")) {
+      for (const auto& m : vm["metric"].as<std::vector<std::string>>()) {
+        sweep.check_metric(m, "--metric");
+        o.metrics.push_back(m);
+      }
+    } else {
+      for (const char* m : {"conversion_rate", "cost", "spend", "profit", "cost_per_conversion", "roi"})
+        if (std::find(sweep.metrics.begin(), sweep.metrics.end(), m) != sweep.metrics.end())
+          o.metrics.emplace_back(m);
+    }
+    o.variant = decision_variant(vm, sweep);
+    o.decision = decision_from(vm, sweep);
+    if (o.decision)
+      o.decision_text = decision_text(sweep, *o.decision);
+    report::write_report_file(report::render_sweep_html(sweep, o), output, vm["force"].as<bool>());
+    if (!vm["quiet"].as<bool>())
+      std::cout << "report: " << output << "  (sweep of '" << sweep.scenario_name << "', "
+                << sweep.points.size() / sweep.variants.size() << " grid points × " << sweep.replications
+                << " replications)\n";
+    return 0;
+  }
+  for (const char* option : {"metric", "target", "minimize", "maximize", "change-cost", "customers", "variant"})
+    if (vm.count(option))
+      throw InputError(std::string("--") + option + ": only for sweep files; '" + results +
+                       "' is the results of a run");
   const report::ReportData data = report::read_report_data(results);
   report::write_report_file(report::render_html(data), output, vm["force"].as<bool>());
   if (!vm["quiet"].as<bool>())

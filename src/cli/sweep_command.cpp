@@ -23,11 +23,12 @@ namespace journeysim::cli {
 namespace {
 
 //! Agents per second of this machine on this scenario, from a short run.
-double calibrate(const Scenario& scenario, int threads)
+double calibrate(const Scenario& scenario, int threads, const std::atomic<bool>* cancel)
 {
   RunOptions o;
   o.agents = 20000;
   o.threads = threads;
+  o.cancel = cancel;
   const auto start = std::chrono::steady_clock::now();
   const RunResult r = run(scenario, o, nullptr);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -75,7 +76,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
     ("replications,r", po::value<int>(), "independent replications per grid point (default: the scenario's, else 1)")
     ("output,o", po::value<std::string>(), "sweep file (default: SCENARIO's file name with .sweep.h5)")
     ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
-    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's seed)")
+    ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("per-agent", po::bool_switch(), "also store per-agent columns of every run (large)")
     ("compress", po::bool_switch(), "compress per-agent columns")
@@ -106,6 +107,9 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
     for (const auto& [p, values] : scenario.sweep.set)
       o.parameters.push_back({p, parse_values(values)});
   }
+  if (o.parameters.empty())
+    throw InputError("journeysim sweep: nothing to sweep in " + path +
+                     ": give --set PATH=VALUES (e.g. --set stages.intent.dropout=0.1,0.2) or a `sweep:` section");
   o.replications = vm.count("replications") ? vm["replications"].as<int>()
                    : scenario.sweep.replications > 0 ? scenario.sweep.replications
                                                      : 1;
@@ -114,25 +118,26 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   if (vm.count("agents"))
     o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {
-    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
   }
   o.threads = vm["threads"].as<int>();
   if (o.threads < 0 || o.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
+  o.threads = cap_threads(o.threads);
   o.per_agent = vm["per-agent"].as<bool>();
   o.cancel = &stop.requested;
 
-  const std::vector<SweepRun> runs = plan_sweep(scenario, o);
+  const std::vector<SweepRun> runs = plan_sweep(scenario, o); // refuses > MAX_SWEEP_RUNS first
   const std::size_t points = runs.size() / static_cast<std::size_t>(o.replications);
   const std::uint64_t agents = o.agents ? o.agents : scenario.population;
   const std::size_t variants = scenario.variants.size();
-  if (runs.size() > 1000000)
-    throw InputError("the sweep has " + thousands(static_cast<std::int64_t>(runs.size())) +
-                     " runs; at most 1,000,000 (fewer values or replications)");
   // Every grid point must be a valid scenario: check them all now (exit 2).
-  for (std::size_t g = 0; g < points; ++g)
+  for (std::size_t g = 0; g < points; ++g) {
+    if (stop.requested.load())
+      throw Cancelled();
     load_scenario_with(path, overrides_of(o, runs[g]));
+  }
 
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()
@@ -140,7 +145,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   const bool quiet = vm["quiet"].as<bool>();
 
   if (vm["dry-run"].as<bool>()) {
-    std::cout << "sweep of '" << scenario.name << "': " << points << " grid point(s) × " << o.replications
+    std::cout << "sweep of '" << printable(scenario.name) << "': " << points << " grid point(s) × " << o.replications
               << " replication(s) = " << runs.size() << " run(s), each " << thousands(static_cast<std::int64_t>(agents))
               << " agents × " << variants << " variant(s)\n";
     for (const auto& p : o.parameters) {
@@ -150,7 +155,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
       std::cout << "\n";
     }
     const double total_agents = static_cast<double>(runs.size() * variants) * static_cast<double>(agents);
-    const double rate = calibrate(scenario, o.threads);
+    const double rate = calibrate(scenario, o.threads, o.cancel);
     std::cout << "  estimate: " << human_count(total_agents) << " agent journeys, about "
               << human_duration(total_agents / rate) << " at " << human_count(rate)
               << " agents/s (measured now), output about "
@@ -163,6 +168,8 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   fo.force = vm["force"].as<bool>();
   fo.resume = vm["resume"].as<bool>();
   fo.compress = vm["compress"].as<bool>();
+  fo.room_per_run = static_cast<std::uint64_t>(static_cast<double>(variants) *
+                                               bytes_per_run(scenario, agents, o.per_agent));
   // As for `run` (docs/SAFETY.md): leftovers of a killed `sweep --force`
   // go, and a sweep whose file cannot fit is refused before it starts.
   for (const auto& stale : remove_stale_partials(output))
@@ -199,7 +206,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   writer.commit();
   if (!quiet) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "sweep of '" << scenario.name << "': " << runs.size() << " runs (" << points << " points × "
+    std::cout << "sweep of '" << printable(scenario.name) << "': " << runs.size() << " runs (" << points << " points × "
               << o.replications << " replications) × " << variants << " variant(s), " << fixed(s, 1) << " s\n"
               << "results: " << output << "   (pandas: pd.DataFrame(h5py.File(path)[\"runs/index\"][()]))\n";
   }

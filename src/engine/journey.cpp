@@ -359,6 +359,8 @@ bool expose(Walker& w, int ti, DayWords& words)
   w.out.cost += price;
   ++w.tally.exposures[static_cast<std::size_t>(t.row)];
   w.tally.spend[static_cast<std::size_t>(t.row)] += price;
+  if (w.out.path) // touch paths for rule-based attribution, when asked
+    w.out.path->emplace_back(static_cast<std::uint16_t>(t.row), static_cast<std::int8_t>(w.s));
   ++w.tally.touches_by_kind[static_cast<std::size_t>(w.s) * 4 + t.kind];
   w.mood = std::clamp(w.mood + t.emotion, -1.0, 1.0);
   if (t.state >= 0) {

@@ -221,10 +221,16 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
                                   for (std::size_t p = 0; p < plan.populations.size(); ++p)
                                     plan.populations[p]->fill(c.populations[p], begin, end);
                                   w->block_timings[b].generate = seconds_since(clock);
-                                  for (std::size_t v : sel)
+                                  for (std::size_t v : sel) {
+                                    // With 1000 variants a block is long: check between variants too.
+                                    if (o.cancel && o.cancel->load(std::memory_order_relaxed)) {
+                                      abandoned.store(true, std::memory_order_relaxed);
+                                      return;
+                                    }
                                     simulate_block(*plan.models[v], *c.variants[v].agents, o.seed,
                                                    horizon, begin, end, c.variants[v].outcomes,
                                                    w->sums[v][b], w->tallies[v][b]);
+                                  }
                                   w->block_timings[b].simulate = seconds_since(clock);
                                 }
                               });

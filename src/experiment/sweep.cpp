@@ -22,6 +22,22 @@ std::vector<SweepRun> plan_sweep(const Scenario& scenario, const SweepOptions& o
 {
   if (o.replications < 1)
     throw InputError("--replications: expected at least 1");
+  // The size comes from the factors, before anything is built: three lists
+  // of 1001 values must be refused here, not after filling memory.
+  std::uint64_t total = static_cast<std::uint64_t>(o.replications);
+  for (const auto& p : o.parameters) {
+    total *= std::max<std::uint64_t>(p.values.size(), 1);
+    if (total > MAX_SWEEP_RUNS)
+      break;
+  }
+  if (total > MAX_SWEEP_RUNS) {
+    std::string factors;
+    for (const auto& p : o.parameters)
+      factors += std::to_string(p.values.size()) + " × ";
+    throw InputError("the sweep would have " + factors + std::to_string(o.replications) +
+                     " replication(s) = more than 1,000,000 runs, the most one sweep may have (fewer values or "
+                     "replications)");
+  }
   const std::vector<GridPoint> grid = cartesian(o.parameters);
   const std::uint64_t seed = o.seed_given ? o.seed : scenario.seed;
   std::vector<SweepRun> runs;
@@ -56,8 +72,11 @@ void run_sweep(const std::string& path, const SweepOptions& o, SweepSink& sink,
 
   // Every grid point is checked before anything runs: a bad value fails now.
   std::vector<Scenario> scenarios;
-  for (std::size_t g = 0; g < points; ++g)
+  for (std::size_t g = 0; g < points; ++g) {
+    if (o.cancel && o.cancel->load())
+      throw Cancelled();
     scenarios.push_back(load_scenario(path, overrides_of(o, runs[g])));
+  }
 
   auto options_for = [&](const SweepRun& run, int threads) {
     RunOptions ro;

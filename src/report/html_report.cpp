@@ -2,6 +2,7 @@
 
 #include "svg.h"
 
+#include "journeysim/analysis/sample_size.h"
 #include "journeysim/error.h"
 
 #include <algorithm>
@@ -121,6 +122,49 @@ std::string identity(const ReportData& d)
   return h;
 }
 
+//! Observed vs simulated, when the run's scenario was written by `journeysim calibrate`.
+std::string observed_section(const ReportData& d)
+{
+  const Calibration& c = d.calibration;
+  if (c.header.empty())
+    return {};
+  std::string h = "<section id=\"observed\">\n<h2>Observed vs simulated</h2>\n<p class=\"lead\">This scenario was "
+                  "calibrated to an observed funnel. Per transition: the observed rate, the rate the calibration "
+                  "fitted, and this run's baseline rate, with z = (this run − observed) / the standard deviation of "
+                  "that difference, both samples' errors included (|z| &gt; 2: this run does not reproduce the observed transition).</p>\n";
+  const std::size_t K = d.stages.size();
+  const VariantReport& base = d.variants.front();
+  auto index = [](const std::vector<std::string>& names, const std::string& n) {
+    const auto it = std::find(names.begin(), names.end(), n);
+    return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+  };
+  h += "<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>transition</th><th>customers</th><th>observed</th>"
+       "<th>calibration fit</th><th>this run</th><th>z</th></tr></thead>\n<tbody>\n";
+  for (const auto& r : c.rows) {
+    const int from = index(d.stages, r.from), to = index(d.stages, r.to);
+    const int persona = r.persona.empty() ? -1 : index(d.personas, r.persona);
+    double run = std::numeric_limits<double>::quiet_NaN(), simulated = 0.0;
+    if (from >= 0 && to >= 0 && (r.persona.empty() || persona >= 0)) {
+      auto reached = [&](int k) {
+        return static_cast<double>(persona < 0 ? base.reached[k] : base.reached_by_persona[persona * K + k]);
+      };
+      simulated = reached(from);
+      if (simulated > 0)
+        run = reached(to) / simulated;
+    }
+    // Both are samples: the observed customers and this run's agents.
+    const double n = static_cast<double>(r.customers), observed = static_cast<double>(r.reached) / n;
+    const double sd = std::sqrt(std::max(observed * (1 - observed), 1e-12) * (1 / n + (simulated > 0 ? 1 / simulated : 0)));
+    h += "<tr><td>" + escape((r.persona.empty() ? "" : r.persona + ": ") + r.from + " → " + r.to) + "</td><td>" +
+         grouped(n) + "</td><td>" + smart(observed) + "</td><td>" + smart(r.fitted) + "</td><td>" + smart(run) +
+         "</td><td>" + smart((run - observed) / sd) + "</td></tr>\n";
+  }
+  h += "</tbody></table></div>\n<details><summary>The calibration, as recorded in the scenario</summary>\n<pre>";
+  for (const auto& line : c.header)
+    h += escape(line) + "\n";
+  return h + "</pre>\n</details>\n</section>\n";
+}
+
 std::string summary_table(const ReportData& d)
 {
   const VariantReport& base = d.variants.front();
@@ -162,6 +206,176 @@ std::string variant_legend(const ReportData& d)
   return h + "</div>\n";
 }
 
+//! The comparison row of `metric`, if the variant has one.
+const ComparisonRow* row_of(const VariantReport& v, const std::string& metric)
+{
+  if (!v.comparison)
+    return nullptr;
+  for (const auto& r : *v.comparison)
+    if (r.metric == metric)
+      return &r;
+  return nullptr;
+}
+
+bool significant(const ComparisonRow& r) { return std::isfinite(r.p_value) && r.p_value < 0.05; }
+
+std::string relative_change(const ComparisonRow* r)
+{
+  if (!r || !std::isfinite(r->difference) || !(std::fabs(r->baseline) > 0))
+    return "—";
+  return signed_fixed(100 * r->difference / std::fabs(r->baseline), 1) + " %";
+}
+
+//! Ranking of the variants by conversion lift, and one paragraph: what wins,
+//! by how much, how sure, at what cost, who loses, how to confirm it.
+std::string recommendation_section(const ReportData& d)
+{
+  std::vector<std::size_t> ranked;
+  for (std::size_t i = 1; i < d.variants.size(); ++i)
+    if (conversion_row(d.variants[i]))
+      ranked.push_back(i);
+  if (ranked.empty())
+    return "";
+  std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+    return conversion_row(d.variants[a])->difference > conversion_row(d.variants[b])->difference;
+  });
+  std::string rows;
+  for (std::size_t r = 0; r < ranked.size(); ++r) {
+    const VariantReport& v = d.variants[ranked[r]];
+    const ComparisonRow& c = *conversion_row(v);
+    rows += "<tr><td>" + std::to_string(r + 1) + "</td><td>" + swatch(variant_color(ranked[r])) + "<b>" +
+            escape(v.name) + "</b></td><td>" + signed_fixed(100 * c.difference, 2) + " pp <small>[" +
+            signed_fixed(100 * c.ci_low, 2) + ", " + signed_fixed(100 * c.ci_high, 2) + "]</small></td><td>" +
+            (significant(c) ? "yes" : "no") + "</td><td>" + relative_change(row_of(v, "revenue_per_agent")) +
+            "</td><td>" + relative_change(row_of(v, "marketing_cost")) + "</td><td>" +
+            relative_change(row_of(v, "cost_per_conversion")) + "</td></tr>\n";
+  }
+  // The paragraph.
+  const VariantReport& top = d.variants[ranked.front()];
+  const ComparisonRow& c = *conversion_row(top);
+  std::string text;
+  if (!significant(c) || c.difference <= 0) {
+    text = "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
+           signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
+           signed_fixed(100 * c.ci_high, 2) + " pp). Keep the baseline, or simulate more customers if a lift of "
+           "that size would matter.";
+  } else {
+    text = "<b>" + escape(top.name) + "</b> wins: conversion " + percent(c.baseline, 2) + " → " +
+           percent(c.variant, 2) + " (" + signed_fixed(100 * c.difference, 2) + " pp, " +
+           signed_fixed(100 * c.difference / c.baseline, 1) + " % relative; 95 % CI " +
+           signed_fixed(100 * c.ci_low, 2) + " to " + signed_fixed(100 * c.ci_high, 2) + " pp, " +
+           (c.p_value < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(c.p_value, 3)) + ").";
+    const ComparisonRow* cost = row_of(top, "marketing_cost");
+    const ComparisonRow* cpc = row_of(top, "cost_per_conversion");
+    const ComparisonRow* rev = row_of(top, "revenue_per_agent");
+    if (cost)
+      text += " Marketing cost " + relative_change(cost) + (cpc ? ", cost per conversion " + relative_change(cpc) : "") +
+              (rev ? ", revenue per customer " + relative_change(rev) : "") +
+              "; the cost of building the change itself is not in the model: weigh it against this.";
+    if (ranked.size() > 1) {
+      const VariantReport& second = d.variants[ranked[1]];
+      const ComparisonRow& c2 = *conversion_row(second);
+      text += " Runner-up: " + escape(second.name) + " (" + signed_fixed(100 * c2.difference, 2) + " pp" +
+              (c2.ci_high >= c.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
+                                      : "") + ").";
+    }
+    // Who loses: the persona with the largest significant conversion drop.
+    const PersonaChange* loser = nullptr;
+    for (const auto& pc : top.persona_conversion)
+      if (pc.p_value < 0.05 && pc.difference < 0 && (!loser || pc.difference < loser->difference))
+        loser = &pc;
+    text += loser ? " Who loses: " + escape(loser->persona) + " (" + signed_fixed(100 * loser->difference, 2) + " pp)."
+                  : std::string(" No persona converts significantly less.");
+    const analysis::AbTestPlan plan = analysis::plan_ab_test(c.baseline, c.variant, c.ci_low, c.ci_high);
+    text += " To confirm it before building: a real A/B test with " + grouped(plan.per_arm) +
+            " customers per arm (80 % power, α = 0.05).";
+  }
+  return "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<p class=\"verdict\">" + text +
+         "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Rank</th><th>Variant</th><th>Conversion lift "
+         "[95 % CI]</th><th>Significant</th><th>Revenue per customer</th><th>Marketing cost</th><th>Cost per "
+         "conversion</th></tr></thead>\n<tbody>\n" +
+         rows + "</tbody></table></div>\n</section>\n";
+}
+
+//! Per variant and persona, the conversion change: who gains and who loses most.
+std::string persona_section(const ReportData& d)
+{
+  bool any = false;
+  for (std::size_t i = 1; i < d.variants.size(); ++i)
+    any = any || !d.variants[i].persona_conversion.empty();
+  if (!any)
+    return "";
+  std::string h = "<section id=\"personas\">\n<h2>Who gains and who loses</h2>\n<p class=\"lead\">Change in "
+                  "each persona's conversion rate, variant minus baseline (percentage points, paired; 95 % CI in "
+                  "brackets). Green: the persona that gains most; red: the one that loses most, where the change is "
+                  "significant.</p>\n<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>Variant</th>";
+  for (const auto& p : d.personas)
+    h += "<th>" + escape(p) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+  for (std::size_t i = 1; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    if (v.persona_conversion.empty())
+      continue;
+    const PersonaChange *gain = nullptr, *loss = nullptr;
+    for (const auto& pc : v.persona_conversion)
+      if (pc.p_value < 0.05) {
+        if (pc.difference > 0 && (!gain || pc.difference > gain->difference))
+          gain = &pc;
+        if (pc.difference < 0 && (!loss || pc.difference < loss->difference))
+          loss = &pc;
+      }
+    h += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td>";
+    for (const auto& p : d.personas) {
+      const auto it = std::find_if(v.persona_conversion.begin(), v.persona_conversion.end(),
+                                   [&](const PersonaChange& pc) { return pc.persona == p; });
+      if (it == v.persona_conversion.end()) {
+        h += "<td>—</td>";
+        continue;
+      }
+      h += std::string("<td") + (&*it == gain ? " class=\"gain\"" : &*it == loss ? " class=\"loss\"" : "") + ">" +
+           signed_fixed(100 * it->difference, 2) + " <small>[" + signed_fixed(100 * it->ci_low, 2) + ", " +
+           signed_fixed(100 * it->ci_high, 2) + "]</small></td>";
+    }
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table></div>\n</section>\n";
+}
+
+//! Stage-to-stage conversion: the late, small stages read as rates of the one before.
+std::string step_conversion_table(const ReportData& d)
+{
+  std::string h = "<details><summary>Stage-to-stage conversion (share of those who reached the stage before)</summary>"
+                  "\n<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th>Variant</th>";
+  for (std::size_t k = 1; k < d.stages.size(); ++k)
+    h += "<th>" + escape(d.stages[k - 1]) + " → " + escape(d.stages[k]) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+  for (std::size_t i = 0; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    h += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td>";
+    for (std::size_t k = 1; k < d.stages.size(); ++k)
+      h += "<td>" + (v.reached[k - 1] > 0 ? percent(static_cast<double>(v.reached[k]) /
+                                                      static_cast<double>(v.reached[k - 1]), 1)
+                                          : std::string("—")) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table></div></details>\n";
+}
+
+//! A compared metric's value in its unit: rates in %, days, money, counts.
+std::string metric_value(const std::string& metric, double x, bool difference)
+{
+  if (!std::isfinite(x))
+    return "—";
+  const auto sign = [&](const std::string& t) { return difference && x > 0 ? "+" + t : t; };
+  if (metric.find("rate") != std::string::npos || metric == "reach" || metric == "drop_off")
+    return difference ? signed_fixed(100 * x, 3) + " pp" : percent(x, 2);
+  if (metric == "roi")
+    return difference ? signed_fixed(100 * x, 1) + " pp" : percent(x, 1);
+  if (metric.rfind("time_to_convert", 0) == 0)
+    return (difference ? signed_fixed(x, 1) : fixed(x, 1)) + " d";
+  return sign(smart(x));
+}
+
 std::string funnel_chart(const ReportData& d)
 {
   const std::size_t K = d.stages.size(), V = d.variants.size();
@@ -201,7 +415,7 @@ std::string funnel_chart(const ReportData& d)
          grouped(static_cast<double>(d.population)) +
          " simulated customers who ever reached each stage; in brackets, the difference from the baseline in "
          "percentage points (pp).</p>\n" +
-         variant_legend(d) + s.str() + "</section>\n";
+         variant_legend(d) + s.str() + step_conversion_table(d) + "</section>\n";
 }
 
 std::string lift_section(const ReportData& d)
@@ -296,20 +510,93 @@ std::string lift_section(const ReportData& d)
         continue;
       for (const ComparisonRow& c : *v.comparison)
         h += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td><td>" + escape(c.metric) + "</td><td>" +
-             smart(c.baseline) + "</td><td>" + smart(c.variant) + "</td><td>" + smart(c.difference) +
-             "</td><td>[" + smart(c.ci_low) + ", " + smart(c.ci_high) + "]</td><td>" + p_text(c.p_value) +
-             "</td><td class=\"desc\">" + escape(c.method) + "</td></tr>\n";
+             metric_value(c.metric, c.baseline, false) + "</td><td>" + metric_value(c.metric, c.variant, false) +
+             "</td><td>" + metric_value(c.metric, c.difference, true) + "</td><td>[" +
+             metric_value(c.metric, c.ci_low, true) + ", " + metric_value(c.metric, c.ci_high, true) + "]</td><td>" +
+             p_text(c.p_value) + "</td><td class=\"desc\">" + escape(c.method) + "</td></tr>\n";
     }
     h += "</tbody></table></div></details>\n";
   }
   return h + "</section>\n";
 }
 
+//! Customers per arm of the real A/B test that would confirm each variant's
+//! conversion lift (docs/STATISTICS.md, "From a simulated lift to a real test").
+std::string ab_test_section(const ReportData& d)
+{
+  std::string rows;
+  for (std::size_t i = 1; i < d.variants.size(); ++i) {
+    const VariantReport& v = d.variants[i];
+    const ComparisonRow* c = conversion_row(v);
+    if (!c || c->difference == 0)
+      continue;
+    const analysis::AbTestPlan p = analysis::plan_ab_test(c->baseline, c->variant, c->ci_low, c->ci_high);
+    const auto n = [](double x) { return std::isinf(x) ? std::string("∞ (the CI includes 0)") : grouped(x); };
+    rows += "<tr><td>" + swatch(variant_color(i)) + escape(v.name) + "</td><td>" + percent(p.baseline_rate, 2) +
+            " → " + percent(p.variant_rate, 2) + "</td><td>" + signed_fixed(100 * p.lift, 2) + " pp</td><td><b>" +
+            n(p.per_arm) + "</b></td><td>" + n(2 * p.per_arm) + "</td><td>" + n(p.per_arm_conservative) +
+            "</td><td>" + n(p.per_arm_optimistic) + "</td></tr>\n";
+  }
+  if (rows.empty())
+    return "";
+  return "<section id=\"ab-test\">\n<h2>How large a real A/B test must be</h2>\n<p class=\"lead\">Before "
+         "building a change, confirm it on real customers: a two-arm test (half see the change) needs this many "
+         "customers <b>per arm</b> to detect the simulated conversion lift with 80 % power at a two-sided "
+         "α = 0.05 (two proportions, normal approximation with continuity correction, Fleiss et al. 2003). If the "
+         "true lift is only the nearer end of its 95 % CI, the test needs the larger number.</p>\n<div "
+         "class=\"scroll\"><table>\n<thead><tr><th>Variant</th><th>Conversion</th><th>Simulated lift</th>"
+         "<th>Customers per arm</th><th>In all</th><th>Per arm, lift at the CI's nearer end</th>"
+         "<th>Per arm, lift at the CI's far end</th></tr></thead>\n<tbody>\n" +
+         rows + "</tbody></table></div>\n</section>\n";
+}
+
+//! `run --attribution`: each touchpoint's incremental value, most valuable first.
+std::string touchpoint_value_section(const ReportData& d)
+{
+  if (d.touchpoint_values.empty())
+    return "";
+  std::vector<TouchpointValue> rows = d.touchpoint_values;
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const TouchpointValue& a, const TouchpointValue& b) { return a.conversions > b.conversions; });
+  const bool rules = std::isfinite(rows.front().last_touch);
+  std::string h = "<section id=\"touchpoint-value\">\n<h2>What each touchpoint is really worth</h2>\n"
+                  "<p class=\"lead\">For every touchpoint of the baseline, the same customers were simulated "
+                  "once more without it: the difference is what the touchpoint itself brings (incremental), with "
+                  "its 95 % confidence interval. Cost is the marketing cost it adds; an incremental ROI below 0 % "
+                  "means it costs more than the revenue it brings. A touchpoint whose interval includes 0 is not "
+                  "shown to matter." +
+                  std::string(rules ? " The last four columns: the conversions the usual attribution rules would "
+                                      "credit to it on the same journeys — compare them with the first column, the "
+                                      "truth." : "") +
+                  "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Touchpoint</th>"
+                  "<th>Incremental conversions [95 % CI]</th><th>Incremental revenue [95 % CI]</th>"
+                  "<th>Incremental cost</th><th>Cost per incremental conversion</th><th>Incremental ROI</th>" +
+                  std::string(rules ? "<th>Last touch</th><th>First touch</th><th>Linear</th><th>Markov</th>" : "") +
+                  "</tr></thead>\n<tbody>\n";
+  for (const TouchpointValue& t : rows) {
+    const bool matters = t.conversions_low > 0 || t.conversions_high < 0;
+    h += "<tr><td><b>" + escape(t.touchpoint) + "</b></td><td><span class=\"" +
+         std::string(matters ? (t.conversions > 0 ? "up" : "down") : "") + "\">" + grouped(t.conversions) +
+         "</span> [" + grouped(t.conversions_low) + ", " + grouped(t.conversions_high) + "]</td><td>" +
+         grouped(t.revenue) + " [" + grouped(t.revenue_low) + ", " + grouped(t.revenue_high) + "]</td><td>" +
+         grouped(t.cost) + "</td><td>" + (std::isfinite(t.cost_per_conversion) && t.cost > 0 && t.conversions > 0
+                                             ? fixed(t.cost_per_conversion, 2)
+                                             : std::string("—")) +
+         "</td><td>" + (std::isfinite(t.roi) ? fixed(100 * t.roi, 0) + " %" : std::string("—")) + "</td>";
+    if (rules)
+      for (double c : {t.last_touch, t.first_touch, t.linear, t.markov})
+        h += "<td>" + (std::isfinite(c) ? grouped(c) : std::string("—")) + "</td>";
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table></div>\n</section>\n";
+}
+
 std::string journey_map_chart(const ReportData& d, const VariantReport& v)
 {
   const JourneyMap& jm = *v.journey_map;
   const std::size_t K = d.stages.size(), P = d.personas.size();
-  const double W = 1100, left = 130, right = 20, top = 30, curve_h = 300, lane_h = 44;
+  const bool named = !v.touchpoints_by_stage_kind.empty();
+  const double W = 1100, left = 130, right = 20, top = 30, curve_h = 300, lane_h = named ? 74 : 44;
   const double lanes_top = top + curve_h + 36;
   const double H = lanes_top + 3 * lane_h + 34;
   const double cw = (W - left - right) / static_cast<double>(K);
@@ -398,15 +685,79 @@ std::string journey_map_chart(const ReportData& d, const VariantReport& v)
       if (n <= 0)
         continue;
       const double r = 3 + 15 * std::sqrt(static_cast<double>(n) / static_cast<double>(biggest));
-      s.open_group(d.stages[k] + ": " + grouped(static_cast<double>(n)) + " exposures to " + kind.label);
-      s.circle(cx(k), ly, r, kind.color, "fill-opacity=\"0.8\" stroke=\"#1f2937\" stroke-width=\"0.6\"");
-      s.text(cx(k) + r + 5, ly + 4, grouped(static_cast<double>(n)), "start", "value");
+      std::string names;
+      if (named)
+        for (const auto& name : v.touchpoints_by_stage_kind[k][kind.column])
+          names += (names.empty() ? "" : ", ") + name;
+      s.open_group(d.stages[k] + ": " + grouped(static_cast<double>(n)) + " exposures to " + kind.label +
+                   (names.empty() ? "" : " (" + names + ")"));
+      const double by = named ? ly - 10 : ly;
+      s.circle(cx(k), by, r, kind.color, "fill-opacity=\"0.8\" stroke=\"#1f2937\" stroke-width=\"0.6\"");
+      s.text(cx(k) + r + 5, by + 4, grouped(static_cast<double>(n)), "start", "value");
+      // The touchpoints themselves, one per line under the bubble (two at most).
+      if (named) {
+        const auto& list = v.touchpoints_by_stage_kind[k][kind.column];
+        for (std::size_t j = 0; j < std::min<std::size_t>(2, list.size()); ++j) {
+          const std::string label = j == 1 && list.size() > 2 ? list[1] + " +" + std::to_string(list.size() - 2)
+                                                              : list[j];
+          s.text(cx(k), ly + 18 + 11 * static_cast<double>(j), label, "middle", "tpname");
+        }
+      }
       s.close_group();
     }
   }
   s.text(left + 6, lanes_top - 8, "touchpoint exposures in each stage, by kind (area ∝ exposures)", "start", "axis");
   for (std::size_t k = 0; k < K; ++k)
     s.text(cx(k), H - 12, d.stages[k], "middle", "label stage");
+  return s.str();
+}
+
+//! The emotion curve of all customers, variant minus baseline, per stage:
+//! where the change makes the journey feel better or worse.
+std::string mood_difference_chart(const ReportData& d, const VariantReport& base, const VariantReport& v)
+{
+  const std::size_t K = d.stages.size(), P = d.personas.size();
+  const auto all = [&](const VariantReport& x, const std::vector<double>& m, std::size_t k) {
+    double n = 0, sum = 0;
+    for (std::size_t p = 0; p < P; ++p) {
+      const auto w = static_cast<double>(x.reached_by_persona[p * K + k]);
+      if (w > 0 && std::isfinite(m[p * K + k]))
+        n += w, sum += w * m[p * K + k];
+    }
+    return n > 0 ? sum / n : NaN;
+  };
+  std::vector<double> din(K), dout(K);
+  double lo = 0, hi = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    din[k] = all(v, v.journey_map->mood_in, k) - all(base, base.journey_map->mood_in, k);
+    dout[k] = all(v, v.journey_map->mood_out, k) - all(base, base.journey_map->mood_out, k);
+    for (double x : {din[k], dout[k]})
+      if (std::isfinite(x))
+        lo = std::min(lo, x), hi = std::max(hi, x);
+  }
+  const double pad = std::max(0.1 * (hi - lo), 0.002);
+  const auto ticks = nice_ticks(lo - pad, hi + pad, 4);
+  const double W = 1100, left = 130, right = 20, top = 14, h = 150;
+  const double H = top + h + 30;
+  const double cw = (W - left - right) / static_cast<double>(K);
+  const Scale y{ticks.front(), ticks.back(), top + h, top};
+  Svg s(W, H, "Mood of all customers, " + v.name + " minus baseline, entering and leaving each stage");
+  for (double t : ticks) {
+    s.line(left, y(t), W - right, y(t), t == 0 ? "#374151" : "#e5e7eb", t == 0 ? 1.2 : 0.8);
+    s.text(left - 8, y(t) + 4, signed_fixed(t, 3), "end", "axis");
+  }
+  std::vector<std::pair<double, double>> pts;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double cx = left + (static_cast<double>(k) + 0.5) * cw;
+    pts.emplace_back(cx - 0.25 * cw, std::isfinite(din[k]) ? y(din[k]) : NaN);
+    pts.emplace_back(cx + 0.25 * cw, std::isfinite(dout[k]) ? y(dout[k]) : NaN);
+    s.text(cx, H - 8, d.stages[k], "middle", "axis");
+  }
+  s.polyline(pts, "#111827", 2.5);
+  for (const auto& [px, py] : pts)
+    if (std::isfinite(py))
+      s.circle(px, py, 3.5, py < y(0) ? "#16a34a" : py > y(0) ? "#dc2626" : "#6b7280");
+  s.text(left + 6, top + 10, "mood, variant − baseline (above 0: the change feels better)", "start", "axis");
   return s.str();
 }
 
@@ -431,8 +782,11 @@ std::string journey_section(const ReportData& d)
     if (!v.journey_map)
       continue;
     h += std::string("<details class=\"map\"") + (any ? "" : " open") + "><summary>" + swatch(variant_color(i)) +
-         escape(v.name) + (i == 0 ? " (baseline)" : "") + "</summary>\n" + legend + journey_map_chart(d, v) +
-         "</details>\n";
+         escape(v.name) + (i == 0 ? " (baseline)" : "") + "</summary>\n" + legend + journey_map_chart(d, v);
+    if (i > 0 && d.variants.front().journey_map)
+      h += "<p class=\"lead\">Difference from the baseline: the mean mood of all customers entering and leaving "
+           "each stage, " + escape(v.name) + " minus baseline.</p>\n" + mood_difference_chart(d, d.variants.front(), v);
+    h += "</details>\n";
     any = true;
   }
   if (!any)
@@ -482,6 +836,9 @@ svg .label{font-size:13px;fill:#1f2937}
 svg .value{font-size:11.5px;fill:#374151}
 svg .phase{font-size:11px;fill:#6b7280;font-style:italic;text-transform:uppercase;letter-spacing:.05em}
 svg .stage{font-weight:600}
+svg .tpname{font-size:10px;fill:#4b5563}
+.verdict{font-size:16px;font-weight:600;background:#eff6ff;border-left:4px solid #2563eb;padding:10px 14px}
+td.gain{background:#dcfce7}td.loss{background:#fee2e2}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 )";
 
@@ -526,6 +883,8 @@ std::string spend_section(const ReportData& d)
 
 } // namespace
 
+const char* report_stylesheet() { return CSS; }
+
 std::string render_html(const ReportData& d)
 {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -534,11 +893,19 @@ std::string render_html(const ReportData& d)
                   escape(d.journeysim_version) + "\">\n<title>journeysim report — " + escape(d.scenario_name) +
                   "</title>\n<style>" + CSS + "</style>\n</head>\n<body>\n<main>\n";
   h += identity(d);
-  h += "<nav><a href=\"#summary\">Summary</a><a href=\"#funnel\">Funnel</a><a href=\"#lift\">Lift with 95 % CI</a>"
-       "<a href=\"#journey\">Journey map</a></nav>\n";
+  h += "<nav><a href=\"#recommendation\">Recommendation</a><a href=\"#summary\">Summary</a><a href=\"#funnel\">Funnel</a><a href=\"#lift\">Lift with 95 % CI</a>"
+       "<a href=\"#ab-test\">A/B test size</a><a href=\"#personas\">Personas</a><a href=\"#spend\">Spend</a>"
+       "<a href=\"#journey\">Journey map</a>" +
+       std::string(d.calibration.header.empty() ? "" : "<a href=\"#observed\">Observed vs simulated</a>") +
+       "</nav>\n";
+  h += observed_section(d);
+  h += recommendation_section(d);
   h += summary_table(d);
   h += funnel_chart(d);
   h += lift_section(d);
+  h += ab_test_section(d);
+  h += persona_section(d);
+  h += touchpoint_value_section(d);
   h += spend_section(d);
   h += journey_section(d);
   h += "<footer>Made by <code>journeysim report</code> from <code>" + escape(d.path) +

@@ -3,8 +3,12 @@
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/results/results_reader.h"
+#include "journeysim/scenario/loader.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <limits>
+#include <sstream>
 
 namespace journeysim::report {
 
@@ -63,11 +67,54 @@ VariantReport read_variant(const ResultsReader& reader, const h5::File& file, co
       rows.push_back({r.metric, e.baseline, e.variant, e.difference, e.ci_low, e.ci_high, e.p_value, e.method});
     }
     v.comparison = std::move(rows);
+    for (const auto& r : reader.comparison(name).by_persona)
+      if (r.metric == "conversion_rate")
+        v.persona_conversion.push_back(
+          {r.group, r.estimate.difference, r.estimate.ci_low, r.estimate.ci_high, r.estimate.p_value});
   }
+  v.touch_cost = std::move(a.touch_cost);
   return v;
 }
 
 } // namespace
+
+Calibration parse_calibration_header(const std::string& source)
+{
+  Calibration c;
+  if (source.rfind("# Calibrated by journeysim calibrate", 0) != 0)
+    return c;
+  std::istringstream in(source);
+  for (std::string line; std::getline(in, line) && line.rfind('#', 0) == 0;) {
+    line.erase(0, line.size() > 1 && line[1] == ' ' ? 2 : 1);
+    c.header.push_back(line);
+    // A transition row: "[persona: ]from -> to   n   y   observed   fitted   residual".
+    const std::size_t arrow = line.find(" -> ");
+    if (arrow == std::string::npos)
+      continue;
+    std::istringstream row(line.substr(arrow + 4));
+    CalibrationRow r;
+    std::string n, y, observed, fitted;
+    if (!(row >> r.to >> n >> y >> observed >> fitted))
+      continue;
+    auto whole = [](std::string t) {
+      t.erase(std::remove(t.begin(), t.end(), ','), t.end());
+      return std::strtoll(t.c_str(), nullptr, 10);
+    };
+    std::string head = line.substr(0, arrow);
+    const std::size_t colon = head.find(": ");
+    if (colon != std::string::npos) {
+      r.persona = head.substr(0, colon);
+      head.erase(0, colon + 2);
+    }
+    r.from = head;
+    r.customers = whole(n);
+    r.reached = whole(y);
+    r.fitted = std::strtod(fitted.c_str(), nullptr);
+    if (r.customers > 0)
+      c.rows.push_back(r);
+  }
+  return c;
+}
 
 double VariantReport::metric(const std::string& key) const
 {
@@ -97,6 +144,7 @@ ReportData read_report_data(const std::string& path)
       d.scenario_description = optional_string(sc, "description");
       d.scenario_path = optional_string(sc, "path");
       d.scenario_sha256 = optional_string(sc, "sha256");
+      d.calibration = parse_calibration_header(optional_string(sc, "source"));
     }
     d.stages = reader.stages();
     d.phases = reader.phases();
@@ -106,6 +154,55 @@ ReportData read_report_data(const std::string& path)
       throw OutputError("/stages or /personas are inconsistent");
     for (const auto& name : reader.variants()) // the baseline first
       d.variants.push_back(read_variant(reader, file, name));
+    if (h5::exists(file, "touchpoints/channel")) {
+      d.touchpoints = reader.touchpoints();
+      d.touchpoint_channels = h5::read_strings(file, "touchpoints/channel");
+    }
+    // Which touchpoints act where, for the journey map's labels: the stored
+    // scenario read back (a file from another version may not parse: no labels).
+    try {
+      const h5::Group sc = h5::open_group(file, "scenario");
+      if (h5::attribute_exists(sc, "source")) {
+        const Scenario scenario = parse_scenario(h5::read_attribute_string(sc, "source"), d.scenario_path);
+        for (VariantReport& v : d.variants) {
+          const int i = scenario.variant_index(v.name);
+          if (i < 0)
+            continue;
+          v.touchpoints_by_stage_kind.assign(d.stages.size(), std::vector<std::vector<std::string>>(4));
+          for (const Touchpoint& t : scenario.variants[static_cast<std::size_t>(i)].touchpoints)
+            for (int k : t.stages)
+              if (static_cast<std::size_t>(k) < d.stages.size())
+                v.touchpoints_by_stage_kind[static_cast<std::size_t>(k)][static_cast<std::size_t>(t.kind)].push_back(t.name);
+        }
+      }
+    } catch (const InputError&) {
+      for (VariantReport& v : d.variants)
+        v.touchpoints_by_stage_kind.clear();
+    }
+    for (const auto& row : reader.attribution()) {
+      if (d.touchpoint_values.empty() || d.touchpoint_values.back().touchpoint != row.group)
+        d.touchpoint_values.push_back({row.group});
+      TouchpointValue& t = d.touchpoint_values.back();
+      const analysis::Estimate& e = row.estimate;
+      if (row.metric == "conversions")
+        t.conversions = e.difference, t.conversions_low = e.ci_low, t.conversions_high = e.ci_high;
+      else if (row.metric == "revenue")
+        t.revenue = e.difference, t.revenue_low = e.ci_low, t.revenue_high = e.ci_high;
+      else if (row.metric == "marketing_cost")
+        t.cost = e.difference;
+      else if (row.metric == "cost_per_incremental_conversion")
+        t.cost_per_conversion = e.difference;
+      else if (row.metric == "incremental_roi")
+        t.roi = e.difference;
+      else if (row.metric == "last_touch")
+        t.last_touch = e.difference;
+      else if (row.metric == "first_touch")
+        t.first_touch = e.difference;
+      else if (row.metric == "linear")
+        t.linear = e.difference;
+      else if (row.metric == "markov")
+        t.markov = e.difference;
+    }
   } catch (const OutputError& e) {
     throw InputError(quoted(path) + " cannot be read as a results file: " + e.what());
   }

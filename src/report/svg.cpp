@@ -142,6 +142,18 @@ Svg& Svg::polyline(const std::vector<std::pair<double, double>>& points, std::st
   return *this;
 }
 
+Svg& Svg::polygon(const std::vector<std::pair<double, double>>& points, std::string_view fill,
+                  std::string_view extra)
+{
+  std::string pts;
+  for (const auto& [x, y] : points)
+    if (std::isfinite(x) && std::isfinite(y))
+      pts.append(pts.empty() ? "" : " ").append(coord(x)).append(",").append(coord(y));
+  if (!pts.empty())
+    body_ += "<polygon fill=\"" + std::string(fill) + "\" points=\"" + pts + "\" " + std::string(extra) + "/>\n";
+  return *this;
+}
+
 Svg& Svg::text(double x, double y, std::string_view content, std::string_view anchor, std::string_view cls,
                std::string_view extra)
 {

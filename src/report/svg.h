@@ -41,6 +41,9 @@ public:
   //! A polyline through the points (NaN y breaks it into pieces).
   Svg& polyline(const std::vector<std::pair<double, double>>& points, std::string_view stroke, double width,
                 std::string_view extra = {});
+  //! A filled polygon through the points (a CI band: the upper edge, then the lower one reversed).
+  Svg& polygon(const std::vector<std::pair<double, double>>& points, std::string_view fill,
+               std::string_view extra = {});
   //! anchor: start, middle or end; cls: a CSS class of the page.
   Svg& text(double x, double y, std::string_view content, std::string_view anchor = "start",
             std::string_view cls = {}, std::string_view extra = {});

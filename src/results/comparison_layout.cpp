@@ -45,6 +45,20 @@ void write_comparison(const h5::Object& root, const std::string& name,
 
 std::vector<analysis::ComparisonRow> read_comparison_table(const h5::Object& group)
 {
+  // Lengths are checked before anything is read: a tampered file could
+  // declare billions of rows. A real table has a row per metric and group.
+  constexpr std::uint64_t max_rows = 1u << 20;
+  std::uint64_t length = 0;
+  for (const char* c : {"metric", "group", "method", "baseline", "variant", "difference", "ci_low", "ci_high",
+                        "p_value"}) {
+    if (!h5::exists(group, c))
+      continue;
+    const auto d = h5::dims(h5::open_dataset(group, c));
+    if (d.size() != 1 || d[0] > max_rows || (length && d[0] != length))
+      throw OutputError("comparison table " + h5::object_path(group) + ": column '" + c +
+                        "' is not 1-D or does not match the others");
+    length = d[0];
+  }
   const auto metric = h5::read_strings(group, "metric");
   const std::size_t n = metric.size();
   std::vector<std::string> groups(n), method(n);

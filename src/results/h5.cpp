@@ -340,7 +340,25 @@ std::string object_path(const Object& obj)
 
 // ---------------------------------------------------------------- files, groups
 
-File create_file(const std::string& path, bool exclusive)
+namespace {
+//! Keep dirty metadata in the cache until a flush (no evictions, so no
+//! half-updated structures reach the disk between flushes). Evictions may
+//! be off only with automatic resizing off too.
+void metadata_at_flush_only(hid_t fapl, const std::string& path)
+{
+  const auto what = [&] { return "cannot configure the metadata cache for " + quote(path); };
+  H5AC_cache_config_t config{};
+  config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+  check(H5Pget_mdc_config(fapl, &config), what);
+  config.evictions_enabled = false;
+  config.incr_mode = H5C_incr__off;
+  config.flash_incr_mode = H5C_flash_incr__off;
+  config.decr_mode = H5C_decr__off;
+  check(H5Pset_mdc_config(fapl, &config), what);
+}
+} // namespace
+
+File create_file(const std::string& path, bool exclusive, bool metadata_at_flush)
 {
   const Silence silence;
   const auto what = [&] { return "cannot create results file " + quote(path); };
@@ -349,6 +367,8 @@ File create_file(const std::string& path, bool exclusive)
   // the metadata cache with the population (+16 MiB at 10^8 agents).
   const PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), what));
   check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
+  if (metadata_at_flush)
+    metadata_at_flush_only(fapl.id(), path);
   return File(check(
       H5Fcreate(path.c_str(), exclusive ? H5F_ACC_EXCL : H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), what));
 }
@@ -358,6 +378,33 @@ File open_file(const std::string& path, bool writable)
   const Silence silence;
   return File(check(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT),
                     [&] { return "cannot open results file " + quote(path); }));
+}
+
+File open_for_append(const std::string& path)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot open " + quote(path) + " to continue it"; };
+  const PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), what));
+  check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
+  // The library's own (private) file-access property behind `h5clear -s`.
+  hbool_t clear = true;
+  check(H5Pset(fapl.id(), "clear_status_flags", &clear), what);
+  metadata_at_flush_only(fapl.id(), path);
+  return File(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), what));
+}
+
+void verify_objects(const File& file)
+{
+  const Silence silence;
+  struct Visit {
+    std::string last = "/";
+  } visit;
+  const auto op = [](hid_t, const char* name, const H5O_info_t*, void* data) -> herr_t {
+    static_cast<Visit*>(data)->last = name;
+    return 0;
+  };
+  check(H5Ovisit2(file.id(), H5_INDEX_NAME, H5_ITER_NATIVE, op, &visit, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS),
+        [&] { return "cannot read " + quote(file_of(file.id())) + " (after object " + quote(visit.last) + ")"; });
 }
 
 void flush(const File& file)

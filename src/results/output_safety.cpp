@@ -7,12 +7,13 @@
 #include "journeysim/results/h5.h"
 
 #include <sys/statvfs.h>
-#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <system_error>
@@ -127,6 +128,10 @@ void check_free_space(const std::string& target, const SizeEstimate& estimate)
   const auto free = free_bytes_for(target);
   if (!free || estimate.total <= *free)
     return;
+  // A read-only or forbidden directory reports 0 B free: say what is wrong.
+  if (::access(directory_of(target).c_str(), W_OK) != 0)
+    throw OutputError("cannot create results file " + quote(target) + ": directory " +
+                      quote(directory_of(target).string()) + " is not writable (" + std::strerror(errno) + ")");
   throw OutputError("not enough disk space for " + quote(target) + ": the results need up to " +
                     human_bytes(estimate.total) + ", only " + human_bytes(*free) +
                     " is free there (use --summary-only, fewer agents, another directory, or "
@@ -137,22 +142,18 @@ std::vector<std::string> remove_stale_partials(const std::string& target)
 {
   std::vector<std::string> removed;
   const fs::path dir = directory_of(target);
-  const std::string prefix = fs::path(target).filename().string() + ".partial-";
+  const std::string target_name = fs::path(target).filename().string();
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
+    if (!is_partial_name(name, target_name))
       continue;
-    const std::string digits = name.substr(prefix.size());
-    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
-      continue;
-    const long pid = std::stol(digits);
-    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)
-      continue; // its writer may still be running (or PID reused): leave it
-    std::error_code fec;
-    if (!fs::is_regular_file(it->path(), fec))
-      continue;
+    // Holding the file's lock proves no writer is alive (and keeps a new
+    // one from starting on it while we look).
+    LiveLock lock;
+    if (!lock.acquire(it->path().string()))
+      continue; // a live writer's, or not ours to judge
     bool keep = false;
     try {
       const h5::File f = h5::open_file(it->path().string(), false);
@@ -160,10 +161,56 @@ std::vector<std::string> remove_stale_partials(const std::string& target)
     } catch (const std::exception&) {
       keep = false; // unreadable: a run killed mid-write
     }
+    std::error_code fec;
     if (!keep && fs::remove(it->path(), fec))
       removed.push_back(it->path().string());
   }
   return removed;
+}
+
+void check_no_live_writer(const std::string& target)
+{
+  const fs::path dir = directory_of(target);
+  const std::string target_name = fs::path(target).filename().string();
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if ((name == target_name || is_partial_name(name, target_name)) && is_live(it->path().string()))
+      throw InputError("another journeysim process is writing " + quote(target) + " now (" +
+                       quote(it->path().string()) + " is locked); wait for it to finish, or choose another output");
+  }
+}
+
+FileId check_replaceable(const std::string& target, const std::string& kind, const std::string& scenario_path)
+{
+  const FileId id = file_id(target);
+  if (!id.exists)
+    return id;
+  const std::string refuse = "--force: will not replace " + quote(target) + ": ";
+  std::error_code ec;
+  if (!scenario_path.empty() && fs::equivalent(target, scenario_path, ec))
+    throw InputError(refuse + "it is the scenario this command reads");
+  const auto st = fs::symlink_status(target, ec);
+  if (fs::is_symlink(st))
+    throw InputError(refuse + "it is a symbolic link (give the file it points to)");
+  if (fs::is_directory(st))
+    throw InputError(refuse + "it is a directory");
+  if (!fs::is_regular_file(st))
+    throw InputError(refuse + "it is not a regular file (a device, FIFO or socket)");
+  const std::string not_ours = refuse + "it is not a journeysim " + kind + " file (--force replaces only those)";
+  bool ours = false;
+  try {
+    const h5::File f = h5::open_file(target, false);
+    const bool sweep = h5::attribute_exists(f, "kind") && h5::read_attribute_string(f, "kind") == "sweep";
+    ours = h5::attribute_exists(f, "format") && h5::read_attribute_string(f, "format") == "journeysim-results" &&
+           sweep == (kind == "sweep");
+  } catch (const std::exception&) {
+    ours = false;
+  }
+  if (!ours)
+    throw InputError(not_ours);
+  return id;
 }
 
 } // namespace journeysim

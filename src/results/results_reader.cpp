@@ -3,12 +3,17 @@
 #include "journeysim/engine/outcome_columns.h"
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/scenario/scenario.h"
 #include "journeysim/util/nearest_name.h"
+#include "journeysim/util/regular_file.h"
 
 #include "comparison_layout.h"
+#include "layout.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 namespace journeysim {
@@ -31,13 +36,88 @@ std::vector<std::string> split_commas(const std::string& s)
   return out;
 }
 
+//! Shape of dataset `name` under `loc`, which must exist.
+std::vector<std::uint64_t> shape_of(const h5::Object& loc, const std::string& name)
+{
+  if (!h5::exists(loc, name))
+    throw InputError("no dataset " + quote(name));
+  return h5::dims(h5::open_dataset(loc, name));
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& d)
+{
+  std::string s;
+  for (auto x : d)
+    s += (s.empty() ? "" : ", ") + std::to_string(x);
+  return "[" + s + "]";
+}
+
+//! The dataset must have exactly this shape (checked before anything is read,
+//! so a tampered length can neither overrun a buffer nor ask for terabytes).
+void require_shape(const h5::Object& loc, const std::string& name, const std::vector<std::uint64_t>& want)
+{
+  const auto got = shape_of(loc, name);
+  if (got != want)
+    throw InputError(quote(h5::object_path(loc) + "/" + name) + " has shape " + shape_text(got) + ", expected " +
+                     shape_text(want) + " from the rest of the file");
+}
+
+//! A name from the file is printed by compare and report: no control
+//! characters (terminal escape sequences), none empty, none huge.
+void check_name(const std::string& n, const std::string& where)
+{
+  const bool control = std::any_of(n.begin(), n.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+  });
+  if (n.empty() || n.size() > 256 || control || n.find("\xC2\x9B") != std::string::npos)
+    throw InputError(quote(where) + " holds a name that is empty, longer than 256 bytes or has control characters");
+}
+
+//! A 1-D string dataset of `min`..`max` entries.
+std::vector<std::string> read_names(const h5::Object& loc, const std::string& name, std::uint64_t min,
+                                    std::uint64_t max)
+{
+  const auto d = shape_of(loc, name);
+  if (d.size() != 1 || d[0] < min || d[0] > max)
+    throw InputError(quote(name) + " has shape " + shape_text(d) + ", expected " + std::to_string(min) + " to " +
+                     std::to_string(max) + " names");
+  auto names = h5::read_strings(loc, name);
+  for (const auto& n : names)
+    check_name(n, name);
+  return names;
+}
+
+//! An integer attribute within [lo, hi] (read as 64 bits: no silent wrap).
+std::int64_t read_int_in(const h5::Object& obj, const std::string& name, std::int64_t lo, std::int64_t hi)
+{
+  if (!h5::attribute_exists(obj, name))
+    throw InputError("no root attribute " + quote(name));
+  const std::int64_t x = h5::read_attribute_int(obj, name);
+  if (x < lo || x > hi)
+    throw InputError("root attribute " + name + " = " + std::to_string(x) + " is outside " + std::to_string(lo) +
+                     " to " + std::to_string(hi));
+  return x;
+}
+
+//! Runs `f`, turning an HDF5 failure into the one-line InputError of a file
+//! that does not add up (exit 2).
+template <class F>
+auto as_input(const std::string& path, F&& f) -> decltype(f())
+{
+  try {
+    return f();
+  } catch (const OutputError& e) {
+    throw InputError(quote(path) + " cannot be read as a results file: " + e.what());
+  }
+}
+
 } // namespace
 
 struct ResultsReader::Impl {
   std::string path;
   h5::File file;
   std::vector<std::string> variants, stages, phases, personas, touchpoints;
-  std::vector<bool> purchase;
   std::uint64_t agents = 0;
   int horizon = 0;
   int conversion = -1;
@@ -47,17 +127,98 @@ struct ResultsReader::Impl {
   {
     return h5::open_group(h5::open_group(file, "variants"), v);
   }
+
+  //! Every attribute and every length the reader will use, against each
+  //! other and the limits of a scenario, before any of them is used.
+  void check_structure();
+  //! One variant's tables have the shapes /stages, /personas and /touchpoints give.
+  void check_variant(const std::string& v) const;
+  analysis::ComparisonTables comparison(const std::string& variant) const;
+  StoredAggregates aggregates(const std::string& variant) const;
+  analysis::ComparisonTables recompute(const std::string& baseline, const std::string& variant,
+                                       std::size_t chunk_agents) const;
 };
+
+void ResultsReader::Impl::check_structure()
+{
+  if (read_int_in(file, "format_version", 1, std::numeric_limits<std::int64_t>::max()) > layout::FORMAT_VERSION)
+    throw InputError("format_version " + std::to_string(h5::read_attribute_int(file, "format_version")) +
+                     " is newer than this journeysim reads (" + std::to_string(layout::FORMAT_VERSION) +
+                     "); use a newer journeysim");
+  agents = static_cast<std::uint64_t>(
+    read_int_in(file, "population", 1, static_cast<std::int64_t>(MAX_POPULATION)));
+  horizon = static_cast<int>(read_int_in(file, "horizon_days", 1, MAX_HORIZON_DAYS));
+  per_agent = !h5::attribute_exists(file, "per_agent") || read_int_in(file, "per_agent", 0, 1) == 1;
+  stages = read_names(file, "stages/name", 1, MAX_STAGES);
+  const std::uint64_t k = stages.size();
+  phases = read_names(file, "stages/phase", k, k);
+  for (const auto& p : phases)
+    if (p != "pre_purchase" && p != "purchase" && p != "post_purchase")
+      throw InputError("/stages/phase holds " + quote(p.substr(0, 40)) +
+                       " (expected pre_purchase, purchase or post_purchase)");
+  personas = read_names(file, "personas/name", 1, MAX_PERSONAS);
+  if (h5::exists(file, "touchpoints/name"))
+    touchpoints = read_names(file, "touchpoints/name", 0, MAX_TOUCHPOINTS);
+  if (h5::exists(file, "stages/purchase")) {
+    require_shape(file, "stages/purchase", {k});
+    const auto p = h5::read_dataset<std::uint8_t>(file, "stages/purchase");
+    for (std::size_t s = 0; s < p.size(); ++s)
+      if (p[s] && conversion < 0)
+        conversion = static_cast<int>(s);
+  }
+  // Variants in the order the run wrote them (the baseline first).
+  if (h5::attribute_exists(file, "variants"))
+    variants = split_commas(h5::read_attribute_string(file, "variants"));
+  if (variants.empty())
+    throw InputError("no variants");
+  for (const auto& v : variants)
+    check_name(v, "variants");
+  if (variants.size() > static_cast<std::size_t>(MAX_VARIANTS))
+    throw InputError("more than " + std::to_string(MAX_VARIANTS) + " variants");
+  for (const auto& v : variants) {
+    if (v == "." || v == ".." || v.find('/') != std::string::npos || !h5::exists(file, "variants/" + v))
+      throw InputError("variant " + quote(v.substr(0, 80)) + " is listed but has no group");
+    check_variant(v);
+  }
+}
+
+void ResultsReader::Impl::check_variant(const std::string& v) const
+{
+  const h5::Group g = variant_group(v);
+  const std::uint64_t k = stages.size(), p = personas.size(), t = touchpoints.size();
+  require_shape(g, "funnel/reached", {k});
+  require_shape(g, "funnel/by_persona", {p, k});
+  for (const char* name : {"touchpoints/exposures", "touchpoints/advances", "touchpoints/cost"})
+    require_shape(g, name, {t});
+  if (h5::exists(g, "journey_map/mood_in")) {
+    require_shape(g, "journey_map/mood_in", {p, k});
+    require_shape(g, "journey_map/mood_out", {p, k});
+    require_shape(g, "journey_map/touches_by_kind", {k, 4});
+  }
+  if (!per_agent)
+    return;
+  const h5::Group a = h5::open_group(g, "agents");
+  require_shape(a, "persona", {agents});
+  // Every outcome column of engine/outcome_columns.h; model-v2 ones when present.
+  OutcomeColumns none;
+  for_each_column(none, [&](const OutcomeColumn& c, auto&) {
+    if (c.when == Written::Always || h5::exists(a, c.name))
+      require_shape(a, c.name, c.per_stage ? std::vector<std::uint64_t>{agents, k} : std::vector<std::uint64_t>{agents});
+  });
+}
 
 ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<Impl>())
 {
   Impl& m = *impl_;
   m.path = path;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw InputError(quote(path) + ": no such file");
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(quote(path) + " is a directory, not a results file");
+  {
+    // Regular files only: HDF5 would block on a FIFO's open() (docs/SAFETY.md).
+    const RegularFile f(path);
+    if (f.missing())
+      throw InputError(quote(path) + ": no such file");
+    if (!f.ok())
+      throw InputError(quote(path) + " cannot be read as a results file: " + f.problem());
+  }
   try {
     m.file = h5::open_file(path, false);
   } catch (const OutputError& e) {
@@ -72,34 +233,18 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
       throw InputError(not_results + ": no root attribute format = \"journeysim-results\"");
     if (h5::attribute_exists(m.file, "kind") && h5::read_attribute_string(m.file, "kind") == "sweep")
       throw InputError(quote(path) + " is a sweep file (journeysim sweep), not the results of "
-                       "'journeysim run' — read sweeps with python (docs/PYTHON.md)");
+                       "'journeysim run': 'journeysim summary " + path + "' prints its table, 'journeysim report " + path +
+                       "' draws it");
     if (!h5::attribute_exists(m.file, "complete") || h5::read_attribute_int(m.file, "complete") != 1)
       throw InputError(quote(path) + " is incomplete (root attribute complete != 1): the run that wrote "
                        "it was interrupted; run it again");
     if (!h5::exists(m.file, "variants") || !h5::exists(m.file, "stages/name"))
       throw InputError(not_results + ": no /variants or /stages");
-    m.agents = h5::read_attribute_uint(m.file, "population");
-    m.horizon = static_cast<int>(h5::read_attribute_int(m.file, "horizon_days"));
-    m.per_agent = !h5::attribute_exists(m.file, "per_agent") || h5::read_attribute_int(m.file, "per_agent") == 1;
-    m.stages = h5::read_strings(m.file, "stages/name");
-    m.phases = h5::read_strings(m.file, "stages/phase");
-    m.personas = h5::read_strings(m.file, "personas/name");
-    if (h5::exists(m.file, "touchpoints/name"))
-      m.touchpoints = h5::read_strings(m.file, "touchpoints/name");
-    if (h5::exists(m.file, "stages/purchase")) {
-      const auto p = h5::read_dataset<std::uint8_t>(m.file, "stages/purchase");
-      for (std::size_t k = 0; k < p.size(); ++k)
-        if (p[k] && m.conversion < 0)
-          m.conversion = static_cast<int>(k);
-    }
-    // Variants in the order the run wrote them (the baseline first).
-    if (h5::attribute_exists(m.file, "variants"))
-      m.variants = split_commas(h5::read_attribute_string(m.file, "variants"));
-    for (const auto& v : m.variants)
-      if (!h5::exists(m.file, "variants/" + v))
-        throw InputError(not_results + ": variant " + quote(v) + " is listed but has no group");
-    if (m.variants.empty())
-      throw InputError(not_results + ": no variants");
+    m.check_structure();
+  } catch (const InputError& e) {
+    if (std::string(e.what()).rfind(quote(path), 0) == 0)
+      throw;
+    throw InputError(not_results + ": " + e.what());
   } catch (const OutputError& e) {
     throw InputError(not_results + ": " + e.what());
   }
@@ -134,13 +279,18 @@ std::size_t ResultsReader::variant_index(const std::string& name, const std::str
 
 bool ResultsReader::has_comparison(const std::string& variant) const
 {
-  return h5::exists(impl_->file, "comparison/" + variant + "/metric");
+  return as_input(impl_->path, [&] { return h5::exists(impl_->file, "comparison/" + variant + "/metric"); });
 }
 
 analysis::ComparisonTables ResultsReader::comparison(const std::string& variant) const
 {
+  return as_input(impl_->path, [&] { return impl_->comparison(variant); });
+}
+
+analysis::ComparisonTables ResultsReader::Impl::comparison(const std::string& variant) const
+{
   analysis::ComparisonTables t;
-  const h5::Group g = h5::open_group(h5::open_group(impl_->file, "comparison"), variant);
+  const h5::Group g = h5::open_group(h5::open_group(file, "comparison"), variant);
   t.summary = layout::read_comparison_table(g);
   std::vector<analysis::ComparisonRow>* parts[] = {&t.by_persona, &t.by_stage, &t.by_phase, &t.by_touchpoint};
   for (std::size_t i = 0; i < 4; ++i)
@@ -149,9 +299,22 @@ analysis::ComparisonTables ResultsReader::comparison(const std::string& variant)
   return t;
 }
 
+std::vector<analysis::ComparisonRow> ResultsReader::attribution() const
+{
+  if (!h5::exists(impl_->file, "attribution/metric"))
+    return {};
+  return layout::read_comparison_table(h5::open_group(impl_->file, "attribution"));
+}
+
 StoredAggregates ResultsReader::aggregates(const std::string& variant) const
 {
-  const h5::Group g = impl_->variant_group(variant);
+  return as_input(impl_->path, [&] { return impl_->aggregates(variant); });
+}
+
+StoredAggregates ResultsReader::Impl::aggregates(const std::string& variant) const
+{
+  check_variant(variant); // the shapes below, again: cheap, and `variant` need not be listed
+  const h5::Group g = variant_group(variant);
   StoredAggregates a;
   a.reached = h5::read_dataset<std::int64_t>(g, "funnel/reached");
   a.reached_by_persona = h5::read_dataset<std::int64_t>(g, "funnel/by_persona");
@@ -201,12 +364,50 @@ struct OutcomeStream {
   }
 };
 
+//! The values the comparison uses as indices or sums are what `run` can
+//! write: a persona of /personas, a lost agent's final stage among /stages,
+//! stage days within the horizon and in order, finite money and mood.
+void check_outcomes(const OutcomeColumns& o, const std::vector<std::uint16_t>& persona, std::size_t personas,
+                    int horizon, std::uint64_t first, const std::string& where)
+{
+  const std::size_t k = o.stages;
+  const auto bad = [&](std::size_t i, const std::string& what) {
+    return InputError(quote(where) + ": agent " + std::to_string(first + i) + " has " + what +
+                      " (not something 'journeysim run' writes)");
+  };
+  for (std::size_t i = 0; i < o.size; ++i) {
+    if (persona[i] >= personas)
+      throw bad(i, "persona " + std::to_string(persona[i]) + " of " + std::to_string(personas));
+    if (o.lost[i] > 1 || o.final_stage[i] < -1 || o.final_stage[i] >= static_cast<int>(k) ||
+        (o.lost[i] && o.final_stage[i] < 0))
+      throw bad(i, "final_stage " + std::to_string(o.final_stage[i]) + ", lost " + std::to_string(o.lost[i]));
+    int previous = 0;
+    for (std::size_t s = 0; s < k; ++s) {
+      const int d = o.stage_day[i * k + s];
+      if (d < -1 || d > horizon || (d >= 0 && d < previous))
+        throw bad(i, "stage_day " + std::to_string(d) + " at stage " + std::to_string(s) + " (horizon " +
+                       std::to_string(horizon) + " days)");
+      if (d >= 0)
+        previous = d;
+    }
+    if (!std::isfinite(o.revenue[i]) || !std::isfinite(o.cost[i]) || !std::isfinite(o.mood[i]))
+      throw bad(i, "a revenue, cost or mood that is not a finite number");
+  }
+}
+
 } // namespace
 
 analysis::ComparisonTables ResultsReader::recompute(const std::string& baseline, const std::string& variant,
                                                     std::size_t chunk_agents) const
 {
-  const Impl& m = *impl_;
+  return as_input(impl_->path, [&] { return impl_->recompute(baseline, variant, chunk_agents); });
+}
+
+analysis::ComparisonTables ResultsReader::Impl::recompute(const std::string& baseline,
+                                                          const std::string& variant,
+                                                          std::size_t chunk_agents) const
+{
+  const Impl& m = *this;
   if (!m.per_agent)
     throw InputError(quote(m.path) + " was written with --summary-only (no per-agent columns): "
                      "only the stored comparisons against the run's baseline (" + m.variants[0] +
@@ -220,6 +421,8 @@ analysis::ComparisonTables ResultsReader::recompute(const std::string& baseline,
   shape.horizon_days = m.horizon;
   shape.conversion_stage = m.conversion;
   shape.cart_stage = m.conversion >= 0 ? m.conversion - 1 : -1;
+  m.check_variant(baseline);
+  m.check_variant(variant);
   const h5::Group gb = h5::open_group(m.variant_group(baseline), "agents");
   const h5::Group gv = h5::open_group(m.variant_group(variant), "agents");
   // Model v2: the columns a model writes say what it models.
@@ -250,10 +453,12 @@ analysis::ComparisonTables ResultsReader::recompute(const std::string& baseline,
     sb.read(first, n, k, ob);
     sv.read(first, n, k, ov);
     h5::read_rows(persona_ds, first, n, persona);
+    check_outcomes(ob, persona, m.personas.size(), m.horizon, first, h5::object_path(gb));
+    check_outcomes(ov, persona, m.personas.size(), m.horizon, first, h5::object_path(gv));
     cmp.add(first, ob, ov, persona.data());
   }
   analysis::ComparisonTables t = cmp.result();
-  const StoredAggregates ab = aggregates(baseline), av = aggregates(variant);
+  const StoredAggregates ab = m.aggregates(baseline), av = m.aggregates(variant);
   t.by_touchpoint = analysis::touchpoint_rows(m.touchpoints, ab.exposures, ab.advances, ab.touch_cost,
                                               av.exposures, av.advances, av.touch_cost);
   return t;

@@ -3,6 +3,8 @@
 #include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/results/output_safety.h"
+#include "journeysim/results/publish.h"
 
 #include "comparison_layout.h"
 #include "layout.h"
@@ -41,7 +43,7 @@ void check_target(const std::string& target, bool force)
   const auto status = fs::status(path, ec);
   if (fs::is_directory(status))
     throw OutputError("cannot write results to " + quote(target) + ": it is a directory");
-  if (fs::exists(status) && !force)
+  if (fs::exists(fs::symlink_status(path, ec)) && !force)
     throw InputError(quote(target) + " exists; use --force to replace it");
   const fs::path parent = path.parent_path();
   if (!parent.empty()) {
@@ -98,6 +100,8 @@ struct ResultsWriter::Impl {
   const Scenario* scenario = nullptr;
   RunOptions options;
   WriterOptions writer;
+  LiveLock lock;          //!< held on the temporary file while it is written (docs/SAFETY.md)
+  FileId replaced;        //!< with --force: the file checked at the start, the only one replaced
   bool created = false;   //!< the temporary file is ours (remove it unless committed)
   bool committed = false; //!< renamed into place (or deliberately left behind)
   std::uint64_t rows_written = 0;
@@ -109,6 +113,7 @@ struct ResultsWriter::Impl {
   //! Per selected variant: its paired comparison with the baseline (null for
   //! the baseline itself, and for a variant whose stages differ from it).
   std::vector<std::unique_ptr<analysis::PairedComparison>> comparisons;
+  std::vector<analysis::ComparisonRow> attribution; //!< /attribution rows (empty: none)
 
   ~Impl() { discard(); }
 
@@ -211,9 +216,12 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
                         std::to_string(v) + " out of range");
 
   check_target(target, options.force);
-  m.temp = target + ".partial-" + std::to_string(::getpid());
-  m.file = h5::create_file(m.temp, true);
+  check_no_live_writer(target);
+  if (options.force)
+    m.replaced = check_replaceable(target, "results", scenario.path);
+  m.temp = create_partial(target, m.lock);
   m.created = true;
+  m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours
   // From here on, a throw destroys impl_, which removes the temporary file.
   m.write_header();
   h5::create_group(m.file, "variants");
@@ -285,6 +293,11 @@ void ResultsWriter::write(const Chunk& chunk)
   m.rows_written += chunk.size;
 }
 
+void ResultsWriter::set_attribution(std::vector<analysis::ComparisonRow> rows)
+{
+  impl_->attribution = std::move(rows);
+}
+
 void ResultsWriter::commit(const RunResult& result)
 {
   Impl& m = *impl_;
@@ -332,6 +345,13 @@ void ResultsWriter::commit(const RunResult& result)
     }
   }
 
+  if (!m.attribution.empty()) {
+    const h5::Group g = h5::create_group(m.file, "attribution");
+    h5::write_attribute(g, "description", "per touchpoint: baseline = with every touchpoint, variant = the same "
+                                          "customers without it, difference = baseline - without (incremental)");
+    layout::write_comparison_table(g, m.attribution, true);
+  }
+
   // Close every dataset and group, mark the file complete last, and make it
   // durable before it takes the target's name.
   m.variants.clear();
@@ -342,12 +362,12 @@ void ResultsWriter::commit(const RunResult& result)
   h5::close(m.file);
   sync_file(m.temp);
 
-  std::error_code ec;
-  fs::rename(m.temp, m.target, ec);
   m.committed = true; // the file is complete: never delete it from here on
-  if (ec)
-    throw OutputError("cannot move the results to " + quote(m.target) + ": " + ec.message() +
-                      "; the complete results were left in " + quote(m.temp));
+  // Never replaces a file that appeared meanwhile (another run's), and with
+  // --force only the file checked at the start.
+  if (!publish(m.temp, m.target, m.writer.force, m.replaced))
+    throw OutputError("lost the race for " + quote(m.target) + ": another run wrote it while this one ran, and "
+                      "it was not replaced; this run's complete results are in " + quote(m.temp));
 }
 
 } // namespace journeysim

@@ -2,14 +2,19 @@
 
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/results/output_safety.h"
+#include "journeysim/results/publish.h"
 #include "journeysim/util/sha256.h"
 
 #include "layout.h"
 
-#include <unistd.h>
+
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -108,6 +113,8 @@ double t_quantile_975(int df)
 
 struct SweepWriter::Impl {
   std::string target, path;
+  LiveLock lock;          //!< held on the file being written (docs/SAFETY.md)
+  FileId replaced;        //!< with --force: the file checked at the start, the only one replaced
   bool temporary = false; //!< writing beside the target (force): remove unless committed
   bool committed = false;
   const Scenario* scenario = nullptr;
@@ -161,9 +168,27 @@ struct SweepWriter::Impl {
     return d;
   }
 
+  //! Create the (locked, empty) file at `path`; if that fails, nothing is left.
   void create()
   {
-    file = h5::create_file(path);
+    try {
+      write_new();
+    } catch (...) {
+      runs.reset();
+      index = Table();
+      file.reset();
+      std::error_code ec;
+      fs::remove(path, ec);
+      committed = true; // nothing of ours left to remove
+      throw;
+    }
+  }
+
+  void write_new()
+  {
+    // The empty file we created and locked; metadata reaches the disk only
+    // at the flush after each run, so a SIGKILL leaves the last flush's file.
+    file = h5::create_file(path, false, true);
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "sweep");
     h5::write_attribute(file, "seed", sweep.seed_given ? sweep.seed : scenario->seed);
@@ -184,14 +209,30 @@ struct SweepWriter::Impl {
 
   void reopen()
   {
-    file = h5::open_file(path, true);
+    // A sweep killed by SIGKILL or a full disk leaves HDF5's "open for write"
+    // flag set; the lock shows no process writes it now, so clear it.
+    if (!lock.acquire(path))
+      throw InputError("another journeysim process is writing " + quote(path) +
+                       " now; wait for it to finish (or stop it) before --resume");
+    try {
+      file = h5::open_for_append(path);
+    } catch (const OutputError& e) {
+      throw InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
+                       "); use --force to start it again");
+    }
     if (!h5::attribute_exists(file, "kind") || h5::read_attribute_string(file, "kind") != "sweep")
       throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
-    if (h5::read_attribute_int(file, "complete") == 1)
+    if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
                                      "seed differ); resume it with the same command, or use --force");
+    try {
+      h5::verify_objects(file);
+    } catch (const OutputError& e) {
+      throw InputError(quote(path) + " is damaged (" + e.what() + "); its runs cannot be trusted: use --force "
+                       "to start the sweep again");
+    }
     runs = h5::open_group(file, "runs");
     index = Table::open(runs, "index");
     // A run counts as done when every one of its variants has its index row.
@@ -230,6 +271,30 @@ struct SweepWriter::Impl {
   }
 
   void write_summary();
+
+  //! Stops before a run that might not fit (docs/SAFETY.md): a write that
+  //! fails half-way leaves HDF5's metadata inconsistent, a run not started
+  //! leaves the file as its last flush did.
+  void ensure_room(const SweepRun& run) const
+  {
+    if (options.room_per_run == 0)
+      return;
+    const std::uint64_t need = 2 * options.room_per_run + (1u << 20);
+    std::uint64_t room = std::numeric_limits<std::uint64_t>::max();
+    struct statvfs fs_info {};
+    if (::statvfs(fs::path(fs::absolute(path)).parent_path().c_str(), &fs_info) == 0)
+      room = static_cast<std::uint64_t>(fs_info.f_bavail) * fs_info.f_frsize;
+    struct rlimit limit {};
+    std::error_code ec;
+    const std::uint64_t size = fs::file_size(path, ec);
+    if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      room = std::min<std::uint64_t>(room, limit.rlim_cur > size ? limit.rlim_cur - size : 0);
+    if (room < need)
+      throw OutputError("no room for run " + std::to_string(run.index + 1) + " of the sweep in " + quote(path) +
+                        " (" + std::to_string(room / 1024) + " KiB left on the disk or under the file size limit): "
+                        "stopped before it; the " + std::to_string(done_runs.size()) +
+                        " finished runs are kept (complete = 0): make room and continue with --resume");
+  }
 };
 
 SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, const SweepOptions& sweep,
@@ -246,7 +311,7 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
   const auto status = fs::status(target, ec);
   if (fs::is_directory(status))
     throw OutputError("cannot write the sweep to " + quote(target) + ": it is a directory");
-  const bool exists = fs::exists(status);
+  const bool exists = file_id(target).exists;
   if (options.resume && exists) {
     m.reopen();
     return;
@@ -255,9 +320,15 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
     throw InputError("--resume: " + quote(target) + " does not exist; run the sweep without --resume");
   if (exists && !options.force)
     throw InputError(quote(target) + " exists; use --resume to continue an interrupted sweep or --force to replace it");
+  check_no_live_writer(target);
+  if (exists)
+    m.replaced = check_replaceable(target, "sweep", scenario.path);
   if (exists) {
-    m.path = target + ".partial-" + std::to_string(::getpid());
+    m.path = create_partial(target, m.lock);
     m.temporary = true;
+  } else if (!create_locked(target, m.lock)) {
+    throw InputError(quote(target) + " was created by another process just now; use --resume or --force, or "
+                     "choose another output");
   }
   m.create();
 }
@@ -282,6 +353,7 @@ bool SweepWriter::has(const SweepRun& run) const
 
 ChunkSink* SweepWriter::chunks(const SweepRun& run, const Scenario& scenario, const RunOptions& options)
 {
+  impl_->ensure_room(run);
   impl_->agents = std::make_unique<RunAgentsWriter>(impl_->run_groups(run), scenario, options,
                                                     impl_->options.compress);
   impl_->groups_made_for = run.index;
@@ -291,20 +363,23 @@ ChunkSink* SweepWriter::chunks(const SweepRun& run, const Scenario& scenario, co
 void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const RunResult& result)
 {
   Impl& m = *impl_;
+  if (m.groups_made_for != run.index)
+    m.ensure_room(run);
   m.agents.reset(); // closes the run's per-agent columns
-  std::vector<h5::Group> groups;
-  if (m.groups_made_for == run.index)
-    for (std::size_t v = 0; v < scenario.variants.size(); ++v)
-      groups.push_back(h5::open_group(m.runs, m.run_name(run.index, v)));
-  else
-    groups = m.run_groups(run);
-  for (std::size_t v = 0; v < result.totals.size(); ++v)
   {
-    layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
-    layout::write_spend_and_feedback(groups[v], result.totals[v],
-                                     scenario.variants[static_cast<std::size_t>(result.variants[v])],
-                                     result.touchpoints,
-                                     v < result.feedback.size() ? result.feedback[v] : FeedbackReport{});
+    std::vector<h5::Group> groups; // closed before the file is
+    if (m.groups_made_for == run.index)
+      for (std::size_t v = 0; v < scenario.variants.size(); ++v)
+        groups.push_back(h5::open_group(m.runs, m.run_name(run.index, v)));
+    else
+      groups = m.run_groups(run);
+    for (std::size_t v = 0; v < result.totals.size(); ++v) {
+      layout::write_totals(groups[v], result.totals[v], result.touchpoints.size());
+      layout::write_spend_and_feedback(groups[v], result.totals[v],
+                                       scenario.variants[static_cast<std::size_t>(result.variants[v])],
+                                       result.touchpoints,
+                                       v < result.feedback.size() ? result.feedback[v] : FeedbackReport{});
+    }
   }
   // Index rows last, then flush: a run is in the index only once it is whole.
   for (std::size_t v = 0; v < result.totals.size(); ++v) {
@@ -320,6 +395,18 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
   }
   h5::flush(m.file);
   m.done_runs.insert(run.index);
+  // Close and reopen: the file on disk is then exactly this state (flag
+  // cleared, readable by h5py), and the metadata cache, which evicts
+  // nothing between flushes, holds one run's metadata, not the whole sweep's.
+  m.index = Table();
+  m.runs.reset();
+  if (const std::size_t open = h5::open_objects(m.file); open != 0)
+    throw OutputError("cannot close " + quote(m.path) + " after run " + std::to_string(run.index + 1) + ": " +
+                      std::to_string(open) + " objects still open");
+  h5::close(m.file);
+  m.file = h5::open_for_append(m.path);
+  m.runs = h5::open_group(m.file, "runs");
+  m.index = Table::open(m.runs, "index");
 }
 
 void SweepWriter::Impl::write_summary()
@@ -378,11 +465,10 @@ void SweepWriter::commit()
   h5::flush(m.file);
   h5::close(m.file);
   if (m.temporary) {
-    std::error_code ec;
-    fs::rename(m.path, m.target, ec);
-    if (ec)
-      throw OutputError("cannot move the sweep to " + quote(m.target) + ": " + ec.message() +
-                        "; the complete sweep was left in " + quote(m.path));
+    m.committed = true; // complete: never removed from here on
+    if (!publish(m.path, m.target, true, m.replaced))
+      throw OutputError("lost the race for " + quote(m.target) + ": another process replaced it while this sweep "
+                        "ran, and it was not replaced again; this sweep's complete file is " + quote(m.path));
   }
   m.committed = true;
 }

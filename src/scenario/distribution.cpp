@@ -1,6 +1,7 @@
 #include "journeysim/scenario/distribution.h"
 
 #include <boost/random/beta_distribution.hpp>
+#include <boost/random/gamma_distribution.hpp>
 #include <boost/random/lognormal_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
@@ -38,6 +39,19 @@ double natural_highest(const Distribution& d)
   }
   return 0.0;
 }
+//! Beta(a, b) from gammas kept as logarithms: for tiny shapes (beta: [0.001,
+//! 0.001]) both gammas underflow to 0 and G_a / (G_a + G_b) is 0/0. Uses
+//! G_s = G_{s+1} · U^(1/s), so log G_s = log G_{s+1} + log(U) / s.
+double beta_in_logs(double a, double b, rng::StreamEngine& eng)
+{
+  const auto log_gamma = [&](double s) {
+    const double g = boost::random::gamma_distribution<double>(s + 1.0)(eng);
+    return std::log(g) + std::log(rng::to_unit(eng())) / s;
+  };
+  const double la = log_gamma(a), lb = log_gamma(b);
+  return 1.0 / (1.0 + std::exp(lb - la)); // exp → inf gives 0, → 0 gives 1: never NaN
+}
+
 //! Beta(a, b) = G_a / (G_a + G_b) with gammas G. For whole-number shapes (the
 //! common case: beta: [2, 4]) a gamma is Erlang: −log of a product of
 //! uniforms. Same distribution as boost::random::beta_distribution (used for
@@ -47,8 +61,10 @@ double sample_beta(double a, double b, rng::StreamEngine& eng)
 {
   constexpr double MAX_ERLANG_SHAPE = 16; // products of ≤ 16 uniforms ≥ 2^-512: no underflow
   auto whole = [](double x) { return x == std::floor(x) && x <= MAX_ERLANG_SHAPE; };
-  if (!whole(a) || !whole(b))
-    return boost::random::beta_distribution<double>(a, b)(eng);
+  if (!whole(a) || !whole(b)) {
+    const double x = boost::random::beta_distribution<double>(a, b)(eng);
+    return std::isnan(x) ? beta_in_logs(a, b, eng) : x;
+  }
   auto erlang = [&](int shape) {
     double product = 1.0;
     for (int i = 0; i < shape; ++i)

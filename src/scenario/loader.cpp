@@ -9,9 +9,11 @@
 #include "journeysim/scenario/loader.h"
 #include "journeysim/rng/stream.h"
 #include "journeysim/experiment/grid.h"
+#include "journeysim/calibration/free_parameter.h"
 
 #include "journeysim/error.h"
 #include "journeysim/util/nearest_name.h"
+#include "journeysim/util/regular_file.h"
 #include "variants.h"
 #include "yaml_reader.h"
 
@@ -26,6 +28,8 @@
 #include <functional>
 #include <limits>
 #include <unordered_map>
+
+#include <unistd.h>
 
 namespace journeysim {
 
@@ -122,6 +126,25 @@ std::pair<double, double> support(const Distribution& d)
   return {clip(lo), clip(hi)};
 }
 
+//! Choice codes are uint8 in the results and 255 marks a missing value.
+constexpr std::size_t MAX_CHOICE_LABELS = 254;
+
+//! The largest amount of money one draw or one touch may be: sums over 10^12
+//! agents and thousands of events then stay far from overflowing to inf.
+constexpr double MAX_MONEY = 1e12;
+
+//! A value a draw practically never exceeds (9 standard deviations; the
+//! distribution's own upper end when it has one), after clipping.
+double practical_max(const Distribution& d)
+{
+  double hi = support(d).second;
+  if (d.kind == Distribution::Kind::Normal)
+    hi = d.a + 9 * d.b;
+  else if (d.kind == Distribution::Kind::Lognormal)
+    hi = std::exp(d.a + 9 * d.b); // inf when that overflows: refused
+  return std::min(hi, d.max);
+}
+
 Distribution read_distribution(const Context& ctx, const YNode& n, const std::string& path)
 {
   if (n.is_scalar())
@@ -151,8 +174,9 @@ Distribution read_distribution(const Context& ctx, const YNode& n, const std::st
     d.kind = Distribution::Kind::Choice;
     if (!params->is_map())
       ctx.fail(*params, ppath + ": expected a map of label: weight, got " + params->describe());
-    if (params->pairs.size() > 255)
-      ctx.fail(*params->pairs[255].first, ppath + ": at most 255 labels");
+    if (params->pairs.size() > MAX_CHOICE_LABELS)
+      ctx.fail(*params->pairs[MAX_CHOICE_LABELS].first,
+               ppath + ": at most " + std::to_string(MAX_CHOICE_LABELS) + " labels");
     double sum = 0.0;
     for (const auto& [label, weight] : params->pairs) {
       if (label->scalar.empty())
@@ -276,7 +300,9 @@ std::vector<Stage> read_stages(const Context& ctx, const MapReader& top)
 struct AttributeInfo {
   bool choice;
   std::string persona;
+  std::vector<std::string> labels; //!< choice: the union over personas (one code each in the results)
 };
+
 
 std::vector<Persona> read_personas(const Context& ctx, const MapReader& top, const std::vector<std::string>& channels)
 {
@@ -325,12 +351,18 @@ std::vector<Persona> read_personas(const Context& ctx, const MapReader& top, con
             ctx.fail(*v, vpath + ": " + a.name + " must stay in [0, 1], but draws range over [" + fmt(lo) + ", " +
                              fmt(hi) + "] (use a beta, or clip with min: 0 and max: 1)");
         }
-        const auto [it, inserted] = kinds.emplace(a.name, AttributeInfo{a.distribution.is_choice(), p.name});
+        const auto [it, inserted] = kinds.emplace(a.name, AttributeInfo{a.distribution.is_choice(), p.name, {}});
         if (!inserted && it->second.choice != a.distribution.is_choice())
           ctx.fail(*v, vpath + ": attribute " + quote(a.name) + " is " +
                            (it->second.choice ? "a choice" : "numeric") + " in persona " +
                            quote(it->second.persona) + " but " + (it->second.choice ? "numeric" : "a choice") +
                            " here; an attribute must have the same type in every persona");
+        for (const auto& label : a.distribution.labels)
+          if (std::find(it->second.labels.begin(), it->second.labels.end(), label) == it->second.labels.end())
+            it->second.labels.push_back(label);
+        if (it->second.labels.size() > MAX_CHOICE_LABELS)
+          ctx.fail(*v, vpath + ": attribute " + quote(a.name) + " has " + std::to_string(it->second.labels.size()) +
+                           " different labels over all personas; at most " + std::to_string(MAX_CHOICE_LABELS));
         p.attributes.push_back(std::move(a));
       }
     }
@@ -359,6 +391,9 @@ std::vector<Persona> read_personas(const Context& ctx, const MapReader& top, con
         ctx.fail(*v, bpath + ": a basket is an order value and must be numeric, not a choice");
       if (support(p.basket).first < 0.0)
         ctx.fail(*v, bpath + ": basket can be negative: add min: 0");
+      if (!(practical_max(p.basket) <= MAX_MONEY))
+        ctx.fail(*v, bpath + ": order values would reach " + fmt(practical_max(p.basket)) + ", more than " +
+                         fmt(MAX_MONEY) + " (totals would overflow): use smaller parameters, or clip with max");
     }
     personas.push_back(std::move(p));
   }
@@ -450,8 +485,8 @@ Budget read_budget(const Context& ctx, const YNode& n, const std::string& path, 
     const double x = read_number(ctx, v, p);
     if (x < 0.0)
       ctx.fail(v, p + ": a budget cannot be negative, got " + v.scalar);
-    if (!(x < 1e15))
-      ctx.fail(v, p + ": budget " + v.scalar + " is beyond any plausible amount of money");
+    if (!(x <= MAX_MONEY))
+      ctx.fail(v, p + ": at most " + fmt(MAX_MONEY) + " (totals would overflow), got " + v.scalar);
     return x;
   };
   budget.total = total ? money(*total, b.path("total")) : money(*per_day, b.path("per_day")) * horizon;
@@ -530,8 +565,12 @@ std::vector<Touchpoint> read_touchpoints(const Context& ctx, const MapReader& to
       t.advance = read_probability(ctx, *v, m.path("advance"));
     if (const YNode* v = m.get("emotion"))
       t.emotion = read_range(ctx, *v, m.path("emotion"), -1.0, 1.0, "an emotion in [-1, 1]");
-    if (const YNode* v = m.get("cost"))
+    if (const YNode* v = m.get("cost")) {
       t.cost = read_nonnegative(ctx, *v, m.path("cost"));
+      if (t.cost > MAX_MONEY)
+        ctx.fail(*v, m.path("cost") + ": at most " + fmt(MAX_MONEY) + " per touch (totals would overflow), got " +
+                         v->scalar);
+    }
     if (const YNode* v = m.get("discount"))
       t.discount = read_range(ctx, *v, m.path("discount"), 0.0, std::nextafter(1.0, 0.0),
                               "a discount in [0, 1) (0.1 = 10% off)");
@@ -727,6 +766,35 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
   return m;
 }
 
+//! `calibrate: {free: {PATH: LOW:HIGH, …}}`; LOW:HIGH is a string "0.05:0.5" or a list [0.05, 0.5].
+CalibrateSpec read_calibrate(const Context& ctx, const YNode& n)
+{
+  CalibrateSpec spec;
+  MapReader m(ctx, n, "calibrate", "calibrate", {"free"}, true);
+  if (const YNode* free = m.get("free")) {
+    if (!free->is_map())
+      ctx.fail(*free, "calibrate.free: expected a map of PATH: LOW:HIGH, got " + free->describe());
+    for (const auto& [key, value] : free->pairs) {
+      const std::string path = "calibrate.free." + key->scalar;
+      std::string text;
+      if (value->is_seq()) {
+        if (value->items.size() != 2)
+          ctx.fail(*value, path + ": expected [LOW, HIGH]");
+        text = fmt(read_number(ctx, *value->items[0], path)) + ":" + fmt(read_number(ctx, *value->items[1], path));
+      } else {
+        text = read_string(ctx, *value, path);
+      }
+      try {
+        parse_free_parameter(key->scalar + "=" + text);
+      } catch (const InputError& e) {
+        ctx.fail(*value, path + ": " + e.what());
+      }
+      spec.free.emplace_back(key->scalar, text);
+    }
+  }
+  return spec;
+}
+
 // --------------------------------------------------------------- scenario
 
 //! `sweep: {set: {PATH: VALUES, …}, replications: N}`; VALUES is a list of
@@ -760,6 +828,30 @@ SweepSpec read_sweep(const Context& ctx, const YNode& n)
   return spec;
 }
 
+//! `change_costs:` — one-off cost per unit a lever moves from today's value,
+//! read by `summary`, `report` and `optimize` (experiment/sweep_decision.h):
+//! PATH: AMOUNT, or PATH: {per_unit: AMOUNT, today: VALUE}. Checked here,
+//! used from the scenario's text, so the model is unaffected.
+void check_change_costs(const Context& ctx, const YNode& n)
+{
+  if (!n.is_map())
+    ctx.fail(n, "change_costs: expected a map of PATH: AMOUNT (e.g. touchpoints.checkout.checkout.steps: 20000), got " +
+                  n.describe());
+  for (const auto& [key, value] : n.pairs) {
+    const std::string path = "change_costs." + key->scalar;
+    if (key->scalar.find('.') == std::string::npos && key->scalar != "mood_effect")
+      ctx.fail(*key, path + ": expected a parameter path such as touchpoints.checkout.checkout.steps");
+    if (value->is_map()) {
+      MapReader m(ctx, *value, path, path, {"per_unit", "today"}, true);
+      read_number(ctx, m.require("per_unit"), path + ".per_unit");
+      if (const YNode* t = m.get("today"))
+        read_number(ctx, *t, path + ".today");
+    } else {
+      read_number(ctx, *value, path);
+    }
+  }
+}
+
 //! A copy of a tree whose marks say the text came from `source`.
 NodePtr from_source(const NodePtr& n, const char* source)
 {
@@ -791,6 +883,27 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), "baseline");
   TouchpointCache cache;
   const Model base = parse_model(ctx, *root, collect_channels(*root, specs), collect_touchpoints(*root, specs), cache);
+  // A touchpoint only a variant adds cannot be swept: say how it can.
+  for (std::size_t i = 0; i < overrides.size(); ++i) {
+    const std::string& path = overrides[i].path;
+    if (path.rfind("touchpoints.", 0) != 0)
+      continue;
+    const std::string name = path.substr(12, path.find('.', 12) - 12);
+    const bool in_baseline = std::any_of(base.touchpoints.begin(), base.touchpoints.end(),
+                                         [&](const Touchpoint& t) { return t.name == name; });
+    for (const VariantSpec& v : in_baseline ? std::vector<VariantSpec>{} : specs) {
+      const YNode* added = v.add ? v.add->find("touchpoints") : nullptr;
+      for (const NodePtr& item : added && added->is_seq() ? added->items : std::vector<NodePtr>{}) {
+        const YNode* item_name = item->is_map() ? item->find("name") : nullptr;
+        if (item_name && item_name->scalar == name)
+          throw ScenarioError("--set", static_cast<int>(i + 1), 1,
+                              "touchpoint '" + name + "' exists only in variant '" + v.name +
+                                "' (its add:), and sweeps and optimisations change the baseline: move it "
+                                "from that add: to the scenario's touchpoints: (reach: 0 keeps today's "
+                                "baseline; the variant can set it) and vary it there");
+      }
+    }
+  }
   VariantSpec spec;
   spec.name = "--set";
   spec.node = set.get();
@@ -833,6 +946,10 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
     if (sc.currency.empty() || sc.currency.size() > 12 || !name_problem(sc.currency).empty())
       ctx.fail(*v, "currency: expected a short code such as PLN, EUR or USD, got " + v->describe());
   }
+  if (const YNode* v = top.get("calibrate"))
+    sc.calibrate = read_calibrate(ctx, *v);
+  if (const YNode* v = top.get("change_costs"))
+    check_change_costs(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);
@@ -910,32 +1027,31 @@ Scenario parse_scenario(const std::string& text, const std::string& path,
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides)
 {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw ScenarioError(path, 1, 1, "cannot read file: it is a directory");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(errno));
+  // Regular files only: a FIFO or a device could block or never end.
+  const RegularFile f(path);
+  if (!f.ok())
+    throw ScenarioError(path, 1, 1, "cannot read file: " + f.problem());
   std::string text;
   char buf[65536];
   bool too_large = false, failed = false;
   int err = 0;
   for (;;) {
-    const std::size_t got = std::fread(buf, 1, sizeof buf, f);
-    text.append(buf, got);
+    const ssize_t got = ::read(f.fd(), buf, sizeof buf);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      failed = true;
+      err = errno;
+      break;
+    }
+    if (got == 0)
+      break;
+    text.append(buf, static_cast<std::size_t>(got));
     if (text.size() > MAX_FILE_BYTES) {
       too_large = true;
       break;
     }
-    if (got < sizeof buf) {
-      if (std::ferror(f)) {
-        failed = true;
-        err = errno;
-      }
-      break;
-    }
   }
-  std::fclose(f);
   if (failed)
     throw ScenarioError(path, 1, 1, std::string("cannot read file: ") + std::strerror(err));
   if (too_large)

@@ -196,7 +196,8 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
   if (head == "horizon_days" || head == "population" || head == "seed")
     ctx.fail(path_node, "set: " + quote(head) +
                             " cannot be set by a variant: all variants share the same agents and days");
-  if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep")
+  if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep" ||
+      head == "calibrate")
     ctx.fail(path_node, "set: " + quote(head) + " cannot be set by a variant");
 
   if (head == "stages") {
@@ -421,9 +422,16 @@ std::vector<VariantSpec> read_variant_specs(const Context& ctx, const YNode* var
     if (base == baseline_name)
       continue;
     const auto it = std::find(names.begin(), names.end(), base);
-    if (it == names.end())
-      ctx.fail(*s.base_node, "variant " + quote(s.name) + ": base: no variant " + quote(base) +
-                                 did_you_mean(base, candidates));
+    if (it == names.end()) {
+      std::string hint = did_you_mean(base, candidates);
+      if (hint.empty()) {
+        std::string list;
+        for (const auto& c : candidates)
+          list += (list.empty() ? "" : ", ") + c;
+        hint = " (the variants are: " + list + ")";
+      }
+      ctx.fail(*s.base_node, "variant " + quote(s.name) + ": base: no variant " + quote(base) + hint);
+    }
     s.base = static_cast<int>(it - names.begin());
   }
   return specs;

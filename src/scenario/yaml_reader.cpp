@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <unordered_map>
@@ -486,6 +487,20 @@ std::string join_path(const std::string& path, std::string_view key)
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
+namespace {
+//! For an unknown key no name is close to: where it probably belongs.
+std::string misplaced_key_hint(const std::string& key, const std::vector<std::string>& allowed)
+{
+  // `cost: 0,03` inside {…}: the comma ends the entry and "03" becomes a key.
+  if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos)
+    return " (a decimal comma? Inside {…} a comma separates entries: write numbers with a point, e.g. 0.03)";
+  const bool checkout_key = key == "steps" || key == "step_abandon";
+  if (checkout_key && std::find(allowed.begin(), allowed.end(), "checkout") != allowed.end())
+    return " (it belongs to the checkout: write checkout: {" + key + ": …})";
+  return {};
+}
+} // namespace
+
 MapReader::MapReader(const Context& ctx, const YNode& node, std::string what, std::string path,
                      const std::vector<std::string>& allowed, bool null_ok)
   : ctx_(ctx), node_(node), what_(std::move(what)), path_(std::move(path))
@@ -494,8 +509,12 @@ MapReader::MapReader(const Context& ctx, const YNode& node, std::string what, st
     ctx.fail(node, (path_.empty() ? std::string() : path_ + ": ") + "expected a map (key: value, …) for " +
                        what_ + ", got " + node.describe());
   for (const auto& [k, v] : node.pairs)
-    if (std::find(allowed.begin(), allowed.end(), k->scalar) == allowed.end())
-      ctx.fail(*k, "unknown key '" + k->scalar + "' in " + what_ + did_you_mean(k->scalar, allowed));
+    if (std::find(allowed.begin(), allowed.end(), k->scalar) == allowed.end()) {
+      std::string hint = did_you_mean(k->scalar, allowed);
+      if (hint.empty())
+        hint = misplaced_key_hint(k->scalar, allowed);
+      ctx.fail(*k, "unknown key '" + k->scalar + "' in " + what_ + hint);
+    }
 }
 
 const YNode* MapReader::key_node(std::string_view key) const
@@ -629,19 +648,51 @@ std::string read_string(const Context& ctx, const YNode& n, const std::string& p
   return n.scalar;
 }
 
+namespace {
+std::string hex2(unsigned c)
+{
+  char b[8];
+  std::snprintf(b, sizeof b, "%02X", c);
+  return b;
+}
+std::string hex4(char32_t c)
+{
+  char b[16];
+  std::snprintf(b, sizeof b, "%04X", static_cast<unsigned>(c));
+  return b;
+}
+} // namespace
+
 std::string name_problem(std::string_view name)
 {
   if (name.empty())
     return "must not be empty";
   if (name.size() > 64)
     return "is longer than 64 characters";
-  for (const char c : name)
-    if (static_cast<unsigned char>(c) >= 0x80)
-      return "contains a non-ASCII character: names may only use letters, digits, '_' and '-'";
-  for (const char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-      return std::string("contains '") + c +
-             "': names may only use letters, digits, '_' and '-' (no dots: they separate the parts of a path)";
+  // The text is valid UTF-8 (check_text). Letters of any script are fine
+  // (HDF5 names are UTF-8: łowca_okazji); spaces, invisible characters,
+  // control characters and '/' '.' are not.
+  for (std::size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (!(std::isalnum(c) || c == '_' || c == '-'))
+        return std::string("contains '") + (std::isprint(c) ? std::string(1, static_cast<char>(c)) : "\\x" + hex2(c)) +
+               "': names may only use letters, digits, '_' and '-' (no dots: they separate the parts of a path)";
+      ++i;
+      continue;
+    }
+    const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    char32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+    for (std::size_t j = 1; j < len && i + j < name.size(); ++j)
+      cp = (cp << 6) | (static_cast<unsigned char>(name[i + j]) & 0x3F);
+    const bool invisible = cp <= 0xA0 || cp == 0xAD || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 ||
+                           cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0xE000 && cp <= 0xF8FF) ||
+                           cp == 0x1680 || cp == 0x180E || (cp >= 0xE0000 && cp <= 0xE007F);
+    if (invisible)
+      return "contains U+" + hex4(cp) + " (a space, control or invisible character): names may only use letters, "
+             "digits, '_' and '-'";
+    i += len;
+  }
   return {};
 }
 

@@ -48,4 +48,28 @@ wait "$pid" || code=$?
 expect_in "$WORK/err" "still holds the previous sweep, unchanged"
 [ "$(wc -l < "$WORK/err")" = 1 ] || fail "sweep: more than one line after an interrupt: $(cat "$WORK/err")"
 ls "$WORK" | grep -q partial && fail "sweep --force: partial file left"
+
+# 1000 variants (a block of agents is 1000 simulations long: the workers
+# check between variants too) and --threads 1024 (capped at 4 × the cores,
+# so that no thousand blocks are in flight): stopped in < 1 s as well.
+"$PYTHON" - "$TEST_DATA/good/small_with_variants.yaml" "$WORK/v1000.yaml" <<'PY'
+import sys
+base = open(sys.argv[1]).read()
+head = base[:base.index("variants:")]
+lines = "".join(f"  - {{name: v{k}, set: {{touchpoints.ads.reach: {0.1 + k * 0.0005:.4f}}}}}\n" for k in range(999))
+open(sys.argv[2], "w").write(head + "variants:\n" + lines)
+PY
+for args in "$WORK/v1000.yaml --summary-only" "$scenario --threads 1024 --summary-only"; do
+  # shellcheck disable=SC2086
+  "$JOURNEYSIM" run $args --agents 1e8 -o "$WORK/many.h5" --quiet 2>"$WORK/err" &
+  pid=$!
+  sleep 3
+  t0=$(date +%s%N)
+  kill -INT "$pid"
+  code=0; wait "$pid" || code=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$code" = 130 ] || fail "run $args: exit $code, wanted 130"
+  ((ms < 1000)) || fail "run $args: took $ms ms to stop"
+  echo "run $args: stopped in $ms ms"
+done
 finish

@@ -22,13 +22,15 @@ expect_in "$html" "shop &lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
 expect_in "$html" "&lt;img src=x onerror=alert(2)&gt; evil &amp; &quot;quoted&quot;"
 # What the page must show, with values from the file.
 for text in 'id="summary"' 'id="funnel"' 'id="lift"' 'id="journey"' '20,000' 'simplified_checkout' \
-            'cart_remarketing' 'gen_z_mobile' 'moments of truth' 'pre purchase'; do
+            'cart_remarketing' 'gen_z_mobile' 'moments of truth' 'pre purchase' 'id="recommendation"' \
+            'id="personas"' 'id="spend"' 'Stage-to-stage conversion' 'class="tpname"' 'minus baseline'; do
   expect_in "$html" "$text"
 done
 "$PYTHON" - "$WORK/r.h5" "$html" <<'PY' || fail "report values"
 import sys, h5py, numpy as np, html as H
 f = h5py.File(sys.argv[1]); page = open(sys.argv[2], encoding="utf-8").read()
-assert page.count("<svg") == 2 + len(f["variants"]), page.count("<svg")  # funnel, forest, one map per variant
+# funnel, forest, one map per variant and one mood difference per non-baseline variant
+assert page.count("<svg") == 2 + 2 * len(f["variants"]) - 1, page.count("<svg")
 for v in f["variants"]:
     s = f["variants"][v]["summary"].attrs
     assert f"{100 * s['conversion_rate']:.2f} %" in page, (v, s["conversion_rate"])
@@ -136,7 +138,8 @@ refused "$WORK/incomplete.h5" "incomplete"
 "$PYTHON" -c 'import sys, h5py; h5py.File(sys.argv[1], "w").attrs["format"] = "something-else"' "$WORK/other.h5"
 refused "$WORK/other.h5" "not a journeysim results file"
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.checkout.checkout.steps=2 -n 1000 -o "$WORK/s.h5" --quiet
-refused "$WORK/s.h5" "sweep file"
+"$PYTHON" -c 'import sys, h5py; h5py.File(sys.argv[1], "a").attrs["complete"] = 0' "$WORK/s.h5"
+refused "$WORK/s.h5" "unfinished sweep"   # a finished one has its own report (test_decisions)
 
 # Never overwrite without --force; with it, replace (via a temporary file).
 before=$(sha256sum <"$html")

@@ -36,6 +36,7 @@ EXPECTED = {
     "02_batch_experiments.ipynb": ["02_response_curves", "02_conversion_heatmap", "02_cheapest_setting"],
     "03_large_population.ipynb": ["03_throughput_vs_population", "03_throughput_vs_threads",
                                   "03_memory_vs_population"],
+    "04_calibration.ipynb": ["04_observed_vs_simulated", "04_calibrated_what_if"],
 }
 MIN_PNG_BYTES = 8 * 1024  # a blank or near-empty figure is smaller than this
 CELL_TIMEOUT = 300

@@ -5,6 +5,7 @@
 #include "journeysim/engine/compiled_model.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace journeysim {
@@ -48,6 +49,9 @@ struct Outcome {
   std::uint16_t touches = 0;
   std::uint16_t cart_abandons = 0;
   float mood = 0.0f;
+  //! If set, every exposure in order: (touch row, stage it happened in) —
+  //! the touch paths of rule-based attribution (experiment/path_attribution.h).
+  std::vector<std::pair<std::uint16_t, std::int8_t>>* path = nullptr;
 };
 
 //! What many journeys add up to beyond the per-agent columns: exposures and

@@ -18,6 +18,9 @@
 
 namespace journeysim {
 
+//! The most runs (grid points × replications) one sweep may have.
+inline constexpr std::uint64_t MAX_SWEEP_RUNS = 1'000'000;
+
 struct SweepOptions {
   std::vector<Parameter> parameters;
   int replications = 1;
@@ -53,6 +56,8 @@ public:
 std::uint64_t replication_seed(std::uint64_t seed, int replication);
 
 //! Every run of the sweep, in order (nothing is simulated).
+//! @throws InputError If there would be more than MAX_SWEEP_RUNS (checked
+//!         from the number of values, before the grid is built).
 std::vector<SweepRun> plan_sweep(const Scenario& scenario, const SweepOptions& options);
 
 //! The overrides of one run's grid point.

@@ -15,6 +15,9 @@ namespace journeysim::report {
 //! Deterministic: the same file gives the same bytes.
 std::string render_html(const ReportData& data);
 
+//! The page's inline stylesheet (shared with the sweep report).
+const char* report_stylesheet();
+
 //! Writes `html` to `output` safely: never replaces an existing file unless
 //! `force`, writes a temporary file next to it and renames it into place.
 //! @throws InputError If `output` exists and `force` is false.

@@ -119,9 +119,24 @@ private:
 //! Create a file; `exclusive` fails if it exists (H5F_ACC_EXCL), otherwise
 //! it is truncated.
 //! @throws OutputError If the file cannot be created.
-File create_file(const std::string& path, bool exclusive = true);
+//! With `metadata_at_flush`, HDF5 writes metadata only when flush() or
+//! close() asks (no evictions between), so a process killed between two
+//! flushes leaves the file as the last flush did (sweeps, docs/SAFETY.md).
+File create_file(const std::string& path, bool exclusive = true, bool metadata_at_flush = false);
 //! @throws OutputError If the file cannot be opened.
 File open_file(const std::string& path, bool writable = false);
+//! Open a file to append to it, metadata written at flush only (as
+//! create_file(…, metadata_at_flush = true)). A file whose writer was killed
+//! keeps HDF5 1.10's "open for write" superblock flag, and HDF5 refuses to
+//! open it again; this clears the flag (as h5clear -s does), so call it only
+//! for a file no process writes (the caller holds its LiveLock).
+//! @throws OutputError If the file cannot be opened.
+File open_for_append(const std::string& path);
+//! Visits every object of the file, loading each object header (whose
+//! checksums HDF5 verifies): a file damaged by a failed write is found here,
+//! not halfway through appending to it.
+//! @throws OutputError Naming the first object that cannot be read.
+void verify_objects(const File& file);
 //! Write everything buffered for the file to disk.
 //! @throws OutputError On failure.
 void flush(const File& file);

@@ -4,6 +4,7 @@
 //! that were killed before they could clean up.
 
 #include "journeysim/engine/runner.h"
+#include "journeysim/results/publish.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/scenario.h"
 
@@ -44,11 +45,24 @@ void check_free_space(const std::string& target, const SizeEstimate& estimate);
 //! "12.3 GB" (binary units).
 std::string human_bytes(std::uint64_t bytes);
 
-//! Removes `<target>.partial-<PID>` files left by `run` processes that were
-//! killed (SIGKILL, power loss) before they could remove them (`run`, and
-//! `sweep --force`): only when process PID no longer exists, and only if the
-//! file is not a complete results file (a failed rename leaves one).
+//! Removes `<target>.partial-<PID>` files left by processes that were killed
+//! (SIGKILL, power loss) before they could remove them (`run`, and `sweep
+//! --force`): only a file that no process holds a LiveLock on (the PID in
+//! the name is not trusted: it may belong to another PID namespace), and
+//! only if it is not a complete results file (a failed rename leaves one).
 //! @return The paths removed.
 std::vector<std::string> remove_stale_partials(const std::string& target);
+
+//! Refuses to start a second writer of `target` while another process is
+//! writing it (a temporary file of `target` that is live, or `target` itself).
+//! @throws InputError "another journeysim process is writing 'T' now (…)".
+void check_no_live_writer(const std::string& target);
+
+//! What `--force` may replace: a regular file holding journeysim output of
+//! the same `kind` ("results" of run, "sweep"), never a device, a directory,
+//! a symbolic link, another file, or the scenario being read.
+//! @return The identity of the file to replace (exists = false if none).
+//! @throws InputError Naming the file and why it is not replaced.
+FileId check_replaceable(const std::string& target, const std::string& kind, const std::string& scenario_path);
 
 } // namespace journeysim

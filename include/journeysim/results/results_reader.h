@@ -56,6 +56,11 @@ public:
 
   StoredAggregates aggregates(const std::string& variant) const;
 
+  //! /attribution rows (`run --attribution`), empty if the file has none:
+  //! group = touchpoint; baseline = with it, variant = without it,
+  //! difference = baseline − without.
+  std::vector<analysis::ComparisonRow> attribution() const;
+
   //! Recompute the comparison of `variant` against `baseline` from the
   //! per-agent columns, streaming `chunk_agents` agents at a time.
   //! @throws InputError If the file has no per-agent columns (--summary-only).

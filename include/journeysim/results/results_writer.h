@@ -3,6 +3,7 @@
 //! everything goes to a temporary file beside the target, `complete = 1` is
 //! set last, and only then is the file renamed into place.
 
+#include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/engine/runner.h"
 #include "journeysim/scenario/scenario.h"
 
@@ -30,6 +31,10 @@ public:
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   void write(const Chunk& chunk) override;
+
+  //! Rows of /attribution (`run --attribution`; experiment/attribution.h),
+  //! written by commit().
+  void set_attribution(std::vector<analysis::ComparisonRow> rows);
 
   //! Writes the aggregates, sets complete = 1, closes and renames into place.
   //! @throws OutputError On any HDF5 or file-system failure.

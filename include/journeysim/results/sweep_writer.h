@@ -11,6 +11,7 @@
 
 #include "journeysim/experiment/sweep.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,10 @@ struct SweepFileOptions {
   bool force = false;     //!< replace an existing file (kept until the new one is complete)
   bool resume = false;    //!< continue an interrupted sweep of the same definition
   bool compress = false;  //!< deflate per-agent columns
+  //! Room to find before each run (on the file system and under the file
+  //! size limit); a run that might not fit is not started, so a full disk
+  //! stops the sweep between runs, with its file consistent for --resume.
+  std::uint64_t room_per_run = 0;
 };
 
 class SweepWriter : public SweepSink {

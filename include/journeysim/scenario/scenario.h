@@ -179,6 +179,12 @@ struct SweepSpec {
   int replications = 0;
 };
 
+//! The scenario's `calibrate:` section: the free parameters of
+//! `journeysim calibrate` when none are given on the command line.
+struct CalibrateSpec {
+  std::vector<std::pair<std::string, std::string>> free; //!< PATH, "LOW:HIGH"
+};
+
 struct Scenario {
   std::string path;   //!< file it was read from
   std::string source; //!< the YAML text exactly as read
@@ -190,6 +196,7 @@ struct Scenario {
   std::string currency; //!< shown with every amount of money ("" : none given)
   std::vector<Model> variants; //!< [0] is the baseline
   SweepSpec sweep;
+  CalibrateSpec calibrate;
 
   const Model& baseline() const { return variants.front(); }
   //! Index of a variant by name; -1 if none.

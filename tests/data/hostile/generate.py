@@ -108,6 +108,14 @@ case('long_key_100k', sub('name: bad\n', 'name: bad\n⟦' + 'k' * 100000 + ': 1\
 case('long_name_100k', sub('{name: awareness, dropout: 0.02}', '{name: ⟦' + 'a' * 100000 + ', dropout: 0.02}'), 'stage name')
 case('long_line_commas', sub('name: bad\n', 'name: bad\n⟦x: [' + ',' * 50000 + ']\n'), "unknown key 'x'")
 case('long_key_1000', sub('name: bad\n', 'name: bad\n⟦' + 'k' * 1000 + ': 1\n'), 'unknown key')
+# Names may use letters of any script (łowca_okazji), but not characters a
+# reader cannot see: escapes, zero-width, bidirectional overrides, C1 controls.
+case('name_escape_sequence', sub('{name: awareness, dropout: 0.02}', '{name: ⟦"aware\\e[31mness", dropout: 0.02}'), 'stage name')
+case('name_zero_width_space', sub('  - name: p2\n', '  - name: ⟦"low\\u200bca"\n'), 'contains U+200B')
+case('name_bidi_override', sub('  - name: p2\n', '  - name: ⟦"\\u202eabc"\n'), 'contains U+202E')
+case('name_c1_csi', sub('  - name: p2\n', '  - name: ⟦"a\\x9b31m"\n'), 'contains U+009B')
+case('name_nbsp', sub('  - name: p2\n', '  - name: ⟦"łowca\\u00a0okazji"\n'), 'contains U+00A0')
+case('name_unicode_then_typo', sub('  - name: p2\n    share: 0.4\n', '  - name: łowca_okazji\n    share: 0.4\n    ⟦shere: 1\n'), "did you mean 'share'")
 case('escaped_control_in_key', sub('name: bad\n', 'name: bad\n⟦"k\\e[2J\\a": 1\n'), 'unknown key')
 case('many_keys_50k', sub('name: bad\n', 'name: bad\nx: {' + ', '.join(f'k{i}: {i}' for i in range(50000)) + '}\n').replace('name: bad\nx', 'name: bad\n⟦x'), "unknown key 'x'")
 case('duplicate_top_key', sub('name: bad\n', 'name: bad\n⟦name: again\n'), "duplicate key 'name'")

@@ -205,6 +205,12 @@ std::string output_error(const std::function<void()>& f)
   return "";
 }
 
+std::string slurp(const std::string& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::size_t partial_files(const fs::path& dir)
 {
   std::size_t n = 0;
@@ -327,7 +333,15 @@ TEST_CASE("ResultsWriter refuses to replace a file without force", "[results][wr
   const Scenario sc = tiny_scenario();
   const RunOptions o = tiny_options(10);
   const std::string target = dir.file("out.h5");
-  std::ofstream(target) << "old results\n";
+  const TinyRun run = tiny_run(sc, o, 4);
+  const auto write_complete = [&](const std::string& path, const WriterOptions& wo) {
+    ResultsWriter w(path, sc, o, wo);
+    for (const auto& c : run.chunks)
+      w.write(c);
+    w.commit(run.result);
+  };
+  write_complete(target, {});
+  const std::string old_digest = sha256_hex(slurp(target));
 
   // Refusing to overwrite is an input error (exit code 2), not a failure.
   CHECK_THROWS_WITH(ResultsWriter(target, sc, o, {}),
@@ -338,14 +352,21 @@ TEST_CASE("ResultsWriter refuses to replace a file without force", "[results][wr
   // With force, the old file stays until the new one is complete.
   WriterOptions wo;
   wo.force = true;
-  const TinyRun run = tiny_run(sc, o, 4);
   {
     ResultsWriter w(target, sc, o, wo);
     for (const auto& c : run.chunks)
       w.write(c);
-    CHECK(fs::file_size(target) == 12);
+    CHECK(sha256_hex(slurp(target)) == old_digest);
     w.commit(run.result);
   }
+  CHECK(partial_files(dir.path()) == 0);
+
+  // --force replaces only journeysim results files.
+  const std::string notes = dir.file("notes.txt");
+  std::ofstream(notes) << "old results\n";
+  CHECK_THROWS_WITH(ResultsWriter(notes, sc, o, wo), Catch::Contains("not a journeysim results file"));
+  CHECK(fs::file_size(notes) == 12);
+  CHECK(partial_files(dir.path()) == 0);
   const h5::File f = h5::open_file(target);
   CHECK(h5::read_attribute_int(f, "complete") == 1);
 }

@@ -598,3 +598,27 @@ TEST_CASE("the loader never lets a raw exception out", "[scenario][loader][error
     }
   }
 }
+
+TEST_CASE("names may use letters of any script; the check agrees with what run writes", "[scenario][loader]")
+{
+  const std::string text = R"(name: polski
+stages:
+  - {name: świadomość}
+  - {name: zakup, phase: purchase, purchase: true}
+personas:
+  - {name: łowca_okazji, share: 1}
+touchpoints:
+  - {name: reklama_ß, channel: social, stages: [świadomość], reach: 0.5, advance: 0.5}
+variants:
+  - {name: tańsza_dostawa, set: {touchpoints.reklama_ß.reach: 0.9}}
+)";
+  const Scenario s = parse_scenario(text, "pl.yaml");
+  CHECK(s.baseline().personas[0].name == "łowca_okazji");
+  CHECK(s.variants[1].name == "tańsza_dostawa");
+  CHECK_THROWS_WITH(parse_scenario(R"(name: x
+stages: [{name: "a\u200Bb", purchase: true}]
+personas: [{name: p, share: 1}]
+touchpoints: [{name: t, channel: web, stages: [a], reach: 0.1}]
+)", "zw.yaml"),
+                    Contains("contains U+200B"));
+}

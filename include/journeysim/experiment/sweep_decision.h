@@ -1,0 +1,77 @@
+#pragma once
+//! Decisions from a sweep (docs/USER_GUIDE.md "Decisions"): the cheapest grid
+//! point that reaches a target, or the best one for any metric, counting the
+//! one-off cost of moving each lever away from today's value. Metrics are
+//! read by name, so `profit`, `spend` and later ones need no change here.
+
+#include "journeysim/results/sweep_reader.h"
+
+#include <string>
+#include <vector>
+
+namespace journeysim {
+
+//! "conversion_rate>=0.035": a metric and a bound it must meet.
+struct Target {
+  std::string metric;
+  bool at_least = true; //!< >= (else <=)
+  double value = 0.0;
+};
+//! @throws InputError With an example, if the text is not METRIC>=VALUE or METRIC<=VALUE.
+Target parse_target(const std::string& text, const std::string& option);
+
+//! One-off cost of changing a lever: `per_unit` for every unit the value
+//! moves away from `today` (either way). Written PATH=AMOUNT (today's value
+//! read from the scenario) or PATH=AMOUNT@TODAY.
+struct ChangeCost {
+  std::string path;
+  double per_unit = 0.0;
+  double today = 0.0;
+};
+//! @throws InputError If malformed, or if today's value is neither given nor
+//!         written in `scenario_source` at that path.
+ChangeCost parse_change_cost(const std::string& text, const std::string& scenario_source);
+
+//! The change costs a scenario states in its `change_costs:` section
+//! (SCENARIO.md): PATH: AMOUNT (today's value read from the scenario) or
+//! PATH: {per_unit: AMOUNT, today: VALUE}.
+//! @throws InputError If today's value of a path is neither given nor written.
+std::vector<ChangeCost> scenario_change_costs(const std::string& scenario_source);
+
+//! `stated` with `given` (from the command line) replacing costs of the same path.
+std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const std::vector<ChangeCost>& given);
+
+//! The value written at a `set` path (touchpoints.NAME.KEY[.SUBKEY], …; list
+//! items by name) in a scenario's YAML text; NaN if it is not written there.
+double scenario_value(const std::string& scenario_source, const std::string& path);
+
+struct Objective {
+  std::string metric = "cost";
+  bool maximize = false;
+  //! The metric's mean is multiplied by this (customers of the period ÷
+  //! simulated agents per run) before the change costs are counted.
+  double scale = 1.0;
+  std::vector<ChangeCost> changes;
+};
+
+struct Option {
+  const SweepPoint* point = nullptr;
+  double metric = 0.0;      //!< mean × scale
+  double change_cost = 0.0; //!< Σ per_unit · |value − today|
+  double value = 0.0;       //!< metric + change cost (minimise) or metric − change cost (maximise)
+  bool reaches = true;      //!< meets the target with 95 % confidence (its CI's far side); true without one
+};
+
+struct Decision {
+  std::vector<Option> options; //!< every point of the variant: those that reach the target first, best first
+  bool has_target = false;
+  Target target;
+  Objective objective;
+  const Option* best() const; //!< null if none reaches the target
+};
+
+//! @throws InputError For an unknown metric, variant or change-cost path.
+Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective,
+                const Target* target);
+
+} // namespace journeysim

@@ -1,0 +1,552 @@
+#include "journeysim/calibration/calibration.h"
+
+#include "journeysim/engine/runner.h"
+#include "journeysim/error.h"
+#include "journeysim/experiment/grid.h"
+#include "journeysim/scenario/loader.h"
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <nlopt.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <limits>
+
+namespace journeysim {
+
+namespace {
+
+constexpr double CUT_95 = 3.841458820694124; //!< χ²₁ 0.95 quantile: the profile-likelihood cut
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Stopped {}; //!< Ctrl-C inside an evaluation
+
+std::string fmt(double v)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+
+//! The simulated rates of the target's transitions at one parameter point.
+struct Simulated {
+  std::vector<double> rate; //!< reached[to] / reached[from]
+  std::vector<double> from; //!< simulated agents in `from`
+};
+
+class Objective {
+public:
+  Objective(const Scenario& scenario, const FunnelTarget& target, const std::vector<FreeParameter>& free,
+            const CalibrationOptions& o)
+    : scenario_(scenario), target_(target), free_(free), o_(o)
+  {
+  }
+
+  double theta(std::size_t i, double u) const { return free_[i].low + u * (free_[i].high - free_[i].low); }
+
+  std::vector<double> values(const std::vector<double>& u) const
+  {
+    std::vector<double> v(u.size());
+    for (std::size_t i = 0; i < u.size(); ++i)
+      v[i] = theta(i, std::clamp(u[i], 0.0, 1.0));
+    return v;
+  }
+
+  //! The scenario at a parameter point. A mistake (a PATH that names
+  //! nothing, a value out of range) is an InputError naming the --free.
+  Scenario scenario_at(const std::vector<double>& v) const
+  {
+    std::vector<Override> overrides;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      overrides.push_back({free_[i].path, yaml_number(v[i])});
+    try {
+      return parse_scenario(scenario_.source, scenario_.path, overrides);
+    } catch (const ScenarioError& e) {
+      if (e.file() != "--set")
+        throw;
+      const std::size_t i = static_cast<std::size_t>(std::max(1, e.line())) - 1;
+      throw InputError("--free " + free_[i].path + "=" + fmt(free_[i].low) + ":" + fmt(free_[i].high) + " (at " +
+                       fmt(v[i]) + "): " + e.message());
+    }
+  }
+
+  Simulated simulate(const std::vector<double>& u)
+  {
+    if (o_.cancel && o_.cancel->load())
+      throw Stopped{};
+    const Scenario s = scenario_at(values(u));
+    RunOptions ro;
+    ro.agents = o_.agents;
+    ro.seed = o_.seed_given ? o_.seed : scenario_.seed; // the same customers at every point
+    ro.seed_given = true;
+    ro.threads = o_.threads;
+    ro.variants = {0};
+    ro.cancel = o_.cancel;
+    RunResult r;
+    try {
+      r = run(s, ro, nullptr);
+    } catch (const Cancelled&) {
+      throw Stopped{};
+    }
+    const VariantTotals& t = r.totals.front();
+    const std::size_t K = t.stages;
+    Simulated sim;
+    for (const Transition& tr : target_.transitions) {
+      const auto count = [&](int k) {
+        return static_cast<double>(tr.persona < 0 ? t.reached[k] : t.reached_by_persona[tr.persona * K + k]);
+      };
+      const double from = count(tr.from);
+      sim.from.push_back(from);
+      sim.rate.push_back(from > 0 ? count(tr.to) / from : 0.0);
+    }
+    ++evaluations;
+    return sim;
+  }
+
+  //! Σ binomial deviance / (1 + n/m): dividing by 1 + n/m (m simulated
+  //! agents in `from`) accounts for the simulation's own sampling error.
+  double deviance(const Simulated& sim) const
+  {
+    double d = 0.0;
+    for (std::size_t i = 0; i < target_.transitions.size(); ++i) {
+      const Transition& t = target_.transitions[i];
+      const double n = static_cast<double>(t.n);
+      d += binomial_deviance(n, static_cast<double>(t.y), sim.rate[i]) / inflation(n, sim.from[i]);
+    }
+    return d;
+  }
+
+  static double inflation(double n, double m) { return m > 0 ? 1.0 + n / m : 1.0; }
+
+  //! Deviance at u, with bookkeeping of the best point and progress.
+  double operator()(const std::vector<double>& u, const char* phase, bool fitting)
+  {
+    const double d = deviance(simulate(u));
+    if (fitting && d < best) {
+      best = d;
+      best_u = u;
+    }
+    if (o_.progress) {
+      const std::vector<double> v = values(u);
+      o_.progress({phase, evaluations, d, best, &v});
+    }
+    return d;
+  }
+
+  int evaluations = 0;
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<double> best_u;
+
+private:
+  const Scenario& scenario_;
+  const FunnelTarget& target_;
+  const std::vector<FreeParameter>& free_;
+  const CalibrationOptions& o_;
+};
+
+//! Minimise f over the unit box with BOBYQA from `u` (changed in place).
+//! Returns the minimum found. Rethrows Stopped.
+double minimise(std::vector<double>& u, const std::function<double(const std::vector<double>&)>& f,
+                int max_evaluations, double step, double tolerance)
+{
+  if (u.empty())
+    return f(u);
+  nlopt::opt opt(nlopt::LN_BOBYQA, static_cast<unsigned>(u.size()));
+  opt.set_lower_bounds(std::vector<double>(u.size(), 0.0));
+  opt.set_upper_bounds(std::vector<double>(u.size(), 1.0));
+  opt.set_xtol_abs(tolerance);
+  opt.set_ftol_abs(tolerance);
+  opt.set_maxeval(max_evaluations);
+  opt.set_initial_step(std::vector<double>(u.size(), step));
+  bool stopped = false;
+  std::exception_ptr failure; // NLopt would turn any exception into a bare "nlopt failure"
+  struct Data {
+    const std::function<double(const std::vector<double>&)>* f;
+    bool* stopped;
+    std::exception_ptr* failure;
+    nlopt::opt* opt;
+  } data{&f, &stopped, &failure, &opt};
+  opt.set_min_objective(
+    [](const std::vector<double>& x, std::vector<double>&, void* p) {
+      auto* d = static_cast<Data*>(p);
+      try {
+        return (*d->f)(x);
+      } catch (const Stopped&) {
+        *d->stopped = true;
+      } catch (...) {
+        *d->failure = std::current_exception();
+      }
+      d->opt->force_stop();
+      return std::numeric_limits<double>::max();
+    },
+    &data);
+  for (auto& x : u) // the start must lie within the bounds
+    x = std::clamp(x, 0.0, 1.0);
+  double fmin = 0.0;
+  try {
+    opt.optimize(u, fmin);
+  } catch (const nlopt::forced_stop&) {
+    stopped = stopped || !failure;
+  } catch (const nlopt::roundoff_limited&) {
+    // the best point so far is in u
+  }
+  if (failure)
+    std::rethrow_exception(failure);
+  if (stopped)
+    throw Stopped{};
+  return fmin;
+}
+
+//! x solving A x = b (Gaussian elimination, partial pivoting); empty if A is (nearly) singular.
+std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double> b)
+{
+  const std::size_t n = b.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t p = c;
+    for (std::size_t r = c + 1; r < n; ++r)
+      if (std::abs(a[r][c]) > std::abs(a[p][c]))
+        p = r;
+    if (std::abs(a[p][c]) < 1e-12 * (std::abs(a[c][c]) + 1e-300) || a[p][c] == 0.0)
+      return {};
+    std::swap(a[p], a[c]);
+    std::swap(b[p], b[c]);
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const double f = a[r][c] / a[c][c];
+      for (std::size_t k = c; k < n; ++k)
+        a[r][k] -= f * a[c][k];
+      b[r] -= f * b[c];
+    }
+  }
+  std::vector<double> x(n);
+  for (std::size_t c = n; c-- > 0;) {
+    double v = b[c];
+    for (std::size_t k = c + 1; k < n; ++k)
+      v -= a[c][k] * x[k];
+    x[c] = v / a[c][c];
+  }
+  return x;
+}
+
+//! Eigenvalues (ascending) and eigenvectors (columns) of a small symmetric matrix (Jacobi rotations).
+void symmetric_eigen(std::vector<std::vector<double>> a, std::vector<double>& values,
+                     std::vector<std::vector<double>>& vectors)
+{
+  const std::size_t n = a.size();
+  vectors.assign(n, std::vector<double>(n, 0.0));
+  for (std::size_t i = 0; i < n; ++i)
+    vectors[i][i] = 1.0;
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    double off = 0.0;
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t q = p + 1; q < n; ++q)
+        off += a[p][q] * a[p][q];
+    if (off < 1e-30)
+      break;
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t q = p + 1; q < n; ++q) {
+        if (std::abs(a[p][q]) < 1e-300)
+          continue;
+        const double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+        const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+        for (std::size_t k = 0; k < n; ++k) {
+          const double akp = a[k][p], akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          const double apk = a[p][k], aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+          const double vkp = vectors[k][p], vkq = vectors[k][q];
+          vectors[k][p] = c * vkp - s * vkq;
+          vectors[k][q] = s * vkp + c * vkq;
+        }
+      }
+  }
+  values.resize(n);
+  for (std::size_t i = 0; i < n; ++i)
+    values[i] = a[i][i];
+  // ascending order
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return values[x] < values[y]; });
+  std::vector<double> sv(n);
+  std::vector<std::vector<double>> svec(n, std::vector<double>(n));
+  for (std::size_t j = 0; j < n; ++j) {
+    sv[j] = values[order[j]];
+    for (std::size_t k = 0; k < n; ++k)
+      svec[k][j] = vectors[k][order[j]];
+  }
+  values = sv;
+  vectors = svec;
+}
+
+} // namespace
+
+double binomial_deviance(double n, double y, double p)
+{
+  p = std::clamp(p, 1e-12, 1.0 - 1e-12);
+  double d = 0.0;
+  if (y > 0)
+    d += y * std::log(y / (n * p));
+  if (n - y > 0)
+    d += (n - y) * std::log((n - y) / (n * (1 - p)));
+  return 2 * d;
+}
+
+CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target,
+                            const std::vector<FreeParameter>& free, const CalibrationOptions& o)
+{
+  if (free.empty())
+    throw InputError("nothing to calibrate: give at least one --free PATH=LOW:HIGH (or a `calibrate:` list)");
+  if (o.agents == 0)
+    throw InputError("--agents: expected at least 1");
+  const std::size_t k = free.size();
+  Objective objective(scenario, target, free, o);
+  CalibrationResult r;
+  r.agents = o.agents;
+  r.seed = o.seed_given ? o.seed : scenario.seed;
+
+  // Start: the scenario's own values, pulled inside the bounds.
+  std::vector<double> u(k);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto v = current_value(scenario.baseline(), free[i].path);
+    const double start = v ? std::clamp(*v, free[i].low, free[i].high) : (free[i].low + free[i].high) / 2;
+    u[i] = (start - free[i].low) / (free[i].high - free[i].low);
+    r.parameters.push_back({free[i], start, start, NaN, NaN, false, false, false});
+  }
+  // Both bounds must give a valid scenario (a PATH that names nothing fails here, before any simulation).
+  {
+    std::vector<double> lo(k), hi(k);
+    for (std::size_t i = 0; i < k; ++i) {
+      lo[i] = free[i].low;
+      hi[i] = free[i].high;
+    }
+    objective.scenario_at(lo);
+    objective.scenario_at(hi);
+  }
+
+  try {
+    minimise(u, [&](const std::vector<double>& x) { return objective(x, "fit", true); }, o.max_evaluations, 0.1, 1e-4);
+  } catch (const Stopped&) {
+    r.interrupted = true;
+  }
+  if (objective.best_u.empty()) { // interrupted before the first evaluation
+    r.evaluations = objective.evaluations;
+    return r;
+  }
+  u = objective.best_u;
+  const double best = objective.best;
+  for (std::size_t i = 0; i < k; ++i) {
+    r.parameters[i].value = objective.theta(i, u[i]);
+    r.parameters[i].at_bound = u[i] < 1e-3 || u[i] > 1 - 1e-3;
+  }
+
+  // The fit per transition, at the estimate.
+  const std::size_t T = target.transitions.size();
+  auto fill_transitions = [&](const Simulated& sim) {
+    r.transitions.clear();
+    for (std::size_t t = 0; t < T; ++t) {
+      const Transition& tr = target.transitions[t];
+      const double n = static_cast<double>(tr.n), p = std::clamp(sim.rate[t], 1e-12, 1 - 1e-12);
+      const double sd = std::sqrt(n * p * (1 - p) * Objective::inflation(n, sim.from[t]));
+      r.transitions.push_back({tr, sim.rate[t], sd > 0 ? (static_cast<double>(tr.y) - n * p) / sd : 0.0, sim.from[t]});
+    }
+  };
+  r.deviance = best;
+  r.degrees_of_freedom = static_cast<int>(T) - static_cast<int>(k);
+  r.p_value = r.degrees_of_freedom > 0
+                ? boost::math::cdf(boost::math::complement(boost::math::chi_squared(r.degrees_of_freedom), best))
+                : NaN;
+  if (r.interrupted) {
+    r.evaluations = objective.evaluations;
+    return r;
+  }
+
+  try {
+    fill_transitions(objective.simulate(u));
+
+    // Identifiability: the Fisher information of the transitions in the unit
+    // scale, J = Σ n / (p(1−p)·inflation) · ∇p ∇pᵀ, from central differences.
+    const Simulated at = objective.simulate(u);
+    std::vector<std::vector<double>> grad(k, std::vector<double>(T, 0.0));
+    for (std::size_t i = 0; i < k; ++i) {
+      const double h = 0.02;
+      std::vector<double> a = u, b = u;
+      a[i] = std::max(0.0, u[i] - h);
+      b[i] = std::min(1.0, u[i] + h);
+      const Simulated sa = objective.simulate(a), sb = objective.simulate(b);
+      if (o.progress) {
+        const std::vector<double> v = objective.values(b);
+        o.progress({"information", objective.evaluations, objective.deviance(sb), best, &v});
+      }
+      for (std::size_t t = 0; t < T; ++t)
+        grad[i][t] = (sb.rate[t] - sa.rate[t]) / (b[i] - a[i]);
+    }
+    std::vector<std::vector<double>> info(k, std::vector<double>(k, 0.0));
+    for (std::size_t t = 0; t < T; ++t) {
+      const double n = static_cast<double>(target.transitions[t].n);
+      const double p = std::clamp(at.rate[t], 1e-9, 1 - 1e-9);
+      const double w = n / (p * (1 - p) * Objective::inflation(n, at.from[t]));
+      for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = 0; j < k; ++j)
+          info[i][j] += w * grad[i][t] * grad[j][t];
+    }
+    double largest = 0.0;
+    for (std::size_t i = 0; i < k; ++i)
+      largest = std::max(largest, info[i][i]);
+    // Wald half-widths, the first guess of each profile's search (0.03 where J is singular).
+    std::vector<double> wald(k, 0.03);
+    auto conditional_widths = [&] {
+      for (std::size_t i = 0; i < k; ++i)
+        if (info[i][i] > 0)
+          wald[i] = std::sqrt(CUT_95 / info[i][i]);
+    };
+    std::vector<std::size_t> active;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6)
+        r.warnings.push_back(free[i].path + ": no effect on the observed stages near the fit: the data cannot "
+                                            "identify it (fix it, or observe a stage it acts on)");
+      else
+        active.push_back(i);
+    }
+    conditional_widths();
+    if (active.size() >= 2) {
+      // Scaled to unit diagonal, a near-zero eigenvalue is a direction the data cannot see.
+      std::vector<std::vector<double>> c(active.size(), std::vector<double>(active.size()));
+      for (std::size_t a = 0; a < active.size(); ++a)
+        for (std::size_t b = 0; b < active.size(); ++b)
+          c[a][b] = info[active[a]][active[b]] / std::sqrt(info[active[a]][active[a]] * info[active[b]][active[b]]);
+      std::vector<double> ev;
+      std::vector<std::vector<double>> vec;
+      symmetric_eigen(c, ev, vec);
+      // With an ill-conditioned J, the conditional width 1/√J_ii (the default below) is the safer guess.
+      if (ev.front() > 0.01)
+        for (std::size_t a = 0; a < active.size(); ++a) {
+          double inverse = 0.0; // (C⁻¹)_aa = Σ_j v_aj² / λ_j
+          for (std::size_t j = 0; j < ev.size(); ++j)
+            inverse += vec[a][j] * vec[a][j] / ev[j];
+          wald[active[a]] = std::sqrt(CUT_95 * inverse / info[active[a]][active[a]]);
+        }
+      for (std::size_t j = 0; j < ev.size() && ev[j] < 0.01; ++j) {
+        std::string names;
+        int count = 0;
+        for (std::size_t a = 0; a < active.size(); ++a)
+          if (std::abs(vec[a][j]) > 0.25) {
+            names += (names.empty() ? "" : " and ") + free[active[a]].path;
+            ++count;
+          }
+        if (count >= 2)
+          r.warnings.push_back(names + " are not separately identifiable: they act on the observed funnel "
+                                       "only together (a flat direction of the likelihood, eigenvalue " +
+                               fmt(std::max(0.0, ev[j])) + " of the scaled information); fix all but one");
+      }
+    }
+
+    // 95 % profile-likelihood intervals: where the deviance, minimised over
+    // the other parameters, rises by χ²₁(0.95) = 3.84 above its minimum.
+    if (o.intervals) {
+      for (std::size_t i = 0; i < k; ++i) {
+        const std::string phase = "profile " + free[i].path;
+        // Where the others go as parameter i moves, to first order: the
+        // conditional optimum û_rest − J_rr⁻¹ J_ri (u_i − û_i). It warm-starts
+        // each profile point, so a short inner fit suffices.
+        std::vector<double> rest_start, slope(k - 1, 0.0);
+        std::vector<std::vector<double>> j_rr;
+        std::vector<double> j_ri;
+        for (std::size_t j = 0; j < k; ++j)
+          if (j != i) {
+            rest_start.push_back(u[j]);
+            j_ri.push_back(-info[j][i]);
+            j_rr.emplace_back();
+            for (std::size_t l = 0; l < k; ++l)
+              if (l != i)
+                j_rr.back().push_back(info[j][l]);
+          }
+        if (k > 1)
+          if (const auto x = solve(j_rr, j_ri); !x.empty())
+            slope = x;
+        auto predicted = [&](const std::vector<double>& from, double shift) {
+          std::vector<double> out = from;
+          for (std::size_t m = 0; m < out.size(); ++m)
+            out[m] = std::clamp(out[m] + std::clamp(slope[m], -5.0, 5.0) * shift, 0.0, 1.0);
+          return out;
+        };
+        auto profile = [&](double ui, std::vector<double>& rest) {
+          auto f = [&](const std::vector<double>& x) {
+            std::vector<double> full(k);
+            for (std::size_t j = 0, m = 0; j < k; ++j)
+              full[j] = j == i ? ui : x[m++];
+            return objective(full, phase.c_str(), false);
+          };
+          // Near the estimate, a coarse inner fit is enough: the cut only needs ±0.1.
+          return minimise(rest, f, 2 * static_cast<int>(rest.size()) + 4, 0.02, 5e-3) - best;
+        };
+        for (int side : {-1, +1}) {
+          // Step outward; each step's guess treats the profile as quadratic
+          // (distance × √(3.84 / excess)), kept inside the bracket found so
+          // far. Done when the next guess moves by less than 5 % (or 6 steps):
+          // the edge is that guess.
+          const double room = side < 0 ? u[i] : 1.0 - u[i];
+          std::vector<double> rest = rest_start;
+          double last = 0.0; // |u_i − û_i| of the last profile point
+          double d = std::min(std::clamp(wald[i], 0.002, 0.5), room), edge = NaN;
+          double inside = 0.0, outside = NaN;
+          bool reached_bound = false;
+          for (int step = 0; step < 6 && d > 0; ++step) {
+            rest = predicted(rest, side * (d - last));
+            last = d;
+            const double excess = profile(u[i] + side * d, rest);
+            if (excess < CUT_95) {
+              inside = d;
+              if (d >= room) {
+                reached_bound = true;
+                break;
+              }
+            } else {
+              outside = d;
+            }
+            double next = excess > 0.01 ? d * std::sqrt(CUT_95 / excess) : 4 * d;
+            next = std::min({next, 4 * d, room});
+            if (!std::isnan(outside))
+              next = std::clamp(next, inside + 0.05 * (outside - inside), outside - 0.05 * (outside - inside));
+            edge = next;
+            if (std::abs(next - d) <= 0.05 * d)
+              break;
+            d = next;
+          }
+          if (d <= 0 || reached_bound) {
+            reached_bound = true;
+            edge = room;
+          }
+          const double v = objective.theta(i, std::clamp(u[i] + side * edge, 0.0, 1.0));
+          (side < 0 ? r.parameters[i].low95 : r.parameters[i].high95) = v;
+          (side < 0 ? r.parameters[i].low95_at_bound : r.parameters[i].high95_at_bound) = reached_bound;
+        }
+        if (r.parameters[i].low95_at_bound && r.parameters[i].high95_at_bound)
+          r.warnings.push_back(free[i].path + ": its 95 % interval spans the whole range " + fmt(free[i].low) + " to " +
+                               fmt(free[i].high) + ": the data cannot pin it down");
+      }
+      r.intervals_done = true;
+    }
+  } catch (const Stopped&) {
+    r.interrupted = true;
+  }
+  for (const auto& p : r.parameters)
+    if (p.at_bound)
+      r.warnings.push_back(p.parameter.path + ": fitted at its " +
+                           (std::abs(p.value - p.parameter.low) < std::abs(p.value - p.parameter.high) ? "lower" : "upper") +
+                           " bound " + fmt(p.value) +
+                           ": the best fit may lie outside LOW:HIGH (widen it if the value is plausible)");
+  r.evaluations = objective.evaluations;
+  return r;
+}
+
+} // namespace journeysim

@@ -1,0 +1,219 @@
+// journeysim calibrate: fit free parameters of a scenario to an observed funnel (docs/CALIBRATION.md).
+
+#include "cli_util.h"
+#include "commands.h"
+
+#include "journeysim/calibration/calibration.h"
+#include "journeysim/error.h"
+#include "journeysim/experiment/grid.h"
+#include "journeysim/observed/observed_funnel.h"
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+namespace {
+
+std::string num(double v, int digits = 4)
+{
+  if (std::isnan(v))
+    return "—";
+  std::ostringstream o;
+  o << std::setprecision(digits) << v;
+  return o.str();
+}
+
+std::string pad(const std::string& s, std::size_t w)
+{
+  return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
+}
+
+std::string lpad(const std::string& s, std::size_t w)
+{
+  return s.size() >= w ? s : std::string(w - s.size(), ' ') + s;
+}
+
+//! The fit as text: per transition, goodness of fit, parameters, warnings.
+std::string fit_table(const Scenario& s, const CalibrationResult& r)
+{
+  std::ostringstream o;
+  const Model& m = s.baseline();
+  if (!r.transitions.empty()) {
+    o << pad("transition", 40) << lpad("customers", 12) << lpad("reached", 12) << lpad("observed", 10)
+      << lpad("fitted", 10) << lpad("residual", 10) << "\n";
+    for (const auto& t : r.transitions) {
+      const Transition& tr = t.transition;
+      std::string name = (tr.persona >= 0 ? m.personas[tr.persona].name + ": " : std::string()) +
+                         m.stages[tr.from].name + " -> " + m.stages[tr.to].name;
+      o << pad(name, 40) << lpad(thousands(tr.n), 12) << lpad(thousands(tr.y), 12)
+        << lpad(num(static_cast<double>(tr.y) / static_cast<double>(tr.n)), 10) << lpad(num(t.fitted_rate), 10)
+        << lpad(num(t.residual, 3), 10) << "\n";
+    }
+    o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
+         " |residual| > 2 is a poor fit of that transition)\n";
+  }
+  if (r.degrees_of_freedom > 0)
+    o << "goodness of fit: deviance " << num(r.deviance, 5) << " on " << r.degrees_of_freedom
+      << " degree(s) of freedom, p = " << num(r.p_value, 3) << "\n";
+  else
+    o << "goodness of fit: deviance " << num(r.deviance, 5) << "; no test possible: " << r.parameters.size()
+      << " parameter(s) for " << r.transitions.size() << " transition(s)\n";
+  o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (profile likelihood)\n";
+  for (const auto& p : r.parameters) {
+    o << pad(p.parameter.path, 46) << lpad(num(p.start), 10) << lpad(num(p.value), 10) << "   ";
+    if (std::isnan(p.low95))
+      o << "not computed";
+    else
+      o << "[" << (p.low95_at_bound ? "bound " : "") << num(p.low95) << ", " << (p.high95_at_bound ? "bound " : "")
+        << num(p.high95) << "]";
+    o << "\n";
+  }
+  for (const auto& w : r.warnings)
+    o << "warning: " << w << "\n";
+  return o.str();
+}
+
+} // namespace
+
+int calibrate_command(const std::vector<std::string>& args, const StopRequest& stop)
+{
+  po::options_description visible(
+    "usage: journeysim calibrate SCENARIO.yaml --target observed.csv --free PATH=LOW:HIGH [...] -o calibrated.yaml\n\n"
+    "Fits the free parameters so that the scenario's baseline reproduces the observed\n"
+    "funnel: maximum likelihood of the stage transitions (binomial deviance), NLopt BOBYQA,\n"
+    "every evaluation a simulation with the same seed (common random numbers). Prints the\n"
+    "fit (observed vs fitted, residuals, goodness of fit, 95 % profile-likelihood intervals,\n"
+    "identifiability warnings) and writes the calibrated scenario. PATH is a variant `set`\n"
+    "path (touchpoints.social_ads.advance, stages.intent.dropout,\n"
+    "touchpoints.checkout.checkout.step_abandon). Ctrl-C writes the best point so far.\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("target", po::value<std::string>(), "observed funnel (CSV: stage,reached; docs/CALIBRATION.md)")
+    ("free", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH (repeatable)")
+    ("output,o", po::value<std::string>(), "calibrated scenario to write")
+    ("agents,n", po::value<std::string>()->default_value("100000"), "simulated agents per evaluation")
+    ("seed,s", po::value<std::uint64_t>(), "seed of every evaluation (default: the scenario's)")
+    ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+    ("max-evaluations", po::value<int>()->default_value(300), "evaluations of the point fit (intervals come on top)")
+    ("no-intervals", po::bool_switch(), "skip the profile-likelihood intervals")
+    ("force,f", po::bool_switch(), "replace an existing output file")
+    ("quiet,q", po::bool_switch(), "no progress lines");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse_args(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario"))
+    throw InputError("journeysim calibrate: missing SCENARIO.yaml (see 'journeysim calibrate --help')");
+  if (!vm.count("target"))
+    throw InputError("journeysim calibrate: --target observed.csv is required");
+  if (!vm.count("output"))
+    throw InputError("journeysim calibrate: -o calibrated.yaml is required");
+  const std::string path = vm["scenario"].as<std::string>();
+  const Scenario scenario = load_scenario(path);
+  std::vector<FreeParameter> free;
+  if (vm.count("free")) {
+    for (const auto& spec : vm["free"].as<std::vector<std::string>>())
+      free.push_back(parse_free_parameter(spec));
+  } else {
+    for (const auto& [p, range] : scenario.calibrate.free) // checked by the loader
+      free.push_back(parse_free_parameter(p + "=" + range));
+  }
+  if (free.empty())
+    throw InputError("journeysim calibrate: give at least one --free PATH=LOW:HIGH (or list them in the "
+                     "scenario's calibrate: {free: {PATH: LOW:HIGH}})");
+  for (std::size_t i = 0; i < free.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (free[i].path == free[j].path)
+        throw InputError("--free " + free[i].path + ": given twice");
+
+  const std::string target_path = vm["target"].as<std::string>();
+  const std::string output = vm["output"].as<std::string>();
+  const bool force = vm["force"].as<bool>();
+  if (!force && std::filesystem::exists(output))
+    throw InputError(output + ": exists; use --force to replace it");
+  const ObservedFunnel observed = read_observed_funnel(target_path);
+  const FunnelTarget target = match_target(scenario, observed);
+
+  CalibrationOptions o;
+  o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
+  if (vm.count("seed")) {
+    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed_given = true;
+  }
+  o.threads = vm["threads"].as<int>();
+  if (o.threads < 0 || o.threads > 1024)
+    throw InputError("--threads: expected 0 (all cores) to 1024");
+  o.max_evaluations = vm["max-evaluations"].as<int>();
+  if (o.max_evaluations < 1 || o.max_evaluations > 100000)
+    throw InputError("--max-evaluations: expected 1 to 100000");
+  o.intervals = !vm["no-intervals"].as<bool>();
+  o.cancel = &stop.requested;
+  const bool quiet = vm["quiet"].as<bool>();
+  o.progress = [&](const CalibrationStep& step) {
+    if (quiet)
+      return;
+    std::cerr << step.phase << " #" << step.evaluation << ": deviance " << num(step.deviance, 6) << " (best "
+              << num(step.best, 6) << ")";
+    for (std::size_t i = 0; i < free.size(); ++i)
+      std::cerr << " " << free[i].path.substr(free[i].path.find('.') + 1) << "=" << num((*step.values)[i], 5);
+    std::cerr << "\n";
+  };
+
+  if (!quiet)
+    std::cerr << "calibrating '" << scenario.name << "' to " << target_path << ": " << free.size()
+              << " free parameter(s), " << target.transitions.size() << " transition(s), "
+              << thousands(static_cast<std::int64_t>(o.agents)) << " agents per evaluation\n";
+  const auto start = std::chrono::steady_clock::now();
+  const CalibrationResult r = calibrate(scenario, target, free, o);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (r.interrupted && r.evaluations == 0) {
+    std::cerr << "journeysim: interrupted before the first evaluation; nothing was written\n";
+    return 128 + (stop.signal.load() ? stop.signal.load() : SIGINT);
+  }
+
+  const std::string table = fit_table(scenario, r);
+  std::vector<double> values;
+  for (const auto& p : r.parameters)
+    values.push_back(p.value);
+  const std::time_t now = std::time(nullptr);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&now));
+  std::ostringstream header;
+  header << "Calibrated by journeysim calibrate on " << when << (r.interrupted ? " -- INTERRUPTED: the best point "
+                                                                                "after " + std::to_string(r.evaluations) +
+                                                                                " evaluations, not a converged fit"
+                                                                              : "")
+         << "\nscenario: " << path << "\ntarget: " << target_path << "\nfitted:";
+  for (const auto& p : r.parameters)
+    header << " " << p.parameter.path << "=" << yaml_number(p.value) << " (range " << num(p.parameter.low) << ":"
+           << num(p.parameter.high) << ")";
+  header << "\n" << thousands(static_cast<std::int64_t>(r.agents)) << " agents per evaluation, seed " << r.seed << ", "
+         << r.evaluations << " evaluations\n\n"
+         << table << "\nVariants below now run on this calibrated baseline.\n";
+  write_text_file(output, calibrated_yaml(scenario, free, values, header.str()), force);
+
+  std::cout << table << r.evaluations << " evaluations in " << num(seconds, 3) << " s; calibrated scenario written to "
+            << output << "\n";
+  if (r.interrupted) {
+    const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
+    std::cerr << "journeysim: interrupted; " << output << " holds the best point so far (marked in its header)\n";
+    return 128 + sig;
+  }
+  return 0;
+}
+
+} // namespace journeysim::cli

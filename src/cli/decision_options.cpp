@@ -1,0 +1,156 @@
+#include "decision_options.h"
+
+#include "cli_util.h"
+
+#include "journeysim/error.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+void add_decision_options(po::options_description& options)
+{
+  options.add_options()
+    ("target", po::value<std::string>(), "METRIC>=VALUE or METRIC<=VALUE that a setting must reach with 95 % "
+                                         "confidence (e.g. conversion_rate>=0.035)")
+    ("minimize", po::value<std::string>(), "the metric to make smallest among those settings (default with "
+                                           "--target: cost)")
+    ("maximize", po::value<std::string>(), "… or the metric to make largest (e.g. revenue, profit)")
+    ("change-cost", po::value<std::vector<std::string>>()->composing(),
+     "PATH=AMOUNT[@TODAY]: one-off cost per unit a swept lever moves away from today's value (read from the "
+     "scenario, or given after @); repeatable")
+    ("customers", po::value<double>(), "customers of the period the decision is for: the metric (a total over "
+                                       "the simulated agents) is scaled to them before change costs are added")
+    ("variant,v", po::value<std::string>(), "the variant to decide on (default: the baseline)");
+}
+
+std::string decision_variant(const po::variables_map& vm, const SweepData& sweep)
+{
+  if (!vm.count("variant"))
+    return sweep.variants.front();
+  const std::string v = vm["variant"].as<std::string>();
+  sweep.check_variant(v, "--variant");
+  return v;
+}
+
+std::optional<Decision> decision_from(const po::variables_map& vm, const SweepData& sweep)
+{
+  if (vm.count("minimize") && vm.count("maximize"))
+    throw InputError("--minimize and --maximize: give one of them");
+  if (!vm.count("target") && !vm.count("minimize") && !vm.count("maximize")) {
+    if (vm.count("change-cost") || vm.count("customers"))
+      throw InputError("--change-cost and --customers count towards a decision: add --target, --minimize or "
+                       "--maximize");
+    return std::nullopt;
+  }
+  Objective o;
+  if (vm.count("maximize")) {
+    o.metric = vm["maximize"].as<std::string>();
+    o.maximize = true;
+  } else if (vm.count("minimize")) {
+    o.metric = vm["minimize"].as<std::string>();
+  }
+  if (vm.count("customers")) {
+    const double c = vm["customers"].as<double>();
+    if (!(c >= 1 && c <= 1e15))
+      throw InputError("--customers: expected a number of customers (1 or more)");
+    o.scale = c / static_cast<double>(sweep.agents);
+  }
+  // The scenario's own change_costs (for the levers this sweep moved), then
+  // the command line's, which replace a stated cost of the same lever.
+  for (const ChangeCost& c : scenario_change_costs(sweep.scenario_source))
+    if (std::find(sweep.parameters.begin(), sweep.parameters.end(), c.path) != sweep.parameters.end())
+      o.changes.push_back(c);
+  std::vector<ChangeCost> given;
+  if (vm.count("change-cost"))
+    for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
+      given.push_back(parse_change_cost(spec, sweep.scenario_source));
+  o.changes = merge_change_costs(o.changes, given);
+  std::optional<Target> target;
+  if (vm.count("target"))
+    target = parse_target(vm["target"].as<std::string>(), "--target");
+  return decide(sweep, decision_variant(vm, sweep), o, target ? &*target : nullptr);
+}
+
+std::string metric_text(const std::string& metric, double x)
+{
+  if (std::isnan(x))
+    return "—";
+  char buf[64];
+  if (metric.find("rate") != std::string::npos) {
+    std::snprintf(buf, sizeof buf, "%.3f %%", 100 * x);
+    return buf;
+  }
+  const double a = std::abs(x);
+  if (a == 0)
+    return "0";
+  if (a >= 1000)
+    return (x < 0 ? "-" : "") + thousands(static_cast<std::int64_t>(std::llround(a)));
+  std::snprintf(buf, sizeof buf, a >= 100 ? "%.1f" : a >= 1 ? "%.3f" : "%.4g", x);
+  return buf;
+}
+
+std::string setting_text(const SweepData& sweep, const SweepPoint& point)
+{
+  std::string s;
+  for (std::size_t i = 0; i < sweep.parameters.size(); ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.10g", point.values[i]);
+    s += (i ? ", " : "") + sweep.parameters[i] + " = " + buf;
+  }
+  return s;
+}
+
+std::string decision_text(const SweepData& sweep, const Decision& d)
+{
+  const Objective& o = d.objective;
+  const std::string goal = (o.maximize ? "largest " : "smallest ") + o.metric +
+                           (o.changes.empty() ? "" : std::string(o.maximize ? " minus" : " plus") + " change costs");
+  const Option* best = d.best();
+  if (!best) {
+    std::string s = "no setting of the grid reaches " + d.target.metric + (d.target.at_least ? " ≥ " : " ≤ ") +
+                    metric_text(d.target.metric, d.target.value) + " with 95 % confidence";
+    if (!d.options.empty()) {
+      // The closest one, for orientation.
+      const SweepPoint* closest = nullptr;
+      for (const auto& opt : d.options) {
+        const double m = opt.point->band(d.target.metric).mean;
+        if (!closest || (d.target.at_least ? m > closest->band(d.target.metric).mean
+                                           : m < closest->band(d.target.metric).mean))
+          closest = opt.point;
+      }
+      s += "; the closest is " + setting_text(sweep, *closest) + " (" + d.target.metric + " " +
+           metric_text(d.target.metric, closest->band(d.target.metric).mean) + ")";
+    }
+    return s + ": widen the grid or lower the target";
+  }
+  std::string s = d.has_target ? "cheapest setting that reaches " + d.target.metric +
+                                   (d.target.at_least ? " ≥ " : " ≤ ") +
+                                   metric_text(d.target.metric, d.target.value) + " (" + goal + "): "
+                               : "best setting (" + goal + "): ";
+  s += setting_text(sweep, *best->point) + " — ";
+  if (d.has_target) {
+    const Band& b = best->point->band(d.target.metric);
+    s += d.target.metric + " " + metric_text(d.target.metric, b.mean) + " (95 % CI " +
+         metric_text(d.target.metric, b.ci_low) + " … " + metric_text(d.target.metric, b.ci_high) + "), ";
+  }
+  s += o.metric + " " + metric_text(o.metric, best->metric);
+  if (!o.changes.empty())
+    s += " + change cost " + metric_text("cost", best->change_cost) + " = " + metric_text(o.metric, best->value);
+  std::size_t reaching = 0;
+  for (const auto& opt : d.options)
+    reaching += opt.reaches;
+  if (reaching > 1) {
+    const Option& next = d.options[1];
+    s += "; runner-up: " + setting_text(sweep, *next.point) + " (" + metric_text(o.metric, next.value) + ")";
+  }
+  if (d.has_target)
+    s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";
+  return s;
+}
+
+} // namespace journeysim::cli

@@ -1,0 +1,33 @@
+#pragma once
+//! The options `summary` and `report` share to ask a sweep a decision:
+//! --target, --minimize/--maximize, --change-cost, --customers, --variant.
+
+#include "journeysim/experiment/sweep_decision.h"
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+
+namespace journeysim::cli {
+
+void add_decision_options(boost::program_options::options_description& options);
+
+//! The decision the options ask for, or nothing without --target,
+//! --minimize or --maximize.
+//! @throws InputError For a malformed or unknown metric, path or variant.
+std::optional<Decision> decision_from(const boost::program_options::variables_map& vm, const SweepData& sweep);
+
+//! The variant the options name (default: the sweep's first, the baseline).
+std::string decision_variant(const boost::program_options::variables_map& vm, const SweepData& sweep);
+
+//! "touchpoints.checkout.checkout.steps = 3, touchpoints.cart_remarketing.reach = 0.1"
+std::string setting_text(const SweepData& sweep, const SweepPoint& point);
+
+//! One paragraph: the best option, what it reaches and costs, and the runner-up.
+std::string decision_text(const SweepData& sweep, const Decision& d);
+
+//! A metric's value for people: rates in %, others with ~4 significant digits.
+std::string metric_text(const std::string& metric, double x);
+
+} // namespace journeysim::cli

@@ -1,0 +1,129 @@
+// journeysim observe: a clickstream export → the observed funnel (docs/CALIBRATION.md).
+
+#include "cli_util.h"
+#include "commands.h"
+
+#include "journeysim/error.h"
+#include "journeysim/observed/clickstream.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+int observe_command(const std::vector<std::string>& args, const StopRequest& stop)
+{
+  po::options_description visible(
+    "usage: journeysim observe EVENTS.csv --map EVENT=STAGE,... -o observed.csv [options]\n\n"
+    "Reads a clickstream export (one row per event; default layout: the REES46 e-commerce\n"
+    "data, event_time,event_type,product_id,category_id,category_code,brand,price,user_id,\n"
+    "user_session) and writes the observed funnel: how many customers reached each stage\n"
+    "(a customer reached a stage when they have an event of it or of a later stage), per\n"
+    "segment with --by, plus metric rows (docs/CALIBRATION.md). EVENTS.csv may be - (stdin).\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("map", po::value<std::string>(), "event types → scenario stages, in funnel order: view=interest,cart=intent,purchase=purchase")
+    ("output,o", po::value<std::string>(), "observed-funnel file to write (CSV)")
+    ("user-column", po::value<std::string>()->default_value("user_id"), "column identifying the customer")
+    ("time-column", po::value<std::string>()->default_value("event_time"), "event time column ('' for none)")
+    ("type-column", po::value<std::string>()->default_value("event_type"), "event type column")
+    ("price-column", po::value<std::string>()->default_value("price"), "price column (order value of purchase events)")
+    ("by", po::value<std::string>(), "segment column (e.g. device): a funnel per segment, fitted per persona")
+    ("segment", po::value<std::vector<std::string>>()->composing(), "VALUE=PERSONA: name a segment after a persona (repeatable, or comma-separated)")
+    ("cart-event", po::value<std::string>()->default_value("cart"), "event type of adding to the cart")
+    ("purchase-event", po::value<std::string>()->default_value("purchase"), "event type of a purchase")
+    ("force,f", po::bool_switch(), "replace an existing output file")
+    ("quiet,q", po::bool_switch(), "print nothing but errors and bad rows");
+  po::options_description all;
+  all.add(visible).add_options()("events", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("events", 1);
+  const auto vm = parse_args(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("events"))
+    throw InputError("journeysim observe: missing EVENTS.csv (see 'journeysim observe --help')");
+  if (!vm.count("map"))
+    throw InputError("journeysim observe: --map EVENT=STAGE,... is required (e.g. --map view=interest,cart=intent,purchase=purchase)");
+  if (!vm.count("output"))
+    throw InputError("journeysim observe: -o observed.csv is required");
+
+  ClickstreamOptions o;
+  o.map = parse_event_map(vm["map"].as<std::string>());
+  o.user_column = vm["user-column"].as<std::string>();
+  o.time_column = vm["time-column"].as<std::string>();
+  o.type_column = vm["type-column"].as<std::string>();
+  o.price_column = vm["price-column"].as<std::string>();
+  o.cart_event = vm["cart-event"].as<std::string>();
+  o.purchase_event = vm["purchase-event"].as<std::string>();
+  if (vm.count("by"))
+    o.segment_column = vm["by"].as<std::string>();
+  if (vm.count("segment")) {
+    if (o.segment_column.empty())
+      throw InputError("--segment needs --by COLUMN");
+    for (const auto& spec : vm["segment"].as<std::vector<std::string>>())
+      for (const auto& [value, persona] : parse_event_map(spec))
+        o.segment_names[value] = persona;
+  }
+  o.cancel = &stop.requested;
+  const bool quiet = vm["quiet"].as<bool>();
+  o.progress = [&](std::uint64_t rows) {
+    if (!quiet)
+      std::cerr << "\r" << thousands(static_cast<std::int64_t>(rows)) << " rows" << std::flush;
+  };
+
+  const std::string events = vm["events"].as<std::string>();
+  const std::string output = vm["output"].as<std::string>();
+  if (!vm["force"].as<bool>() && std::filesystem::exists(output))
+    throw InputError(output + ": exists; use --force to replace it");
+  ClickstreamResult r;
+  if (events == "-") {
+    r = read_clickstream(std::cin, "stdin", o);
+  } else {
+    std::ifstream in(events, std::ios::binary);
+    if (!in)
+      throw InputError(events + ": cannot open");
+    r = read_clickstream(in, events, o);
+  }
+  if (!quiet && r.rows >= (1u << 20))
+    std::cerr << "\n";
+
+  r.funnel.comments = {"observed funnel: journeysim observe " + events + " --map " + vm["map"].as<std::string>() +
+                         (o.segment_column.empty() ? "" : " --by " + o.segment_column),
+                       std::to_string(r.rows) + " rows, " + std::to_string(r.bad_rows) + " bad rows skipped, " +
+                         std::to_string(r.users) + " customers"};
+  std::ostringstream text;
+  write_observed_funnel(text, r.funnel);
+  write_text_file(output, text.str(), vm["force"].as<bool>());
+
+  if (r.bad_rows > 0) {
+    std::cerr << "journeysim observe: " << thousands(static_cast<std::int64_t>(r.bad_rows)) << " bad row(s) of "
+              << thousands(static_cast<std::int64_t>(r.rows)) << " skipped and counted; the first:\n";
+    for (const auto& b : r.first_bad_rows)
+      std::cerr << "  " << events << ":" << b.line << ": " << b.reason << "\n";
+  }
+  if (!quiet) {
+    if (!r.ignored_event_types.empty()) {
+      std::cout << "event types not in --map (ignored):";
+      for (const auto& [type, n] : r.ignored_event_types)
+        std::cout << " " << type << " (" << thousands(static_cast<std::int64_t>(n)) << ")";
+      std::cout << "\n";
+    }
+    std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
+              << "\n";
+    for (const auto& s : r.funnel.stages)
+      std::cout << "  " << (s.persona.empty() ? "" : s.persona + " / ") << s.stage << ": "
+                << thousands(s.reached) << "\n";
+    for (const auto& m : r.funnel.metrics)
+      std::cout << "  " << (m.persona.empty() ? "" : m.persona + " / ") << m.name << " = " << fixed(m.value, 4) << "\n";
+  }
+  return 0;
+}
+
+} // namespace journeysim::cli

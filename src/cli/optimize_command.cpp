@@ -1,0 +1,307 @@
+// journeysim optimize: the best setting of chosen levers for an objective
+// under constraints (experiment/optimize.h), shown with the runner-up
+// settings that are not significantly worse.
+
+#include "cli_util.h"
+#include "commands.h"
+#include "progress.h"
+
+#include "journeysim/error.h"
+#include "journeysim/experiment/grid.h"
+#include "journeysim/experiment/optimize.h"
+#include "journeysim/results/optimization_file.h"
+#include "journeysim/scenario/loader.h"
+#include "journeysim/util/nearest_name.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <numeric>
+
+namespace po = boost::program_options;
+
+namespace journeysim::cli {
+
+namespace {
+
+std::string num(double x)
+{
+  if (std::isnan(x))
+    return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+std::string json_number(double x)
+{
+  if (!std::isfinite(x))
+    return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", x);
+  return buf;
+}
+
+std::string json_string(const std::string& s)
+{
+  std::string out = "\"";
+  for (char c : s)
+    out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+double mean(const std::vector<double>& v)
+{
+  return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
+
+} // namespace
+
+int optimize_command(const std::vector<std::string>& args, const StopRequest& stop)
+{
+  po::options_description visible(
+    "usage: journeysim optimize SCENARIO.yaml --lever PATH=LOW:HIGH|VALUES [--lever …]\n"
+    "                           (--maximize METRIC | --minimize METRIC) [--subject-to METRIC>=VALUE …]\n\n"
+    "Finds the best setting of the levers (paths as in a variant's `set`) for the\n"
+    "objective, on common random numbers, and shows it with every setting whose\n"
+    "paired difference from it is not significant (95 %): a set of good choices.\n"
+    "Ranges LOW:HIGH are searched with NLopt (COBYLA); lists and FROM:TO:STEP by\n"
+    "successive halving over replications.\n\noptions");
+  visible.add_options()
+    ("help,h", "show this help")
+    ("lever,l", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH, PATH=FROM:TO:STEP or PATH=a,b,c (repeatable)")
+    ("maximize", po::value<std::string>(), "metric to make largest (conversion_rate, revenue, roi, … profit once modelled)")
+    ("minimize", po::value<std::string>(), "metric to make smallest (cost, cost_per_conversion, … spend once modelled)")
+    ("subject-to", po::value<std::vector<std::string>>()->composing(), "METRIC>=VALUE or METRIC<=VALUE on the mean (repeatable)")
+    ("change-cost", po::value<std::vector<std::string>>()->composing(),
+     "PATH=AMOUNT[@TODAY]: one-off cost per unit a lever moves from today's value (repeatable)")
+    ("customers", po::value<double>(), "customers of the period: the metric is scaled from the simulated agents to them")
+    ("replications,r", po::value<int>()->default_value(8), "replications per setting (at most, for successive halving)")
+    ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
+    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's)")
+    ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
+    ("variant,v", po::value<std::string>(), "the variant whose metrics count (default: the baseline)")
+    ("max-evaluations", po::value<int>()->default_value(60), "ranges: settings NLopt may try")
+    ("tolerance", po::value<double>()->default_value(1e-3, "0.001"), "ranges: stop within this fraction of each range")
+    ("output,o", po::value<std::string>(), "also write every evaluation to this HDF5 file (/optimization)")
+    ("force,f", po::bool_switch(), "replace an existing output file")
+    ("format", po::value<std::string>()->default_value("table"), "table or json")
+    ("quiet,q", po::bool_switch(), "no progress line");
+  po::options_description all;
+  all.add(visible).add_options()("scenario", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  const auto vm = parse_args(args, all, pos);
+  if (vm.count("help")) {
+    std::cout << visible << "\n";
+    return 0;
+  }
+  if (!vm.count("scenario"))
+    throw InputError("journeysim optimize: missing SCENARIO.yaml (see 'journeysim optimize --help')");
+  const std::string path = vm["scenario"].as<std::string>();
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "table" && format != "json")
+    throw InputError("--format: expected table or json, got '" + format + "'");
+  const Scenario scenario = load_scenario(path);
+
+  OptimizeOptions o;
+  if (!vm.count("lever"))
+    throw InputError("journeysim optimize: give at least one --lever PATH=LOW:HIGH or PATH=VALUES");
+  for (const auto& spec : vm["lever"].as<std::vector<std::string>>())
+    o.levers.push_back(parse_lever(spec));
+  if (vm.count("maximize") == vm.count("minimize"))
+    throw InputError("journeysim optimize: give one of --maximize METRIC or --minimize METRIC");
+  o.objective.maximize = vm.count("maximize") > 0;
+  o.objective.metric = vm[o.objective.maximize ? "maximize" : "minimize"].as<std::string>();
+  std::vector<std::string> metric_names;
+  for (const auto& [n, v] : summary_metrics(Summary{}))
+    metric_names.push_back(n);
+  const auto check_metric = [&](const std::string& m, const std::string& option) {
+    if (std::find(metric_names.begin(), metric_names.end(), m) == metric_names.end())
+      throw InputError(option + ": no metric '" + m + "'" + did_you_mean(m, metric_names));
+  };
+  check_metric(o.objective.metric, o.objective.maximize ? "--maximize" : "--minimize");
+  if (vm.count("subject-to"))
+    for (const auto& spec : vm["subject-to"].as<std::vector<std::string>>()) {
+      o.constraints.push_back(parse_target(spec, "--subject-to"));
+      check_metric(o.constraints.back().metric, "--subject-to");
+    }
+  // The scenario's change_costs for these levers, replaced by --change-cost.
+  for (const ChangeCost& c : scenario_change_costs(scenario.source))
+    if (std::any_of(o.levers.begin(), o.levers.end(), [&](const Lever& l) { return l.path == c.path; }))
+      o.objective.changes.push_back(c);
+  std::vector<ChangeCost> given;
+  if (vm.count("change-cost"))
+    for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
+      given.push_back(parse_change_cost(spec, scenario.source));
+  o.objective.changes = merge_change_costs(o.objective.changes, given);
+  o.replications = vm["replications"].as<int>();
+  if (vm.count("agents"))
+    o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
+  const std::uint64_t agents = o.agents ? o.agents : scenario.population;
+  if (vm.count("customers")) {
+    const double c = vm["customers"].as<double>();
+    if (!(c >= 1 && c <= 1e15))
+      throw InputError("--customers: expected a number of customers (1 or more)");
+    o.objective.scale = c / static_cast<double>(agents);
+  }
+  if (vm.count("seed")) {
+    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed_given = true;
+  }
+  o.threads = vm["threads"].as<int>();
+  if (vm.count("variant")) {
+    const std::string v = vm["variant"].as<std::string>();
+    o.variant = scenario.variant_index(v);
+    if (o.variant < 0) {
+      std::vector<std::string> names;
+      for (const auto& m : scenario.variants)
+        names.push_back(m.name);
+      throw InputError("--variant: no variant '" + v + "'" + did_you_mean(v, names));
+    }
+  }
+  o.max_evaluations = vm["max-evaluations"].as<int>();
+  if (o.max_evaluations < 2 || o.max_evaluations > 100000)
+    throw InputError("--max-evaluations: expected 2 to 100000");
+  o.tolerance = vm["tolerance"].as<double>();
+  if (!(o.tolerance > 0 && o.tolerance < 1))
+    throw InputError("--tolerance: expected a fraction of the range, between 0 and 1");
+  o.cancel = &stop.requested;
+  const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
+  if (!output.empty() && std::filesystem::exists(output) && !vm["force"].as<bool>())
+    throw InputError("'" + output + "' exists; use --force to replace it");
+
+  // At most: every setting of a grid (or NLopt's budget) × the replications.
+  std::uint64_t most = 1;
+  for (const Lever& l : o.levers)
+    most *= l.continuous() ? 1 : l.values.size();
+  if (o.levers.front().continuous())
+    most = static_cast<std::uint64_t>(o.max_evaluations);
+  ProgressBar bar(most * static_cast<std::uint64_t>(o.replications), "runs", !vm["quiet"].as<bool>());
+  OptimizeResult r;
+  try {
+    r = optimize(path, o, [&](std::size_t evaluations, std::size_t runs) {
+      bar.update(runs, std::to_string(evaluations) + " evaluations");
+    });
+  } catch (const Cancelled&) {
+    bar.finish();
+    const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
+    std::cerr << "journeysim: interrupted; nothing was written\n";
+    return 128 + sig;
+  }
+  bar.finish();
+  if (!output.empty())
+    write_optimization_file(output, load_scenario(path), o, r, vm["force"].as<bool>());
+
+  // Best first, then the settings not significantly worse, then the rest.
+  std::vector<std::size_t> order(r.evaluations.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const Evaluation &x = r.evaluations[a], &y = r.evaluations[b];
+    if ((a == r.best) != (b == r.best))
+      return a == r.best;
+    if (x.equivalent != y.equivalent)
+      return x.equivalent;
+    if (x.feasible != y.feasible)
+      return x.feasible;
+    return o.objective.maximize ? x.mean > y.mean : x.mean < y.mean;
+  });
+  const Evaluation& best = r.evaluations[r.best];
+  std::size_t equivalent = 0;
+  for (const auto& e : r.evaluations)
+    equivalent += e.equivalent && &e != &best;
+
+  std::ostream& out = std::cout;
+  if (format == "json") {
+    out << "{\n  \"scenario\": " << json_string(scenario.name) << ",\n  \"method\": " << json_string(r.method)
+        << ",\n  \"objective\": " << json_string(o.objective.metric)
+        << ",\n  \"maximize\": " << (o.objective.maximize ? "true" : "false")
+        << ",\n  \"feasible\": " << (r.any_feasible ? "true" : "false") << ",\n  \"levers\": [";
+    for (std::size_t l = 0; l < o.levers.size(); ++l)
+      out << (l ? ", " : "") << json_string(o.levers[l].path);
+    out << "],\n  \"best\": " << r.best << ",\n  \"evaluations\": [";
+    for (std::size_t i = 0; i < r.evaluations.size(); ++i) {
+      const Evaluation& e = r.evaluations[i];
+      out << (i ? ",\n" : "\n") << "    {\"x\": [";
+      for (std::size_t l = 0; l < e.x.size(); ++l)
+        out << (l ? ", " : "") << json_number(e.x[l]);
+      out << "], \"replications\": " << e.objective.size() << ", \"objective\": " << json_number(e.mean)
+          << ", \"diff_from_best\": " << json_number(e.diff) << ", \"diff_ci\": [" << json_number(e.diff_low) << ", "
+          << json_number(e.diff_high) << "], \"feasible\": " << (e.feasible ? "true" : "false")
+          << ", \"equivalent\": " << (e.equivalent ? "true" : "false") << "}";
+    }
+    out << "\n  ]\n}\n";
+    return 0;
+  }
+
+  out << "optimize '" << scenario.name << "': " << (o.objective.maximize ? "maximize " : "minimize ")
+      << o.objective.metric << (o.objective.changes.empty() ? "" : o.objective.maximize ? " − change costs" : " + change costs");
+  for (std::size_t c = 0; c < o.constraints.size(); ++c)
+    out << (c ? ", " : " subject to ") << o.constraints[c].metric << (o.constraints[c].at_least ? " ≥ " : " ≤ ")
+        << num(o.constraints[c].value);
+  out << "\n" << r.method << "; " << thousands(static_cast<std::int64_t>(agents)) << " customers per run\n\n";
+  std::vector<std::vector<std::string>> cells;
+  std::vector<std::string> head{""};
+  for (const Lever& l : o.levers)
+    head.push_back(l.path);
+  head.insert(head.end(), {"reps", o.objective.metric, "best − this [95 % CI]"});
+  for (const Target& t : o.constraints)
+    head.push_back(t.metric);
+  cells.push_back(head);
+  const std::size_t shown = std::min<std::size_t>(order.size(), std::max<std::size_t>(10, 1 + equivalent));
+  for (std::size_t k = 0; k < shown; ++k) {
+    const std::size_t i = order[k];
+    const Evaluation& e = r.evaluations[i];
+    std::vector<std::string> row{i == r.best ? "best" : e.equivalent ? "≈" : e.feasible ? "" : "✗"};
+    for (double x : e.x)
+      row.push_back(num(x));
+    row.push_back(std::to_string(e.objective.size()));
+    row.push_back(num(e.mean));
+    row.push_back(i == r.best ? "" : num(e.diff) + " [" + num(e.diff_low) + ", " + num(e.diff_high) + "]");
+    for (const auto& c : e.constraint)
+      row.push_back(num(mean(c)));
+    cells.push_back(row);
+  }
+  std::vector<std::size_t> width(head.size(), 0);
+  for (const auto& row : cells)
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      std::size_t w = 0;
+      for (unsigned char ch : row[c])
+        w += (ch & 0xC0) != 0x80;
+      width[c] = std::max(width[c], w);
+    }
+  for (const auto& row : cells) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      std::size_t w = 0;
+      for (unsigned char ch : row[c])
+        w += (ch & 0xC0) != 0x80;
+      line += (c ? "  " : "") + std::string(width[c] - w, ' ') + row[c];
+    }
+    out << line << "\n";
+  }
+  if (order.size() > shown)
+    out << "(" << order.size() - shown << " more settings" << (output.empty() ? "; -o FILE.h5 keeps them all" : " in " + output) << ")\n";
+  out << "\n";
+  if (!r.any_feasible) {
+    out << "no evaluated setting meets the constraints: widen the levers' ranges or relax --subject-to\n";
+    return 0;
+  }
+  out << "best: ";
+  for (std::size_t l = 0; l < o.levers.size(); ++l)
+    out << (l ? ", " : "") << o.levers[l].path << " = " << num(best.x[l]);
+  out << " — " << o.objective.metric << " " << num(best.mean) << " (mean of " << best.objective.size()
+      << " replications)\n";
+  if (equivalent)
+    out << equivalent << " other setting(s) (≈) are not significantly " << (o.objective.maximize ? "worse" : "costlier")
+        << " (paired 95 % CI of the difference includes 0): any of them is as good a choice on this evidence\n";
+  else
+    out << "every other setting is significantly " << (o.objective.maximize ? "worse" : "costlier")
+        << " (paired 95 % CI excludes 0)\n";
+  return 0;
+}
+
+} // namespace journeysim::cli

@@ -1,0 +1,195 @@
+#include "journeysim/experiment/sweep_decision.h"
+
+#include "journeysim/error.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+namespace journeysim {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+bool to_number(const std::string& text, double& out)
+{
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return !text.empty() && *end == '\0' && std::isfinite(out);
+}
+
+} // namespace
+
+Target parse_target(const std::string& text, const std::string& option)
+{
+  Target t;
+  std::size_t op = text.find(">=");
+  t.at_least = op != std::string::npos;
+  if (!t.at_least)
+    op = text.find("<=");
+  if (op == std::string::npos || op == 0 || !to_number(text.substr(op + 2), t.value))
+    throw InputError(option + ": expected METRIC>=VALUE or METRIC<=VALUE (e.g. conversion_rate>=0.035), got '" +
+                     text + "'");
+  t.metric = text.substr(0, op);
+  return t;
+}
+
+double scenario_value(const std::string& source, const std::string& path)
+{
+  try {
+    YAML::Node node = YAML::Load(source);
+    std::stringstream parts(path);
+    std::string part;
+    while (std::getline(parts, part, '.')) {
+      if (node.IsSequence()) {
+        YAML::Node found;
+        for (const auto& item : node)
+          if (item.IsMap() && item["name"] && item["name"].as<std::string>() == part)
+            found.reset(item);
+        if (!found)
+          return NaN;
+        node.reset(found);
+      } else if (node.IsMap() && node[part]) {
+        node.reset(node[part]);
+      } else {
+        return NaN;
+      }
+    }
+    double v = NaN;
+    return node.IsScalar() && to_number(node.Scalar(), v) ? v : NaN;
+  } catch (const YAML::Exception&) {
+    return NaN;
+  }
+}
+
+ChangeCost parse_change_cost(const std::string& text, const std::string& source)
+{
+  ChangeCost c;
+  const std::size_t eq = text.rfind('=');
+  const std::string example = " (e.g. touchpoints.checkout.checkout.steps=20000, or …=20000@5 to state today's value)";
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--change-cost: expected PATH=AMOUNT or PATH=AMOUNT@TODAY" + example + ", got '" + text + "'");
+  c.path = text.substr(0, eq);
+  std::string amount = text.substr(eq + 1);
+  const std::size_t at = amount.find('@');
+  if (at != std::string::npos) {
+    if (!to_number(amount.substr(at + 1), c.today))
+      throw InputError("--change-cost " + text + ": today's value after @ is not a number" + example);
+    amount.resize(at);
+  } else {
+    c.today = scenario_value(source, c.path);
+    if (std::isnan(c.today))
+      throw InputError("--change-cost " + text + ": the scenario does not write a value at " + c.path +
+                       "; state today's value as PATH=AMOUNT@TODAY");
+  }
+  if (!to_number(amount, c.per_unit))
+    throw InputError("--change-cost " + text + ": the amount is not a number" + example);
+  return c;
+}
+
+std::vector<ChangeCost> scenario_change_costs(const std::string& source)
+{
+  std::vector<ChangeCost> out;
+  YAML::Node costs;
+  try {
+    const YAML::Node root = YAML::Load(source);
+    if (!root.IsMap() || !root["change_costs"] || !root["change_costs"].IsMap())
+      return out;
+    costs = root["change_costs"];
+  } catch (const YAML::Exception&) {
+    return out;
+  }
+  for (const auto& item : costs) {
+    ChangeCost c;
+    c.path = item.first.Scalar();
+    const YAML::Node v = item.second;
+    bool ok = false;
+    if (v.IsMap()) {
+      ok = v["per_unit"] && to_number(v["per_unit"].Scalar(), c.per_unit);
+      c.today = v["today"] && v["today"].IsScalar() && to_number(v["today"].Scalar(), c.today) ? c.today : NaN;
+    } else if (v.IsScalar()) {
+      ok = to_number(v.Scalar(), c.per_unit);
+      c.today = NaN;
+    }
+    if (!ok)
+      throw InputError("change_costs." + c.path + ": expected AMOUNT or {per_unit: AMOUNT, today: VALUE}");
+    if (std::isnan(c.today))
+      c.today = scenario_value(source, c.path);
+    if (std::isnan(c.today))
+      throw InputError("change_costs." + c.path + ": the scenario does not write today's value at " + c.path +
+                       "; give it as {per_unit: AMOUNT, today: VALUE}");
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const std::vector<ChangeCost>& given)
+{
+  for (const ChangeCost& g : given) {
+    const auto it = std::find_if(stated.begin(), stated.end(), [&](const ChangeCost& c) { return c.path == g.path; });
+    if (it != stated.end())
+      *it = g;
+    else
+      stated.push_back(g);
+  }
+  return stated;
+}
+
+const Option* Decision::best() const
+{
+  return !options.empty() && options.front().reaches ? &options.front() : nullptr;
+}
+
+Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective, const Target* target)
+{
+  sweep.check_variant(variant, "--variant");
+  sweep.check_metric(objective.metric, objective.maximize ? "--maximize" : "--minimize");
+  if (target)
+    sweep.check_metric(target->metric, "--target");
+  std::vector<std::size_t> lever;
+  for (const auto& c : objective.changes) {
+    const auto it = std::find(sweep.parameters.begin(), sweep.parameters.end(), c.path);
+    if (it == sweep.parameters.end())
+      throw InputError("--change-cost: " + c.path + " is not a swept parameter of '" + sweep.path + "'");
+    lever.push_back(static_cast<std::size_t>(it - sweep.parameters.begin()));
+  }
+  Decision d;
+  d.objective = objective;
+  d.has_target = target != nullptr;
+  if (target)
+    d.target = *target;
+  for (const SweepPoint& p : sweep.points) {
+    if (p.variant != variant)
+      continue;
+    Option o;
+    o.point = &p;
+    o.metric = p.band(objective.metric).mean * objective.scale;
+    for (std::size_t i = 0; i < lever.size(); ++i)
+      o.change_cost += objective.changes[i].per_unit * std::abs(p.values[lever[i]] - objective.changes[i].today);
+    o.value = objective.maximize ? o.metric - o.change_cost : o.metric + o.change_cost;
+    if (target) {
+      const Band& b = p.band(target->metric);
+      // With one replication there is no CI: the mean decides.
+      const double side = target->at_least ? (std::isnan(b.ci_low) ? b.mean : b.ci_low)
+                                           : (std::isnan(b.ci_high) ? b.mean : b.ci_high);
+      o.reaches = target->at_least ? side >= target->value : side <= target->value;
+    }
+    d.options.push_back(o);
+  }
+  std::stable_sort(d.options.begin(), d.options.end(), [&](const Option& a, const Option& b) {
+    if (a.reaches != b.reaches)
+      return a.reaches;
+    const double x = objective.maximize ? -a.value : a.value, y = objective.maximize ? -b.value : b.value;
+    if (std::isnan(x) != std::isnan(y))
+      return !std::isnan(x);
+    return x < y;
+  });
+  return d;
+}
+
+} // namespace journeysim

@@ -1,0 +1,324 @@
+#include "journeysim/observed/clickstream.h"
+
+#include "csv_line.h"
+
+#include "journeysim/error.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+namespace journeysim {
+
+namespace {
+
+constexpr std::int64_t NEVER = std::numeric_limits<std::int64_t>::max();
+
+//! One customer, as far as the funnel needs: the furthest stage reached and
+//! the times of the first event and the first purchase.
+struct Customer {
+  int furthest = -1; //!< index into the funnel's stages
+  int segment = -1;  //!< index into the segment values
+  std::uint32_t purchases = 0;
+  std::int64_t first_event = NEVER;
+  std::int64_t first_purchase = NEVER;
+};
+
+std::string joined(const std::vector<std::string>& names)
+{
+  std::string out;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+//! Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d)
+{
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
+{
+  if (at + n > s.size())
+    return false;
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+//! Type-7 quantile (linear between order statistics) of sorted values.
+double quantile(const std::vector<double>& sorted, double q)
+{
+  const double h = (static_cast<double>(sorted.size()) - 1) * q;
+  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+} // namespace
+
+bool parse_event_time(std::string_view s, std::int64_t& seconds)
+{
+  s = detail::trim(s);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+    return false;
+  std::size_t i = 10;
+  if (i < s.size()) {
+    if ((s[i] != ' ' && s[i] != 'T') || !digits(s, i + 1, 2, h) || s.size() < i + 9 || s[i + 3] != ':' ||
+        !digits(s, i + 4, 2, mi) || s[i + 6] != ':' || !digits(s, i + 7, 2, se) || h > 23 || mi > 59 || se > 60)
+      return false;
+    i += 9;
+    if (i < s.size() && s[i] == '.') { // fractions of a second: ignored
+      ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+        ++i;
+    }
+    std::string_view zone = detail::trim(s.substr(i));
+    int offset = 0;
+    if (zone == "UTC" || zone == "Z" || zone.empty()) {
+    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+      int oh = 0, om = 0;
+      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om))
+        return false;
+      offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    } else {
+      return false;
+    }
+    seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+              mi * 60 + se - offset;
+    return true;
+  }
+  seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400;
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_event_map(const std::string& text)
+{
+  std::vector<std::pair<std::string, std::string>> map;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw InputError("--map: '" + item + "' is not EVENT_TYPE=STAGE (e.g. --map view=interest,cart=intent,purchase=purchase)");
+    std::string event(detail::trim(std::string_view(item).substr(0, eq)));
+    std::string stage(detail::trim(std::string_view(item).substr(eq + 1)));
+    for (const auto& [e, s] : map)
+      if (e == event)
+        throw InputError("--map: event type '" + event + "' is mapped twice");
+    map.emplace_back(std::move(event), std::move(stage));
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  return map;
+}
+
+ClickstreamResult read_clickstream(std::istream& in, const std::string& name, const ClickstreamOptions& o)
+{
+  if (o.map.empty())
+    throw InputError("--map: at least one EVENT_TYPE=STAGE is needed");
+  // Stages in funnel order (first appearance in the map), and each event type's stage.
+  std::vector<std::string> stages;
+  std::unordered_map<std::string, int> stage_of_event;
+  for (const auto& [event, stage] : o.map) {
+    auto it = std::find(stages.begin(), stages.end(), stage);
+    if (it == stages.end())
+      it = stages.insert(stages.end(), stage);
+    stage_of_event[event] = static_cast<int>(it - stages.begin());
+  }
+
+  std::string line;
+  std::vector<std::string> fields;
+  if (!std::getline(in, line))
+    throw InputError(name + ": empty file (expected a header line such as "
+                            "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session)");
+  std::vector<std::string> header;
+  if (!detail::split_csv_line(line, header))
+    throw InputError(name + ":1:1: unbalanced quote in the header");
+  for (auto& h : header)
+    h = std::string(detail::trim(h));
+  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) // a UTF-8 byte-order mark
+    header[0].erase(0, 3);
+  auto column = [&](const std::string& wanted, const char* option, bool needed) -> int {
+    if (wanted.empty() && !needed)
+      return -1;
+    const auto it = std::find(header.begin(), header.end(), wanted);
+    if (it == header.end())
+      throw InputError(name + ":1:1: no column '" + wanted + "' (" + option + "); the columns are: " + joined(header));
+    return static_cast<int>(it - header.begin());
+  };
+  const int user_col = column(o.user_column, "--user-column", true);
+  const int type_col = column(o.type_column, "--type-column", true);
+  const int time_col = column(o.time_column, "--time-column", false);
+  const bool purchases_mapped = stage_of_event.count(o.purchase_event) > 0;
+  const int price_col = purchases_mapped ? column(o.price_column, "--price-column", false) : -1;
+  const int segment_col = column(o.segment_column, "--by", false);
+
+  ClickstreamResult r;
+  std::unordered_map<std::string, Customer> customers;
+  std::vector<std::string> segments;
+  std::unordered_map<std::string, int> segment_index;
+  double order_value_sum = 0.0;
+  std::uint64_t purchase_events = 0;
+  std::uint64_t line_no = 1;
+  auto bad = [&](const std::string& reason) {
+    ++r.bad_rows;
+    if (r.first_bad_rows.size() < o.bad_rows_shown)
+      r.first_bad_rows.push_back({line_no, reason});
+  };
+
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || (line.size() == 1 && line[0] == '\r'))
+      continue;
+    ++r.rows;
+    if ((r.rows & 0xFFFFF) == 0) {
+      if (o.cancel && o.cancel->load())
+        throw Cancelled();
+      if (o.progress)
+        o.progress(r.rows);
+    }
+    if (!detail::split_csv_line(line, fields)) {
+      bad("unbalanced quote");
+      continue;
+    }
+    if (fields.size() != header.size()) {
+      bad("expected " + std::to_string(header.size()) + " fields, found " + std::to_string(fields.size()));
+      continue;
+    }
+    const std::string& type = fields[type_col];
+    const auto mapped = stage_of_event.find(type);
+    if (mapped == stage_of_event.end()) {
+      if (type.empty())
+        bad("empty " + o.type_column);
+      else if (r.ignored_event_types.size() < 1000 || r.ignored_event_types.count(type))
+        ++r.ignored_event_types[type];
+      continue;
+    }
+    const std::string& user = fields[user_col];
+    if (detail::trim(user).empty()) {
+      bad("empty " + o.user_column);
+      continue;
+    }
+    std::int64_t when = 0;
+    if (time_col >= 0 && !parse_event_time(fields[time_col], when)) {
+      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + "' is not a date-time such as 2019-10-01 00:00:00 UTC");
+      continue;
+    }
+    const bool purchase = type == o.purchase_event;
+    double price = 0.0;
+    if (purchase && price_col >= 0) {
+      const std::string_view p = detail::trim(fields[price_col]);
+      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
+      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || !std::isfinite(price) || price < 0) {
+        bad(o.price_column + " '" + fields[price_col].substr(0, 40) + "' is not a price");
+        continue;
+      }
+    }
+    Customer& c = customers[user];
+    c.furthest = std::max(c.furthest, mapped->second);
+    if (time_col >= 0)
+      c.first_event = std::min(c.first_event, when);
+    if (purchase) {
+      ++c.purchases;
+      ++purchase_events;
+      order_value_sum += price;
+      if (time_col >= 0)
+        c.first_purchase = std::min(c.first_purchase, when);
+    }
+    if (segment_col >= 0 && c.segment < 0) {
+      const std::string value(detail::trim(fields[segment_col]));
+      if (!value.empty()) {
+        const auto named = o.segment_names.find(value);
+        const std::string& persona = named != o.segment_names.end() ? named->second : value;
+        auto [it, fresh] = segment_index.try_emplace(persona, static_cast<int>(segments.size()));
+        if (fresh)
+          segments.push_back(persona);
+        c.segment = it->second;
+      }
+    }
+  }
+  if (in.bad())
+    throw InputError(name + ": read error after line " + std::to_string(line_no));
+  r.users = customers.size();
+  if (customers.empty())
+    throw InputError(name + ": no event of a mapped type (" + [&] {
+      std::vector<std::string> types;
+      for (const auto& [e, s] : o.map)
+        types.push_back(e);
+      return joined(types);
+    }() + ") in " + std::to_string(r.rows) + " rows");
+
+  // The funnel: a customer has reached stage j when their furthest stage is j or later.
+  const int cart_stage = stage_of_event.count(o.cart_event) ? stage_of_event.at(o.cart_event) : -1;
+  const int purchase_stage = purchases_mapped ? stage_of_event.at(o.purchase_event) : -1;
+  auto add_group = [&](const std::string& persona, int segment) {
+    std::vector<std::int64_t> reached(stages.size(), 0);
+    std::int64_t buyers = 0, repeat_buyers = 0;
+    std::vector<double> hours;
+    for (const auto& [id, c] : customers) {
+      if (segment >= 0 && c.segment != segment)
+        continue;
+      for (int j = 0; j <= c.furthest; ++j)
+        ++reached[j];
+      if (c.purchases > 0) {
+        ++buyers;
+        repeat_buyers += c.purchases > 1;
+        if (c.first_purchase != NEVER)
+          hours.push_back(static_cast<double>(c.first_purchase - c.first_event) / 3600.0);
+      }
+    }
+    for (std::size_t j = 0; j < stages.size(); ++j)
+      r.funnel.stages.push_back({persona, stages[j], reached[j], 0});
+    auto metric = [&](const std::string& n, double v) { r.funnel.metrics.push_back({persona, n, v, 0}); };
+    metric("customers", static_cast<double>(reached[0]));
+    if (cart_stage >= 0 && purchase_stage > cart_stage && reached[cart_stage] > 0)
+      metric("cart_abandon_rate",
+             1.0 - static_cast<double>(reached[purchase_stage]) / static_cast<double>(reached[cart_stage]));
+    if (buyers > 0)
+      metric("repeat_purchase_rate", static_cast<double>(repeat_buyers) / static_cast<double>(buyers));
+    if (!hours.empty()) {
+      std::sort(hours.begin(), hours.end());
+      for (const auto& [label, q] : {std::pair{"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p90", 0.9}})
+        metric(std::string("hours_to_first_purchase_") + label, quantile(hours, q));
+    }
+  };
+  add_group("", -2); // -2: every customer
+  if (segment_col >= 0) {
+    // Customers with no value in the segment column form the segment "unknown".
+    for (auto& [id, c] : customers)
+      if (c.segment < 0) {
+        auto [it, fresh] = segment_index.try_emplace("unknown", static_cast<int>(segments.size()));
+        if (fresh)
+          segments.push_back("unknown");
+        c.segment = it->second;
+      }
+    std::vector<int> order(segments.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = static_cast<int>(i);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return segments[a] < segments[b]; });
+    for (int s : order)
+      add_group(segments[s], s);
+  }
+  if (purchase_events > 0 && price_col >= 0)
+    r.funnel.metrics.push_back({"", "order_value_mean", order_value_sum / static_cast<double>(purchase_events), 0});
+  return r;
+}
+
+} // namespace journeysim

@@ -1,0 +1,74 @@
+#pragma once
+//! Private to src/observed: one CSV line split into fields (RFC 4180 quotes:
+//! "a,b" and "" inside quotes; no line breaks inside a field).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace journeysim::detail {
+
+//! Splits `line` (without its line break; a trailing '\r' is dropped) into
+//! `fields`, reusing their storage. Returns false for an unbalanced quote.
+//! `columns`, if given, gets each field's 1-based starting column.
+inline bool split_csv_line(std::string_view line, std::vector<std::string>& fields,
+                           std::vector<int>* columns = nullptr)
+{
+  if (!line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
+  std::size_t n = 0;
+  auto next = [&](std::size_t at) -> std::string& {
+    if (fields.size() <= n)
+      fields.emplace_back();
+    if (columns) {
+      columns->resize(n + 1);
+      (*columns)[n] = static_cast<int>(at) + 1;
+    }
+    fields[n].clear();
+    return fields[n++];
+  };
+  std::size_t i = 0;
+  for (;;) {
+    std::string& f = next(i);
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      for (;;) {
+        if (i >= line.size())
+          return false;
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            f += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        f += line[i++];
+      }
+      if (i < line.size() && line[i] != ',')
+        return false;
+    } else {
+      const std::size_t comma = line.find(',', i);
+      f.assign(line.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
+      i = comma == std::string_view::npos ? line.size() : comma;
+    }
+    if (i >= line.size())
+      break;
+    ++i; // the comma
+  }
+  fields.resize(n);
+  return true;
+}
+
+//! Without leading and trailing spaces and tabs.
+inline std::string_view trim(std::string_view s)
+{
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+} // namespace journeysim::detail

@@ -1,0 +1,296 @@
+# Decisions without code (docs/USER_GUIDE.md "Decisions"): the A/B test size
+# in compare (table, CSV, JSON) against the published formula; CSV that a
+# Polish Excel opens; a sweep's summary (table, CSV, JSON) equal to the file,
+# the cheapest setting for a target with change costs, recomputed here
+# independently; the sweep report rendered by headless Chromium; a sweep of
+# a touchpoint only a variant adds is refused with how to do it.
+source "$(dirname "$0")/lib.sh"
+scenario="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+
+# ---------------------------------------------------------------- compare: A/B test size
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/r.h5" --agents 20000 --threads 2 --quiet
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --daily-traffic 1000
+expect_in "$WORK/out" "to confirm in a real A/B test"
+expect_in "$WORK/out" "simplified_checkout: a real A/B test needs"
+expect_in "$WORK/out" "days at 1,000 customers a day"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format json --daily-traffic 1000
+cp "$WORK/out" "$WORK/cmp.json"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format csv
+cp "$WORK/out" "$WORK/cmp.csv"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format csv --decimal-comma
+cp "$WORK/out" "$WORK/cmp_pl.csv"
+"$PYTHON" - "$WORK/r.h5" "$WORK/cmp.json" "$WORK/cmp.csv" "$WORK/cmp_pl.csv" <<'PY' || fail "A/B test sizes"
+import sys, json, math, csv, h5py
+from statistics import NormalDist
+f = h5py.File(sys.argv[1]); js = json.load(open(sys.argv[2]))
+za, zb = NormalDist().inv_cdf(0.975), NormalDist().inv_cdf(0.80)
+def n(p1, p2):   # Fleiss, Levin & Paik (2003) eq. 4.14 and 4.15, written out again here
+    d = abs(p2 - p1); pb = (p1 + p2) / 2
+    n0 = (za * math.sqrt(2 * pb * (1 - pb)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / d ** 2
+    return math.ceil(n0 / 4 * (1 + math.sqrt(1 + 4 / (n0 * d))) ** 2)
+rows = list(csv.DictReader(open(sys.argv[3], encoding="utf-8")))
+checked = 0
+for c in js["comparisons"]:
+    v = c["variant"]
+    p1 = f["variants/baseline/summary"].attrs["conversion_rate"]; p2 = f[f"variants/{v}/summary"].attrs["conversion_rate"]
+    ab = c["ab_test"]
+    if p1 == p2:
+        assert ab["per_arm"] is None, ab; continue
+    assert ab["per_arm"] == n(p1, p2), (v, ab["per_arm"], n(p1, p2))
+    assert ab["days"] == math.ceil(2 * ab["per_arm"] / 1000), ab
+    row = [r for r in rows if r["variant"] == v and r["table"] == "ab_test"][0]
+    assert float(row["difference"]) == ab["per_arm"] and float(row["baseline"]) == p1, row
+    checked += 1
+assert checked >= 3, checked
+# Polish Excel: a BOM, ';' between fields, decimal commas, the same numbers.
+raw = open(sys.argv[4], "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf"), raw[:10]
+pl = list(csv.DictReader(raw[3:].decode().splitlines(), delimiter=";"))
+assert len(pl) == len(rows) and len(pl[0]) == len(rows[0]), (len(pl), len(rows))
+for a, b in zip(rows, pl):
+    for k in a:
+        assert b[k] == a[k].replace(".", ",") or (k in ("method", "variant", "group", "baseline_variant", "metric", "table") and b[k] == a[k]), (k, a[k], b[k])
+assert any("," in r["difference"] for r in pl)
+print("checked", checked, "A/B sizes")
+PY
+expect_exit 2 "$JOURNEYSIM" compare "$WORK/r.h5" --power 1.5
+expect_in "$WORK/err" "--power"
+expect_exit 2 "$JOURNEYSIM" compare "$WORK/r.h5" --format csv --csv-sep , --decimal-comma
+expect_in "$WORK/err" "--decimal-comma"
+
+# The report shows the A/B test size.
+expect_exit 0 "$JOURNEYSIM" report "$WORK/r.h5" -o "$WORK/r.html" --quiet
+expect_in "$WORK/r.html" 'id="ab-test"'
+expect_in "$WORK/r.html" "Customers per arm"
+
+# ---------------------------------------------------------------- run --attribution
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/a.h5" --agents 20000 --threads 2 --summary-only --attribution \
+  --paths "$WORK/paths.csv"
+expect_in "$WORK/out" "what each touchpoint is worth"
+# The increment of live_chat equals two separate runs' difference, bit for bit.
+"$PYTHON" - "$scenario" "$WORK/no_chat.yaml" <<'PY'
+import sys, yaml
+s = yaml.safe_load(open(sys.argv[1]))
+s["touchpoints"] = [t for t in s["touchpoints"] if t["name"] != "live_chat"]
+s.pop("variants", None)
+yaml.safe_dump(s, open(sys.argv[2], "w"), sort_keys=False)
+PY
+expect_exit 0 "$JOURNEYSIM" run "$WORK/no_chat.yaml" -o "$WORK/no_chat.h5" --agents 20000 --seed 7 --threads 1 --summary-only --quiet
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --format csv
+cp "$WORK/out" "$WORK/a.csv"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --by attribution
+expect_in "$WORK/out" "what each touchpoint is worth in 'baseline'"
+expect_in "$WORK/out" "markov"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/a.h5" -o "$WORK/a.html" --quiet
+expect_in "$WORK/a.html" 'id="touchpoint-value"'
+"$PYTHON" - "$WORK/a.h5" "$WORK/no_chat.h5" "$WORK/a.csv" "$WORK/paths.csv" <<'PY' || fail "attribution vs two separate runs"
+import sys, csv, h5py
+a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+assert a.attrs["seed"] == b.attrs["seed"] == 7
+g = a["attribution"]
+dec = lambda x: x.decode() if isinstance(x, bytes) else x
+rows = {(dec(t), dec(m)): i for i, (t, m) in enumerate(zip(g["group"][()], g["metric"][()]))}
+with_ = a["variants/baseline/summary"].attrs; without = b["variants/baseline/summary"].attrs
+for metric, key in (("conversions", "conversions"), ("revenue", "revenue"), ("marketing_cost", "cost")):
+    i = rows[("live_chat", metric)]
+    assert g["baseline"][i] == with_[key], (metric, g["baseline"][i], with_[key])
+    assert g["variant"][i] == without[key], (metric, g["variant"][i], without[key])
+    assert g["difference"][i] == with_[key] - without[key], metric
+    assert g["ci_low"][i] <= g["difference"][i] <= g["ci_high"][i]
+n_tp = len({t for t, _ in rows})                 # the baseline's touchpoints (not the variants' own)
+assert n_tp == 18 and len(g["metric"][()]) == 9 * n_tp, (n_tp, len(g["metric"][()]))
+# Every rule hands out exactly the baseline's conversions (every converter was moved by a touch).
+for rule in ("last_touch", "first_touch", "linear", "markov"):
+    credited = sum(g["difference"][i] for (t, m), i in rows.items() if m == rule)
+    assert abs(credited - with_["conversions"]) < 1e-6 * with_["conversions"], (rule, credited)
+att = [r for r in csv.DictReader(open(sys.argv[3], encoding="utf-8")) if r["table"] == "attribution"]
+assert len(att) == 9 * n_tp and float([r for r in att if r["group"] == "live_chat" and r["metric"] == "revenue"][0]["difference"]) == with_["revenue"] - without["revenue"]
+# The ChannelAttribution path file: every converter on some path.
+lines = open(sys.argv[4], encoding="utf-8").read().splitlines()
+assert lines[0] == "path;total_conversions;total_conversion_value;total_null", lines[0]
+cells = [l.split(";") for l in lines[1:]]
+assert sum(int(c[1]) for c in cells) == with_["conversions"]
+assert abs(sum(float(c[2]) for c in cells) - with_["revenue"]) < 1e-6 * with_["revenue"]
+assert any(" > " in c[0] for c in cells) and all(c[0] for c in cells)
+print("live_chat: +%d conversions, +%.2f revenue" % (with_["conversions"] - without["conversions"], with_["revenue"] - without["revenue"]))
+PY
+
+# ---------------------------------------------------------------- a touchpoint only a variant adds
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.cart_remarketing.reach=0.1,0.2 -n 1000 -o "$WORK/x.h5"
+expect_in "$WORK/err" "exists only in variant 'cart_remarketing'"
+expect_in "$WORK/err" "from that add: to the scenario's touchpoints:"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "the message is not one line"
+[ ! -e "$WORK/x.h5" ] || fail "a refused sweep left a file"
+expect_exit 2 "$JOURNEYSIM" optimize "$scenario" --lever touchpoints.cart_remarketing.reach=0:0.3 --minimize cost
+expect_in "$WORK/err" "exists only in variant 'cart_remarketing'"
+
+# ---------------------------------------------------------------- sweeps: summary, decision, report
+STEPS=touchpoints.checkout.checkout.steps
+REACH=touchpoints.checkout.reach
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set "$STEPS=2,3,5" --set "$REACH=0.2,0.3" -r 4 -n 4000 \
+  -o "$WORK/s.h5" --quiet --threads 2
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5"
+expect_in "$WORK/out" "6 grid points × 4 replications"
+expect_in "$WORK/out" "$STEPS"
+expect_in "$WORK/out" "conversion_rate"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --format csv
+cp "$WORK/out" "$WORK/sum.csv"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --format csv --decimal-comma
+cp "$WORK/out" "$WORK/sum_pl.csv"
+# The cheapest setting whose conversion CI lies above a target: marketing cost
+# plus 500 per checkout step removed from today's 5 (read from the scenario).
+target=$("$PYTHON" -c '
+import sys, h5py, pandas as pd
+s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); s = s[s.variant == b"baseline"]
+print(f"{s.conversion_rate_mean.median():.6f}")' "$WORK/s.h5")
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --format json --target "conversion_rate>=$target" \
+  --change-cost "$STEPS=500"
+cp "$WORK/out" "$WORK/sum.json"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --target "conversion_rate>=$target" --change-cost "$STEPS=500"
+expect_in "$WORK/out" "cheapest setting that reaches conversion_rate"
+"$PYTHON" - "$WORK/s.h5" "$WORK/sum.csv" "$WORK/sum_pl.csv" "$WORK/sum.json" "$target" <<'PY' || fail "sweep summary values"
+import sys, csv, json, h5py, numpy as np, pandas as pd
+STEPS, REACH = "touchpoints.checkout.checkout.steps", "touchpoints.checkout.reach"
+s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); s["variant"] = s.variant.str.decode("utf-8")
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+assert len(rows) == len(s), (len(rows), len(s))
+for r in rows:
+    m = s[(s.point == int(r["point"])) & (s.variant == r["variant"])].iloc[0]
+    for col in (STEPS, REACH, "conversion_rate_mean", "conversion_rate_ci_low", "cost_mean", "roi_sd"):
+        assert float(r[col]) == m[col], (col, r[col], m[col])         # all 17 digits
+raw = open(sys.argv[3], "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf")
+pl = list(csv.DictReader(raw[3:].decode().splitlines(), delimiter=";"))
+assert [float(r["cost_mean"].replace(",", ".")) for r in pl] == [float(r["cost_mean"]) for r in rows]
+# The decision, recomputed: reaches = CI low ≥ target; objective = cost + 500 × |steps − 5|.
+target = float(sys.argv[5]); d = json.load(open(sys.argv[4]))["decision"]
+b = s[s.variant == "baseline"].copy()
+b["objective"] = b.cost_mean + 500 * (b[STEPS] - 5).abs()
+ok = b[b.conversion_rate_ci_low >= target].sort_values("objective")
+if ok.empty:
+    assert d["best_point"] is None, d
+else:
+    assert d["best_point"] == int(ok.iloc[0].point), (d, ok.head())
+    assert d["best_objective"] == ok.iloc[0].objective, (d["best_objective"], ok.iloc[0].objective)
+    assert d["best_change_cost"] == 500 * abs(ok.iloc[0][STEPS] - 5)
+print("decision:", d["text"])
+PY
+# The same change cost stated in the scenario (change_costs:) gives the same decision.
+cp "$scenario" "$WORK/costed.yaml"
+printf 'change_costs:\n  %s: 500\n' "$STEPS" >>"$WORK/costed.yaml"
+expect_exit 0 "$JOURNEYSIM" validate "$WORK/costed.yaml"
+expect_exit 0 "$JOURNEYSIM" sweep "$WORK/costed.yaml" --set "$STEPS=2,3,5" --set "$REACH=0.2,0.3" -r 4 -n 4000 \
+  -o "$WORK/costed.h5" --quiet --threads 2
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/costed.h5" --format json --target "conversion_rate>=$target"
+"$PYTHON" - "$WORK/sum.json" "$WORK/out" <<'PY' || fail "change_costs in the scenario"
+import sys, json
+a, b = json.load(open(sys.argv[1]))["decision"], json.load(open(sys.argv[2]))["decision"]
+assert (a["best_point"], a.get("best_objective"), a.get("best_change_cost")) == \
+       (b["best_point"], b.get("best_objective"), b.get("best_change_cost")), (a, b)
+PY
+
+# Bad decision options: one line, exit 2.
+for bad in "--target conversion_rate=0.1" "--target no_such_metric>=1" "--minimize costs" \
+           "--change-cost touchpoints.checkout.reach" "--change-cost stages.intent.dropout=10@0.2 --minimize cost" \
+           "--variant nope"; do
+  # shellcheck disable=SC2086
+  expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" $bad
+  [ "$(wc -l <"$WORK/err")" = 1 ] || fail "summary $bad: not one line: $(cat "$WORK/err")"
+done
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --minimize costs
+expect_in "$WORK/err" "did you mean 'cost'"
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/r.h5"
+expect_in "$WORK/err" "not a journeysim sweep file"
+expect_exit 2 "$JOURNEYSIM" compare "$WORK/s.h5"
+expect_in "$WORK/err" "journeysim summary"
+
+# The sweep report: self-contained, every section, values from the file.
+expect_exit 0 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s.html" --target "conversion_rate>=$target" \
+  --change-cost "$STEPS=500"
+html="$WORK/s.html"
+grep -Eqi 'https?://|<script|<link|<img|<iframe|@import|url\(' "$html" && fail "the sweep report loads or runs something"
+for text in 'id="decision"' 'id="curves"' 'id="heatmap"' 'id="points"' 'conversion_rate' 'cost_per_conversion' \
+            '<polygon' "$STEPS"; do
+  expect_in "$html" "$text"
+done
+"$PYTHON" - "$WORK/s.h5" "$html" <<'PY' || fail "sweep report values"
+import sys, h5py, pandas as pd
+s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); page = open(sys.argv[2], encoding="utf-8").read()
+# 2 parameters × 4 metrics response charts + the heat map.
+assert page.count("<svg") == 2 * 4 + 1, page.count("<svg")
+for _, r in s.iterrows():
+    assert f"{100 * r.conversion_rate_mean:.3f} %" in page, r.conversion_rate_mean
+PY
+expect_exit 0 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s2.html" --quiet --metric revenue
+expect_in "$WORK/s2.html" "revenue"
+grep -q 'id="decision"' "$WORK/s2.html" && fail "a decision without --target"
+cp "$WORK/s.h5" "$WORK/unfinished.h5"
+"$PYTHON" -c 'import sys, h5py; h5py.File(sys.argv[1], "a").attrs["complete"] = 0' "$WORK/unfinished.h5"
+expect_exit 2 "$JOURNEYSIM" report "$WORK/unfinished.h5" -o "$WORK/u.html"
+expect_in "$WORK/err" "--resume"
+expect_exit 2 "$JOURNEYSIM" report "$WORK/r.h5" -o "$WORK/y.html" --target "conversion_rate>=0.1"
+expect_in "$WORK/err" "only for sweep files"
+
+# ---------------------------------------------------------------- optimize
+# The closed-form scenario of tests/unit/experiment/test_optimize.cpp:
+# P(convert) = 1 − (1 − q/2)^10; the cheapest reach for 50 % among the list is 0.15.
+cat >"$WORK/closed.yaml" <<'YAML'
+name: closed-form
+horizon_days: 10
+population: 5000
+seed: 5
+mood_effect: 0
+stages:
+  - {name: awareness, phase: pre_purchase, dropout: 0}
+  - {name: purchase, phase: purchase, purchase: true, dropout: 0}
+personas:
+  - {name: everyone, share: 1, basket: 10}
+touchpoints:
+  - {name: ad, channel: social, stages: [awareness], reach: 0.2, advance: 0.5, cost: 1}
+YAML
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.05,0.1,0.15,0.2,0.3 \
+  --minimize cost --subject-to 'conversion_rate>=0.5' -r 8 --threads 2 -o "$WORK/opt.h5"
+expect_in "$WORK/out" "best: touchpoints.ad.reach = 0.15"
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.05,0.1,0.15,0.2,0.3 \
+  --minimize cost --subject-to 'conversion_rate>=0.5' -r 8 --threads 1 --format json
+cp "$WORK/out" "$WORK/opt.json"
+"$PYTHON" - "$WORK/opt.h5" "$WORK/opt.json" <<'PY' || fail "optimize file"
+import sys, json, h5py, pandas as pd
+f = h5py.File(sys.argv[1]); assert f.attrs["complete"] == 1 and f.attrs["kind"] in (b"optimize", "optimize")
+e = pd.DataFrame(f["optimization/evaluations"][()])
+best = e[e.best == 1].iloc[0]
+assert best["touchpoints.ad.reach"] == 0.15 and best.replications == 8 and best.feasible == 1, best
+assert (e.feasible == (e["touchpoints.ad.reach"] >= 0.15)).all(), e
+j = json.load(open(sys.argv[2]))                       # the same answer with other threads
+assert j["evaluations"][j["best"]]["x"] == [0.15] and j["feasible"]
+assert [x["objective"] for x in j["evaluations"]] == list(e.objective_mean)
+PY
+expect_exit 0 "$JOURNEYSIM" report "$WORK/opt.h5" -o "$WORK/opt.html" --quiet
+for text in 'id="answer"' 'id="evaluations"' 'Best: touchpoints.ad.reach = 0.15' '<svg'; do
+  expect_in "$WORK/opt.html" "$text"
+done
+expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:0.3 --lever touchpoints.ad.cost=1,2 --minimize cost
+expect_in "$WORK/err" "either every lever is a range"
+expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:0.3 --minimize costs
+expect_in "$WORK/err" "did you mean 'cost'"
+expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:3 --minimize cost
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "a bad lever value: not one line: $(cat "$WORK/err")"
+
+if [ -z "$CHROMIUM" ]; then
+  fail "chromium not found (scripts/setup installs Debian's chromium)"
+else
+  for page in "$html" "$WORK/r.html" "$WORK/a.html" "$WORK/opt.html"; do
+    timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$WORK/profile" \
+      --enable-logging=stderr --v=0 --hide-scrollbars --window-size=1200,3000 --screenshot="$WORK/shot.png" \
+      "file://$page" >"$WORK/chrome.log" 2>&1 || fail "chromium failed on $page"
+    grep -E 'CONSOLE|Uncaught|Failed to load resource' "$WORK/chrome.log" && fail "console messages on $page"
+    "$PYTHON" - "$WORK/shot.png" <<'PY' || fail "the screenshot of $page looks blank"
+import sys, matplotlib.image as mpimg
+img = mpimg.imread(sys.argv[1])[:, :, :3]
+dark = (img.mean(axis=2) < 0.5).mean()
+assert dark > 0.003, f"only {dark:.2%} dark pixels"   # a short page (optimize) is mostly background
+PY
+  done
+fi
+finish

@@ -1,0 +1,124 @@
+# observe: a generated REES46-layout clickstream gives exactly the known
+# funnel; calibrate: a fit end to end, its file, Ctrl-C, and bad inputs (exit 2).
+source "$(dirname "$0")/lib.sh"
+scenario="$TEST_DATA/exact/single_persona.yaml"
+
+# 300 customers who view; 120 of them cart; 45 of those buy, 10 of them twice;
+# 5 buy with no recorded view or cart; 50 only remove from a cart (unmapped);
+# three bad rows. Segment: even customers mobile, odd desktop.
+"$PYTHON" - "$WORK/events.csv" <<'PY'
+import sys
+rows = ["event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session,device"]
+def ev(t, kind, user, price="10.0"):
+    dev = "mobile" if user % 2 == 0 else "desktop"
+    rows.append(f"2019-10-01 {t}:00:00 UTC,{kind},1,2,,acme,{price},{user},s{user},{dev}")
+for u in range(300):
+    ev("08", "view", u)
+    if u < 120: ev("09", "cart", u)
+    if u < 45: ev("10", "purchase", u)
+    if u < 10: ev("11", "purchase", u)
+for u in range(300, 305):
+    ev("12", "purchase", u)
+for u in range(400, 450):
+    ev("12", "remove_from_cart", u)
+rows.insert(50, "not,enough,fields")
+rows.insert(100, "2019-10-01 08:00:00 UTC,view,1,2,,acme,10.0,,s,mobile")
+rows.insert(150, "2019-13-45 08:00:00 UTC,view,1,2,,acme,10.0,7,s,mobile")
+open(sys.argv[1], "w").write("\n".join(rows) + "\n")
+PY
+
+expect_exit 0 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest,cart=intent,purchase=purchase \
+  --by device --segment mobile=everyone -o "$WORK/observed.csv"
+"$PYTHON" - "$WORK/observed.csv" <<'PY' || fail "observed funnel"
+import sys
+text = open(sys.argv[1]).read()
+stages = {}
+section = None
+for line in text.splitlines():
+    if not line or line.startswith("#"): continue
+    if line in ("persona,stage,reached", "persona,metric,value"): section = line; continue
+    p, name, v = line.split(",")
+    if section.endswith("reached"): stages[(p, name)] = int(v)
+want = {("", "interest"): 305, ("", "intent"): 125, ("", "purchase"): 50,
+        ("everyone", "interest"): 153, ("everyone", "intent"): 63, ("everyone", "purchase"): 26,
+        ("desktop", "interest"): 152, ("desktop", "intent"): 62, ("desktop", "purchase"): 24}
+assert stages == want, stages
+assert "cart_abandon_rate,0.6\n" in text, text
+assert "repeat_purchase_rate,0.2\n" in text, text
+assert ",order_value_mean,10\n" in text, text
+PY
+expect_in "$WORK/err" "3 bad row(s) of"
+expect_in "$WORK/err" "events.csv:51: expected 10 fields, found 3"
+expect_in "$WORK/err" "events.csv:101: empty user_id"
+expect_in "$WORK/err" "events.csv:151: event_time '2019-13-45 08:00:00 UTC' is not a date-time"
+expect_in "$WORK/out" "remove_from_cart (50)"
+
+# A wrong column name lists the columns present; an existing output needs --force.
+expect_exit 2 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest --user-column customer -o "$WORK/o2.csv"
+expect_in "$WORK/err" "no column 'customer' (--user-column); the columns are: event_time, event_type"
+expect_exit 2 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest -o "$WORK/observed.csv"
+expect_in "$WORK/err" "exists; use --force"
+
+# calibrate end to end: one free parameter, a small population.
+cat > "$WORK/target.csv" <<'CSV'
+stage,reached
+interest,5000
+intent,340
+purchase,180
+CSV
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal.yaml"
+expect_in "$WORK/out" "goodness of fit: deviance"
+expect_in "$WORK/out" "95 % interval (profile likelihood)"
+expect_in "$WORK/out" "interest -> intent"
+expect_in "$WORK/err" "fit #1: deviance"
+head -1 "$WORK/cal.yaml" | grep -q "^# Calibrated by journeysim calibrate on " || fail "no header comment"
+expect_in "$WORK/cal.yaml" "target: $WORK/target.csv"
+expect_exit 0 "$JOURNEYSIM" validate "$WORK/cal.yaml"
+# A run of the calibrated scenario gets an "observed vs simulated" section in its report.
+expect_exit 0 "$JOURNEYSIM" run "$WORK/cal.yaml" --agents 20000 --summary-only -q -o "$WORK/cal.h5"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/cal.h5" -o "$WORK/cal.html"
+expect_in "$WORK/cal.html" '<section id="observed">'
+expect_in "$WORK/cal.html" "<td>interest → intent</td><td>5,000</td><td>0.06800</td>"
+# Same command, same fit (common random numbers, fixed seed).
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal2.yaml" --quiet
+diff <(grep -v "^# Calibrated" "$WORK/cal.yaml" | grep -v "evaluations in") \
+     <(grep -v "^# Calibrated" "$WORK/cal2.yaml" | grep -v "evaluations in") >/dev/null || fail "two fits differ"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/cal.yaml"
+expect_in "$WORK/err" "exists; use --force"
+
+# Ctrl-C: the best point so far is written, marked, exit 130.
+"$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 \
+  --free touchpoints.video.advance=0.01:0.5 --agents 200000 -o "$WORK/int.yaml" >"$WORK/out" 2>"$WORK/err" &
+pid=$!
+for _ in $(seq 600); do grep -q "fit #2" "$WORK/err" 2>/dev/null && break; sleep 0.2; done
+kill -INT "$pid"
+code=0; wait "$pid" || code=$?
+[ "$code" = 130 ] || fail "interrupted calibrate: exit $code, wanted 130"
+expect_in "$WORK/int.yaml" "INTERRUPTED: the best point"
+expect_exit 0 "$JOURNEYSIM" validate "$WORK/int.yaml"
+
+# Bad inputs: clear one-line errors, exit 2.
+bad_target() { # bad_target TEXT EXPECTED
+  printf '%b' "$1" > "$WORK/bad.csv"
+  expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/bad.csv" \
+    --free touchpoints.video.advance=0.01:0.5 -o "$WORK/bad.yaml"
+  expect_in "$WORK/err" "$2"
+  [ "$(wc -l < "$WORK/err")" = 1 ] || fail "more than one line: $(cat "$WORK/err")"
+  [ ! -e "$WORK/bad.yaml" ] || fail "a file was written for a bad target"
+}
+bad_target 'stage,reached\ninterest,100\nintnet,50\n' "bad.csv:3:1: unknown stage 'intnet' — did you mean 'intent'?"
+bad_target 'stage,reached\ninterest,100\nintent,150\n' "counts cannot increase down the funnel"
+bad_target 'stage,reached\ninterest,100\nintent,-5\n' "bad.csv:3:8: negative count -5"
+bad_target 'stage,reached\nview,100\ncart,50\n' "no stage of the target is a stage of the scenario"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.nothing.advance=0.1:0.2 -o "$WORK/bad.yaml"
+expect_in "$WORK/err" "no touchpoint 'nothing'"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.video.advance=0.3:0.1 -o "$WORK/bad.yaml"
+expect_in "$WORK/err" "LOW must be less than HIGH"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" -o "$WORK/bad.yaml"
+expect_in "$WORK/err" "at least one --free"
+[ ! -e "$WORK/bad.yaml" ] || fail "a file was written for bad input"
+
+finish

@@ -1,0 +1,97 @@
+# A sweep killed with SIGKILL at random points, or stopped by a full disk,
+# keeps its finished runs and `--resume` continues it — whatever state HDF5's
+# "open for write" superblock flag was left in — to the same file as a sweep
+# that was never interrupted (SWEEP_KILL_TRIALS=N for more trials than 3).
+# A sweep being written is locked: a second
+# `--resume` of it is refused while the first runs.
+source "$(dirname "$0")/lib.sh"
+# The model-v1 shop (no population feedback, 5 variants): the mechanics tested
+# here do not depend on the model, and it runs several times faster.
+scenario="$TEST_DATA/legacy/checkout_what_if_v1.yaml"
+grid=(--set touchpoints.checkout.checkout.steps=1:3:1 --set stages.intent.dropout=0.1,0.2,0.3 -r 2 -n 20000 --threads 2)
+RANDOM=14 # reproducible kill points
+
+same_as_full() { # same_as_full FILE — identical content to $WORK/full.h5
+  "$PYTHON" - "$WORK/full.h5" "$1" <<'PY'
+import sys, h5py, numpy as np
+def content(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                out[name] = obj[()].tolist() if obj.dtype.kind in "OV" else obj[()].tobytes()
+            for k, v in obj.attrs.items():
+                a = np.array(v)
+                out[name + "@" + k] = v if isinstance(v, str) else a.tolist() if a.dtype.kind == "O" else a.tobytes()
+        f.visititems(visit)
+        for k in ("complete", "sweep_definition", "seed", "population"):
+            out["@" + k] = np.array(f.attrs[k]).tolist()
+    return out
+a, b = content(sys.argv[1]), content(sys.argv[2])
+assert a.keys() == b.keys(), sorted(set(a) ^ set(b))[:5]
+diff = [k for k in a if a[k] != b[k]]
+assert not diff, diff[:5]
+PY
+}
+
+t0=$(date +%s%N)
+"$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/full.h5" --quiet
+full_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "uninterrupted sweep: $full_ms ms"
+
+# 1. SIGKILL at random points; after each, --resume (killed again at random
+#    points) until one finishes.
+kills=0 attempts=0
+for trial in $(seq 1 "${SWEEP_KILL_TRIALS:-3}"); do
+  out="$WORK/k$trial.h5"
+  args=()
+  while :; do
+    attempts=$((attempts + 1))
+    "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$out" --quiet "${args[@]}" 2>"$WORK/err" &
+    pid=$!
+    delay_ms=$((RANDOM % (full_ms / 2 + 1) + 50))
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    if kill -KILL "$pid" 2>/dev/null; then
+      wait "$pid" 2>/dev/null || true
+      kills=$((kills + 1))
+      if [ ! -e "$out" ]; then args=(); continue; fi # killed before the file existed
+      args=(--resume)
+      ((attempts < 60)) || { fail "trial $trial: no resume finished after $attempts attempts"; break; }
+      continue
+    fi
+    code=0; wait "$pid" || code=$?
+    [ "$code" = 0 ] || { fail "trial $trial: sweep ${args[*]} exit $code:"; sed 's/^/  /' "$WORK/err" >&2; }
+    break
+  done
+  same_as_full "$out" || fail "trial $trial: the sweep resumed after SIGKILLs differs from the uninterrupted one"
+done
+echo "SIGKILL: $kills kills over $attempts starts; every resumed sweep equals the uninterrupted one"
+((kills >= 6)) || fail "only $kills kills (sweeps too short?)"
+
+# 2. A second writer of a sweep being written is refused.
+"$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/busy.h5" --quiet 2>/dev/null &
+pid=$!
+for _ in $(seq 1 400); do [ -e "$WORK/busy.h5" ] && break; sleep 0.025; done
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/busy.h5" --quiet --resume
+expect_in "$WORK/err" "is writing"
+kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+
+# 3. A full disk (the file size limit, which always works; a tmpfs where we may
+#    mount): exit 1, one line; --resume with room finishes it.
+size=$(stat -c %s "$WORK/full.h5")
+limit_kb=$((size / 1024 / 2))
+code=0
+(ulimit -f "$limit_kb"; exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/full_disk.h5" --quiet) 2>"$WORK/err" || code=$?
+[ "$code" = 1 ] || fail "sweep past the file size limit: exit $code, wanted 1"
+[ "$(wc -l < "$WORK/err")" = 1 ] || fail "sweep past the file size limit: not one line of error"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/full_disk.h5" --quiet --resume
+same_as_full "$WORK/full_disk.h5" || fail "the sweep resumed after a full disk differs from the uninterrupted one"
+if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tiny" && mount -t tmpfs -o size=$((size / 2)) tmpfs "$WORK/tiny" 2>/dev/null; then
+  trap 'umount "$WORK/tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
+  expect_exit 1 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/tiny/s.h5" --quiet --no-space-check
+  cp "$WORK/tiny/s.h5" "$WORK/from_tmpfs.h5"
+  expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/from_tmpfs.h5" --quiet --resume
+  same_as_full "$WORK/from_tmpfs.h5" || fail "the sweep resumed after a full tmpfs differs from the uninterrupted one"
+  echo "full tmpfs: resumed"
+fi
+finish

@@ -1,0 +1,135 @@
+// journeysim optimize on a scenario whose optimum is known in closed form.
+//
+// One persona with neutral attributes, no mood effect, two stages: an ad in
+// the first with daily reach q, advance a = 0.5 and cost 1 per exposure, over
+// H = 10 days and no dropout. Then P(convert) = 1 − (1 − q·a)^H and the cost
+// per customer is P/a (every exposure until the advance costs 1). "Cheapest
+// reach for 50 % conversion" is therefore q* = (1 − 0.5^(1/H)) / a = 0.13393.
+
+#include "journeysim/experiment/optimize.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+using namespace journeysim;
+
+namespace {
+
+const char* const SCENARIO = R"(
+name: closed-form
+horizon_days: 10
+population: 20000
+seed: 5
+mood_effect: 0
+stages:
+  - {name: awareness, phase: pre_purchase, dropout: 0}
+  - {name: purchase, phase: purchase, purchase: true, dropout: 0}
+personas:
+  - {name: everyone, share: 1, basket: 10}
+touchpoints:
+  - {name: ad, channel: social, stages: [awareness], reach: 0.2, advance: 0.5, cost: 1}
+)";
+
+struct ScenarioFile {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("journeysim_optimize_" + std::to_string(::getpid()) + ".yaml")).string();
+  ScenarioFile() { std::ofstream(path) << SCENARIO; }
+  ~ScenarioFile() { std::filesystem::remove(path); }
+};
+
+double conversion(double q) { return 1 - std::pow(1 - 0.5 * q, 10); }
+
+} // namespace
+
+TEST_CASE("optimize: a continuous lever finds the closed-form cheapest reach for a target", "[experiment]")
+{
+  const ScenarioFile file;
+  OptimizeOptions o;
+  o.levers = {parse_lever("touchpoints.ad.reach=0.02:0.5")};
+  o.objective.metric = "cost";
+  o.constraints = {{"conversion_rate", true, 0.5}};
+  o.replications = 4;
+  o.threads = 2;
+  const OptimizeResult r = optimize(file.path, o);
+  REQUIRE(r.any_feasible);
+  const double q_star = (1 - std::pow(0.5, 0.1)) / 0.5;
+  const Evaluation& best = r.evaluations[r.best];
+  // Sampling error of the constraint's mean (80,000 customers): SE 0.0018 in
+  // conversion, i.e. 0.0007 in q (slope dP/dq = 2.68); COBYLA's tolerance
+  // 0.00048 (1e-3 of the range). 0.004 is over 4 of each.
+  CHECK(best.x[0] == Approx(q_star).margin(0.004));
+  CHECK(std::abs(conversion(best.x[0]) - 0.5) < 0.012);
+  CHECK(best.feasible);
+  CHECK(best.equivalent);
+  CHECK(r.method.find("COBYLA") != std::string::npos);
+  // Every evaluation ran the same 4 replications (common random numbers).
+  for (const auto& e : r.evaluations)
+    CHECK(e.objective.size() == 4);
+}
+
+TEST_CASE("optimize: a discrete lever by successive halving", "[experiment]")
+{
+  const ScenarioFile file;
+  OptimizeOptions o;
+  o.levers = {parse_lever("touchpoints.ad.reach=0.05,0.1,0.15,0.2,0.3")};
+  o.objective.metric = "cost";
+  o.constraints = {{"conversion_rate", true, 0.5}};
+  o.replications = 8;
+  o.threads = 2;
+  o.agents = 5000;
+  const OptimizeResult r = optimize(file.path, o);
+  // P = 0.23, 0.40, 0.54, 0.65, 0.80: 0.15 is the cheapest that reaches 50 %.
+  REQUIRE(r.any_feasible);
+  CHECK(r.evaluations[r.best].x[0] == 0.15);
+  CHECK(r.evaluations[r.best].objective.size() == 8);
+  for (const auto& e : r.evaluations) {
+    INFO(e.x[0]);
+    CHECK(e.feasible == (e.x[0] >= 0.15));
+    // The others cost significantly more (or miss the target).
+    if (e.x[0] != 0.15)
+      CHECK(!e.equivalent);
+  }
+  // Successive halving: the worst settings stopped at 2 replications.
+  CHECK(r.evaluations.front().objective.size() == 2);
+
+  // Maximising conversion: the largest reach.
+  o.objective.metric = "conversion_rate";
+  o.objective.maximize = true;
+  o.constraints.clear();
+  const OptimizeResult m = optimize(file.path, o);
+  CHECK(m.evaluations[m.best].x[0] == 0.3);
+}
+
+TEST_CASE("optimize: settings that do not differ are all good choices", "[experiment]")
+{
+  const ScenarioFile file;
+  OptimizeOptions o;
+  // The ad's emotion does nothing with mood_effect 0: every setting is the same.
+  o.levers = {parse_lever("touchpoints.ad.emotion=0,0.1,0.2")};
+  o.objective.metric = "conversion_rate";
+  o.objective.maximize = true;
+  o.replications = 4;
+  o.agents = 3000;
+  const OptimizeResult r = optimize(file.path, o);
+  for (const auto& e : r.evaluations) {
+    CHECK(e.equivalent);
+    CHECK(e.diff == 0);
+  }
+}
+
+TEST_CASE("optimize: levers are parsed or refused with an example", "[experiment]")
+{
+  const Lever range = parse_lever("touchpoints.ad.reach=0.1:0.4");
+  CHECK(range.continuous());
+  CHECK(range.low == 0.1);
+  CHECK(range.high == 0.4);
+  const Lever steps = parse_lever("touchpoints.checkout.checkout.steps=1:5:2");
+  CHECK(steps.values == std::vector<double>{1, 3, 5});
+  CHECK(parse_lever("a.b=1,2").values == std::vector<double>{1, 2});
+  CHECK_THROWS_WITH(parse_lever("touchpoints.ad.reach=0.4:0.1"), Catch::Contains("LOW < HIGH"));
+  CHECK_THROWS_WITH(parse_lever("touchpoints.ad.reach"), Catch::Contains("PATH=LOW:HIGH"));
+}

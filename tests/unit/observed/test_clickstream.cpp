@@ -1,0 +1,146 @@
+#include "journeysim/error.h"
+#include "journeysim/observed/clickstream.h"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+using namespace journeysim;
+
+namespace {
+
+// A REES46-layout export with known answers (line numbers in comments):
+//   u1 desktop: views only                         → interest
+//   u2 mobile:  views, carts, never buys          → interest, intent
+//   u3 mobile:  views, carts, buys twice          → interest, intent, purchase (repeat buyer)
+//   u4 desktop: carts and buys, no view recorded  → every stage (a later stage implies the earlier)
+//   u5:         only remove_from_cart (not mapped) → not a customer of the funnel
+//   u6 (no device): views                          → interest, segment "unknown"
+// plus four bad rows: too few fields, a bad time, an empty user, a bad price.
+const char* EVENTS =
+  "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session,device\n" // 1
+  "2019-10-01 09:00:00 UTC,view,1,10,electronics.phone,acme,100.0,u1,s1,desktop\n"                      // 2
+  "2019-10-01 09:05:00 UTC,view,2,10,,acme,50.0,u2,s2,mobile\n"                                         // 3
+  "2019-10-01 09:06:00 UTC,cart,2,10,,acme,50.0,u2,s2,mobile\n"                                         // 4
+  "2019-10-01 10:00:00 UTC,view,3,10,\"kids,toys\",acme,20.0,u3,s3,mobile\n"                           // 5
+  "2019-10-01 10:30:00 UTC,cart,3,10,,acme,20.0,u3,s3,mobile\n"                                         // 6
+  "2019-10-01 12:00:00 UTC,purchase,3,10,,acme,20.0,u3,s3,mobile\n"                                     // 7
+  "broken,row,4\n"                                                                                       // 8
+  "2019-10-02 12:00:00 UTC,purchase,4,10,,acme,30.0,u3,s4,desktop\n"                                    // 9
+  "2019-10-01 08:00:00 UTC,cart,5,10,,acme,70.0,u4,s5,desktop\n"                                        // 10
+  "yesterday,view,5,10,,acme,70.0,u4,s5,desktop\n"                                                      // 11
+  "2019-10-01 08:30:00 UTC,purchase,5,10,,acme,70.0,u4,s5,desktop\n"                                    // 12
+  "2019-10-01 08:40:00 UTC,remove_from_cart,5,10,,acme,70.0,u5,s6,desktop\n"                            // 13
+  "2019-10-01 08:41:00 UTC,view,5,10,,acme,70.0,,s7,desktop\n"                                          // 14
+  "2019-10-01 08:42:00 UTC,purchase,5,10,,acme,cheap,u4,s5,desktop\n"                                   // 15
+  "2019-10-01 08:43:00 UTC,view,5,10,,acme,70.0,u6,s8,\n";                                              // 16
+
+ClickstreamOptions options()
+{
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest,cart=intent,purchase=purchase");
+  return o;
+}
+
+std::int64_t reached(const ObservedFunnel& f, const std::string& persona, const std::string& stage)
+{
+  for (const auto& s : f.stages)
+    if (s.persona == persona && s.stage == stage)
+      return s.reached;
+  FAIL("no row " << persona << "/" << stage);
+  return -1;
+}
+
+double metric(const ObservedFunnel& f, const std::string& persona, const std::string& name)
+{
+  for (const auto& m : f.metrics)
+    if (m.persona == persona && m.name == name)
+      return m.value;
+  FAIL("no metric " << persona << "/" << name);
+  return -1;
+}
+
+} // namespace
+
+TEST_CASE("observe: a small REES46 export gives exactly the known funnel", "[observed]")
+{
+  std::istringstream in(EVENTS);
+  const ClickstreamResult r = read_clickstream(in, "events.csv", options());
+  CHECK(r.rows == 15);
+  CHECK(r.users == 5);
+  CHECK(reached(r.funnel, "", "interest") == 5);
+  CHECK(reached(r.funnel, "", "intent") == 3);
+  CHECK(reached(r.funnel, "", "purchase") == 2);
+  CHECK(metric(r.funnel, "", "customers") == 5);
+  CHECK(metric(r.funnel, "", "cart_abandon_rate") == Approx(1.0 / 3.0));
+  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == Approx(0.5)); // u3 of u3, u4
+  // first event → first purchase: u3 2 h, u4 0.5 h (type-7 quantiles)
+  CHECK(metric(r.funnel, "", "hours_to_first_purchase_p50") == Approx(1.25));
+  CHECK(metric(r.funnel, "", "hours_to_first_purchase_p25") == Approx(0.875));
+  CHECK(metric(r.funnel, "", "order_value_mean") == Approx((20.0 + 30.0 + 70.0) / 3));
+  REQUIRE(r.bad_rows == 4);
+  REQUIRE(r.first_bad_rows.size() == 4);
+  CHECK(r.first_bad_rows[0].line == 8);
+  CHECK(r.first_bad_rows[0].reason == "expected 10 fields, found 3");
+  CHECK(r.first_bad_rows[1].line == 11);
+  CHECK(r.first_bad_rows[2].line == 14);
+  CHECK(r.first_bad_rows[3].line == 15);
+  CHECK(r.ignored_event_types.at("remove_from_cart") == 1);
+}
+
+TEST_CASE("observe: --by gives a funnel per segment, named after personas by --segment", "[observed]")
+{
+  ClickstreamOptions o = options();
+  o.segment_column = "device";
+  o.segment_names = {{"mobile", "gen_z_mobile"}};
+  std::istringstream in(EVENTS);
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  // A customer's segment is the value on their first row: u3 stays mobile.
+  CHECK(reached(r.funnel, "desktop", "interest") == 2);
+  CHECK(reached(r.funnel, "desktop", "intent") == 1);
+  CHECK(reached(r.funnel, "desktop", "purchase") == 1);
+  CHECK(reached(r.funnel, "gen_z_mobile", "interest") == 2);
+  CHECK(reached(r.funnel, "gen_z_mobile", "intent") == 2);
+  CHECK(reached(r.funnel, "gen_z_mobile", "purchase") == 1);
+  CHECK(reached(r.funnel, "unknown", "interest") == 1);
+  CHECK(reached(r.funnel, "unknown", "intent") == 0);
+  CHECK(metric(r.funnel, "gen_z_mobile", "repeat_purchase_rate") == 1.0);
+  CHECK(reached(r.funnel, "", "interest") == 5);
+}
+
+TEST_CASE("observe: a missing column is an error listing the columns present", "[observed]")
+{
+  ClickstreamOptions o = options();
+  o.user_column = "customer";
+  std::istringstream in(EVENTS);
+  CHECK_THROWS_WITH(read_clickstream(in, "events.csv", o),
+                    Catch::Contains("events.csv:1:1: no column 'customer' (--user-column); the columns are: "
+                                    "event_time, event_type, product_id"));
+}
+
+TEST_CASE("observe: bad --map and files without mapped events are errors", "[observed]")
+{
+  CHECK_THROWS_AS(parse_event_map("view"), InputError);
+  CHECK_THROWS_AS(parse_event_map("view=interest,view=intent"), InputError);
+  CHECK_THROWS_AS(parse_event_map("=interest"), InputError);
+  ClickstreamOptions o;
+  o.map = parse_event_map("click=interest");
+  std::istringstream in(EVENTS);
+  CHECK_THROWS_WITH(read_clickstream(in, "events.csv", o), Catch::Contains("no event of a mapped type (click)"));
+}
+
+TEST_CASE("observe: event times in the usual forms", "[observed]")
+{
+  std::int64_t s = 0;
+  REQUIRE(parse_event_time("2019-10-01 00:00:00 UTC", s));
+  CHECK(s == 1569888000);
+  REQUIRE(parse_event_time("2019-10-01T02:00:00+02:00", s));
+  CHECK(s == 1569888000);
+  REQUIRE(parse_event_time("2019-10-01T00:00:01.250Z", s));
+  CHECK(s == 1569888001);
+  REQUIRE(parse_event_time("2019-10-01", s));
+  CHECK(s == 1569888000);
+  CHECK_FALSE(parse_event_time("01/10/2019", s));
+  CHECK_FALSE(parse_event_time("2019-13-01 00:00:00", s));
+  CHECK_FALSE(parse_event_time("2019-10-01 00:00:00 CET", s));
+}
