@@ -71,7 +71,8 @@ void journeys(benchmark::State& state, const Scenario& s)
   AgentColumns agents;
   population.generate(0, 4096, agents);
   std::vector<std::int16_t> stage_day(s.baseline().stages.size());
-  JourneyTally tally(rows.size(), s.baseline().stages.size(), s.baseline().personas.size());
+  JourneyTally tally(rows.size(), s.baseline().stages.size(), s.baseline().personas.size(), model.paced.size(),
+                     static_cast<std::size_t>(s.horizon_days));
   std::size_t i = 0;
   std::uint64_t touches = 0;
   for (auto _ : state) {

@@ -292,7 +292,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   try {
     result = run(scenario, options, writer.get());
     if (with_attribution || vm.count("paths"))
-      rules = path_attribution(scenario, options);
+      rules = path_attribution(scenario, options, result.feedback.empty() ? nullptr : &result.feedback[0]);
     if (with_attribution) {
       bar.finish();
       RunOptions removal = options;

@@ -1,6 +1,7 @@
 #include "journeysim/experiment/path_attribution.h"
 
 #include "journeysim/engine/compiled_model.h"
+#include "journeysim/engine/feedback.h"
 #include "journeysim/engine/journey.h"
 #include "journeysim/error.h"
 #include "journeysim/population/population.h"
@@ -102,14 +103,18 @@ RuleAttribution attribute_paths(std::vector<std::string> touchpoints, std::vecto
   return a;
 }
 
-RuleAttribution path_attribution(const Scenario& scenario, RunOptions options)
+RuleAttribution path_attribution(const Scenario& scenario, RunOptions options, const FeedbackReport* feedback)
 {
   options.variants = {0};
   const RunOptions o = resolve_options(scenario, options);
   const Model& base = scenario.baseline();
   const std::vector<TouchpointInfo> rows = touchpoint_union(scenario);
   const Population population(base, o.seed);
-  const CompiledModel model(base, population, rows);
+  CompiledModel model(base, population, rows, scenario.horizon_days);
+  // The run's journeys: with population feedback, the day tables its fixed point found.
+  if (feedback && feedback->passes > 0)
+    model.set_days(day_tables(base, model, o.agents, &feedback->curves));
+  const std::size_t paced = model.paced.size();
   const int conversion = base.first_purchase_stage();
   const std::size_t K = base.stages.size();
   constexpr std::size_t BLOCK = 16 * BLOCK_AGENTS;
@@ -125,7 +130,8 @@ RuleAttribution path_attribution(const Scenario& scenario, RunOptions options)
       const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(BLOCK, o.agents - first));
       AgentColumns agents;
       population.generate(first, size, agents);
-      JourneyTally tally(rows.size(), K, population.persona_count());
+      JourneyTally tally(rows.size(), K, population.persona_count(), paced,
+                         static_cast<std::size_t>(scenario.horizon_days));
       std::vector<std::int16_t> stage_day(K);
       std::vector<std::pair<std::uint16_t, std::int8_t>> events;
       std::vector<std::uint16_t> path;

@@ -41,8 +41,10 @@ RuleAttribution attribute_paths(std::vector<std::string> touchpoints, std::vecto
 
 //! Simulates the baseline (options: agents, seed, threads) recording every
 //! customer's path, and credits them. The same customers and outcomes as
-//! `run` (the journeys are the run's, bit for bit).
-RuleAttribution path_attribution(const Scenario& scenario, RunOptions options);
+//! `run` (the journeys are the run's, bit for bit) — given, for a model with
+//! population feedback, the baseline's solved fixed point from that run.
+RuleAttribution path_attribution(const Scenario& scenario, RunOptions options,
+                                 const FeedbackReport* feedback = nullptr);
 
 //! ChannelAttribution's path file: "path;total_conversions;total_conversion_value;total_null",
 //! a path's touchpoints joined by " > ".
