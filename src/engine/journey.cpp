@@ -128,12 +128,13 @@ struct Availability {
   int wait = NEVER;
 };
 
-Availability availability(const CompiledTouch& t, const Walker& w)
+// Inlined: it runs for every touchpoint of every segment and eventful day.
+[[gnu::always_inline]] inline Availability availability(const CompiledTouch& t, const Walker& w)
 {
-  if ((t.cart_abandoned_only && !w.cart_abandoned) || !in_ranges(t, w.a))
+  if ((t.cart_abandoned_only && !w.cart_abandoned) || (!t.ranges.empty() && !in_ranges(t, w.a)))
     return {};
   int wait = 0;
-  if (t.state >= 0) {
+  if (t.state >= 0) [[unlikely]] {
     const TouchState& st = w.touch_state[t.state];
     if (t.max_per_agent > 0 && st.exposures >= t.max_per_agent)
       return {};
@@ -148,7 +149,10 @@ Availability availability(const CompiledTouch& t, const Walker& w)
   return wait > 0 ? Availability{false, wait} : Availability{true, NEVER};
 }
 
-bool targets(const CompiledTouch& t, const Walker& w) { return availability(t, w).now; }
+[[gnu::always_inline]] inline bool targets(const CompiledTouch& t, const Walker& w)
+{
+  return availability(t, w).now;
+}
 
 //! Schedule every touchpoint fired by `trigger`, `after` days from today
 //! plus its own delay (a trigger already pending is kept: one at a time).
@@ -162,12 +166,12 @@ void schedule(Walker& w, Trigger trigger, int after)
   }
 }
 
-double dropout_chance(const CompiledStage& stage, const Walker& w)
+[[gnu::always_inline]] inline double dropout_chance(const CompiledStage& stage, const Walker& w)
 {
   return std::min(1.0, stage.dropout * w.patience_factor * (1.0 - w.m.mood_effect * w.mood));
 }
 
-double advance_chance(const CompiledTouch& t, const Walker& w)
+[[gnu::always_inline]] inline double advance_chance(const CompiledTouch& t, const Walker& w)
 {
   double p = t.advance * (1.0 + w.m.mood_effect * w.mood);
   if (t.discount > 0.0)
@@ -260,13 +264,15 @@ void active_touches(const Walker& w, int horizon_days, Segment& seg)
       seg.until_change = std::min(seg.until_change, av.wait);
       continue;
     }
-    if (t.trigger != Trigger::Daily)
-      seg.until_change = std::min(seg.until_change, 1); // it fires today only
-    if (t.varying >= 0)
-      seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
-    if (t.paced >= 0) { // the budget's audience of the day (population feedback)
-      const std::size_t P = m.mood0.size(), H = w.tally.horizon;
-      ++w.tally.eligible[(static_cast<std::size_t>(t.paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+    if (t.trigger != Trigger::Daily || t.varying >= 0) [[unlikely]] {
+      if (t.trigger != Trigger::Daily)
+        seg.until_change = std::min(seg.until_change, 1); // it fires today only
+      if (t.varying >= 0)
+        seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
+      if (t.paced >= 0) { // the budget's audience of the day (population feedback)
+        const std::size_t P = m.mood0.size(), H = w.tally.horizon;
+        ++w.tally.eligible[(static_cast<std::size_t>(t.paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+      }
     }
     if (seg.n_active == MAX_ACTIVE) {
       seg.overflow = true;

@@ -92,13 +92,14 @@ bool create_locked(const std::string& path, LiveLock& lock)
     throw OutputError("cannot create " + quote(path) + ": " + std::strerror(errno));
   }
   ::close(fd);
-  // A clean-up scan may take the lock in the instant between the creation
-  // and ours; it then removes the empty file, and we say so.
+  // A clean-up scan of another run may take the lock in the instant between
+  // the creation and ours, judge the empty file stale and remove it: then
+  // this name is lost, and the caller tries the next one.
   std::string problem;
-  if (!lock.acquire(path, &problem) || file_id(path) == FileId{})
-    throw OutputError("cannot lock " + quote(path) + " (" + (problem.empty() ? "removed" : problem) +
-                      "); try again");
-  return true;
+  if (lock.acquire(path, &problem) && file_id(path) != FileId{})
+    return true;
+  lock.release();
+  return false;
 }
 
 std::string create_partial(const std::string& target, LiveLock& lock)

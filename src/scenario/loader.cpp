@@ -232,11 +232,14 @@ Distribution read_distribution(const Context& ctx, const YNode& n, const std::st
       ctx.fail(pb, ppath + ": expected sigma ≥ 0, got " + pb.scalar);
     // [mu, sigma] are of the logarithm: e^20 ≈ 5·10^8 already. A mean and a
     // standard deviation written here are the likely mistake.
-    if (d.a > 20.0 || d.b > 10.0)
+    if (d.a > 20.0)
       ctx.fail(*params, ppath + ": lognormal: [" + pa.scalar + ", " + pb.scalar +
                             "] takes mu and sigma of the log of the value (mu = " + pa.scalar + " means values near e^" +
                             pa.scalar + "); for a mean of " + pa.scalar + " and a standard deviation of " + pb.scalar +
                             " write lognormal: {mean: " + pa.scalar + ", sd: " + pb.scalar + "}");
+    if (d.b > 10.0)
+      ctx.fail(pb, ppath + ": sigma " + pb.scalar + " is of the log of the value: it spreads values over factors of e^" +
+                       pb.scalar + " (at most 10); for a spread in the value's own units write lognormal: {mean: …, sd: …}");
   } else {
     d.kind = Distribution::Kind::Beta;
     if (!(d.a > 0.0))

@@ -95,7 +95,7 @@ public:
   double exposure_on(std::size_t persona, std::size_t t, int day) const
   {
     const int v = touches[t].varying;
-    if (v < 0)
+    if (v < 0) [[likely]]
       return exposure(persona, t);
     const std::size_t at = static_cast<std::size_t>(v) * horizon_ + static_cast<std::size_t>(day);
     return std::min(1.0, reach_affinity(persona, t) * days_.calendar[at]) *

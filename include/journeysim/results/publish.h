@@ -32,7 +32,8 @@ private:
   int fd_ = -1;
 };
 
-//! Creates `path` (empty) exclusively and locks it. False if it exists.
+//! Creates `path` (empty) exclusively and locks it. False if it exists, or if
+//! another run's clean-up took the new file for a stale one (try another name).
 //! @throws OutputError If it cannot be created for another reason.
 bool create_locked(const std::string& path, LiveLock& lock);
 
