@@ -294,7 +294,13 @@ std::vector<std::pair<std::string, double>> summary_metrics(const Summary& s)
           {"cost_per_conversion", s.cost_per_conversion},
           {"roi", s.roi},
           {"cart_abandon_rate", s.cart_abandon_rate},
-          {"mean_mood", s.mean_mood}};
+          {"mean_mood", s.mean_mood},
+          // model v2 (docs/MODEL.md "Money", "Arrivals")
+          {"profit", s.profit},
+          {"planned_spend", s.planned_spend},
+          {"clv_per_customer", s.clv_per_customer},
+          {"conversion_rate_arrived", s.conversion_rate_arrived},
+          {"conversion_rate_mature", s.conversion_rate_mature}};
 }
 
 Lever parse_lever(const std::string& spec)

@@ -217,8 +217,8 @@ done
 "$PYTHON" - "$WORK/s.h5" "$html" <<'PY' || fail "sweep report values"
 import sys, h5py, pandas as pd
 s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); page = open(sys.argv[2], encoding="utf-8").read()
-# 2 parameters × 4 metrics response charts + the heat map.
-assert page.count("<svg") == 2 * 4 + 1, page.count("<svg")
+# 2 parameters × 5 metrics response charts (conversion, revenue, cost, profit, ROI) + the heat map.
+assert page.count("<svg") == 2 * 5 + 1, page.count("<svg")
 for _, r in s.iterrows():
     assert f"{100 * r.conversion_rate_mean:.3f} %" in page, r.conversion_rate_mean
 PY
