@@ -3,14 +3,15 @@
 #include "journeysim/rng/stream.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
 namespace journeysim {
 
 JourneyTally::JourneyTally(std::size_t touch_rows, std::size_t k, std::size_t personas,
-                           std::size_t paced, std::size_t horizon)
-  : stages(k), horizon(horizon), exposures(touch_rows, 0), advances(touch_rows, 0),
+                           std::size_t paced, std::size_t h)
+  : stages(k), horizon(h), exposures(touch_rows, 0), advances(touch_rows, 0),
     touches_by_kind(4 * k, 0), mood_in(personas * k, 0.0), mood_out(personas * k, 0.0),
     spend(touch_rows, 0.0), eligible(paced * personas * horizon, 0)
 {
@@ -99,11 +100,13 @@ bool in_ranges(const CompiledTouch& t, const AgentView& a)
 }
 
 //! Per agent and touchpoint: what triggers and caps remember.
+//! (No member initialisers: an agent's array is filled only as far as used.)
 struct TouchState {
-  int pending = -1;     //!< day a trigger fires (-1: none scheduled)
-  int exposures = 0;    //!< for max_per_agent
-  int next_allowed = 0; //!< first day the cooldown allows
+  int pending;      //!< day a trigger fires (-1: none scheduled)
+  int exposures;    //!< for max_per_agent
+  int next_allowed; //!< first day the cooldown allows
 };
+constexpr TouchState FRESH_TOUCH_STATE{-1, 0, 0};
 
 //! One agent's state while it is walked.
 struct Walker {
@@ -233,7 +236,7 @@ private:
 
 //! Number of quiet days before the next eventful one, when each day is
 //! quiet with probability `quiet`: P(G ≥ g) = quiet^g.
-double quiet_days(double quiet, std::uint32_t word)
+[[gnu::always_inline]] inline double quiet_days(double quiet, std::uint32_t word)
 {
   if (quiet >= 1.0)
     return std::numeric_limits<double>::infinity();
@@ -251,7 +254,7 @@ struct Segment {
   bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
 };
 
-void active_touches(const Walker& w, int horizon_days, Segment& seg)
+[[gnu::always_inline]] inline void active_touches(const Walker& w, int horizon_days, Segment& seg)
 {
   const CompiledModel& m = w.m;
   seg.n_active = 0;
@@ -298,7 +301,7 @@ struct DayChances {
   double quiet = 1.0; //!< no event at all
 };
 
-void day_chances(const Walker& w, const Segment& seg, DayChances& c)
+[[gnu::always_inline]] inline void day_chances(const Walker& w, const Segment& seg, DayChances& c)
 {
   const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
   const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
@@ -316,7 +319,7 @@ void day_chances(const Walker& w, const Segment& seg, DayChances& c)
   c.quiet *= 1.0 - drop;
 }
 
-FirstEvent first_event(const DayChances& c, const Segment& seg, std::uint32_t word)
+[[gnu::always_inline]] inline FirstEvent first_event(const DayChances& c, const Segment& seg, std::uint32_t word)
 {
   int first = c.n - 1;
   double u = rng::to_unit(word) * (1.0 - c.quiet);
@@ -357,7 +360,7 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
 
 //! One exposure: its count, cost and emotion; then its checkout attempt or
 //! advance draw. True if the agent advanced (its day ends).
-bool expose(Walker& w, int ti, DayWords& words)
+[[gnu::always_inline]] inline bool expose(Walker& w, int ti, DayWords& words)
 {
   const auto& t = w.m.touches[static_cast<std::size_t>(ti)];
   const double price = w.m.price_on(static_cast<std::size_t>(ti), w.day);
@@ -397,7 +400,7 @@ bool expose(Walker& w, int ti, DayWords& words)
 
 //! Play an eventful day from its first event on (before it, nothing
 //! happened). Returns true if the agent was lost.
-bool play_day(Walker& w, const FirstEvent& first, const rng::Counter& ev)
+[[gnu::always_inline]] inline bool play_day(Walker& w, const FirstEvent& first, const rng::Counter& ev)
 {
   const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
   using K = FirstEvent::Kind;
@@ -479,12 +482,16 @@ bool play_unconditioned_day(Walker& w, const rng::Counter& ev)
 void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_days,
                       const AgentView& a, Outcome& out, JourneyTally& tally)
 {
-  TouchState states[16];
+  // Per-touchpoint state only for the touchpoints that have some (most
+  // models have none: nothing to initialise).
+  std::array<TouchState, 16> states;
   std::vector<TouchState> many;
-  TouchState* touch_state = states;
+  TouchState* touch_state = states.data();
   if (m.stateful > 16) {
-    many.assign(static_cast<std::size_t>(m.stateful), TouchState{});
+    many.assign(static_cast<std::size_t>(m.stateful), FRESH_TOUCH_STATE);
     touch_state = many.data();
+  } else {
+    std::fill_n(states.data(), m.stateful, FRESH_TOUCH_STATE);
   }
   Walker w{m, seed, a, out, tally, touch_state, 2.0 * (1.0 - a.patience), 2.0 * (1.0 - a.tech_savvy),
            2.0 * a.price_sensitivity};
