@@ -24,16 +24,24 @@ using namespace journeysim::testing;
 
 namespace {
 
-//! The pristine file, written once per test binary.
+//! The pristine file, written once per test binary and removed with it (by
+//! the static's destructor: an atexit handler would run after the path's
+//! own destruction).
+struct PristineFile {
+  std::string path =
+    (fs::temp_directory_path() / ("journeysim-tamper-" + std::to_string(::getpid()) + ".h5")).string();
+  PristineFile() { write_small_results(path); }
+  ~PristineFile()
+  {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
 const std::string& pristine()
 {
-  static const std::string path = [] {
-    const std::string p = (fs::temp_directory_path() / ("journeysim-tamper-" + std::to_string(::getpid()) + ".h5")).string();
-    write_small_results(p);
-    std::atexit([] { std::error_code ec; fs::remove(pristine(), ec); });
-    return p;
-  }();
-  return path;
+  static const PristineFile file;
+  return file.path;
 }
 
 struct Tamper {
