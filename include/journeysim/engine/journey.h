@@ -27,7 +27,7 @@ struct AgentView {
     a.patience = agents.patience[i];
     a.tech_savvy = agents.tech_savvy[i];
     a.price_sensitivity = agents.price_sensitivity[i];
-    a.attributes = agents.attributes.data() + i;
+    a.attributes = agents.attributes.empty() ? nullptr : agents.attributes.data() + i; // no offset on null
     a.stride = agents.size;
     return a;
   }
