@@ -64,17 +64,25 @@ print("identical:", n, "datasets and the summary")
 PY
 
 # Interrupt a sweep, resume it: the same file as an uninterrupted one.
-big=(--set touchpoints.checkout.checkout.steps=1:6:1 --set stages.intent.dropout=0.1,0.2,0.3 -r 4 -n 60000)
+# The interrupt comes a fixed share of the uninterrupted sweep's time after
+# its file appears, so it lands mid-sweep on a fast or a loaded machine.
+big=(--set touchpoints.checkout.checkout.steps=1:6:1 --set stages.intent.dropout=0.1,0.3 -r 2 -n 20000)
+t0=$(date +%s%N)
 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/full.h5" --quiet
+full_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/cut.h5" --quiet 2>"$WORK/err" &
 pid=$!
-sleep 2
+for _ in $(seq 1 400); do [ -e "$WORK/cut.h5" ] && break; sleep 0.01; done
+delay_ms=$((full_ms * 2 / 5))
+sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
 kill -INT "$pid"
 code=0; wait "$pid" || code=$?
 [ "$code" = 130 ] || fail "interrupted sweep exit $code, wanted 130"
 expect_in "$WORK/err" "--resume"
 kept=$("$PYTHON" -c "import h5py,sys; f=h5py.File(sys.argv[1]); print(f.attrs['complete'], len(f['runs/index']))" "$WORK/cut.h5")
 [[ "$kept" == 0\ * ]] || fail "interrupted file should be incomplete: $kept"
+rows=${kept#* }
+((rows > 0 && rows < 6 * 2 * 2 * 5)) || fail "the interrupt should land mid-sweep: $rows of 120 index rows kept"
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" -o "$WORK/cut.h5" --quiet
 expect_in "$WORK/err" "--resume"
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${big[@]}" --seed 99 -o "$WORK/cut.h5" --resume --quiet
