@@ -319,6 +319,15 @@ void symmetric_eigen(std::vector<std::vector<double>> a, std::vector<double>& va
 
 } // namespace
 
+bool metric_chosen(const std::vector<std::string>& chosen, const std::string& metric)
+{
+  for (const auto& c : chosen)
+    if (c == "all" || c == metric ||
+        (c == "hours_to_first_purchase" && first_purchase_quantile_of(metric) > 0))
+      return true;
+  return false;
+}
+
 double binomial_deviance(double n, double y, double p)
 {
   p = std::clamp(p, 1e-12, 1.0 - 1e-12);
@@ -330,9 +339,24 @@ double binomial_deviance(double n, double y, double p)
   return 2 * d;
 }
 
-CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target,
+CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_target,
                             const std::vector<FreeParameter>& free, const CalibrationOptions& o)
 {
+  // The metric rows not chosen by fit_metrics are only shown.
+  FunnelTarget target = given_target;
+  for (MetricTarget& m : target.metrics)
+    if (has_term(m) && !metric_chosen(o.fit_metrics, m.row.name))
+      m.not_fitted = m.kind == MetricKind::FirstPurchaseQuantile
+                       ? "not chosen: the model's clock is days in stages, not the shop's hours; "
+                         "--fit-metrics all fits it"
+                       : "not chosen (--fit-metrics)";
+  for (MetricTarget& m : target.metrics)
+    if (has_term(m) && std::none_of(free.begin(), free.end(), [&](const FreeParameter& p) {
+          return parameter_acts_on(scenario.baseline(), p.path, m);
+        }))
+      m.not_fitted = m.kind == MetricKind::OrderValue
+                       ? "no free parameter is a discount or a persona's: shown, not fitted"
+                       : "no free parameter acts on the stages it measures: shown, not fitted";
   if (free.empty())
     throw InputError("nothing to calibrate: give at least one --free PATH=LOW:HIGH (or a `calibrate:` list)");
   if (o.agents == 0)

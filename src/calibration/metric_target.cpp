@@ -189,6 +189,36 @@ void MetricSink::write(const Chunk& chunk)
   }
 }
 
+bool parameter_acts_on(const Model& model, const std::string& path, const MetricTarget& metric)
+{
+  const int conversion = model.first_purchase_stage();
+  // The stages the metric measures: after the first purchase for the repeat
+  // rate; from the clock's stage up to the purchase for the time to it.
+  int first = 0, last = static_cast<int>(model.stages.size()) - 1;
+  if (metric.kind == MetricKind::RepeatPurchase)
+    first = conversion;
+  else if (metric.kind == MetricKind::FirstPurchaseQuantile)
+    first = metric.clock_stage, last = conversion - 1;
+  const bool ends_with_discount = path.size() >= 9 && path.compare(path.size() - 9, 9, ".discount") == 0;
+  std::vector<int> stages; // the stages the parameter acts on
+  const std::size_t dot = path.find('.'), dot2 = path.find('.', dot + 1);
+  const std::string head = path.substr(0, dot);
+  const std::string name = dot == std::string::npos ? "" : path.substr(dot + 1, dot2 - dot - 1);
+  if (head == "stages") {
+    stages.push_back(model.stage_index(name));
+  } else if (head == "touchpoints") {
+    for (const auto& t : model.touchpoints)
+      if (t.name == name)
+        stages = t.stages;
+  } else {
+    return true; // personas (their mix, mood, affinities) and mood_effect act everywhere
+  }
+  if (metric.kind == MetricKind::OrderValue)
+    return ends_with_discount; // what a purchase is worth: a discount (the basket is not a parameter)
+  return std::any_of(stages.begin(), stages.end(), [&](int k) { return k >= first && k <= last; }) ||
+         stages.empty() || (stages.size() == 1 && stages[0] < 0); // unknown: assume it acts
+}
+
 bool has_term(const MetricTarget& m)
 {
   return m.not_fitted.empty() && (m.kind == MetricKind::RepeatPurchase || m.kind == MetricKind::FirstPurchaseQuantile ||

@@ -119,6 +119,8 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("max-evaluations", po::value<int>()->default_value(300), "evaluations of the point fit (intervals come on top)")
     ("no-intervals", po::bool_switch(), "skip the 95 % intervals")
+    ("fit-metrics", po::value<std::string>()->default_value("repeat_purchase_rate,order_value_mean"),
+     "metric rows to fit: NAME,... (hours_to_first_purchase: its quantiles), all, or none")
     ("force,f", po::bool_switch(), "replace an existing output file")
     ("quiet,q", po::bool_switch(), "no progress lines");
   po::options_description all;
@@ -175,6 +177,24 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   if (o.max_evaluations < 1 || o.max_evaluations > 100000)
     throw InputError("--max-evaluations: expected 1 to 100000");
   o.intervals = !vm["no-intervals"].as<bool>();
+  o.fit_metrics.clear();
+  {
+    const std::string list = vm["fit-metrics"].as<std::string>();
+    std::size_t from = 0;
+    while (list != "none" && from <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', from), list.size());
+      const std::string name = list.substr(from, comma - from);
+      const bool known = name == "all" || name == "hours_to_first_purchase" || name == "repeat_purchase_rate" ||
+                         name == "order_value_mean" || name == "cart_abandon_rate" ||
+                         first_purchase_quantile_of(name) > 0;
+      if (!known)
+        throw InputError("--fit-metrics: unknown metric '" + name +
+                         "' (expected repeat_purchase_rate, order_value_mean, hours_to_first_purchase or one of its "
+                         "_pNN, cart_abandon_rate, all, none)");
+      o.fit_metrics.push_back(name);
+      from = comma + 1;
+    }
+  }
   o.cancel = &stop.requested;
   const bool quiet = vm["quiet"].as<bool>();
   o.progress = [&](const CalibrationStep& step) {

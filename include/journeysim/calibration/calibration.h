@@ -34,6 +34,9 @@ struct CalibrationOptions {
   int threads = 0;               //!< 0: all cores
   int max_evaluations = 300;     //!< of the point fit (intervals come on top)
   bool intervals = true;
+  //! Metric rows to fit (the others are shown): names, "hours_to_first_purchase"
+  //! for all its quantiles, or "all". A cart_abandon_rate is a stage row and always fitted.
+  std::vector<std::string> fit_metrics = {"repeat_purchase_rate", "order_value_mean"};
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const CalibrationStep&)> progress; //!< after each evaluation
 };
@@ -86,6 +89,9 @@ struct CalibrationResult {
 //! Never throws Cancelled: an interrupted fit returns the best point so far.
 CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target,
                             const std::vector<FreeParameter>& free, const CalibrationOptions& options);
+
+//! Whether `metric` is one of `chosen` (CalibrationOptions::fit_metrics).
+bool metric_chosen(const std::vector<std::string>& chosen, const std::string& metric);
 
 //! The binomial deviance of y successes in n trials at probability p.
 double binomial_deviance(double n, double y, double p);

@@ -73,6 +73,14 @@ private:
   std::vector<int> clock_stage_;
 };
 
+//! Whether the free parameter at `path` can move the metric at all: it acts on
+//! a stage the metric measures (the repeat rate: the first purchase stage on;
+//! the time to first purchase: the clock's stage up to the purchase; order
+//! value: only a touchpoint's discount), or on every stage (personas,
+//! mood_effect). Without one, fitting a metric would only fit the noise of
+//! the common random numbers.
+bool parameter_acts_on(const Model& model, const std::string& path, const MetricTarget& metric);
+
 //! Whether a metric row has a likelihood term of its own (a cart_abandon_rate
 //! is fitted as the stage transition it is part of).
 bool has_term(const MetricTarget& metric);

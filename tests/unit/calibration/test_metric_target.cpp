@@ -129,6 +129,26 @@ TEST_CASE("metric rows: bad values are located errors", "[calibration]")
   CHECK(parse("hours_to_first_purchase_p5,1\nhours_to_first_purchase_p99,1\n").metrics.size() == 2);
 }
 
+TEST_CASE("metric rows: a metric is fitted only if a free parameter acts on the stages it measures", "[calibration]")
+{
+  const Scenario s = truth();
+  const FunnelTarget t = match_target(
+    s, parse_observed_funnel("stage,reached\ninterest,1000\nintent,200\npurchase,60\n\nmetric,value\n"
+                             "repeat_purchase_rate,0.2\nhours_to_first_purchase_p50,30\norder_value_mean,40\n",
+                             "t.csv"));
+  REQUIRE(t.metrics.size() == 3);
+  const Model& m = s.baseline();
+  const MetricTarget &repeat = t.metrics[0], &p50 = t.metrics[1], &order = t.metrics[2];
+  CHECK(parameter_acts_on(m, "touchpoints.review_request.advance", repeat)); // acts in `purchase`
+  CHECK_FALSE(parameter_acts_on(m, "touchpoints.video.advance", repeat));    // before the first purchase
+  CHECK(parameter_acts_on(m, "touchpoints.video.advance", p50));
+  CHECK(parameter_acts_on(m, "stages.intent.dropout", p50));
+  CHECK_FALSE(parameter_acts_on(m, "stages.repeat.dropout", p50));
+  CHECK_FALSE(parameter_acts_on(m, "touchpoints.checkout.checkout.step_abandon", order));
+  CHECK(parameter_acts_on(m, "touchpoints.review_request.discount", order));
+  CHECK(parameter_acts_on(m, "personas.everyone.mood", repeat));
+}
+
 TEST_CASE("metric rows: time to first purchase, a day's purchases spread over the day", "[calibration]")
 {
   const std::vector<std::int64_t> days = {2, 2, 0};
@@ -153,6 +173,7 @@ TEST_CASE("metric rows: rates and quantiles are fitted with the stage rows and s
   o.seed = 12345;
   o.seed_given = true;
   o.threads = 1;
+  o.fit_metrics = {"all"};
   const CalibrationResult r = calibrate(start, target, three_free(), o);
   REQUIRE(r.intervals_done);
   for (const auto& p : r.parameters)
@@ -175,8 +196,8 @@ TEST_CASE("metric rows: rates and quantiles are fitted with the stage rows and s
   CHECK_THAT(cart.target.not_fitted, Catch::Contains("fitted as the transition"));
   CHECK(cart.simulated == Approx(cart.target.row.value).margin(0.03));
   const MetricFit& order = metric(r, "order_value_mean");
-  CHECK_FALSE(order.fitted); // a fixed basket: no free parameter moves it
-  CHECK(order.target.not_fitted == "no free parameter acts on it: shown, not fitted");
+  CHECK_FALSE(order.fitted); // no discount or persona parameter among the free ones
+  CHECK(order.target.not_fitted == "no free parameter is a discount or a persona's: shown, not fitted");
   CHECK(order.simulated == Approx(40.0));
   CHECK(order.residual == Approx(0.0).margin(1e-9));
   CHECK_THAT(metric(r, "customers").target.not_fitted, Catch::Contains("conditioned on"));
