@@ -90,6 +90,20 @@ expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/cal.yaml"
 expect_in "$WORK/err" "exists; use --force"
 
+# Metric rows: the cart-abandonment rate gives the purchase stage's row (a transition); the
+# repeat rate and order value are shown, not fitted: step_abandon acts before the first purchase.
+printf 'stage,reached\ninterest,5000\nintent,340\n\nmetric,value\ncart_abandon_rate,0.47\nrepeat_purchase_rate,0.2\norder_value_mean,40\n' \
+  > "$WORK/target_m.csv"
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal_m.yaml" --quiet
+expect_in "$WORK/out" "intent -> purchase                               340         180"
+expect_in "$WORK/out" "not fitted: fitted as the transition it is part of (above)"
+expect_in "$WORK/out" "not fitted: no free parameter acts on the stages it measures"
+expect_in "$WORK/out" "not fitted: no free parameter is a discount or a persona's"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" --fit-metrics repeat,bogus \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/bad.yaml"
+expect_in "$WORK/err" "--fit-metrics: unknown metric 'repeat'"
+
 # Ctrl-C: the best point so far is written, marked, exit 130.
 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 \
   --free touchpoints.video.advance=0.01:0.5 --agents 200000 -o "$WORK/int.yaml" >"$WORK/out" 2>"$WORK/err" &
