@@ -21,7 +21,7 @@ namespace journeysim {
 
 namespace {
 
-constexpr double CUT_95 = 3.841458820694124; //!< χ²₁ 0.95 quantile: the profile-likelihood cut
+constexpr double CUT_95 = 3.841458820694124; //!< χ²₁ 0.95 quantile: the likelihood-ratio cut
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 struct Stopped {}; //!< Ctrl-C inside an evaluation
