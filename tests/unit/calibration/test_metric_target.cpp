@@ -169,7 +169,7 @@ TEST_CASE("metric rows: rates and quantiles are fitted with the stage rows and s
                                          {"touchpoints.review_request.advance", "0.4"}});
   const FunnelTarget target = match_target(start, parse_observed_funnel(observed_text(20000, 101), "t.csv"));
   CalibrationOptions o;
-  o.agents = 60000;
+  o.agents = 30000;
   o.seed = 12345;
   o.seed_given = true;
   o.threads = 1;
