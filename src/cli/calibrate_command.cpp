@@ -66,7 +66,10 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
     for (const auto& mf : r.metrics) {
       const MetricTarget& t = mf.target;
       const std::string name = (t.persona >= 0 ? m.personas[t.persona].name + ": " : std::string()) + t.row.name;
-      o << pad(name, 40) << lpad(num(t.row.value), 12) << lpad(num(mf.simulated), 12) << lpad(num(mf.residual, 3), 10);
+      const bool count = t.row.name == "customers" || t.row.name == "purchases";
+      const std::string observed =
+        count ? thousands(static_cast<std::int64_t>(std::llround(t.row.value))) : num(t.row.value);
+      o << pad(name, 40) << lpad(observed, 12) << lpad(num(mf.simulated), 12) << lpad(num(mf.residual, 3), 10);
       if (!mf.fitted)
         o << "   not fitted: " << t.not_fitted;
       o << "\n";
