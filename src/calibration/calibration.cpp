@@ -505,7 +505,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     double largest = 0.0;
     for (std::size_t i = 0; i < k; ++i)
       largest = std::max(largest, info[i][i]);
-    // Wald half-widths, the first guess of each profile's search (0.03 where J is singular).
+    // Wald half-widths √(3.84 (J⁻¹)_ii), where each interval side's search starts (0.03 where J is singular).
     std::vector<double> wald(k, 0.03);
     auto conditional_widths = [&] {
       for (std::size_t i = 0; i < k; ++i)
