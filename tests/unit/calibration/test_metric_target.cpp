@@ -205,3 +205,31 @@ TEST_CASE("metric rows: rates and quantiles are fitted with the stage rows and s
   CHECK(r.degrees_of_freedom == 1);
   CHECK(r.p_value > 0.001);
 }
+
+TEST_CASE("metric rows: with persona rows, a persona's metric is fitted and the overall one shown", "[calibration]")
+{
+  const Scenario s = truth();
+  const FunnelTarget target = match_target(
+    s, parse_observed_funnel("persona,stage,reached\neveryone,intent,3000\neveryone,purchase,1500\n\n"
+                             "persona,metric,value\neveryone,repeat_purchase_rate,0.25\n,repeat_purchase_rate,0.25\n",
+                             "t.csv"));
+  REQUIRE(target.metrics.size() == 2);
+  CHECK(target.metrics[0].persona == 0);
+  CHECK(target.metrics[0].n == 1500);
+  CHECK_THAT(target.metrics[1].not_fitted, Catch::Contains("persona metrics are fitted"));
+  CalibrationOptions o;
+  o.agents = 20000;
+  o.seed = 3;
+  o.seed_given = true;
+  o.threads = 1;
+  o.intervals = false;
+  const CalibrationResult r =
+    calibrate(s, target, {parse_free_parameter("touchpoints.review_request.advance=0.01:0.9")}, o);
+  REQUIRE(r.metrics.size() == 2);
+  CHECK(r.metrics[0].fitted);
+  CHECK(r.metrics[0].simulated == Approx(0.25).margin(0.03)); // fitted to it
+  CHECK(std::abs(r.metrics[0].residual) < 2);
+  CHECK_FALSE(r.metrics[1].fitted);
+  CHECK(r.metrics[1].simulated == Approx(r.metrics[0].simulated)); // one persona: the same customers
+  CHECK(r.degrees_of_freedom == 1); // intent -> purchase + the repeat rate − 1 parameter
+}
