@@ -1,5 +1,7 @@
 #include "journeysim/calibration/funnel_target.h"
 
+#include "journeysim/calibration/metric_target.h"
+
 #include "journeysim/error.h"
 #include "journeysim/util/nearest_name.h"
 
@@ -40,9 +42,13 @@ FunnelTarget match_target(const Scenario& scenario, const ObservedFunnel& observ
   FunnelTarget target;
   target.by_persona = std::any_of(observed.stages.begin(), observed.stages.end(),
                                   [](const ObservedStage& r) { return !r.persona.empty(); });
+  // A cart_abandon_rate with the cart stage's count gives the purchase stage's.
+  std::vector<ObservedStage> stage_rows = observed.stages;
+  for (auto& row : stage_rows_from_metrics(m, observed))
+    stage_rows.push_back(std::move(row));
   // Rows per persona (-1: all customers), in stage order.
   std::map<int, std::vector<std::pair<int, const ObservedStage*>>> groups;
-  for (const auto& row : observed.stages) {
+  for (const auto& row : stage_rows) {
     const int k = m.stage_index(row.stage);
     if (k < 0)
       throw InputError(at(row) + "unknown stage '" + row.stage + "'" + did_you_mean(row.stage, stage_names) +
@@ -78,6 +84,7 @@ FunnelTarget match_target(const Scenario& scenario, const ObservedFunnel& observ
   if (target.transitions.empty())
     throw InputError(file + ": nothing to fit: the target needs at least two stages of the scenario with "
                             "customers in the earlier one");
+  target.metrics = match_metrics(m, observed, stage_rows, target.by_persona);
   return target;
 }
 

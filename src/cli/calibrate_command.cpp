@@ -61,20 +61,37 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
     o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
          " |residual| > 2 is a poor fit of that transition)\n";
   }
+  if (!r.metrics.empty()) {
+    o << pad("metric", 40) << lpad("observed", 12) << lpad("fitted", 12) << lpad("residual", 10) << "\n";
+    for (const auto& mf : r.metrics) {
+      const MetricTarget& t = mf.target;
+      const std::string name = (t.persona >= 0 ? m.personas[t.persona].name + ": " : std::string()) + t.row.name;
+      const bool count = t.row.name == "customers" || t.row.name == "purchases";
+      const std::string observed =
+        count ? thousands(static_cast<std::int64_t>(std::llround(t.row.value))) : num(t.row.value);
+      o << pad(name, 40) << lpad(observed, 12) << lpad(num(mf.simulated), 12) << lpad(num(mf.residual, 3), 10);
+      if (!mf.fitted)
+        o << "   not fitted: " << t.not_fitted;
+      o << "\n";
+    }
+    o << "(a rate's residual is binomial, a quantile's that of the buyers below it, order_value_mean's normal;\n"
+         " docs/CALIBRATION.md \"Metric rows\")\n";
+  }
   if (r.degrees_of_freedom > 0)
     o << "goodness of fit: deviance " << num(r.deviance, 5) << " on " << r.degrees_of_freedom
       << " degree(s) of freedom, p = " << num(r.p_value, 3) << "\n";
   else
     o << "goodness of fit: deviance " << num(r.deviance, 5) << "; no test possible: " << r.parameters.size()
-      << " parameter(s) for " << r.transitions.size() << " transition(s)\n";
-  o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (profile likelihood)\n";
+      << " parameter(s) for " << r.degrees_of_freedom + static_cast<int>(r.parameters.size())
+      << " observation(s)\n";
+  o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (method: docs/CALIBRATION.md)\n";
   for (const auto& p : r.parameters) {
     o << pad(p.parameter.path, 46) << lpad(num(p.start), 10) << lpad(num(p.value), 10) << "   ";
     if (std::isnan(p.low95))
       o << "not computed";
     else
       o << "[" << (p.low95_at_bound ? "bound " : "") << num(p.low95) << ", " << (p.high95_at_bound ? "bound " : "")
-        << num(p.high95) << "]";
+        << num(p.high95) << "] " << p.interval_method;
     o << "\n";
   }
   for (const auto& w : r.warnings)
@@ -91,7 +108,7 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
     "Fits the free parameters so that the scenario's baseline reproduces the observed\n"
     "funnel: maximum likelihood of the stage transitions (binomial deviance), NLopt BOBYQA,\n"
     "every evaluation a simulation with the same seed (common random numbers). Prints the\n"
-    "fit (observed vs fitted, residuals, goodness of fit, 95 % profile-likelihood intervals,\n"
+    "fit (observed vs fitted, residuals, goodness of fit, 95 % likelihood intervals,\n"
     "identifiability warnings) and writes the calibrated scenario. PATH is a variant `set`\n"
     "path (touchpoints.social_ads.advance, stages.intent.dropout,\n"
     "touchpoints.checkout.checkout.step_abandon). Ctrl-C writes the best point so far.\n\noptions");
@@ -104,7 +121,9 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
     ("seed,s", po::value<std::uint64_t>(), "seed of every evaluation (default: the scenario's)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("max-evaluations", po::value<int>()->default_value(300), "evaluations of the point fit (intervals come on top)")
-    ("no-intervals", po::bool_switch(), "skip the profile-likelihood intervals")
+    ("no-intervals", po::bool_switch(), "skip the 95 % intervals")
+    ("fit-metrics", po::value<std::string>()->default_value("repeat_purchase_rate,order_value_mean"),
+     "metric rows to fit: NAME,... (hours_to_first_purchase: its quantiles), all, or none")
     ("force,f", po::bool_switch(), "replace an existing output file")
     ("quiet,q", po::bool_switch(), "no progress lines");
   po::options_description all;
@@ -161,6 +180,24 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   if (o.max_evaluations < 1 || o.max_evaluations > 100000)
     throw InputError("--max-evaluations: expected 1 to 100000");
   o.intervals = !vm["no-intervals"].as<bool>();
+  o.fit_metrics.clear();
+  {
+    const std::string list = vm["fit-metrics"].as<std::string>();
+    std::size_t from = 0;
+    while (list != "none" && from <= list.size()) {
+      const std::size_t comma = std::min(list.find(',', from), list.size());
+      const std::string name = list.substr(from, comma - from);
+      const bool known = name == "all" || name == "hours_to_first_purchase" || name == "repeat_purchase_rate" ||
+                         name == "order_value_mean" || name == "cart_abandon_rate" ||
+                         first_purchase_quantile_of(name) > 0;
+      if (!known)
+        throw InputError("--fit-metrics: unknown metric '" + name +
+                         "' (expected repeat_purchase_rate, order_value_mean, hours_to_first_purchase or one of its "
+                         "_pNN, cart_abandon_rate, all, none)");
+      o.fit_metrics.push_back(name);
+      from = comma + 1;
+    }
+  }
   o.cancel = &stop.requested;
   const bool quiet = vm["quiet"].as<bool>();
   o.progress = [&](const CalibrationStep& step) {
@@ -206,8 +243,10 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
          << table << "\nVariants below now run on this calibrated baseline.\n";
   write_text_file(output, calibrated_yaml(scenario, free, values, header.str()), force);
 
-  std::cout << table << r.evaluations << " evaluations in " << num(seconds, 3) << " s; calibrated scenario written to "
-            << output << "\n";
+  std::cout << table << r.evaluations << " evaluations (fit " << r.evaluations_fit << ", information "
+            << r.evaluations_information << ", intervals " << r.evaluations_intervals << "; " << r.profiled_sides
+            << " interval side(s) profiled) in " << num(seconds, 3) << " s; calibrated scenario written to " << output
+            << "\n";
   if (r.interrupted) {
     const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
     std::cerr << "journeysim: interrupted; " << output << " holds the best point so far (marked in its header)\n";

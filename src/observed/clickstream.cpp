@@ -174,7 +174,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   std::unordered_map<std::string, Customer> customers;
   std::vector<std::string> segments;
   std::unordered_map<std::string, int> segment_index;
-  double order_value_sum = 0.0;
+  double order_value_sum = 0.0, order_value_squares = 0.0;
   std::uint64_t purchase_events = 0;
   std::uint64_t line_no = 1;
   auto bad = [&](const std::string& reason) {
@@ -239,6 +239,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       ++c.purchases;
       ++purchase_events;
       order_value_sum += price;
+      order_value_squares += price * price;
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
@@ -316,8 +317,15 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     for (int s : order)
       add_group(segments[s], s);
   }
-  if (purchase_events > 0 && price_col >= 0)
-    r.funnel.metrics.push_back({"", "order_value_mean", order_value_sum / static_cast<double>(purchase_events), 0});
+  if (purchase_events > 0 && price_col >= 0) {
+    // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate.
+    const double n = static_cast<double>(purchase_events), mean = order_value_sum / n;
+    r.funnel.metrics.push_back({"", "purchases", n, 0});
+    r.funnel.metrics.push_back({"", "order_value_mean", mean, 0});
+    if (purchase_events > 1)
+      r.funnel.metrics.push_back(
+        {"", "order_value_sd", std::sqrt(std::max(0.0, (order_value_squares - n * mean * mean) / (n - 1))), 0});
+  }
   return r;
 }
 

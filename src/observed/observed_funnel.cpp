@@ -3,10 +3,12 @@
 #include "csv_line.h"
 
 #include "journeysim/error.h"
+#include "journeysim/util/nearest_name.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
@@ -55,7 +57,44 @@ Header header_of(const std::vector<std::string>& fields)
   return h;
 }
 
+const std::vector<std::string> METRICS = {"customers",
+                                          "purchases",
+                                          "cart_abandon_rate",
+                                          "repeat_purchase_rate",
+                                          "hours_to_first_purchase_p50",
+                                          "order_value_mean",
+                                          "order_value_sd"};
+
+std::string short_number(double v)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+//! Why a metric row's value is out of its range, or "".
+std::string out_of_range(const std::string& name, double v)
+{
+  if (name == "cart_abandon_rate" || name == "repeat_purchase_rate")
+    return v < 0 || v > 1 ? "is not a rate between 0 and 1" : "";
+  if (name == "customers" || name == "purchases")
+    return v < 0 || v != std::floor(v) || v > 9e15 ? "is not a whole number >= 0" : "";
+  return v < 0 ? "is negative" : "";
+}
+
 } // namespace
+
+double first_purchase_quantile_of(const std::string& metric)
+{
+  static const std::string prefix = "hours_to_first_purchase_p";
+  if (metric.rfind(prefix, 0) != 0)
+    return -1;
+  const std::string digits = metric.substr(prefix.size());
+  if (digits.empty() || digits.size() > 2 || digits.front() == '0' ||
+      !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return -1;
+  return std::stoi(digits) / 100.0;
+}
 
 ObservedFunnel parse_observed_funnel(const std::string& text, const std::string& path)
 {
@@ -116,12 +155,26 @@ ObservedFunnel parse_observed_funnel(const std::string& text, const std::string&
                                " appears twice");
       f.stages.push_back({persona, name, static_cast<std::int64_t>(v), line});
     } else {
+      if (std::find(METRICS.begin(), METRICS.end(), name) == METRICS.end() && first_purchase_quantile_of(name) < 0)
+        fail(line, name_col, "unknown metric '" + name + "'" + did_you_mean(name, METRICS) +
+                               " (known: customers, purchases, cart_abandon_rate, repeat_purchase_rate, "
+                               "hours_to_first_purchase_pNN with NN 1 to 99, order_value_mean, order_value_sd)");
+      if (const std::string why = out_of_range(name, v); !why.empty())
+        fail(line, number_col, name + " " + number + " " + why);
       if (!seen_metrics.insert({persona, name}).second)
         fail(line, name_col, "metric '" + name + "'" + (persona.empty() ? "" : " of persona '" + persona + "'") +
                                " appears twice");
       f.metrics.push_back({persona, name, v, line});
     }
   }
+  // A later quantile of the same customers cannot be smaller than an earlier one.
+  for (const auto& a : f.metrics)
+    for (const auto& b : f.metrics) {
+      const double qa = first_purchase_quantile_of(a.name), qb = first_purchase_quantile_of(b.name);
+      if (qa >= 0 && qb > qa && a.persona == b.persona && b.value < a.value)
+        fail(b.line, 1, b.name + " " + short_number(b.value) + " is below " + a.name + " " + short_number(a.value) +
+                          ": quantiles cannot decrease");
+    }
   if (f.stages.empty())
     throw InputError(path + ": no stage rows (expected a header stage,reached and one row per stage)");
   return f;

@@ -69,7 +69,8 @@ CSV
 expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal.yaml"
 expect_in "$WORK/out" "goodness of fit: deviance"
-expect_in "$WORK/out" "95 % interval (profile likelihood)"
+expect_in "$WORK/out" "95 % interval (method: docs/CALIBRATION.md)"
+expect_in "$WORK/out" "evaluations (fit "
 expect_in "$WORK/out" "interest -> intent"
 expect_in "$WORK/err" "fit #1: deviance"
 head -1 "$WORK/cal.yaml" | grep -q "^# Calibrated by journeysim calibrate on " || fail "no header comment"
@@ -88,6 +89,20 @@ diff <(grep -v "^# Calibrated" "$WORK/cal.yaml" | grep -v "evaluations in") \
 expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/cal.yaml"
 expect_in "$WORK/err" "exists; use --force"
+
+# Metric rows: the cart-abandonment rate gives the purchase stage's row (a transition); the
+# repeat rate and order value are shown, not fitted: step_abandon acts before the first purchase.
+printf 'stage,reached\ninterest,5000\nintent,340\n\nmetric,value\ncart_abandon_rate,0.47\nrepeat_purchase_rate,0.2\norder_value_mean,40\n' \
+  > "$WORK/target_m.csv"
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal_m.yaml" --quiet
+expect_in "$WORK/out" "intent -> purchase                               340         180"
+expect_in "$WORK/out" "not fitted: fitted as the transition it is part of (above)"
+expect_in "$WORK/out" "not fitted: no free parameter acts on the stages it measures"
+expect_in "$WORK/out" "not fitted: no free parameter is a discount or a persona's"
+expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" --fit-metrics repeat,bogus \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/bad.yaml"
+expect_in "$WORK/err" "--fit-metrics: unknown metric 'repeat'"
 
 # Ctrl-C: the best point so far is written, marked, exit 130.
 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 \
@@ -113,6 +128,19 @@ bad_target 'stage,reached\ninterest,100\nintnet,50\n' "bad.csv:3:1: unknown stag
 bad_target 'stage,reached\ninterest,100\nintent,150\n' "counts cannot increase down the funnel"
 bad_target 'stage,reached\ninterest,100\nintent,-5\n' "bad.csv:3:8: negative count -5"
 bad_target 'stage,reached\nview,100\ncart,50\n' "no stage of the target is a stage of the scenario"
+# Metric rows: a name that is no metric, a rate outside [0, 1], a negative time, decreasing quantiles.
+bad_target 'stage,reached\ninterest,100\nintent,50\n\nmetric,value\ncart_abandon_rat,0.5\n' \
+  "bad.csv:6:1: unknown metric 'cart_abandon_rat' — did you mean 'cart_abandon_rate'?"
+bad_target 'stage,reached\ninterest,100\nintent,50\n\nmetric,value\nrepeat_purchase_rate,1.5\n' \
+  "bad.csv:6:22: repeat_purchase_rate 1.5 is not a rate between 0 and 1"
+bad_target 'stage,reached\ninterest,100\nintent,50\n\nmetric,value\nhours_to_first_purchase_p50,-2\n' \
+  "bad.csv:6:29: hours_to_first_purchase_p50 -2 is negative"
+bad_target 'stage,reached\ninterest,100\nintent,50\n\nmetric,value\nhours_to_first_purchase_p50,9\nhours_to_first_purchase_p75,3\n' \
+  "bad.csv:7:1: hours_to_first_purchase_p75 3 is below hours_to_first_purchase_p50 9: quantiles cannot decrease"
+bad_target 'stage,reached\ninterest,100\nintent,50\n\nmetric,value\nhours_to_first_purchase_p100,9\n' \
+  "unknown metric 'hours_to_first_purchase_p100'"
+bad_target 'stage,reached\ninterest,100\nintent,50\n\npersona,metric,value\nnobody,repeat_purchase_rate,0.2\n' \
+  "bad.csv:6:1: unknown persona 'nobody'"
 expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.nothing.advance=0.1:0.2 -o "$WORK/bad.yaml"
 expect_in "$WORK/err" "no touchpoint 'nothing'"
 expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.video.advance=0.3:0.1 -o "$WORK/bad.yaml"

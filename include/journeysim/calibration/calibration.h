@@ -2,8 +2,9 @@
 //! Fitting free parameters of a scenario to an observed funnel by maximum
 //! likelihood of the stage transitions (docs/CALIBRATION.md): NLopt's BOBYQA
 //! on the binomial deviance, every evaluation a simulation of the baseline
-//! with the same seed (common random numbers); 95 % profile-likelihood
-//! intervals; identifiability from the Fisher information.
+//! with the same seed (common random numbers); 95 % likelihood-ratio
+//! intervals (along the profile's linear path, profiled where that fails);
+//! identifiability from the Fisher information.
 
 #include "journeysim/calibration/free_parameter.h"
 #include "journeysim/calibration/funnel_target.h"
@@ -19,7 +20,7 @@ namespace journeysim {
 
 //! One evaluation of the objective, for a progress line.
 struct CalibrationStep {
-  const char* phase = "fit"; //!< "fit", "profile <parameter path>", "information"
+  const char* phase = "fit"; //!< "fit", "information", "interval PATH", "profile PATH"
   int evaluation = 0;        //!< 1-based, over all phases
   double deviance = 0.0;
   double best = 0.0;         //!< of the point fit so far
@@ -33,6 +34,9 @@ struct CalibrationOptions {
   int threads = 0;               //!< 0: all cores
   int max_evaluations = 300;     //!< of the point fit (intervals come on top)
   bool intervals = true;
+  //! Metric rows to fit (the others are shown): names, "hours_to_first_purchase"
+  //! for all its quantiles, or "all". A cart_abandon_rate is a stage row and always fitted.
+  std::vector<std::string> fit_metrics = {"repeat_purchase_rate", "order_value_mean"};
   const std::atomic<bool>* cancel = nullptr;
   std::function<void(const CalibrationStep&)> progress; //!< after each evaluation
 };
@@ -44,6 +48,7 @@ struct ParameterFit {
   double low95 = 0.0, high95 = 0.0; //!< NaN if not computed
   bool low95_at_bound = false, high95_at_bound = false; //!< the profile stays below the cut up to the bound
   bool at_bound = false; //!< the estimate itself is at a bound
+  std::string interval_method; //!< "line" (the profile's linear path), "profile", or "" (not computed)
 };
 
 struct TransitionFit {
@@ -53,13 +58,24 @@ struct TransitionFit {
   double simulated_from = 0; //!< simulated agents in `from` (the simulation's own sample)
 };
 
+struct MetricFit {
+  MetricTarget target; //!< its not_fitted says why a row is only shown
+  double simulated = 0.0; //!< the metric of the simulation at the estimate (NaN: none)
+  double residual = 0.0;  //!< standardised (NaN: no count to weigh it by)
+  bool fitted = false;    //!< its likelihood term is part of the deviance
+};
+
 struct CalibrationResult {
   std::vector<ParameterFit> parameters;
   std::vector<TransitionFit> transitions;
+  std::vector<MetricFit> metrics; //!< the target's metric rows, in file order
   double deviance = 0.0;
-  int degrees_of_freedom = 0;
+  int degrees_of_freedom = 0; //!< transitions + fitted metric rows − free parameters
   double p_value = 0.0; //!< NaN without degrees of freedom
   int evaluations = 0;
+  //! Where the evaluations went: the point fit, the information matrix, the intervals.
+  int evaluations_fit = 0, evaluations_information = 0, evaluations_intervals = 0;
+  int profiled_sides = 0; //!< interval sides that needed the profile search
   bool interrupted = false; //!< the parameters are the best point so far
   bool intervals_done = false;
   std::vector<std::string> warnings;
@@ -73,6 +89,9 @@ struct CalibrationResult {
 //! Never throws Cancelled: an interrupted fit returns the best point so far.
 CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& target,
                             const std::vector<FreeParameter>& free, const CalibrationOptions& options);
+
+//! Whether `metric` is one of `chosen` (CalibrationOptions::fit_metrics).
+bool metric_chosen(const std::vector<std::string>& chosen, const std::string& metric);
 
 //! The binomial deviance of y successes in n trials at probability p.
 double binomial_deviance(double n, double y, double p);

@@ -3,6 +3,7 @@
 //! calibration fits. Each transition is binomial: of the n customers who
 //! reached stage `from`, y reached `to` (the next observed stage).
 
+#include "journeysim/calibration/metric_target.h"
 #include "journeysim/observed/observed_funnel.h"
 #include "journeysim/scenario/scenario.h"
 
@@ -23,6 +24,7 @@ struct Transition {
 struct FunnelTarget {
   std::vector<Transition> transitions;
   bool by_persona = false; //!< the target's persona rows are fitted (its overall rows then only shown)
+  std::vector<MetricTarget> metrics; //!< the metric rows, in file order (metric_target.h)
 };
 
 //! Match the target's rows to the scenario's stages and personas.

@@ -32,8 +32,15 @@ struct ObservedFunnel {
   std::vector<ObservedMetric> metrics;
 };
 
-//! Read and check an observed-funnel file: counts are whole numbers ≥ 0,
-//! metric values finite, no (persona, stage) twice.
+//! The first-purchase quantile a metric name stands for
+//! (hours_to_first_purchase_p25 → 0.25), or −1 for any other name.
+double first_purchase_quantile_of(const std::string& metric);
+
+//! Read and check an observed-funnel file: counts are whole numbers ≥ 0, no
+//! (persona, stage) twice; metrics are known names (customers, purchases,
+//! cart_abandon_rate, repeat_purchase_rate, hours_to_first_purchase_pNN,
+//! order_value_mean, order_value_sd) with values in range (rates in [0, 1],
+//! counts whole, the rest ≥ 0; quantiles not decreasing).
 //! @throws InputError "FILE:LINE:COLUMN: message".
 ObservedFunnel read_observed_funnel(const std::string& path);
 //! Same, from text; `path` is only used in messages.

@@ -117,6 +117,13 @@ TEST_CASE("calibrate: the exact funnel is recovered, within the reported interva
   CHECK(r.degrees_of_freedom == 1);
   CHECK(r.deviance < 3.84); // the exact funnel fits
   CHECK(r.warnings.empty());
+  // Near-quadratic here: both intervals come from the linear path, no profiling.
+  CHECK(r.parameters[0].interval_method == "line");
+  CHECK(r.parameters[1].interval_method == "line");
+  CHECK(r.profiled_sides == 0);
+  CHECK(r.evaluations == r.evaluations_fit + r.evaluations_information + r.evaluations_intervals);
+  CHECK(r.evaluations_information == 4); // ±0.02 of each range
+  CHECK(r.evaluations_intervals <= 4 * 3); // at most a few line points per side
   REQUIRE(r.transitions.size() == 3);
   for (const auto& t : r.transitions)
     CHECK(std::abs(t.residual) < 2);
@@ -125,18 +132,24 @@ TEST_CASE("calibrate: the exact funnel is recovered, within the reported interva
 TEST_CASE("calibrate: funnels simulated with other seeds are covered at the nominal rate", "[calibration][slow]")
 {
   const Scenario start = started_elsewhere();
-  int covered = 0, intervals = 0;
+  int covered = 0, intervals = 0, on_line = 0, covered_on_line = 0;
   for (int trial = 0; trial < 40; ++trial) {
     const FunnelTarget target = match_target(start, simulated_funnel(3000, 1000 + trial));
     CalibrationOptions o = options(30000);
     const CalibrationResult r = calibrate(start, target, two_free(), o);
     REQUIRE(r.intervals_done);
-    covered += covers(r.parameters[0], 0.2);
-    covered += covers(r.parameters[1], 0.1);
-    intervals += 2;
+    for (const auto& [p, truth] : {std::pair{r.parameters[0], 0.2}, {r.parameters[1], 0.1}}) {
+      covered += covers(p, truth);
+      on_line += p.interval_method == "line";
+      covered_on_line += p.interval_method == "line" && covers(p, truth);
+      ++intervals;
+    }
   }
-  INFO(covered << " of " << intervals << " intervals cover the truth");
+  INFO(covered << " of " << intervals << " intervals cover the truth; " << covered_on_line << " of the " << on_line
+                << " found on the linear path");
   CHECK(covered >= 0.9 * intervals);
+  // The coverage is that of the fast method: most intervals come from the linear path.
+  CHECK(on_line >= intervals / 2);
 }
 
 TEST_CASE("calibrate: two parameters on the same transition are not separately identifiable", "[calibration]")
@@ -162,10 +175,15 @@ TEST_CASE("calibrate: a fit at a bound is reported", "[calibration]")
   const FunnelTarget target = match_target(start, simulated_funnel(5000, 78));
   const std::vector<FreeParameter> free = {parse_free_parameter("touchpoints.video.advance=0.3:0.8")};
   CalibrationOptions o = options(20000);
-  o.intervals = false;
   const CalibrationResult r = calibrate(start, target, free, o);
   CHECK(r.parameters[0].at_bound);
   CHECK(r.parameters[0].value == Approx(0.3).margin(1e-3));
+  // The side at the bound is profiled (the line cannot leave the box) and printed as `bound`.
+  CHECK(r.parameters[0].interval_method == "profile");
+  CHECK(r.parameters[0].low95_at_bound);
+  CHECK(r.parameters[0].low95 == Approx(0.3).margin(1e-3));
+  CHECK(r.parameters[0].high95 > 0.3);
+  CHECK(r.profiled_sides >= 1);
   REQUIRE_FALSE(r.warnings.empty());
   CHECK_THAT(r.warnings.back(), Catch::Contains("fitted at its lower bound"));
 }

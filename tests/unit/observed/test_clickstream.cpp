@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <sstream>
 
 using namespace journeysim;
@@ -78,6 +80,8 @@ TEST_CASE("observe: a small REES46 export gives exactly the known funnel", "[obs
   CHECK(metric(r.funnel, "", "hours_to_first_purchase_p50") == Approx(1.25));
   CHECK(metric(r.funnel, "", "hours_to_first_purchase_p25") == Approx(0.875));
   CHECK(metric(r.funnel, "", "order_value_mean") == Approx((20.0 + 30.0 + 70.0) / 3));
+  CHECK(metric(r.funnel, "", "purchases") == 3);
+  CHECK(metric(r.funnel, "", "order_value_sd") == Approx(std::sqrt((400.0 + 100.0 + 900.0) / 2))); // mean 40
   REQUIRE(r.bad_rows == 4);
   REQUIRE(r.first_bad_rows.size() == 4);
   CHECK(r.first_bad_rows[0].line == 8);
