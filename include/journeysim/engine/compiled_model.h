@@ -4,6 +4,7 @@
 //! and the day tables (arrivals, calendar, budget pacing) that the population
 //! feedback sets between passes.
 
+#include "journeysim/engine/active_sets.h"
 #include "journeysim/population/population.h"
 #include "journeysim/scenario/scenario.h"
 
@@ -140,6 +141,7 @@ public:
   std::vector<int> varying;      //!< touch index of each row of the day tables
   std::vector<int> paced;        //!< touch index of each budgeted touchpoint
   std::vector<int> triggered[4]; //!< touch indices by Trigger
+  ActiveSets active_sets;        //!< what acts between events, per stage (cached stages)
   std::size_t horizon() const { return horizon_; }
 
 private:
