@@ -141,7 +141,10 @@ public:
   std::vector<int> varying;      //!< touch index of each row of the day tables
   std::vector<int> paced;        //!< touch index of each budgeted touchpoint
   std::vector<int> triggered[4]; //!< touch indices by Trigger
-  ActiveSets active_sets;        //!< what acts between events, per stage (cached stages)
+  //! What acts between events, per stage (cached stages), built by the
+  //! constructor from the fields above: code that changes stages, touches or
+  //! exposures afterwards must rebuild it (active_sets = ActiveSets(*this)).
+  ActiveSets active_sets;
   std::size_t horizon() const { return horizon_; }
 
 private:
