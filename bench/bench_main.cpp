@@ -14,6 +14,7 @@
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -48,9 +49,36 @@ void normal_draw_on_stream(benchmark::State& state)
 }
 BENCHMARK(normal_draw_on_stream);
 
+//! The log of a uniform word: what every quiet-day segment pays once.
+void log_of_uniform(benchmark::State& state)
+{
+  std::uint32_t w = 12345;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(std::log(rng::to_unit(w)));
+    w = w * 1664525u + 1013904223u;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(log_of_uniform);
+
+//! Building the cached active sets of bench_large's baseline (once per
+//! variant, engine/active_sets.h).
+void active_sets_build(benchmark::State& state)
+{
+  const Scenario& s = bench_large();
+  const Population population(s.baseline(), s.seed);
+  const CompiledModel model(s.baseline(), population, touchpoint_union(s), s.horizon_days);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(ActiveSets(model));
+}
+BENCHMARK(active_sets_build);
+
+//! Range 0: every attribute; 1: only those the engine uses (--summary-only).
 void persona_sampling(benchmark::State& state)
 {
-  const Population population(bench_large().baseline(), 2026);
+  Population population(bench_large().baseline(), 2026);
+  if (state.range(0) == 1)
+    population.draw_only({});
   AgentColumns agents;
   std::uint64_t first = 0;
   for (auto _ : state) {
@@ -60,7 +88,7 @@ void persona_sampling(benchmark::State& state)
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(persona_sampling);
+BENCHMARK(persona_sampling)->Arg(0)->Arg(1);
 
 //! Simulates agents of `s`'s baseline one journey at a time.
 void journeys(benchmark::State& state, const Scenario& s)

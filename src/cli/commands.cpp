@@ -290,7 +290,9 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   RuleAttribution rules;
   const bool with_attribution = vm["attribution"].as<bool>();
   try {
-    result = run(scenario, options, writer.get());
+    RunOptions main_run = options;
+    main_run.attribute_columns = wo.per_agent; // --summary-only: no attribute column is written
+    result = run(scenario, main_run, writer.get());
     if (with_attribution || vm.count("paths"))
       rules = path_attribution(scenario, options, result.feedback.empty() ? nullptr : &result.feedback[0]);
     if (with_attribution) {

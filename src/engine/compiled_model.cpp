@@ -114,6 +114,7 @@ CompiledModel::CompiledModel(const Model& model, const Population& population,
     }
   }
   set_days(day_tables(model, *this, 1, nullptr));
+  active_sets = ActiveSets(*this);
 }
 
 } // namespace journeysim

@@ -66,8 +66,6 @@ using rng::Purpose;
 constexpr std::uint32_t CHECKOUT_BLOCKS_PER_EVENT = 32; // ≤ 100 steps, 4 per block
 constexpr std::uint32_t BASKET_BLOCKS_PER_EVENT = 16;
 constexpr int NEVER = std::numeric_limits<int>::max();
-//! Touchpoints one segment can hold; a day with more is played unconditioned.
-constexpr int MAX_ACTIVE = 64;
 
 void saturating_increment(std::uint16_t& x)
 {
@@ -121,6 +119,7 @@ struct Walker {
   bool cart_abandoned = false;
   double mood = 0.0;
   std::uint32_t event = 0, segment = 0;
+  double last_quiet = 1.0, last_log_quiet = 0.0; //!< log(quiet) of the last segment that had one
 };
 
 //! Whether touch t acts on the agent now, and if not, in how many days it
@@ -235,28 +234,68 @@ private:
 };
 
 //! Number of quiet days before the next eventful one, when each day is
-//! quiet with probability `quiet`: P(G ≥ g) = quiet^g.
-[[gnu::always_inline]] inline double quiet_days(double quiet, std::uint32_t word)
+//! quiet with probability `quiet`: P(G ≥ g) = quiet^g. Consecutive
+//! segments often share `quiet` (the mood did not move): its log is kept.
+[[gnu::always_inline]] inline double quiet_days(Walker& w, double quiet, std::uint32_t word)
 {
   if (quiet >= 1.0)
     return std::numeric_limits<double>::infinity();
   if (quiet <= 0.0)
     return 0.0;
-  return std::floor(std::log(rng::to_unit(word)) / std::log(quiet));
+  if (quiet != w.last_quiet) {
+    w.last_quiet = quiet;
+    w.last_log_quiet = std::log(quiet);
+  }
+  return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
 }
 
 //! The touchpoints acting on the agent until something changes, and when
 //! that may be: a segment of days with constant probabilities.
 struct Segment {
-  int active[MAX_ACTIVE];
+  const int* active = nullptr; //!< n_active touch indices
   int n_active = 0;
   int until_change = 0; //!< days from today
   bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
+  int storage[MAX_ACTIVE]; //!< `active` of a segment built here (general path)
 };
+
+//! Chances of a segment's events in the order MODEL.md plays them: a repeat
+//! purchase, the exposures of the active touchpoints (together the head),
+//! then the dropout.
+struct DayChances {
+  const double* head = nullptr; //!< n_head chances: repeat, exposures
+  int n_head = 0;
+  double drop = 0.0;
+  double quiet = 1.0; //!< no event at all
+  double storage[MAX_ACTIVE + 1]; //!< `head` of chances computed here (general path)
+};
+
+//! The segment from the variant's cached set (active_sets.h): no walk over
+//! the stage's touchpoints, no product of chances. False where the stage is
+//! not cached.
+[[gnu::always_inline]] inline bool cached_segment(const Walker& w, int horizon_days, Segment& seg,
+                                                  DayChances& c)
+{
+  const ActiveSet* set = w.m.active_sets.find(w.s, w.cart_abandoned, w.days_in_stage);
+  if (!set)
+    return false;
+  seg.active = set->touches.data();
+  seg.n_active = static_cast<int>(set->touches.size());
+  seg.overflow = false;
+  seg.until_change = horizon_days - w.day;
+  if (set->next_change != NEVER)
+    seg.until_change = std::min(seg.until_change, set->next_change - w.days_in_stage);
+  c.head = set->chance_of(w.a.persona);
+  c.n_head = seg.n_active + 1;
+  c.drop = dropout_chance(w.m.stages[static_cast<std::size_t>(w.s)], w);
+  c.quiet = set->quiet[w.a.persona] * (1.0 - c.drop);
+  return true;
+}
 
 [[gnu::always_inline]] inline void active_touches(const Walker& w, int horizon_days, Segment& seg)
 {
   const CompiledModel& m = w.m;
+  seg.active = seg.storage;
   seg.n_active = 0;
   seg.until_change = horizon_days - w.day;
   seg.overflow = false;
@@ -281,7 +320,7 @@ struct Segment {
       seg.overflow = true;
       continue;
     }
-    seg.active[seg.n_active++] = ti;
+    seg.storage[seg.n_active++] = ti;
   }
   if (seg.overflow)
     seg.until_change = 1;
@@ -293,53 +332,47 @@ struct FirstEvent {
   int touch = -1; //!< Exposure: index into CompiledModel::touches
 };
 
-//! Chances of a segment's events in the order MODEL.md plays them: a repeat
-//! purchase, the exposures of the active touchpoints, the dropout.
-struct DayChances {
-  double chance[MAX_ACTIVE + 2];
-  int n = 0;
-  double quiet = 1.0; //!< no event at all
-};
-
 [[gnu::always_inline]] inline void day_chances(const Walker& w, const Segment& seg, DayChances& c)
 {
   const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
   const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
   const double repeat = last ? stage.purchase_rate : 0.0;
-  c.n = 0;
-  c.chance[c.n++] = repeat;
+  c.head = c.storage;
+  c.n_head = 0;
+  c.storage[c.n_head++] = repeat;
   c.quiet = 1.0 - repeat;
   for (int i = 0; i < seg.n_active; ++i) {
     const double q = w.m.exposure_on(w.a.persona, static_cast<std::size_t>(seg.active[i]), w.day);
-    c.chance[c.n++] = q;
+    c.storage[c.n_head++] = q;
     c.quiet *= 1.0 - q;
   }
-  const double drop = dropout_chance(stage, w);
-  c.chance[c.n++] = drop;
-  c.quiet *= 1.0 - drop;
+  c.drop = dropout_chance(stage, w);
+  c.quiet *= 1.0 - c.drop;
 }
 
 [[gnu::always_inline]] inline FirstEvent first_event(const DayChances& c, const Segment& seg, std::uint32_t word)
 {
-  int first = c.n - 1;
+  // Events 0 … n_head − 1 are the head; event n_head, the dropout, is what
+  // is left when none of them came first.
+  int first = c.n_head;
   double u = rng::to_unit(word) * (1.0 - c.quiet);
   double none_yet = 1.0;
-  for (int e = 0; e < c.n; ++e) {
-    const double mass = none_yet * c.chance[e];
+  for (int e = 0; e < c.n_head; ++e) {
+    const double mass = none_yet * c.head[e];
     if (u < mass) {
       first = e;
       break;
     }
     u -= mass;
-    none_yet *= 1.0 - c.chance[e];
+    none_yet *= 1.0 - c.head[e];
   }
   // Rounding can leave u just above the total: the last possible event.
-  if (first == c.n - 1)
-    while (first > 0 && c.chance[first] == 0.0)
+  if (first == c.n_head && c.drop == 0.0)
+    while (first > 0 && (first == c.n_head || c.head[first] == 0.0))
       --first;
   if (first == 0)
     return {FirstEvent::Kind::Repeat, -1};
-  if (first == c.n - 1)
+  if (first == c.n_head)
     return {FirstEvent::Kind::Dropout, -1};
   return {FirstEvent::Kind::Exposure, seg.active[first - 1]};
 }
@@ -534,7 +567,9 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
   Segment seg;
   DayChances chances;
   while (w.day < horizon_days) {
-    active_touches(w, horizon_days, seg);
+    const bool cached = cached_segment(w, horizon_days, seg, chances);
+    if (!cached)
+      active_touches(w, horizon_days, seg);
     // One block per segment: quiet days, first event, dropout, repeat purchase.
     const auto ev = rng::block(seed, a.id, Purpose::Event, 0, w.segment++);
     bool lost;
@@ -542,8 +577,9 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       lost = play_unconditioned_day(w, ev);
     } else {
       // Skip the quiet days (a segment ends early where targeting changes).
-      day_chances(w, seg, chances);
-      const double g = quiet_days(chances.quiet, ev[0]);
+      if (!cached)
+        day_chances(w, seg, chances);
+      const double g = quiet_days(w, chances.quiet, ev[0]);
       if (g >= seg.until_change) {
         w.day += seg.until_change;
         w.days_in_stage += seg.until_change;

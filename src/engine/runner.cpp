@@ -68,6 +68,17 @@ Plan make_plan(const Scenario& scenario, const RunOptions& o, const std::vector<
     plan.population_of.push_back(p);
     plan.models.push_back(std::make_unique<CompiledModel>(model, *plan.populations[p], rows, scenario.horizon_days));
   }
+  if (!o.attribute_columns) {
+    // Only what targeting reads: the attributes of every range of the
+    // variants sharing each population.
+    std::vector<std::vector<std::string>> used(plan.populations.size());
+    for (std::size_t j = 0; j < o.variants.size(); ++j)
+      for (const auto& t : scenario.variants[static_cast<std::size_t>(o.variants[j])].touchpoints)
+        for (const auto& r : t.target.ranges)
+          used[plan.population_of[j]].push_back(r.attribute);
+    for (std::size_t p = 0; p < plan.populations.size(); ++p)
+      plan.populations[p]->draw_only(used[p]);
+  }
   return plan;
 }
 

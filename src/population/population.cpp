@@ -65,6 +65,7 @@ Population::Population(const Model& model, std::uint64_t seed) : model_(&model),
       sources_[p].push_back(std::move(s));
     }
   }
+  drawn_.assign(columns_.size(), 1);
   patience_ = column_index(PATIENCE);
   tech_savvy_ = column_index(TECH_SAVVY);
   price_sensitivity_ = column_index(PRICE_SENSITIVITY);
@@ -87,6 +88,15 @@ std::uint16_t Population::persona_of(std::uint64_t agent) const
   const auto p = std::min<std::ptrdiff_t>(it - cumulative_share_.begin(),
                                           static_cast<std::ptrdiff_t>(cumulative_share_.size()) - 1);
   return static_cast<std::uint16_t>(p);
+}
+
+void Population::draw_only(const std::vector<std::string>& names)
+{
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    const std::string& name = columns_[c].name;
+    drawn_[c] = name == PATIENCE || name == TECH_SAVVY || name == PRICE_SENSITIVITY ||
+                std::find(names.begin(), names.end(), name) != names.end();
+  }
 }
 
 void Population::generate(std::uint64_t first, std::size_t n, AgentColumns& out) const
@@ -120,7 +130,7 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
     for (std::size_t c = 0; c < n_cols; ++c) {
       const Source& s = sources_[p][c];
       float value;
-      if (s.attribute < 0) {
+      if (s.attribute < 0 || !drawn_[c]) {
         value = columns_[c].choice ? static_cast<float>(MISSING_CHOICE)
                                    : std::numeric_limits<float>::quiet_NaN();
       } else {

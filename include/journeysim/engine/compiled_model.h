@@ -4,6 +4,7 @@
 //! and the day tables (arrivals, calendar, budget pacing) that the population
 //! feedback sets between passes.
 
+#include "journeysim/engine/active_sets.h"
 #include "journeysim/population/population.h"
 #include "journeysim/scenario/scenario.h"
 
@@ -140,6 +141,10 @@ public:
   std::vector<int> varying;      //!< touch index of each row of the day tables
   std::vector<int> paced;        //!< touch index of each budgeted touchpoint
   std::vector<int> triggered[4]; //!< touch indices by Trigger
+  //! What acts between events, per stage (cached stages), built by the
+  //! constructor from the fields above: code that changes stages, touches or
+  //! exposures afterwards must rebuild it (active_sets = ActiveSets(*this)).
+  ActiveSets active_sets;
   std::size_t horizon() const { return horizon_; }
 
 private:

@@ -34,6 +34,10 @@ struct RunOptions {
   //! After each pass of the population feedback (feedback.h): the worst
   //! residual over the variants still solving, in agents.
   std::function<void(int pass, double residual)> feedback_progress;
+  //! False when nothing reads the chunks' attribute columns (a
+  //! --summary-only run): attributes that no targeting rule and no engine
+  //! behaviour uses are then not drawn but left missing.
+  bool attribute_columns = true;
 };
 
 //! One variant's outcomes for one chunk.

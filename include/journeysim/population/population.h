@@ -47,6 +47,10 @@ public:
   //! size `out` for agents [first, first + n), then fill rows [begin, end).
   void prepare(std::uint64_t first, std::size_t n, AgentColumns& out) const;
   void fill(AgentColumns& out, std::size_t begin, std::size_t end) const;
+  //! From now on draw only the named columns (and the engine attributes);
+  //! fill() leaves the others missing. Nothing else changes: each column
+  //! has its own stream.
+  void draw_only(const std::vector<std::string>& names);
 
   //! Persona of one agent (the same draw generate() makes).
   std::uint16_t persona_of(std::uint64_t agent) const;
@@ -67,6 +71,7 @@ private:
   std::vector<AttributeColumn> columns_;
   std::vector<std::vector<Source>> sources_; //!< [persona][column]
   std::vector<std::uint32_t> column_hash_;
+  std::vector<char> drawn_; //!< per column: draw it (else leave it missing)
   int patience_ = -1, tech_savvy_ = -1, price_sensitivity_ = -1; //!< column indices
 };
 

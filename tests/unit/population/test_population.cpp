@@ -84,3 +84,25 @@ TEST_CASE("an agent depends only on (seed, index), not on the block it is made i
   other.generate(0, 5000, b);
   CHECK(b.persona != whole.persona);
 }
+
+TEST_CASE("draw_only: named columns and engine attributes as before, the others missing", "[population]")
+{
+  const Scenario s = parse_scenario(TEXT, "pop.yaml");
+  const Population all(s.baseline(), 5);
+  Population some(s.baseline(), 5);
+  some.draw_only({"age"});
+  AgentColumns a, b;
+  all.generate(0, 2000, a);
+  some.generate(0, 2000, b);
+  const auto age = static_cast<std::size_t>(all.column_index("age"));
+  const auto generation = static_cast<std::size_t>(all.column_index("generation"));
+  const auto patience = static_cast<std::size_t>(all.column_index("patience"));
+  for (std::size_t i = 0; i < 2000; ++i) {
+    CHECK(b.persona[i] == a.persona[i]);
+    CHECK(b.column(age)[i] == a.column(age)[i]);
+    CHECK(b.column(generation)[i] == static_cast<float>(MISSING_CHOICE));
+    const float x = a.column(patience)[i], y = b.column(patience)[i];
+    CHECK((x == y || (std::isnan(x) && std::isnan(y))));
+    CHECK(b.patience[i] == a.patience[i]);
+  }
+}

@@ -1,0 +1,62 @@
+#pragma once
+//! The touchpoints acting on an agent between two events, and their chances,
+//! built once per variant instead of at every quiet-day segment. In a stage
+//! whose touchpoints have no attribute ranges, no triggers or caps and the
+//! same reach every day, what acts on an agent depends only on the cart flag
+//! and how many min_days_in_stage thresholds it has passed; the repeat
+//! purchase and exposure chances then only on the persona. The kernel's
+//! general path (journey.cpp) handles every other stage.
+
+#include <cstddef>
+#include <vector>
+
+namespace journeysim {
+
+class CompiledModel;
+
+//! Touchpoints one segment can hold; a day with more is played unconditioned.
+inline constexpr int MAX_ACTIVE = 64;
+
+//! One (stage, cart flag, threshold level) set.
+struct ActiveSet {
+  std::vector<int> touches; //!< indices into CompiledModel::touches, stage order
+  //! Days in stage at which the set next changes; NEVER (INT_MAX) if it does not.
+  int next_change = 0;
+  //! [persona][1 + touches]: the repeat purchase chance, then each exposure's.
+  std::vector<double> chance;
+  //! [persona]: (1 − repeat) · Π (1 − exposure), multiplied in that order
+  //! (bit for bit what the general path computes before the dropout).
+  std::vector<double> quiet;
+
+  const double* chance_of(std::size_t persona) const { return chance.data() + persona * (touches.size() + 1); }
+};
+
+class ActiveSets {
+public:
+  ActiveSets() = default;
+  //! Stages with more than MAX_ACTIVE touchpoints are not cached.
+  explicit ActiveSets(const CompiledModel& model);
+
+  //! The set of an agent in stage s, or null where the stage is not cached
+  //! (or days_in_stage < 0, which no segment starts at).
+  const ActiveSet* find(int s, bool cart_abandoned, int days_in_stage) const
+  {
+    const Stage& st = stages_[static_cast<std::size_t>(s)];
+    if (!st.cached || days_in_stage < 0) [[unlikely]]
+      return nullptr;
+    std::size_t level = 0;
+    while (level < st.thresholds.size() && st.thresholds[level] <= days_in_stage)
+      ++level;
+    return &st.sets[(cart_abandoned ? st.thresholds.size() + 1 : 0) + level];
+  }
+
+private:
+  struct Stage {
+    bool cached = false;
+    std::vector<int> thresholds;  //!< distinct positive min_days_in_stage, ascending
+    std::vector<ActiveSet> sets; //!< [cart flag][level]
+  };
+  std::vector<Stage> stages_;
+};
+
+} // namespace journeysim

@@ -1,0 +1,110 @@
+// The cached active sets (engine/active_sets.h) against the kernel's general
+// path: the same stage, once cached and once made uncacheable by a targeting
+// range every agent satisfies, must play bit for bit the same.
+
+#include "collecting_sink.h"
+
+#include "journeysim/engine/active_sets.h"
+#include "journeysim/engine/compiled_model.h"
+#include "journeysim/engine/runner.h"
+#include "journeysim/scenario/loader.h"
+
+#include <catch2/catch.hpp>
+
+#include <climits>
+#include <cstring>
+#include <string>
+
+using namespace journeysim;
+
+namespace {
+
+//! Cart-abandon and min_days_in_stage targeting, discounts, moods, a repeat
+//! purchase rate; `extra` is added to every touchpoint's target.
+Scenario targeted(const std::string& extra)
+{
+  const std::string target = extra.empty() ? "" : ", " + extra;
+  return parse_scenario(R"(
+name: active-sets
+horizon_days: 120
+population: 20000
+seed: 5
+stages:
+  - {name: aware, dropout: 0.02}
+  - {name: intent, dropout: 0.05}
+  - {name: bought, purchase: true, dropout: 0.01, purchase_rate: 0.03}
+personas:
+  - {name: a, share: 0.6, mood: 0.2, attributes: {patience: {beta: [2, 3]}, price_sensitivity: {uniform: [0.2, 0.9]}}}
+  - {name: b, share: 0.4, mood: -0.1, affinity: {ads: 1.5}}
+touchpoints:
+  - {name: ad, channel: ads, stages: [aware, intent], reach: 0.05, advance: 0.1, emotion: 0.05, target: {min_days_in_stage: 0)" + target + R"(}}
+  - {name: late_offer, channel: email, stages: [aware, intent], reach: 0.2, advance: 0.3, discount: 0.1, emotion: -0.02, target: {min_days_in_stage: 5)" + target + R"(}}
+  - {name: later_offer, channel: email, stages: [aware], reach: 0.1, advance: 0.2, target: {min_days_in_stage: 12)" + target + R"(}}
+  - {name: checkout, channel: web, stages: [intent], reach: 0.15, checkout: {steps: 3, step_abandon: 0.2}, target: {min_days_in_stage: 0)" + target + R"(}}
+  - {name: cart_ad, channel: ads, stages: [intent], reach: 0.3, advance: 0.2, emotion: 0.1, target: {cart_abandoned: true)" + target + R"(}}
+  - {name: upsell, channel: email, stages: [bought], reach: 0.05, emotion: 0.02, target: {min_days_in_stage: 0)" + target + R"(}}
+)", "active_sets.yaml");
+}
+
+} // namespace
+
+TEST_CASE("active sets: which touchpoints act, per cart flag and min_days_in_stage level", "[engine][active-sets]")
+{
+  const Scenario s = targeted("");
+  const Population population(s.baseline(), s.seed);
+  const CompiledModel m(s.baseline(), population, touchpoint_union(s), s.horizon_days);
+  const ActiveSets& sets = m.active_sets;
+  // aware: ad (0), late_offer (5), later_offer (12).
+  CHECK(sets.find(0, false, 0)->touches == std::vector<int>{0});
+  CHECK(sets.find(0, false, 4)->next_change == 5);
+  CHECK(sets.find(0, false, 5)->touches == std::vector<int>{0, 1});
+  CHECK(sets.find(0, false, 11)->next_change == 12);
+  CHECK(sets.find(0, false, 12)->touches == std::vector<int>{0, 1, 2});
+  CHECK(sets.find(0, false, 400)->next_change == INT_MAX);
+  // intent: the cart flag adds cart_ad and nothing else.
+  CHECK(sets.find(1, false, 0)->touches == std::vector<int>{0, 3});
+  CHECK(sets.find(1, true, 0)->touches == std::vector<int>{0, 3, 4});
+  CHECK(sets.find(1, true, 7)->touches == std::vector<int>{0, 1, 3, 4});
+  // The last stage's repeat purchase heads every persona's chances.
+  const ActiveSet& last = *sets.find(2, false, 0);
+  CHECK(last.chance_of(1)[0] == 0.03);
+  CHECK(last.chance_of(1)[1] == 0.05);
+  CHECK(last.quiet[1] == (1.0 - 0.03) * (1.0 - 0.05));
+  // A stage whose touchpoints test an attribute is not cached.
+  const Scenario ranged = targeted("patience: {min: 0}");
+  const CompiledModel general(ranged.baseline(), population, touchpoint_union(ranged), ranged.horizon_days);
+  CHECK(general.active_sets.find(0, false, 0) == nullptr);
+}
+
+TEST_CASE("active sets: a cached stage plays bit for bit as the general path", "[engine][active-sets][determinism]")
+{
+  // patience lies in [0, 1] for every agent: the range changes nothing but
+  // sends every segment down the general path.
+  const Scenario cached = targeted("");
+  const Scenario general = targeted("patience: {min: 0}");
+  RunOptions o;
+  o.agents = 20000;
+  o.threads = 2;
+  testing::CollectingSink a, b;
+  const RunResult ra = run(cached, o, &a);
+  const RunResult rb = run(general, o, &b);
+  CHECK(testing::same_outcomes(a.variants[0].all, b.variants[0].all));
+  const VariantTotals& x = ra.totals[0];
+  const VariantTotals& y = rb.totals[0];
+  CHECK(std::memcmp(&x.revenue, &y.revenue, sizeof(double)) == 0);
+  CHECK(x.tally.exposures == y.tally.exposures);
+  CHECK(x.tally.advances == y.tally.advances);
+  CHECK(x.tally.mood_out == y.tally.mood_out);
+  // The scenario exercises what it is meant to: cart abandons, late offers
+  // taken up and repeat purchases all happen.
+  std::uint64_t abandons = 0, purchases = 0;
+  for (std::size_t i = 0; i < a.variants[0].all.size; ++i) {
+    abandons += a.variants[0].all.cart_abandons[i];
+    purchases += a.variants[0].all.purchases[i];
+  }
+  CHECK(abandons > 500);
+  CHECK(purchases > 1000);
+  CHECK(x.tally.advances[1] > 100); // late_offer
+  CHECK(x.tally.advances[2] > 10);  // later_offer
+  CHECK(x.tally.exposures[4] > 100); // cart_ad
+}
