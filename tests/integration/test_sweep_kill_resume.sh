@@ -66,7 +66,10 @@ for trial in $(seq 1 "${SWEEP_KILL_TRIALS:-3}"); do
   same_as_full "$out" || fail "trial $trial: the sweep resumed after SIGKILLs differs from the uninterrupted one"
 done
 echo "SIGKILL: $kills kills over $attempts starts; every resumed sweep equals the uninterrupted one"
-((kills >= 6)) || fail "only $kills kills (sweeps too short?)"
+# Each trial's first start is a whole sweep killed before half its measured
+# time, so it is killed even if the machine got twice as fast meanwhile; the
+# resumed ones are shorter and may finish first.
+((kills >= ${SWEEP_KILL_TRIALS:-3})) || fail "only $kills kills in ${SWEEP_KILL_TRIALS:-3} trials (sweeps too short?)"
 
 # 2. A second writer of a sweep being written is refused.
 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/busy.h5" --quiet 2>/dev/null &
