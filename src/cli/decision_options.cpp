@@ -128,7 +128,9 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
     }
     return s + ": widen the grid or lower the target";
   }
-  std::string s = d.has_target ? "cheapest setting that reaches " + d.target.metric +
+  // "cheapest" only when minimising; a maximised metric has change costs subtracted.
+  std::string s = d.has_target ? (o.maximize ? "best setting that reaches " : "cheapest setting that reaches ") +
+                                   d.target.metric +
                                    (d.target.at_least ? " ≥ " : " ≤ ") +
                                    metric_text(d.target.metric, d.target.value) + " (" + goal + "): "
                                : "best setting (" + goal + "): ";
@@ -140,7 +142,8 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   }
   s += o.metric + " " + metric_text(o.metric, best->metric);
   if (!o.changes.empty())
-    s += " + change cost " + metric_text("cost", best->change_cost) + " = " + metric_text(o.metric, best->value);
+    s += (o.maximize ? " − change cost " : " + change cost ") + metric_text("cost", best->change_cost) + " = " +
+         metric_text(o.metric, best->value);
   std::size_t reaching = 0;
   for (const auto& opt : d.options)
     reaching += opt.reaches;

@@ -149,6 +149,13 @@ expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --format json --target "convers
 cp "$WORK/out" "$WORK/sum.json"
 expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --target "conversion_rate>=$target" --change-cost "$STEPS=500"
 expect_in "$WORK/out" "cheapest setting that reaches conversion_rate"
+expect_in "$WORK/out" "+ change cost"
+# Maximising: the best, not the cheapest, setting, with change costs subtracted.
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --target "conversion_rate>=$target" --maximize profit \
+  --change-cost "$STEPS=500"
+expect_in "$WORK/out" "best setting that reaches conversion_rate"
+expect_in "$WORK/out" "(largest profit minus change costs)"
+expect_in "$WORK/out" " − change cost "
 "$PYTHON" - "$WORK/s.h5" "$WORK/sum.csv" "$WORK/sum_pl.csv" "$WORK/sum.json" "$target" <<'PY' || fail "sweep summary values"
 import sys, csv, json, h5py, numpy as np, pandas as pd
 STEPS, REACH = "touchpoints.checkout.checkout.steps", "touchpoints.checkout.reach"
