@@ -101,8 +101,8 @@ void bound_chunk_memory(const Scenario& scenario, RunOptions& o, bool chunk_give
                      (o.chunk_agents > BLOCK_AGENTS ? ", a smaller --chunk" : "") + " or fewer --variant");
 }
 
-//! Per touchpoint: incremental conversions and revenue with their 95 % CI,
-//! cost per incremental conversion and incremental ROI.
+//! Per touchpoint: incremental conversions, revenue and profit with their
+//! 95 % CI, cost per incremental conversion and incremental ROI (on profit).
 void print_attribution(const Attribution& a, std::ostream& out)
 {
   std::size_t w = 10;
@@ -124,18 +124,21 @@ void print_attribution(const Attribution& a, std::ostream& out)
   };
   const auto range = [&](const std::string& g, const char* metric) {
     const analysis::Estimate* e = get(g, metric);
-    return e ? fixed(e->difference, 0) + " [" + fixed(e->ci_low, 0) + ", " + fixed(e->ci_high, 0) + "]" : std::string("—");
+    if (!e)
+      return std::string("—");
+    return std::isfinite(e->ci_low) ? fixed(e->difference, 0) + " [" + fixed(e->ci_low, 0) + ", " + fixed(e->ci_high, 0) + "]"
+                                    : fixed(e->difference, 0); // profit without a money model: no CI
   };
   char line[640];
-  const char* format = "%-*s %22s %26s %9s %10s %8s  %7s %7s %7s %7s\n";
+  const char* format = "%-*s %22s %26s %9s %26s %10s %8s  %7s %7s %7s %7s\n";
   std::snprintf(line, sizeof line, format, static_cast<int>(w), "touchpoint", "incr. conversions", "incr. revenue",
-                "cost", "cost/conv", "ROI %", "last", "first", "linear", "markov");
+                "cost", "incr. profit", "cost/conv", "ROI %", "last", "first", "linear", "markov");
   out << "\nwhat each touchpoint is worth: baseline minus the same customers without it (95 % CI), its cost,\n"
          "and the conversions the usual attribution rules credit to it on the same journeys:\n"
       << line;
   for (const auto& g : groups) {
     std::snprintf(line, sizeof line, format, static_cast<int>(w), g.c_str(), range(g, "conversions").c_str(),
-                  range(g, "revenue").c_str(), value(g, "marketing_cost", 0).c_str(),
+                  range(g, "revenue").c_str(), value(g, "marketing_cost", 0).c_str(), range(g, "profit").c_str(),
                   value(g, "cost_per_incremental_conversion", 2).c_str(), value(g, "incremental_roi", 0, 100).c_str(),
                   value(g, "last_touch", 0).c_str(), value(g, "first_touch", 0).c_str(), value(g, "linear", 0).c_str(),
                   value(g, "markov", 0).c_str());

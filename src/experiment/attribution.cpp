@@ -131,20 +131,28 @@ Attribution removal_attribution(const Scenario& scenario, RunOptions options)
                                                  "removal run on common random numbers; paired mean difference");
     const analysis::Estimate cost = increment(with.cost, without.cost, find(paired, "marketing_cost"), 1.0,
                                               "removal run on common random numbers; paired mean difference");
+    // Profit = revenue − (1 − margin) × list revenue − cost (= revenue − cost
+    // without a margin): what a touchpoint earns once its cost and the goods
+    // it sells are paid for.
+    const analysis::Estimate profit =
+      increment(with.profit, without.profit, base.uses_money() ? find(paired, "profit") : nullptr, 1.0,
+                "removal run on common random numbers; paired mean difference");
     row("conversions", conv);
     row("revenue", revenue);
     row("marketing_cost", cost);
-    // Ratios only where they mean something: a touchpoint that costs money,
-    // adds cost and brings conversions (a free pain point that shifts other
-    // touchpoints' costs has no ROI of its own).
-    const bool paid = base.touchpoints[t].cost > 0 && cost.difference > 0;
+    row("profit", profit);
+    // Ratios only where they mean something: a touchpoint that costs money
+    // (a cost per contact or a budget), adds cost and brings conversions (a
+    // free pain point that shifts other touchpoints' costs has no ROI of its own).
+    const Touchpoint& tp = base.touchpoints[t];
+    const bool paid = (tp.cost > 0 || tp.budget) && cost.difference > 0;
     row("cost_per_incremental_conversion",
         derived(NaN, NaN, paid && conv.difference > 0 ? cost.difference / conv.difference : NaN,
                 "incremental marketing cost / incremental conversions (no CI; only for a paid touchpoint that "
                 "adds conversions)"));
     row("incremental_roi",
-        derived(NaN, NaN, paid ? (revenue.difference - cost.difference) / cost.difference : NaN,
-                "(incremental revenue − incremental cost) / incremental cost (no CI; only for a paid touchpoint)"));
+        derived(NaN, NaN, paid ? profit.difference / cost.difference : NaN,
+                "incremental profit / incremental cost (no CI; only for a paid touchpoint)"));
   }
   return a;
 }

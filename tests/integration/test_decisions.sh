@@ -92,20 +92,20 @@ g = a["attribution"]
 dec = lambda x: x.decode() if isinstance(x, bytes) else x
 rows = {(dec(t), dec(m)): i for i, (t, m) in enumerate(zip(g["group"][()], g["metric"][()]))}
 with_ = a["variants/baseline/summary"].attrs; without = b["variants/baseline/summary"].attrs
-for metric, key in (("conversions", "conversions"), ("revenue", "revenue"), ("marketing_cost", "cost")):
+for metric, key in (("conversions", "conversions"), ("revenue", "revenue"), ("marketing_cost", "cost"), ("profit", "profit")):
     i = rows[("live_chat", metric)]
     assert g["baseline"][i] == with_[key], (metric, g["baseline"][i], with_[key])
     assert g["variant"][i] == without[key], (metric, g["variant"][i], without[key])
     assert g["difference"][i] == with_[key] - without[key], metric
     assert g["ci_low"][i] <= g["difference"][i] <= g["ci_high"][i]
 n_tp = len({t for t, _ in rows})                 # the baseline's touchpoints (not the variants' own)
-assert n_tp == 18 and len(g["metric"][()]) == 9 * n_tp, (n_tp, len(g["metric"][()]))
+assert n_tp == 18 and len(g["metric"][()]) == 10 * n_tp, (n_tp, len(g["metric"][()]))
 # Every rule hands out exactly the baseline's conversions (every converter was moved by a touch).
 for rule in ("last_touch", "first_touch", "linear", "markov"):
     credited = sum(g["difference"][i] for (t, m), i in rows.items() if m == rule)
     assert abs(credited - with_["conversions"]) < 1e-6 * with_["conversions"], (rule, credited)
 att = [r for r in csv.DictReader(open(sys.argv[3], encoding="utf-8")) if r["table"] == "attribution"]
-assert len(att) == 9 * n_tp and float([r for r in att if r["group"] == "live_chat" and r["metric"] == "revenue"][0]["difference"]) == with_["revenue"] - without["revenue"]
+assert len(att) == 10 * n_tp and float([r for r in att if r["group"] == "live_chat" and r["metric"] == "revenue"][0]["difference"]) == with_["revenue"] - without["revenue"]
 # The ChannelAttribution path file: every converter on some path.
 lines = open(sys.argv[4], encoding="utf-8").read().splitlines()
 assert lines[0] == "path;total_conversions;total_conversion_value;total_null", lines[0]

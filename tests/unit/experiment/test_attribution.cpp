@@ -67,7 +67,7 @@ TEST_CASE("attribution: the increment is the difference of two separate runs, bi
   o.agents = 30000;
   o.threads = 2;
   const Attribution a = removal_attribution(s, o);
-  REQUIRE(a.rows.size() == 5 * 5);
+  REQUIRE(a.rows.size() == 5 * 6);
   const Summary with = alone(s, 0, o);
   for (std::size_t t = 0; t < 5; ++t) {
     const std::string name = s.baseline().touchpoints[t].name;
@@ -93,7 +93,10 @@ TEST_CASE("attribution: the increment is the difference of two separate runs, bi
     CHECK(conv.difference <= conv.ci_high);
     CHECK(revenue.ci_low <= revenue.difference);
     CHECK(revenue.difference <= revenue.ci_high);
-    const bool paid = s.baseline().touchpoints[t].cost > 0 && cost.difference > 0;
+    const analysis::Estimate& profit = row(a, name, "profit");
+    CHECK(profit.difference == with.profit - without.profit);
+    const auto& tp = s.baseline().touchpoints[t];
+    const bool paid = (tp.cost > 0 || tp.budget) && cost.difference > 0;
     const double cpi = row(a, name, "cost_per_incremental_conversion").difference;
     if (paid && conv.difference > 0)
       CHECK(cpi == cost.difference / conv.difference);
@@ -101,7 +104,7 @@ TEST_CASE("attribution: the increment is the difference of two separate runs, bi
       CHECK(std::isnan(cpi));
     const double roi = row(a, name, "incremental_roi").difference;
     if (paid)
-      CHECK(roi == (revenue.difference - cost.difference) / cost.difference);
+      CHECK(roi == profit.difference / cost.difference);
     else
       CHECK(std::isnan(roi));
   }
@@ -127,5 +130,28 @@ TEST_CASE("attribution: the same for any thread count", "[experiment]")
     const auto &x = one.rows[i].estimate, &y = two.rows[i].estimate;
     CHECK((x.difference == y.difference || (std::isnan(x.difference) && std::isnan(y.difference))));
     CHECK((x.ci_low == y.ci_low || (std::isnan(x.ci_low) && std::isnan(y.ci_low))));
+  }
+}
+
+TEST_CASE("attribution: a budgeted touchpoint has its ROI, on incremental profit, with the profit's paired CI",
+          "[experiment]")
+{
+  // The default shop: social and search ads are bought with budgets (no cost
+  // per contact in the touchpoint), and the scenario has a margin.
+  const Scenario s = load_scenario(std::string(JOURNEYSIM_SCENARIOS) + "/checkout_what_if.yaml");
+  REQUIRE(s.baseline().uses_money());
+  RunOptions o;
+  o.agents = 8000;
+  o.threads = 2;
+  const Attribution a = removal_attribution(s, o);
+  for (const char* name : {"social_ads", "search_ads"}) {
+    INFO(name);
+    const auto& cost = row(a, name, "marketing_cost");
+    const auto& profit = row(a, name, "profit");
+    REQUIRE(cost.difference > 0); // its budget is spent
+    CHECK(profit.ci_low <= profit.difference);
+    CHECK(profit.difference <= profit.ci_high);
+    CHECK(profit.ci_high - profit.ci_low > 0);
+    CHECK(row(a, name, "incremental_roi").difference == profit.difference / cost.difference);
   }
 }
