@@ -559,18 +559,21 @@ std::string touchpoint_value_section(const ReportData& d)
   std::stable_sort(rows.begin(), rows.end(),
                    [](const TouchpointValue& a, const TouchpointValue& b) { return a.conversions > b.conversions; });
   const bool rules = std::isfinite(rows.front().last_touch);
+  const bool profit = std::isfinite(rows.front().profit);
   std::string h = "<section id=\"touchpoint-value\">\n<h2>What each touchpoint is really worth</h2>\n"
                   "<p class=\"lead\">For every touchpoint of the baseline, the same customers were simulated "
                   "once more without it: the difference is what the touchpoint itself brings (incremental), with "
-                  "its 95 % confidence interval. Cost is the marketing cost it adds; an incremental ROI below 0 % "
-                  "means it costs more than the revenue it brings. A touchpoint whose interval includes 0 is not "
+                  "its 95 % confidence interval. Cost is the marketing cost it adds; profit is what it adds once the "
+                  "goods sold, discounts and its own cost are paid; an incremental ROI (on that profit) below 0 % "
+                  "means it costs more than it brings. A touchpoint whose interval includes 0 is not "
                   "shown to matter." +
                   std::string(rules ? " The last four columns: the conversions the usual attribution rules would "
                                       "credit to it on the same journeys — compare them with the first column, the "
                                       "truth." : "") +
                   "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Touchpoint</th>"
                   "<th>Incremental conversions [95 % CI]</th><th>Incremental revenue [95 % CI]</th>"
-                  "<th>Incremental cost</th><th>Cost per incremental conversion</th><th>Incremental ROI</th>" +
+                  "<th>Incremental cost</th>" + std::string(profit ? "<th>Incremental profit [95 % CI]</th>" : "") +
+                  "<th>Cost per incremental conversion</th><th>Incremental ROI</th>" +
                   std::string(rules ? "<th>Last touch</th><th>First touch</th><th>Linear</th><th>Markov</th>" : "") +
                   "</tr></thead>\n<tbody>\n";
   for (const TouchpointValue& t : rows) {
@@ -579,7 +582,12 @@ std::string touchpoint_value_section(const ReportData& d)
          std::string(matters ? (t.conversions > 0 ? "up" : "down") : "") + "\">" + grouped(t.conversions) +
          "</span> [" + grouped(t.conversions_low) + ", " + grouped(t.conversions_high) + "]</td><td>" +
          grouped(t.revenue) + " [" + grouped(t.revenue_low) + ", " + grouped(t.revenue_high) + "]</td><td>" +
-         grouped(t.cost) + "</td><td>" + (std::isfinite(t.cost_per_conversion) && t.cost > 0 && t.conversions > 0
+         grouped(t.cost) + "</td><td>" +
+         (profit ? grouped(t.profit) +
+                     (std::isfinite(t.profit_low) ? " [" + grouped(t.profit_low) + ", " + grouped(t.profit_high) + "]" : "") +
+                     "</td><td>"
+                 : std::string()) +
+         (std::isfinite(t.cost_per_conversion) && t.cost > 0 && t.conversions > 0
                                              ? fixed(t.cost_per_conversion, 2)
                                              : std::string("—")) +
          "</td><td>" + (std::isfinite(t.roi) ? fixed(100 * t.roi, 0) + " %" : std::string("—")) + "</td>";

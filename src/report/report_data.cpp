@@ -190,6 +190,8 @@ ReportData read_report_data(const std::string& path)
         t.revenue = e.difference, t.revenue_low = e.ci_low, t.revenue_high = e.ci_high;
       else if (row.metric == "marketing_cost")
         t.cost = e.difference;
+      else if (row.metric == "profit")
+        t.profit = e.difference, t.profit_low = e.ci_low, t.profit_high = e.ci_high;
       else if (row.metric == "cost_per_incremental_conversion")
         t.cost_per_conversion = e.difference;
       else if (row.metric == "incremental_roi")

@@ -84,6 +84,7 @@ expect_in "$WORK/out" "what each touchpoint is worth in 'baseline'"
 expect_in "$WORK/out" "markov"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/a.h5" -o "$WORK/a.html" --quiet
 expect_in "$WORK/a.html" 'id="touchpoint-value"'
+expect_in "$WORK/a.html" '<th>Incremental profit [95 % CI]</th>'
 "$PYTHON" - "$WORK/a.h5" "$WORK/no_chat.h5" "$WORK/a.csv" "$WORK/paths.csv" <<'PY' || fail "attribution vs two separate runs"
 import sys, csv, h5py
 a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])

@@ -82,6 +82,8 @@ struct TouchpointValue {
   double conversions = 0, conversions_low = 0, conversions_high = 0;
   double revenue = 0, revenue_low = 0, revenue_high = 0;
   double cost = 0, cost_per_conversion = 0, roi = 0;
+  //! Incremental profit (NaN in files written before it; CI NaN without a money model).
+  double profit = NAN_VALUE, profit_low = NAN_VALUE, profit_high = NAN_VALUE;
   //! Conversions the usual rules credit to it (NaN in files without them).
   double last_touch = NAN_VALUE, first_touch = NAN_VALUE, linear = NAN_VALUE, markov = NAN_VALUE;
 };
