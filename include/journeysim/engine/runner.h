@@ -17,6 +17,10 @@
 
 namespace journeysim {
 
+namespace parallel {
+class Ranks;
+}
+
 //! Agents per reduction block: floating-point sums are formed per block and
 //! then added in block order, which makes them independent of threads and
 //! chunk size. Chunk sizes are multiples of it.
@@ -34,7 +38,18 @@ struct RunOptions {
   //! After each pass of the population feedback (feedback.h): the worst
   //! residual over the variants still solving, in agents.
   std::function<void(int pass, double residual)> feedback_progress;
+  //! The processes sharing this run (parallel/ranks.h); null: this one only.
+  //! Each simulates its range of agents (rank_range()); every rank ends with
+  //! the totals of the whole population, identical to one process's.
+  const parallel::Ranks* ranks = nullptr;
 };
+
+//! Agents of rank `rank` of `ranks` in a run: a contiguous range on chunk
+//! boundaries that are also multiples of RANK_ALIGN_AGENTS (the HDF5 chunk
+//! of the per-agent columns), so no two ranks write the same HDF5 chunk.
+//! @param options  resolved (resolve_options()).
+void rank_range(const RunOptions& options, int rank, int ranks, std::uint64_t& first, std::uint64_t& end);
+inline constexpr std::uint64_t RANK_ALIGN_AGENTS = 32768;
 
 //! One variant's outcomes for one chunk.
 struct VariantChunk {
