@@ -293,6 +293,8 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
 
   if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();
+  if (sink)
+    sink->finish();
   if (ranked)
     combine_ranks(*o.ranks, sel, ledger, totals);
 }

@@ -1,4 +1,7 @@
 // MPI ranks: the build with JOURNEYSIM_USE_MPI (docs/SCALING.md).
+// The C API only (Open MPI's mpi.h would otherwise declare its C++ bindings, which need libmpi_cxx).
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include "journeysim/parallel/ranks.h"
 
 #include <mpi.h>
@@ -72,13 +75,6 @@ void Ranks::broadcast(std::string& bytes, int root) const
   MPI_Bcast(&n, 1, MPI_UINT64_T, root, world());
   bytes.resize(n);
   MPI_Bcast(bytes.data(), count_of(n), MPI_CHAR, root, world());
-}
-
-std::int64_t Ranks::max(std::int64_t value) const
-{
-  if (size_ > 1)
-    MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_INT64_T, MPI_MAX, world());
-  return value;
 }
 
 void Ranks::barrier() const

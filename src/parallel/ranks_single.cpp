@@ -15,10 +15,6 @@ void Ranks::fold_in_rank_order(std::vector<double>& state,
   fold_mine(state);
 }
 void Ranks::broadcast(std::string&, int) const {}
-std::int64_t Ranks::max(std::int64_t value) const
-{
-  return value;
-}
 void Ranks::barrier() const {}
 void Ranks::send(int, int, const std::string&) const
 {

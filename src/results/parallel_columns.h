@@ -26,10 +26,10 @@ public:
   //! This rank's rows of one chunk. Collective: every rank calls it as
   //! often as the rank with the most chunks (close() makes up the rest).
   void write(const Chunk& chunk);
-  //! Takes part in the collective writes other ranks still make, then
-  //! closes the file. Collective.
+  //! Takes part in the collective writes other ranks still make, up to
+  //! `rounds` writes in all, then closes the file. Collective.
   //! @throws OutputError On HDF5 failure.
-  void close();
+  void close(std::uint64_t rounds);
 
 private:
   struct Impl;

@@ -1,4 +1,7 @@
 // Parallel HDF5 (MPI-IO, collective writes): the build with JOURNEYSIM_USE_MPI.
+// The C API only (Open MPI's mpi.h would otherwise declare its C++ bindings, which need libmpi_cxx).
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include "parallel_columns.h"
 
 #include "journeysim/error.h"
@@ -49,7 +52,7 @@ struct VariantColumns {
 struct ParallelColumns::Impl {
   const parallel::Ranks* ranks = nullptr;
   std::string path;
-  std::int64_t writes = 0;        //!< collective write rounds this rank took part in
+  std::uint64_t writes = 0;       //!< collective write rounds this rank took part in
   h5::PropertyList transfer;      //!< collective MPI-IO
   h5::File file;                  //!< closed last (declared first)
   std::vector<VariantColumns> variants;
@@ -104,10 +107,9 @@ void ParallelColumns::write(const Chunk& chunk)
   ++m.writes;
 }
 
-void ParallelColumns::close()
+void ParallelColumns::close(std::uint64_t rounds)
 {
   Impl& m = *impl_;
-  const std::int64_t rounds = m.ranks->max(m.writes);
   for (; m.writes < rounds; ++m.writes)
     for (auto& c : m.variants)
       c.each([](h5::RowDataset& d) { d.write_none(); });

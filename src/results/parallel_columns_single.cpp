@@ -14,6 +14,6 @@ ParallelColumns::ParallelColumns(const parallel::Ranks&, const std::string& path
 }
 ParallelColumns::~ParallelColumns() = default;
 void ParallelColumns::write(const Chunk&) {}
-void ParallelColumns::close() {}
+void ParallelColumns::close(std::uint64_t) {}
 
 } // namespace journeysim

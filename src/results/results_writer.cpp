@@ -114,6 +114,7 @@ struct ResultsWriter::Impl {
   const parallel::Ranks* ranks = nullptr;
   std::uint64_t rows_end = 0; //!< this rank's agents: [rows_written at the start, rows_end)
   std::unique_ptr<ParallelColumns> columns;
+  std::uint64_t write_rounds = 0; //!< collective writes each rank makes
 
   // Declared after the bookkeeping and in this order, so destruction closes
   // every dataset before the file.
@@ -142,6 +143,7 @@ struct ResultsWriter::Impl {
   void create_variant(std::size_t position);
   void find_owner(std::size_t position);
   void open_parallel();
+  void close_columns();
   void close_parallel();
 };
 
@@ -178,11 +180,25 @@ void ResultsWriter::Impl::open_parallel()
   std::uint64_t first = 0;
   rank_range(options, ranks->rank(), ranks->size(), first, rows_end);
   rows_written = first;
+  // Collective writes must match across ranks: each rank makes as many as
+  // the rank with the most chunks (empty ones once its rows are written),
+  // then closes, in finish(): before the runner's own collective calls.
+  for (int r = 0; r < ranks->size(); ++r) {
+    std::uint64_t f = 0, e = 0;
+    rank_range(options, r, ranks->size(), f, e);
+    write_rounds = std::max(write_rounds, (e - f + options.chunk_agents - 1) / options.chunk_agents);
+  }
   if (writer.per_agent)
     columns = std::make_unique<ParallelColumns>(*ranks, temp, *scenario, options);
   for (auto& c : comparisons)
     if (c)
       c->record_blocks();
+}
+
+void ResultsWriter::Impl::close_columns()
+{
+  columns->close(write_rounds);
+  columns.reset();
 }
 
 void ResultsWriter::Impl::close_parallel()
@@ -191,8 +207,7 @@ void ResultsWriter::Impl::close_parallel()
     throw OutputError("cannot complete results file " + quote(temp) + ": rank " + std::to_string(ranks->rank()) +
                       " wrote agents up to " + std::to_string(rows_written) + ", expected " + std::to_string(rows_end));
   if (columns)
-    columns->close();
-  columns.reset();
+    close_columns();
   for (auto& c : comparisons)
     if (c)
       c->combine_ranks(*ranks);
@@ -366,6 +381,13 @@ void ResultsWriter::write(const Chunk& chunk)
       m.comparisons[j]->add(chunk.first, chunk.variants[0].outcomes, chunk.variants[j].outcomes,
                             chunk.variants[0].agents->persona.data());
   m.rows_written += chunk.size;
+}
+
+void ResultsWriter::finish()
+{
+  Impl& m = *impl_;
+  if (m.columns)
+    m.close_columns();
 }
 
 void ResultsWriter::set_attribution(std::vector<analysis::ComparisonRow> rows)

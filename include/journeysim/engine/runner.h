@@ -71,6 +71,11 @@ class ChunkSink {
 public:
   virtual ~ChunkSink() = default;
   virtual void write(const Chunk& chunk) = 0;
+  //! After the last chunk of a pass that completed (not after a cancelled
+  //! one), before the totals are combined over ranks: a sink writing with
+  //! collective calls makes its last ones here, on every rank, even one
+  //! that had no agents (docs/SCALING.md).
+  virtual void finish() {}
 };
 
 //! Where a run's time went (`run --stats`). Generation and simulation run on

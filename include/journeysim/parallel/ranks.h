@@ -36,8 +36,6 @@ public:
                           const std::function<void(std::vector<double>&)>& fold_mine) const;
   //! Rank `root`'s bytes on every rank.
   void broadcast(std::string& bytes, int root = 0) const;
-  //! The largest of `value` over all ranks.
-  std::int64_t max(std::int64_t value) const;
   void barrier() const;
 
   // Point-to-point messages for the sweep's task farm (tags are the caller's).
