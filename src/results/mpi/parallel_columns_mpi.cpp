@@ -2,13 +2,13 @@
 // The C API only (Open MPI's mpi.h would otherwise declare its C++ bindings, which need libmpi_cxx).
 #define OMPI_SKIP_MPICXX 1
 #define MPICH_SKIP_MPICXX 1
-#include "parallel_columns.h"
+#include "../parallel_columns.h"
 
 #include "journeysim/error.h"
 #include "journeysim/parallel/ranks.h"
 #include "journeysim/results/h5.h"
 
-#include "layout.h"
+#include "../layout.h"
 
 #include <hdf5.h>
 #include <mpi.h>
