@@ -7,7 +7,7 @@ namespace {
 //! Centred sums of one block with the dimension known at compile time, so
 //! the loops unroll (the general loop below is ~3× slower for small D).
 template <std::size_t D>
-void block_moments(const double* x, std::size_t count, double* mean, double* m2)
+void centred_sums(const double* x, std::size_t count, double* mean, double* m2)
 {
   double s[D] = {};
   for (std::size_t r = 0; r < count; ++r)
@@ -36,15 +36,50 @@ void CoMoments::add_block(const double* x, std::size_t count)
 {
   if (count == 0)
     return;
+  block_moments(x, count);
+  merge_block(static_cast<double>(count));
+}
+
+void CoMoments::record_block(const double* x, std::size_t count, std::vector<double>& out)
+{
+  block_moments(x, count);
+  out.insert(out.end(), block_mean_.begin(), block_mean_.end());
+  out.insert(out.end(), block_m2_.begin(), block_m2_.end());
+}
+
+void CoMoments::merge_record(const double* record, std::size_t count)
+{
+  if (count == 0)
+    return;
+  block_mean_.assign(record, record + d_);
+  block_m2_.assign(record + d_, record + d_ + d_ * d_);
+  merge_block(static_cast<double>(count));
+}
+
+void CoMoments::save(std::vector<double>& out) const
+{
+  out.push_back(n_);
+  out.insert(out.end(), mean_.begin(), mean_.end());
+  out.insert(out.end(), m2_.begin(), m2_.end());
+}
+
+void CoMoments::load(const double* state)
+{
+  n_ = state[0];
+  mean_.assign(state + 1, state + 1 + d_);
+  m2_.assign(state + 1 + d_, state + 1 + d_ + d_ * d_);
+}
+
+void CoMoments::block_moments(const double* x, std::size_t count)
+{
   const std::size_t d = d_;
   if (d == 2 || d == 6) {
     block_mean_.assign(d, 0.0);
     block_m2_.assign(d * d, 0.0);
     if (d == 2)
-      block_moments<2>(x, count, block_mean_.data(), block_m2_.data());
+      centred_sums<2>(x, count, block_mean_.data(), block_m2_.data());
     else
-      block_moments<6>(x, count, block_mean_.data(), block_m2_.data());
-    merge_block(static_cast<double>(count));
+      centred_sums<6>(x, count, block_mean_.data(), block_m2_.data());
     return;
   }
   block_mean_.assign(d, 0.0);
@@ -69,8 +104,6 @@ void CoMoments::add_block(const double* x, std::size_t count)
   for (std::size_t i = 0; i < d; ++i)
     for (std::size_t j = 0; j < i; ++j)
       block_m2_[i * d + j] = block_m2_[j * d + i];
-
-  merge_block(nb);
 }
 
 void CoMoments::merge_block(double nb)

@@ -2,6 +2,7 @@
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
+#include "journeysim/parallel/ranks.h"
 
 #include <algorithm>
 #include <cmath>
@@ -262,6 +263,18 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
     block_rev_v_[p] += v.revenue[i];
     block_rev_d2_[p] += d * d;
   }
+  n_ += count;
+  if (recording_) {
+    ledger_.push_back(static_cast<double>(count));
+    money_.record_block(scratch_money_.data(), count, ledger_);
+    mood_.record_block(scratch_mood_.data(), count, ledger_);
+    if (shape_.money)
+      profit_.record_block(scratch_profit_.data(), count, ledger_);
+    ledger_.insert(ledger_.end(), block_rev_b_.begin(), block_rev_b_.end());
+    ledger_.insert(ledger_.end(), block_rev_v_.begin(), block_rev_v_.end());
+    ledger_.insert(ledger_.end(), block_rev_d2_.begin(), block_rev_d2_.end());
+    return;
+  }
   money_.add_block(scratch_money_.data(), count);
   mood_.add_block(scratch_mood_.data(), count);
   if (shape_.money)
@@ -271,7 +284,88 @@ void PairedComparison::add_block(std::uint64_t first, std::size_t begin, std::si
     persona_rev_v_[p] += block_rev_v_[p];
     persona_rev_d2_[p] += block_rev_d2_[p];
   }
-  n_ += count;
+}
+
+void PairedComparison::combine_ranks(const parallel::Ranks& ranks)
+{
+  // Exact counts: summed in any order.
+  std::vector<std::int64_t> counts{static_cast<std::int64_t>(n_), purchases_b_, purchases_v_, purchases_d2_};
+  const auto each_count = [&](auto&& f) {
+    for (auto& t : stage_)
+      for (auto& c : t)
+        f(c);
+    for (auto& t : phase_)
+      for (auto& c : t)
+        f(c);
+    for (auto& c : cart_)
+      f(c);
+    for (auto& t : persona_conv_)
+      for (auto& c : t)
+        f(c);
+    for (auto& c : persona_agents_)
+      f(c);
+    for (auto& c : convert_days_)
+      f(c);
+    for (auto& c : referral_)
+      f(c);
+  };
+  each_count([&](std::int64_t c) { counts.push_back(c); });
+  ranks.sum(counts);
+  n_ = static_cast<std::uint64_t>(counts[0]);
+  purchases_b_ = counts[1];
+  purchases_v_ = counts[2];
+  purchases_d2_ = counts[3];
+  std::size_t at = 4;
+  each_count([&](std::int64_t& c) { c = counts[at++]; });
+
+  // Floating-point state, passed from rank to rank; each merges its blocks
+  // in agent order, exactly as add_block() does in one process.
+  const std::size_t P = shape_.personas.size();
+  std::vector<double> state;
+  money_.save(state);
+  mood_.save(state);
+  profit_.save(state);
+  for (const auto* v : {&persona_rev_b_, &persona_rev_v_, &persona_rev_d2_})
+    state.insert(state.end(), v->begin(), v->end());
+  const auto load = [&](const std::vector<double>& st) {
+    const double* x = st.data();
+    money_.load(x);
+    x += money_.state_size();
+    mood_.load(x);
+    x += mood_.state_size();
+    profit_.load(x);
+    x += profit_.state_size();
+    for (auto* v : {&persona_rev_b_, &persona_rev_v_, &persona_rev_d2_}) {
+      v->assign(x, x + P);
+      x += P;
+    }
+  };
+  ranks.fold_in_rank_order(state, [&](std::vector<double>& st) {
+    load(st);
+    for (std::size_t i = 0; i < ledger_.size();) {
+      const auto count = static_cast<std::size_t>(ledger_[i++]);
+      money_.merge_record(&ledger_[i], count);
+      i += money_.record_size();
+      mood_.merge_record(&ledger_[i], count);
+      i += mood_.record_size();
+      if (shape_.money) {
+        profit_.merge_record(&ledger_[i], count);
+        i += profit_.record_size();
+      }
+      for (auto* v : {&persona_rev_b_, &persona_rev_v_, &persona_rev_d2_})
+        for (std::size_t p = 0; p < P; ++p)
+          (*v)[p] += ledger_[i++];
+    }
+    st.clear();
+    money_.save(st);
+    mood_.save(st);
+    profit_.save(st);
+    for (const auto* v : {&persona_rev_b_, &persona_rev_v_, &persona_rev_d2_})
+      st.insert(st.end(), v->begin(), v->end());
+  });
+  load(state);
+  ledger_.clear();
+  recording_ = false;
 }
 
 ComparisonTables PairedComparison::result() const

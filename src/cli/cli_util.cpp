@@ -1,6 +1,7 @@
 #include "cli_util.h"
 
 #include "journeysim/error.h"
+#include "journeysim/parallel/ranks.h"
 #include "journeysim/scenario/scenario.h"
 
 #include <algorithm>
@@ -147,6 +148,18 @@ void write_text_file(const std::string& path, const std::string& text, bool forc
     std::filesystem::remove(partial, ec);
     throw OutputError("cannot write " + path + ": " + ec.message());
   }
+}
+
+} // namespace journeysim::cli
+
+namespace journeysim::cli {
+
+void abort_ranks(const parallel::Ranks& ranks, const std::string& message, int code)
+{
+  std::cerr << "journeysim: rank " << ranks.rank() << " of " << ranks.size() << ": " << message
+            << "; stopping every rank\n";
+  std::cerr.flush();
+  ranks.abort(code);
 }
 
 } // namespace journeysim::cli

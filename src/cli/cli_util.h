@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace journeysim::parallel {
+class Ranks;
+}
+
 namespace journeysim::cli {
 
 //! Parse a command's arguments (options and positionals).
@@ -55,5 +59,9 @@ namespace journeysim::cli {
 //! reader never sees half a file. An existing `path` is replaced only with `force`.
 //! @throws InputError If `path` exists and not `force`; OutputError if writing fails.
 void write_text_file(const std::string& path, const std::string& text, bool force);
+
+//! A failure on one MPI rank while the others may be waiting for it in a
+//! collective call: say which, and end them all (docs/SCALING.md).
+[[noreturn]] void abort_ranks(const parallel::Ranks& ranks, const std::string& message, int code);
 
 } // namespace journeysim::cli

@@ -7,6 +7,7 @@
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
 #include "journeysim/experiment/attribution.h"
+#include "journeysim/parallel/ranks.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/scenario/loader.h"
@@ -179,8 +180,10 @@ std::vector<std::string> variant_names(const Scenario& s)
 
 } // namespace
 
-int run_command(const std::vector<std::string>& args, const StopRequest& stop)
+int run_command(const std::vector<std::string>& args, const StopRequest& stop, const parallel::Ranks* ranks)
 {
+  if (ranks && ranks->size() == 1)
+    ranks = nullptr;
   const auto started = std::chrono::steady_clock::now();
   po::options_description visible(
     "usage: journeysim run SCENARIO.yaml [options]\n\n"
@@ -258,8 +261,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     }
   }
   options.cancel = &stop.requested;
+  options.ranks = ranks;
   options = resolve_options(scenario, options);
   bound_chunk_memory(scenario, options, !vm["chunk"].defaulted());
+  if (ranks && (vm["attribution"].as<bool>() || vm.count("paths")))
+    throw InputError("--attribution and --paths run in one process: start them without mpirun");
 
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()
@@ -268,14 +274,20 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   wo.force = vm["force"].as<bool>();
   wo.compress = vm["compress"].as<bool>();
   wo.per_agent = !vm["summary-only"].as<bool>();
-  const bool quiet = vm["quiet"].as<bool>();
+  const bool quiet = vm["quiet"].as<bool>() || (ranks && !ranks->root());
+  // From here on, with several ranks each may wait for the others: a failure
+  // on one ends them all rather than leaving them waiting.
+  try {
 
   // Safety before writing (docs/SAFETY.md): leftovers of killed runs go; a
-  // run whose results cannot fit is refused up front.
-  for (const auto& stale : remove_stale_partials(output))
-    std::cerr << "journeysim: removed " << stale << ", left by a run that was killed\n";
-  if (!vm["no-space-check"].as<bool>())
-    check_free_space(output, estimate_results_size(scenario, options, wo));
+  // run whose results cannot fit is refused up front. (Rank 0 alone: it
+  // creates and publishes the file.)
+  if (!ranks || ranks->root()) {
+    for (const auto& stale : remove_stale_partials(output))
+      std::cerr << "journeysim: removed " << stale << ", left by a run that was killed\n";
+    if (!vm["no-space-check"].as<bool>())
+      check_free_space(output, estimate_results_size(scenario, options, wo));
+  }
   const bool had_previous = std::filesystem::exists(output);
   if (vm.count("paths") && std::filesystem::exists(vm["paths"].as<std::string>()) && !wo.force)
     throw InputError("--paths: '" + vm["paths"].as<std::string>() + "' exists; use --force to replace it");
@@ -313,6 +325,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     const std::string partial = writer->temporary_path();
     writer.reset(); // closes and removes the partial file
     const int sig = stop.signal.load() ? stop.signal.load() : SIGINT;
+    if (ranks)
+      abort_ranks(*ranks,
+                  std::string("interrupted (") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                    "); no results file was written",
+                  128 + sig);
     std::cerr << "journeysim: interrupted (" << (sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal")
               << "); "
               << (had_previous ? "'" + output + "' still holds the previous results, unchanged"
@@ -330,6 +347,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
   writer->commit(result);
   if (vm.count("paths"))
     write_paths_file(vm["paths"].as<std::string>(), rules, vm["force"].as<bool>());
+  if (ranks && !ranks->root())
+    return 0;
 
   if (!quiet) {
     std::cout << "scenario '" << printable(scenario.name) << "': " << thousands(static_cast<std::int64_t>(result.agents))
@@ -344,6 +363,13 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop)
     print_run_stats(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
                     std::cout);
   return 0;
+
+  } catch (const std::exception& e) {
+    if (!ranks)
+      throw;
+    abort_ranks(*ranks, std::string(e.what()) + "; no results file was written",
+                dynamic_cast<const InputError*>(&e) ? 2 : 1);
+  }
 }
 
 int validate_command(const std::vector<std::string>& args)

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+namespace journeysim::parallel {
+class Ranks;
+}
+
 namespace journeysim::cli {
 
 //! Set by the SIGINT/SIGTERM handler; 0 while running normally.
@@ -14,9 +18,13 @@ struct StopRequest {
   std::atomic<int> signal{0};
 };
 
-int run_command(const std::vector<std::string>& args, const StopRequest& stop);
+//! `ranks`: the MPI ranks sharing the run (null or one: this process alone).
+int run_command(const std::vector<std::string>& args, const StopRequest& stop,
+                const parallel::Ranks* ranks = nullptr);
 int validate_command(const std::vector<std::string>& args);
-int sweep_command(const std::vector<std::string>& args, const StopRequest& stop);
+//! `ranks`: with several, a task farm (rank 0 hands out runs and writes).
+int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
+                  const parallel::Ranks* ranks = nullptr);
 int report_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
 int observe_command(const std::vector<std::string>& args, const StopRequest& stop);

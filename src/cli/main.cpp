@@ -6,6 +6,7 @@
 #include "commands.h"
 
 #include "journeysim/error.h"
+#include "journeysim/parallel/ranks.h"
 
 #include <boost/program_options/errors.hpp>
 
@@ -65,6 +66,8 @@ Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130/143 interrupted.
 
 int main(int argc, char** argv)
 {
+  // One rank unless started by mpirun/srun in a JOURNEYSIM_USE_MPI build.
+  const journeysim::parallel::Ranks ranks(argc, argv);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
     std::cout << USAGE;
@@ -84,11 +87,11 @@ int main(int argc, char** argv)
   std::signal(SIGXFSZ, SIG_IGN);
   try {
     if (command == "run")
-      return journeysim::cli::run_command(args, g_stop);
+      return journeysim::cli::run_command(args, g_stop, &ranks);
     if (command == "validate")
       return journeysim::cli::validate_command(args);
     if (command == "sweep")
-      return journeysim::cli::sweep_command(args, g_stop);
+      return journeysim::cli::sweep_command(args, g_stop, &ranks);
     if (command == "compare")
       return journeysim::cli::compare_command(args);
     if (command == "optimize")
@@ -108,11 +111,14 @@ int main(int argc, char** argv)
     std::cerr << "journeysim: interrupted; no results file was written (the partial file was removed)\n";
     return 128 + (sig ? sig : SIGINT);
   } catch (const journeysim::InputError& e) {
-    std::cerr << e.what() << "\n";
+    // Under mpirun every rank reads the same input and finds the same error: one says it.
+    if (ranks.root())
+      std::cerr << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
     // Boost quotes the offending argument whole: keep a 100 KB one off the terminal.
-    std::cerr << "journeysim " << command << ": " << journeysim::cli::clip(e.what(), 300) << "\n";
+    if (ranks.root())
+      std::cerr << "journeysim " << command << ": " << journeysim::cli::clip(e.what(), 300) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "journeysim: out of memory\n";

@@ -6,6 +6,7 @@
 
 #include "journeysim/error.h"
 #include "journeysim/experiment/sweep.h"
+#include "journeysim/parallel/ranks.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/sweep_writer.h"
 #include "journeysim/scenario/loader.h"
@@ -47,6 +48,14 @@ double bytes_per_run(const Scenario& s, std::uint64_t agents, bool per_agent)
   return bytes;
 }
 
+//! What the ranks other than 0 give run_sweep: they never store a run.
+class NoSweepSink final : public SweepSink {
+public:
+  bool has(const SweepRun&) const override { return false; }
+  ChunkSink* chunks(const SweepRun&, const Scenario&, const RunOptions&) override { return nullptr; }
+  void store(const SweepRun&, const Scenario&, const RunResult&) override {}
+};
+
 std::string human_bytes(double b)
 {
   const char* unit[] = {"B", "KB", "MB", "GB", "TB"};
@@ -60,8 +69,10 @@ std::string human_bytes(double b)
 
 } // namespace
 
-int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
+int sweep_command(const std::vector<std::string>& args, const StopRequest& stop, const parallel::Ranks* ranks)
 {
+  if (ranks && ranks->size() == 1)
+    ranks = nullptr;
   po::options_description visible(
     "usage: journeysim sweep SCENARIO.yaml --set PATH=VALUES [--set …] -o sweep.h5 [options]\n\n"
     "Runs every point of a parameter grid × replications (all variants each time)\n"
@@ -127,6 +138,9 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   o.threads = cap_threads(o.threads);
   o.per_agent = vm["per-agent"].as<bool>();
   o.cancel = &stop.requested;
+  o.ranks = ranks;
+  if (ranks && o.per_agent)
+    throw InputError("--per-agent: a sweep across MPI ranks stores aggregates only; start it without mpirun");
 
   const std::vector<SweepRun> runs = plan_sweep(scenario, o); // refuses > MAX_SWEEP_RUNS first
   const std::size_t points = runs.size() / static_cast<std::size_t>(o.replications);
@@ -142,7 +156,9 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
   const std::string output = vm.count("output")
                                ? vm["output"].as<std::string>()
                                : std::filesystem::path(path).stem().string() + ".sweep.h5";
-  const bool quiet = vm["quiet"].as<bool>();
+  const bool quiet = vm["quiet"].as<bool>() || (ranks && !ranks->root());
+  if (ranks && !ranks->root() && vm["dry-run"].as<bool>())
+    return 0;
 
   if (vm["dry-run"].as<bool>()) {
     std::cout << "sweep of '" << printable(scenario.name) << "': " << points << " grid point(s) × " << o.replications
@@ -163,6 +179,21 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
               << " in " << output << "\n";
     return 0;
   }
+
+  // Ranks other than 0 only simulate what rank 0 hands out.
+  if (ranks && !ranks->root()) {
+    NoSweepSink none;
+    try {
+      run_sweep(path, o, none);
+    } catch (const Cancelled&) {
+      return 128 + (stop.signal.load() ? stop.signal.load() : SIGINT);
+    } catch (const std::exception& e) {
+      abort_ranks(*ranks, e.what(), dynamic_cast<const InputError*>(&e) ? 2 : 1);
+    }
+    return 0;
+  }
+  // On rank 0, from here on the others wait for it: a failure ends them all.
+  try {
 
   SweepFileOptions fo;
   fo.force = vm["force"].as<bool>();
@@ -211,6 +242,12 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop)
               << "results: " << output << "   (pandas: pd.DataFrame(h5py.File(path)[\"runs/index\"][()]))\n";
   }
   return 0;
+
+  } catch (const std::exception& e) {
+    if (!ranks)
+      throw;
+    abort_ranks(*ranks, e.what(), dynamic_cast<const InputError*>(&e) ? 2 : 1);
+  }
 }
 
 } // namespace journeysim::cli

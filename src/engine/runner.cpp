@@ -2,7 +2,9 @@
 
 #include "journeysim/engine/feedback.h"
 #include "journeysim/engine/journey.h"
+#include "journeysim/engine/rank_totals.h"
 #include "journeysim/error.h"
+#include "journeysim/parallel/ranks.h"
 
 #include <tbb/blocked_range.h>
 #include <tbb/concurrent_queue.h>
@@ -16,6 +18,7 @@
 #include <chrono>
 #include <memory>
 #include <limits>
+#include <numeric>
 #include <optional>
 
 namespace journeysim {
@@ -140,11 +143,21 @@ RunOptions resolve_options(const Scenario& scenario, RunOptions o)
   return o;
 }
 
+void rank_range(const RunOptions& o, int rank, int ranks, std::uint64_t& first, std::uint64_t& end)
+{
+  const std::uint64_t unit = std::lcm<std::uint64_t>(o.chunk_agents, RANK_ALIGN_AGENTS);
+  const std::uint64_t units = (o.agents + unit - 1) / unit;
+  parallel::split_evenly(units, ranks, rank, first, end);
+  first = std::min(o.agents, first * unit);
+  end = std::min(o.agents, end * unit);
+}
+
 namespace {
 
-//! One pass over the whole population for the variants at positions `sel`
-//! of o.variants, streaming chunks to `sink` (may be null); adds into
-//! `totals` (indexed like o.variants).
+//! One pass over this rank's agents (all of them for one process) for the
+//! variants at positions `sel` of o.variants, streaming chunks to `sink`
+//! (may be null); adds into `totals` (indexed like o.variants), and with
+//! several ranks combines them over the ranks (rank_totals.h).
 //! @throws Cancelled If o.cancel was set; the sink saw a prefix of chunks.
 void simulate_population(const Scenario& scenario, const RunOptions& o, const Plan& plan,
                          const std::vector<TouchpointInfo>& rows, const std::vector<std::size_t>& sel,
@@ -153,8 +166,18 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
 {
   const std::size_t n_variants = o.variants.size();
   const int horizon = scenario.horizon_days;
-  const std::uint64_t n_chunks = (o.agents + o.chunk_agents - 1) / o.chunk_agents;
-  std::uint64_t next_chunk = 0;
+  const bool ranked = o.ranks && o.ranks->size() > 1;
+  std::uint64_t range_first = 0, range_end = o.agents;
+  if (ranked)
+    rank_range(o, o.ranks->rank(), o.ranks->size(), range_first, range_end);
+  const std::uint64_t first_chunk = range_first / o.chunk_agents;
+  const std::uint64_t n_chunks =
+    range_end > range_first ? (range_end + o.chunk_agents - 1) / o.chunk_agents : first_chunk;
+  std::uint64_t next_chunk = first_chunk;
+  // With several ranks the floating-point partials of each block are kept,
+  // to be folded in global block order once every rank is done.
+  BlockLedger ledger(ranked ? n_variants : 0);
+  report_progress = report_progress && (!ranked || o.ranks->root());
   // Two chunks per thread in flight keep both stages busy; memory stays
   // bounded by the token count, not by the population.
   const std::size_t max_tokens = 2 * static_cast<std::size_t>(o.threads) + 1;
@@ -189,7 +212,7 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
             w = owned.emplace_back(std::make_unique<ChunkWork>()).get();
           const std::uint64_t first = next_chunk++ * o.chunk_agents;
           w->chunk.first = first;
-          w->chunk.size = static_cast<std::size_t>(std::min<std::uint64_t>(o.chunk_agents, o.agents - first));
+          w->chunk.size = static_cast<std::size_t>(std::min<std::uint64_t>(o.chunk_agents, range_end - first));
           return w;
         }) &
         tbb::make_filter<ChunkWork*, ChunkWork*>(
@@ -264,19 +287,27 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
                 t.add_sums(s.revenue, s.cost, s.mood);
                 t.add_money(s.discount, s.clv);
                 t.tally += w->tallies[v][b];
+                if (ranked)
+                  ledger.record(v, s.revenue, s.cost, s.mood, s.discount, s.clv, w->tallies[v][b]);
               }
             }
             if (sink)
               sink->write(w->chunk);
             timings.sink += seconds_since(clock);
             if (report_progress && o.progress)
-              o.progress(w->chunk.first + w->chunk.size);
+              o.progress(ranked ? (w->chunk.first + w->chunk.size - range_first) * o.agents /
+                                    std::max<std::uint64_t>(1, range_end - range_first)
+                                : w->chunk.first + w->chunk.size);
             spare.push(w);
           }));
   });
 
   if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();
+  if (sink)
+    sink->finish();
+  if (ranked)
+    combine_ranks(*o.ranks, sel, ledger, totals);
 }
 
 //! Fresh totals for every selected variant.

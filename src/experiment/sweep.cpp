@@ -1,12 +1,15 @@
 #include "journeysim/experiment/sweep.h"
 
+#include "journeysim/engine/rank_totals.h"
 #include "journeysim/error.h"
+#include "journeysim/parallel/ranks.h"
 #include "journeysim/scenario/loader.h"
 
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <map>
 
 namespace journeysim {
 
@@ -63,6 +66,92 @@ std::vector<Override> overrides_of(const SweepOptions& o, const SweepRun& run)
   return out;
 }
 
+namespace {
+
+// The task farm's messages (tags).
+enum Tag : int { WORK = 1, STOP = 2, RESULT = 3, CANCELLED = 4 };
+
+using OptionsFor = std::function<RunOptions(const SweepRun&, int threads)>;
+
+//! Rank 0: hands out the runs still to do, one at a time, to ranks as they
+//! become free; stores results in run order as they become contiguous.
+void farm_out(const parallel::Ranks& ranks, const std::vector<SweepRun>& runs,
+              const std::vector<Scenario>& scenarios, const OptionsFor& options_for, const SweepOptions& o,
+              SweepSink& sink, const std::function<void(std::size_t, std::uint64_t)>& progress)
+{
+  std::vector<const SweepRun*> todo;
+  for (const auto& run : runs)
+    if (!sink.has(run))
+      todo.push_back(&run);
+  std::size_t done = runs.size() - todo.size(), next = 0, stored = 0;
+  std::uint64_t agents_done = 0;
+  std::map<std::size_t, RunResult> finished; // by run index, until stored
+  bool stopping = false;
+  int working = 0;
+  const auto hand_out = [&](int rank) {
+    if (stopping || next == todo.size()) {
+      ranks.send(rank, STOP, {});
+      return;
+    }
+    ranks.send(rank, WORK, std::to_string(todo[next++]->index));
+    ++working;
+  };
+  for (int r = 1; r < ranks.size(); ++r)
+    hand_out(r);
+  while (working > 0) {
+    int from = -1, tag = 0;
+    const std::string message = ranks.receive(from, tag);
+    --working;
+    if (tag == RESULT) {
+      const std::size_t at = message.find(' ');
+      const std::size_t index = std::stoull(message.substr(0, at));
+      const SweepRun& run = runs.at(index);
+      finished.emplace(index, unpack_result(message.substr(at + 1), scenarios[run.point],
+                                            options_for(run, o.threads)));
+    } else {
+      stopping = true; // a rank was interrupted: so is the sweep
+    }
+    stopping = stopping || (o.cancel && o.cancel->load());
+    for (auto it = finished.begin(); stored < todo.size() && it != finished.end() && it->first == todo[stored]->index;
+         it = finished.erase(it), ++stored) {
+      const SweepRun& run = *todo[stored];
+      sink.store(run, scenarios[run.point], it->second);
+      agents_done += it->second.agents * it->second.variants.size();
+      if (progress)
+        progress(++done, agents_done);
+    }
+    hand_out(from);
+  }
+  if (stored < todo.size())
+    throw Cancelled();
+}
+
+//! Every other rank: runs what rank 0 hands out until it says stop.
+void work_for_root(const parallel::Ranks& ranks, const std::vector<SweepRun>& runs,
+                   const std::vector<Scenario>& scenarios, const OptionsFor& options_for, const SweepOptions& o)
+{
+  bool cancelled = false;
+  for (;;) {
+    int from = 0, tag = 0;
+    const std::string message = ranks.receive(from, tag);
+    if (tag == STOP)
+      break;
+    const std::size_t index = std::stoull(message);
+    const SweepRun& run = runs.at(index);
+    try {
+      const RunResult result = journeysim::run(scenarios[run.point], options_for(run, o.threads), nullptr);
+      ranks.send(0, RESULT, std::to_string(index) + " " + pack_result(result));
+    } catch (const Cancelled&) {
+      cancelled = true;
+      ranks.send(0, CANCELLED, {});
+    }
+  }
+  if (cancelled)
+    throw Cancelled();
+}
+
+} // namespace
+
 void run_sweep(const std::string& path, const SweepOptions& o, SweepSink& sink,
                const std::function<void(std::size_t, std::uint64_t)>& progress)
 {
@@ -87,6 +176,17 @@ void run_sweep(const std::string& path, const SweepOptions& o, SweepSink& sink,
     ro.cancel = o.cancel;
     return resolve_options(scenarios[run.point], ro);
   };
+
+  if (o.ranks && o.ranks->size() > 1) {
+    const int threads = o.threads > 0 ? o.threads : tbb::info::default_concurrency();
+    SweepOptions farm = o;
+    farm.threads = threads;
+    if (o.ranks->root())
+      farm_out(*o.ranks, runs, scenarios, options_for, farm, sink, progress);
+    else
+      work_for_root(*o.ranks, runs, scenarios, options_for, farm);
+    return;
+  }
 
   std::vector<const SweepRun*> todo;
   for (const auto& run : runs)

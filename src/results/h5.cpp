@@ -380,6 +380,22 @@ File open_file(const std::string& path, bool writable)
                     [&] { return "cannot open results file " + quote(path); }));
 }
 
+File reopen_for_writing(const std::string& path)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot open results file " + quote(path); };
+  const PropertyList fapl(check(H5Pcreate(H5P_FILE_ACCESS), what));
+  check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V110, H5F_LIBVER_V110), what);
+  return File(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), what));
+}
+
+File open_file(const std::string& path, bool writable, const PropertyList& access)
+{
+  const Silence silence;
+  return File(check(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, access.id()),
+                    [&] { return "cannot open results file " + quote(path); }));
+}
+
 File open_for_append(const std::string& path)
 {
   const Silence silence;
@@ -763,7 +779,51 @@ void RowDataset::write_rows(std::uint64_t offset, Type type, const void* data, s
                             nullptr),
         what);
   check(H5Dwrite(dataset_.id(), memory_type(type), memory_space_.id(), file_space_.id(),
-                 H5P_DEFAULT, data),
+                 transfer_ ? transfer_ : H5P_DEFAULT, data),
+        what);
+}
+
+RowDataset RowDataset::open(const Object& loc, const std::string& name)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot open dataset " + where(loc.id(), name); };
+  RowDataset r;
+  r.dataset_ = open_dataset(loc, name);
+  r.file_space_ = Dataspace(check(H5Dget_space(r.dataset_.id()), what));
+  std::array<hsize_t, 2> shape{0, 0};
+  const int rank = H5Sget_simple_extent_ndims(r.file_space_.id());
+  if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(r.file_space_.id(), shape.data(), nullptr) < 0)
+    throw OutputError(what() + ": not a table of rows");
+  r.rows_ = shape[0];
+  r.cols_ = rank == 2 ? shape[1] : 0;
+  const PropertyList dcpl(check(H5Dget_create_plist(r.dataset_.id()), what));
+  std::array<hsize_t, 2> chunk{0, 0};
+  if (H5Pget_chunk(dcpl.id(), 2, chunk.data()) >= 0)
+    r.chunk_rows_ = chunk[0];
+  const Datatype type(check(H5Dget_type(r.dataset_.id()), what));
+  bool found = false;
+  for (Type t : {Type::Int8, Type::UInt8, Type::Int16, Type::UInt16, Type::Int32, Type::UInt32, Type::Int64,
+                 Type::UInt64, Type::Float32, Type::Float64})
+    if (H5Tequal(type.id(), file_type(t)) > 0) {
+      r.type_ = t;
+      found = true;
+      break;
+    }
+  if (!found)
+    throw OutputError(what() + ": not a numeric column");
+  return r;
+}
+
+void RowDataset::write_none()
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot write dataset " + where(dataset_.id()); };
+  const hsize_t one = 1;
+  const Dataspace memory(check(H5Screate_simple(1, &one, nullptr), what));
+  check(H5Sselect_none(memory.id()), what);
+  check(H5Sselect_none(file_space_.id()), what);
+  check(H5Dwrite(dataset_.id(), memory_type(type_), memory.id(), file_space_.id(),
+                 transfer_ ? transfer_ : H5P_DEFAULT, nullptr),
         what);
 }
 

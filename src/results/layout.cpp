@@ -239,6 +239,19 @@ PopulationColumns create_population_columns(const h5::Group& agents, const Model
   return p;
 }
 
+PopulationColumns open_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed)
+{
+  PopulationColumns p;
+  p.agent_id = h5::RowDataset::open(agents, "agent_id");
+  p.persona = h5::RowDataset::open(agents, "persona");
+  const Population population(model, seed);
+  for (const auto& column : population.columns()) {
+    p.data.push_back(h5::RowDataset::open(agents, "attr_" + column.name));
+    p.attributes.push_back(column);
+  }
+  return p;
+}
+
 void write_population_columns(PopulationColumns& p, std::uint64_t at, const AgentColumns& a)
 {
   if (a.attributes.size() != p.attributes.size() * a.size)
@@ -288,6 +301,16 @@ void write_outcome_columns(std::vector<h5::RowDataset>& columns, std::uint64_t a
     if (d.dataset().valid())
       d.write_rows(at, v);
   });
+}
+
+std::vector<h5::RowDataset> open_outcome_columns(const h5::Group& agents, const Model& model)
+{
+  std::vector<h5::RowDataset> out;
+  OutcomeColumns shape;
+  for_each_column(shape, [&](const OutcomeColumn& c, auto&) {
+    out.push_back(c.written_for(model) ? h5::RowDataset::open(agents, c.name) : h5::RowDataset());
+  });
+  return out;
 }
 
 } // namespace journeysim::layout

@@ -53,6 +53,8 @@ struct PopulationColumns {
 PopulationColumns create_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed,
                                             std::uint64_t rows, const h5::RowOptions& options);
 void write_population_columns(PopulationColumns& columns, std::uint64_t at, const AgentColumns& agents);
+//! The same columns of an existing file (to write rows into them).
+PopulationColumns open_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed);
 
 //! The per-agent outcome columns a model writes (engine/outcome_columns.h),
 //! in for_each_column() order; columns the model does not write are left
@@ -61,5 +63,7 @@ std::vector<h5::RowDataset> create_outcome_columns(const h5::Group& agents, cons
                                                    std::size_t stages, const h5::RowOptions& options);
 //! Write one chunk's outcomes at row `at` into columns made by create_outcome_columns.
 void write_outcome_columns(std::vector<h5::RowDataset>& columns, std::uint64_t at, const OutcomeColumns& o);
+//! The columns create_outcome_columns made, of an existing file.
+std::vector<h5::RowDataset> open_outcome_columns(const h5::Group& agents, const Model& model);
 
 } // namespace journeysim::layout

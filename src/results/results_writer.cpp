@@ -6,8 +6,11 @@
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/publish.h"
 
+#include "journeysim/parallel/ranks.h"
+
 #include "comparison_layout.h"
 #include "layout.h"
+#include "parallel_columns.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -105,6 +108,13 @@ struct ResultsWriter::Impl {
   bool created = false;   //!< the temporary file is ours (remove it unless committed)
   bool committed = false; //!< renamed into place (or deliberately left behind)
   std::uint64_t rows_written = 0;
+  //! With several ranks (RunOptions::ranks): rank 0 creates the file and
+  //! writes all but the per-agent rows; every rank writes its own rows
+  //! through `columns`. Null with one process.
+  const parallel::Ranks* ranks = nullptr;
+  std::uint64_t rows_end = 0; //!< this rank's agents: [rows_written at the start, rows_end)
+  std::unique_ptr<ParallelColumns> columns;
+  std::uint64_t write_rounds = 0; //!< collective writes each rank makes
 
   // Declared after the bookkeeping and in this order, so destruction closes
   // every dataset before the file.
@@ -131,7 +141,84 @@ struct ResultsWriter::Impl {
 
   void write_header();
   void create_variant(std::size_t position);
+  void find_owner(std::size_t position);
+  void open_parallel();
+  void close_columns();
+  void close_parallel();
 };
+
+void ResultsWriter::Impl::find_owner(std::size_t j)
+{
+  VariantOut& out = variants[j];
+  out.model = &scenario->variants[static_cast<std::size_t>(options.variants[j])];
+  out.stages = out.model->stages.size();
+  // The runner generates a population once per group of variants for which
+  // same_population() holds, owned by the first of them: mirror that.
+  out.owner = j;
+  for (std::size_t i = 0; i < j; ++i)
+    if (variants[i].owner == i && same_population(*variants[i].model, *out.model)) {
+      out.owner = i;
+      break;
+    }
+}
+
+void ResultsWriter::Impl::open_parallel()
+{
+  // Rank 0 has created every dataset; it closes the file, and all ranks
+  // open it for their rows (strings and aggregates are rank 0's, later).
+  if (ranks->root()) {
+    for (VariantOut& v : variants)
+      v = VariantOut{v.model, v.stages, v.owner, {}, {}, {}, {}};
+    h5::close(file);
+  }
+  std::string path = temp;
+  ranks->broadcast(path);
+  if (!ranks->root()) {
+    temp = path;
+    created = true; // a failing rank removes the file, so none looks complete
+  }
+  std::uint64_t first = 0;
+  rank_range(options, ranks->rank(), ranks->size(), first, rows_end);
+  rows_written = first;
+  // Collective writes must match across ranks: each rank makes as many as
+  // the rank with the most chunks (empty ones once its rows are written),
+  // then closes, in finish(): before the runner's own collective calls.
+  for (int r = 0; r < ranks->size(); ++r) {
+    std::uint64_t f = 0, e = 0;
+    rank_range(options, r, ranks->size(), f, e);
+    write_rounds = std::max(write_rounds, (e - f + options.chunk_agents - 1) / options.chunk_agents);
+  }
+  if (writer.per_agent)
+    columns = std::make_unique<ParallelColumns>(*ranks, temp, *scenario, options);
+  for (auto& c : comparisons)
+    if (c)
+      c->record_blocks();
+}
+
+void ResultsWriter::Impl::close_columns()
+{
+  columns->close(write_rounds);
+  columns.reset();
+}
+
+void ResultsWriter::Impl::close_parallel()
+{
+  if (writer.per_agent && rows_written != rows_end)
+    throw OutputError("cannot complete results file " + quote(temp) + ": rank " + std::to_string(ranks->rank()) +
+                      " wrote agents up to " + std::to_string(rows_written) + ", expected " + std::to_string(rows_end));
+  if (columns)
+    close_columns();
+  for (auto& c : comparisons)
+    if (c)
+      c->combine_ranks(*ranks);
+  rows_written = options.agents;
+  if (ranks->root()) {
+    file = h5::reopen_for_writing(temp);
+    const h5::Group all = h5::open_group(file, "variants");
+    for (VariantOut& v : variants)
+      v.group = h5::open_group(all, v.model->name);
+  }
+}
 
 void ResultsWriter::Impl::write_header()
 {
@@ -156,24 +243,13 @@ void ResultsWriter::Impl::write_header()
 
 void ResultsWriter::Impl::create_variant(std::size_t j)
 {
-  const Scenario& sc = *scenario;
-  const Model& model = sc.variants[static_cast<std::size_t>(options.variants[j])];
+  find_owner(j);
   VariantOut& out = variants[j];
-  out.model = &model;
-  out.stages = model.stages.size();
+  const Model& model = *out.model;
   out.group = h5::create_group(h5::open_group(file, "variants"), group_name(model));
   h5::write_attribute(out.group, "description", model.description);
   h5::write_attribute(out.group, "overrides", model.overrides);
   h5::write_attribute(out.group, "index", std::int64_t{options.variants[j]});
-
-  // The runner generates a population once per group of variants for which
-  // same_population() holds, owned by the first of them: mirror that.
-  out.owner = j;
-  for (std::size_t i = 0; i < j; ++i)
-    if (variants[i].owner == i && same_population(*variants[i].model, model)) {
-      out.owner = i;
-      break;
-    }
 
   if (!writer.per_agent)
     return;
@@ -215,19 +291,26 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
       throw OutputError("cannot create results file " + quote(target) + ": variant index " +
                         std::to_string(v) + " out of range");
 
-  check_target(target, options.force);
-  check_no_live_writer(target);
-  if (options.force)
-    m.replaced = check_replaceable(target, "results", scenario.path);
-  m.temp = create_partial(target, m.lock);
-  m.created = true;
-  m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours
-  // From here on, a throw destroys impl_, which removes the temporary file.
-  m.write_header();
-  h5::create_group(m.file, "variants");
+  if (m.options.ranks && m.options.ranks->size() > 1)
+    m.ranks = m.options.ranks;
   m.variants.resize(m.options.variants.size());
-  for (std::size_t j = 0; j < m.variants.size(); ++j)
-    m.create_variant(j);
+  if (!m.ranks || m.ranks->root()) {
+    check_target(target, options.force);
+    check_no_live_writer(target);
+    if (options.force)
+      m.replaced = check_replaceable(target, "results", scenario.path);
+    m.temp = create_partial(target, m.lock);
+    m.created = true;
+    m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours
+    // From here on, a throw destroys impl_, which removes the temporary file.
+    m.write_header();
+    h5::create_group(m.file, "variants");
+    for (std::size_t j = 0; j < m.variants.size(); ++j)
+      m.create_variant(j);
+  } else {
+    for (std::size_t j = 0; j < m.variants.size(); ++j)
+      m.find_owner(j);
+  }
   // Comparisons need the baseline in the run (position 0) and the same stages.
   m.comparisons.resize(m.variants.size());
   if (m.options.variants[0] == 0) {
@@ -242,7 +325,10 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
           analysis::funnel_shape(base, model, scenario.horizon_days));
     }
   }
-  h5::flush(m.file);
+  if (m.ranks)
+    m.open_parallel();
+  else
+    h5::flush(m.file);
 }
 
 ResultsWriter::~ResultsWriter() = default; // Impl::~Impl removes the file unless committed
@@ -255,7 +341,7 @@ const std::string& ResultsWriter::temporary_path() const
 void ResultsWriter::write(const Chunk& chunk)
 {
   Impl& m = *impl_;
-  if (m.committed || !m.file)
+  if (m.committed || (!m.file && !m.ranks))
     throw OutputError("cannot write to " + quote(m.target) + ": the results file is closed");
   if (chunk.variants.size() != m.variants.size())
     throw OutputError("cannot write to " + quote(m.temp) + ": chunk has " +
@@ -281,16 +367,27 @@ void ResultsWriter::write(const Chunk& chunk)
           throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
                             quote(out.model->name) + " does not share its population as planned");
       } else {
-        layout::write_population_columns(out.population, at, *vc.agents);
+        if (!m.columns)
+          layout::write_population_columns(out.population, at, *vc.agents);
       }
-      layout::write_outcome_columns(out.outcomes, at, o);
+      if (!m.columns)
+        layout::write_outcome_columns(out.outcomes, at, o);
     }
+    if (m.columns)
+      m.columns->write(chunk);
   }
   for (std::size_t j = 1; j < m.comparisons.size(); ++j)
     if (m.comparisons[j])
       m.comparisons[j]->add(chunk.first, chunk.variants[0].outcomes, chunk.variants[j].outcomes,
                             chunk.variants[0].agents->persona.data());
   m.rows_written += chunk.size;
+}
+
+void ResultsWriter::finish()
+{
+  Impl& m = *impl_;
+  if (m.columns)
+    m.close_columns();
 }
 
 void ResultsWriter::set_attribution(std::vector<analysis::ComparisonRow> rows)
@@ -301,8 +398,15 @@ void ResultsWriter::set_attribution(std::vector<analysis::ComparisonRow> rows)
 void ResultsWriter::commit(const RunResult& result)
 {
   Impl& m = *impl_;
-  if (m.committed || !m.file)
+  if (m.committed || (!m.file && !m.ranks))
     throw OutputError("cannot commit " + quote(m.target) + ": already committed or closed");
+  if (m.ranks) {
+    m.close_parallel();
+    if (!m.ranks->root()) {
+      m.committed = true; // rank 0 completes and publishes the file
+      return;
+    }
+  }
   const std::string where = "cannot complete results file " + quote(m.temp);
   if (result.variants != m.options.variants || result.totals.size() != m.variants.size())
     throw OutputError(where + ": the run's variants differ from those the file was created for");

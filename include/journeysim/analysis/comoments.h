@@ -19,6 +19,18 @@ public:
   //! Merge another accumulator (added after everything added so far).
   void merge(const CoMoments& other);
 
+  // add_block in two halves, for a block computed in one process and merged
+  // in order in another (engine/rank_totals.h): the same arithmetic.
+  //! Append the block's mean and centred sums (record_size() values) to `out`.
+  void record_block(const double* values, std::size_t count, std::vector<double>& out);
+  //! Merge a record of `count` agents as add_block would have.
+  void merge_record(const double* record, std::size_t count);
+  std::size_t record_size() const noexcept { return d_ + d_ * d_; }
+  //! The accumulated state (state_size() values), and back.
+  void save(std::vector<double>& out) const;
+  void load(const double* state);
+  std::size_t state_size() const noexcept { return 1 + d_ + d_ * d_; }
+
   std::size_t dims() const noexcept { return d_; }
   double n() const noexcept { return n_; }
   double mean(std::size_t i) const { return mean_[i]; }
@@ -31,6 +43,7 @@ public:
 
 private:
   void merge_block(double count); //!< merge block_mean_/block_m2_ of `count` agents
+  void block_moments(const double* values, std::size_t count); //!< into block_mean_/block_m2_
   std::size_t d_ = 0;
   double n_ = 0.0;
   std::vector<double> mean_, m2_; //!< m2_: Σ (x_i − x̄_i)(x_j − x̄_j), full D×D

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+namespace journeysim::parallel {
+class Ranks;
+}
+
 namespace journeysim::analysis {
 
 //! What the comparison needs to know about the (shared) funnel.
@@ -64,6 +68,14 @@ public:
   void add(std::uint64_t first, const OutcomeColumns& baseline, const OutcomeColumns& variant,
            const std::uint16_t* persona);
 
+  //! For a run over several ranks, each adding its own agents: keep every
+  //! block's floating-point results to be merged in global agent order by
+  //! combine_ranks() (call before the first add()).
+  void record_blocks() noexcept { recording_ = true; }
+  //! Every rank's comparison becomes the one of all agents, identical to
+  //! one process's. Collective: every rank calls it.
+  void combine_ranks(const parallel::Ranks& ranks);
+
   std::uint64_t agents() const noexcept { return n_; }
   const FunnelShape& shape() const noexcept { return shape_; }
 
@@ -95,6 +107,8 @@ private:
   std::vector<double> scratch_profit_;
   std::vector<double> persona_rev_b_, persona_rev_v_, persona_rev_d2_; //!< [P]
   std::vector<double> scratch_money_, scratch_mood_, block_rev_b_, block_rev_v_, block_rev_d2_;
+  bool recording_ = false;
+  std::vector<double> ledger_; //!< recorded blocks: count, money_, mood_, profit_ records, block_rev_*
 };
 
 //! The by_touchpoint rows from the aggregates of both variants (aligned

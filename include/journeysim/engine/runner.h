@@ -17,6 +17,10 @@
 
 namespace journeysim {
 
+namespace parallel {
+class Ranks;
+}
+
 //! Agents per reduction block: floating-point sums are formed per block and
 //! then added in block order, which makes them independent of threads and
 //! chunk size. Chunk sizes are multiples of it.
@@ -38,7 +42,18 @@ struct RunOptions {
   //! --summary-only run): attributes that no targeting rule and no engine
   //! behaviour uses are then not drawn but left missing.
   bool attribute_columns = true;
+  //! The processes sharing this run (parallel/ranks.h); null: this one only.
+  //! Each simulates its range of agents (rank_range()); every rank ends with
+  //! the totals of the whole population, identical to one process's.
+  const parallel::Ranks* ranks = nullptr;
 };
+
+//! Agents of rank `rank` of `ranks` in a run: a contiguous range on chunk
+//! boundaries that are also multiples of RANK_ALIGN_AGENTS (the HDF5 chunk
+//! of the per-agent columns), so no two ranks write the same HDF5 chunk.
+//! @param options  resolved (resolve_options()).
+void rank_range(const RunOptions& options, int rank, int ranks, std::uint64_t& first, std::uint64_t& end);
+inline constexpr std::uint64_t RANK_ALIGN_AGENTS = 32768;
 
 //! One variant's outcomes for one chunk.
 struct VariantChunk {
@@ -60,6 +75,11 @@ class ChunkSink {
 public:
   virtual ~ChunkSink() = default;
   virtual void write(const Chunk& chunk) = 0;
+  //! After the last chunk of a pass that completed (not after a cancelled
+  //! one), before the totals are combined over ranks: a sink writing with
+  //! collective calls makes its last ones here, on every rank, even one
+  //! that had no agents (docs/SCALING.md).
+  virtual void finish() {}
 };
 
 //! Where a run's time went (`run --stats`). Generation and simulation run on

@@ -18,6 +18,10 @@
 
 namespace journeysim {
 
+namespace parallel {
+class Ranks;
+}
+
 //! The most runs (grid points × replications) one sweep may have.
 inline constexpr std::uint64_t MAX_SWEEP_RUNS = 1'000'000;
 
@@ -30,6 +34,11 @@ struct SweepOptions {
   int threads = 0;          //!< 0: all cores
   bool per_agent = false;   //!< hand per-agent chunks to the sink
   const std::atomic<bool>* cancel = nullptr;
+  //! Several: a task farm (docs/SCALING.md). Rank 0 hands out runs to the
+  //! others as they become free and is the only one to use the sink; the
+  //! sink sees the same runs in the same order as with one process.
+  //! Not with per_agent.
+  const parallel::Ranks* ranks = nullptr;
 };
 
 //! One run: a grid point in one replication (all variants of the scenario).

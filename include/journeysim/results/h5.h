@@ -125,6 +125,12 @@ private:
 File create_file(const std::string& path, bool exclusive = true, bool metadata_at_flush = false);
 //! @throws OutputError If the file cannot be opened.
 File open_file(const std::string& path, bool writable = false);
+//! Reopen a file create_file() made, to write more in the same format.
+//! @throws OutputError If the file cannot be opened.
+File reopen_for_writing(const std::string& path);
+//! Open with a file-access property list (e.g. parallel HDF5's MPI-IO driver).
+//! @throws OutputError If the file cannot be opened.
+File open_file(const std::string& path, bool writable, const PropertyList& access);
 //! Open a file to append to it, metadata written at flush only (as
 //! create_file(…, metadata_at_flush = true)). A file whose writer was killed
 //! keeps HDF5 1.10's "open for write" superblock flag, and HDF5 refuses to
@@ -321,6 +327,18 @@ public:
   RowDataset(const Object& loc, const std::string& name, Type type, std::uint64_t rows,
              std::uint64_t cols, const RowOptions& options = {});
 
+  //! An existing dataset (1-D or 2-D, fixed size), to write rows into.
+  //! @throws OutputError If it does not exist or is not such a dataset.
+  static RowDataset open(const Object& loc, const std::string& name);
+
+  //! Write with this dataset-transfer property list (e.g. collective MPI-IO)
+  //! instead of the default; the caller keeps it open while writing.
+  void use_transfer(Id transfer) noexcept { transfer_ = transfer; }
+  //! Take part in a collective write without writing a row (a rank with no
+  //! rows left while others still write).
+  //! @throws OutputError On HDF5 failure.
+  void write_none();
+
   template <Storable T>
   static RowDataset create(const Object& loc, const std::string& name, std::uint64_t rows,
                            std::uint64_t cols = 0, const RowOptions& options = {})
@@ -369,6 +387,7 @@ private:
   std::uint64_t rows_ = 0, cols_ = 0, chunk_rows_ = 0;
   Type type_ = Type::UInt8;
   bool appendable_ = false;
+  Id transfer_ = 0; //!< 0: H5P_DEFAULT
 };
 
 } // namespace journeysim::h5

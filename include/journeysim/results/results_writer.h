@@ -31,6 +31,8 @@ public:
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   void write(const Chunk& chunk) override;
+  //! With several ranks: this rank's last collective writes of per-agent rows.
+  void finish() override;
 
   //! Rows of /attribution (`run --attribution`; experiment/attribution.h),
   //! written by commit().
