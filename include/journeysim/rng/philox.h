@@ -1,7 +1,9 @@
 #pragma once
-//! Philox4x32-10 (Salmon et al., SC'11): a counter-based generator. Output is
+//! Philox4x32-R (Salmon et al., SC'11): a counter-based generator. Output is
 //! a pure function of (key, counter), which is what makes every draw in the
-//! engine addressable by what it decides instead of by call order.
+//! engine addressable by what it decides instead of by call order. Random
+//! stream 1 uses 10 rounds, stream 2 uses 7 — the fewest with which the
+//! paper's Philox4x32 passes TestU01's BigCrush (MODEL.md "Randomness").
 
 #include <array>
 #include <cstdint>
@@ -11,12 +13,12 @@ namespace journeysim::rng {
 using Counter = std::array<std::uint32_t, 4>;
 using Key = std::array<std::uint32_t, 2>;
 
-//! The 4x32-bit block for (key, counter).
-constexpr Counter philox4x32(Counter c, Key k) noexcept
+//! The 4x32-bit block for (key, counter) after `Rounds` rounds.
+template <int Rounds = 10> constexpr Counter philox4x32(Counter c, Key k) noexcept
 {
   constexpr std::uint32_t M0 = 0xD2511F53u, M1 = 0xCD9E8D57u;
   constexpr std::uint32_t W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
-  for (int round = 0; round < 10; ++round) {
+  for (int round = 0; round < Rounds; ++round) {
     const std::uint64_t p0 = std::uint64_t{M0} * c[0];
     const std::uint64_t p1 = std::uint64_t{M1} * c[2];
     c = {static_cast<std::uint32_t>(p1 >> 32) ^ c[1] ^ k[0],

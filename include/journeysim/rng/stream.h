@@ -13,6 +13,14 @@
 
 namespace journeysim::rng {
 
+//! Which definition of the draws a run uses (MODEL.md "Randomness"): the
+//! same seed gives the same results only under the same stream. Stream 1
+//! (Philox4x32-10, libm log, one word per decision) reproduces files made
+//! before stream 2; stream 2 (Philox4x32-7, one block per event, a table
+//! log) is the default.
+enum class Stream : std::uint8_t { v1 = 1, v2 = 2 };
+constexpr Stream DEFAULT_STREAM = Stream::v2;
+
 //! What a draw decides. Part of the counter, so streams never overlap.
 enum class Purpose : std::uint8_t {
   Persona = 1,   //!< which persona an agent belongs to
@@ -53,9 +61,10 @@ constexpr Key agent_key(std::uint64_t agent) noexcept
 
 //! The block for one decision of one agent.
 constexpr Counter block(std::uint64_t seed, std::uint64_t agent, Purpose purpose,
-                        std::uint32_t name, std::uint32_t position) noexcept
+                        std::uint32_t name, std::uint32_t position, Stream stream = Stream::v1) noexcept
 {
-  return philox4x32(counter(seed, name, purpose, position), agent_key(agent));
+  const Counter c = counter(seed, name, purpose, position);
+  return stream == Stream::v1 ? philox4x32<10>(c, agent_key(agent)) : philox4x32<7>(c, agent_key(agent));
 }
 
 //! A keyed stream that models Boost.Random's UniformRandomNumberGenerator, so
@@ -67,9 +76,9 @@ public:
   using result_type = std::uint32_t;
 
   StreamEngine(std::uint64_t seed, std::uint64_t agent, Purpose purpose, std::uint32_t name,
-               std::uint32_t first_position = 0) noexcept
+               std::uint32_t first_position = 0, Stream stream = Stream::v1) noexcept
     : base_(counter(seed, name, purpose, first_position)), key_(agent_key(agent)),
-      position_(first_position)
+      position_(first_position), stream_(stream)
   {
   }
 
@@ -81,7 +90,7 @@ public:
     if (used_ == 4) {
       Counter c = base_;
       c[3] = (c[3] & 0xFF000000u) | (position_++ & 0xFFFFFFu);
-      block_ = philox4x32(c, key_);
+      block_ = stream_ == Stream::v1 ? philox4x32<10>(c, key_) : philox4x32<7>(c, key_);
       used_ = 0;
     }
     return block_[used_++];
@@ -97,6 +106,7 @@ private:
   Counter base_;
   Key key_;
   std::uint32_t position_;
+  Stream stream_;
   Counter block_{};
   unsigned used_ = 4;
 };

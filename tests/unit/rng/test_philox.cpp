@@ -19,6 +19,22 @@ TEST_CASE("Philox4x32-10 matches the Random123 known-answer vectors", "[rng]")
         Counter{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
 }
 
+TEST_CASE("Philox4x32-7 (random stream 2) matches the Random123 known-answer vectors", "[rng]")
+{
+  CHECK(philox4x32<7>({0, 0, 0, 0}, {0, 0}) == Counter{0x5f6fb709u, 0x0d893f64u, 0x4f121f81u, 0x4f730a48u});
+  CHECK(philox4x32<7>({0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {0xffffffffu, 0xffffffffu}) ==
+        Counter{0x5207ddc2u, 0x45165e59u, 0x4d8ee751u, 0x8c52f662u});
+  CHECK(philox4x32<7>({0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u}, {0xa4093822u, 0x299f31d0u}) ==
+        Counter{0x4dfccabau, 0x190a87f0u, 0xc47362bau, 0xb6b5242au});
+  // A block's address is the same under both streams; only the rounds differ.
+  const Counter c = counter(7, 8, Purpose::Event, 9);
+  CHECK(block(7, 3, Purpose::Event, 8, 9, Stream::v1) == philox4x32<10>(c, agent_key(3)));
+  CHECK(block(7, 3, Purpose::Event, 8, 9, Stream::v2) == philox4x32<7>(c, agent_key(3)));
+  StreamEngine one(7, 3, Purpose::Event, 8, 9, Stream::v1), two(7, 3, Purpose::Event, 8, 9, Stream::v2);
+  CHECK(one() == philox4x32<10>(c, agent_key(3))[0]);
+  CHECK(two() == philox4x32<7>(c, agent_key(3))[0]);
+}
+
 TEST_CASE("bernoulli and to_unit cover the edges exactly", "[rng]")
 {
   CHECK_FALSE(bernoulli(0, 0.0));
