@@ -55,7 +55,7 @@ double mean_order_value(const Distribution& d)
 
 CompiledModel::CompiledModel(const Model& model, const Population& population,
                              const std::vector<TouchpointInfo>& rows, int horizon_days)
-  : mood_effect(model.mood_effect), margin(model.margin), clv_days(model.clv_days),
+  : stream(model.random_stream), mood_effect(model.mood_effect), margin(model.margin), clv_days(model.clv_days),
     arrivals_over_time(!model.arrivals.at_start), referral_stage(model.referrals.enter),
     referral_emotion(model.referrals.emotion), horizon_(static_cast<std::size_t>(horizon_days))
 {

@@ -1,5 +1,6 @@
 #include "journeysim/engine/journey.h"
 
+#include "journeysim/rng/log_unit.h"
 #include "journeysim/rng/stream.h"
 
 #include <algorithm>
@@ -120,6 +121,13 @@ struct Walker {
   double mood = 0.0;
   std::uint32_t event = 0, segment = 0;
   double last_quiet = 1.0, last_log_quiet = 0.0; //!< log(quiet) of the last segment that had one
+  double last_inverse_log_quiet = 0.0;            //!< 1 / log(quiet) (stream 2)
+
+  bool v1() const { return m.stream == rng::Stream::v1; }
+  rng::Counter block(Purpose purpose, std::uint32_t name, std::uint32_t position) const
+  {
+    return rng::block(seed, a.id, purpose, name, position, m.stream);
+  }
 };
 
 //! Whether touch t acts on the agent now, and if not, in how many days it
@@ -181,27 +189,43 @@ void schedule(Walker& w, Trigger trigger, int after)
   return std::min(1.0, p);
 }
 
-//! One checkout attempt: true if every step is passed.
+[[gnu::always_inline]] inline double step_pass(const CompiledTouch& t, const Walker& w)
+{
+  return 1.0 - std::min(1.0, t.step_abandon * w.tech_factor);
+}
+
+//! One checkout attempt: true if every step is passed. Stream 1: one word
+//! per step, from the attempt's own Checkout blocks.
 bool passes_checkout(const CompiledTouch& t, const Walker& w)
 {
-  const double pass = 1.0 - std::min(1.0, t.step_abandon * w.tech_factor);
+  const double pass = step_pass(t, w);
   const std::uint32_t base = w.event * CHECKOUT_BLOCKS_PER_EVENT;
   rng::Counter words{};
   for (int step = 0; step < t.steps; ++step) {
     if (step % 4 == 0)
-      words = rng::block(w.seed, w.a.id, Purpose::Checkout, t.hash,
-                         base + static_cast<std::uint32_t>(step / 4));
+      words = w.block(Purpose::Checkout, t.hash, base + static_cast<std::uint32_t>(step / 4));
     if (!rng::bernoulli(words[static_cast<std::size_t>(step % 4)], pass))
       return false;
   }
   return true;
 }
 
+//! Stream 2: the steps are independent and only passing them all matters,
+//! so one word decides the attempt: P(pass all) = pass^steps.
+bool passes_checkout(const CompiledTouch& t, const Walker& w, std::uint32_t word)
+{
+  const double pass = step_pass(t, w);
+  double all = 1.0;
+  for (int step = 0; step < t.steps; ++step)
+    all *= pass;
+  return rng::bernoulli(word, all);
+}
+
 //! A purchase in the current stage: its value, list price and discount.
 void purchase(Walker& w, double discount)
 {
   rng::StreamEngine eng(w.seed, w.a.id, Purpose::Basket, w.m.stages[static_cast<std::size_t>(w.s)].hash,
-                        w.event * BASKET_BLOCKS_PER_EVENT);
+                        w.event * BASKET_BLOCKS_PER_EVENT, w.m.stream);
   const double basket = w.m.baskets[w.a.persona].sample(eng);
   saturating_increment(w.out.purchases);
   w.out.revenue += basket * (1.0 - discount);
@@ -213,21 +237,18 @@ void purchase(Walker& w, double discount)
 //! (each touchpoint's exposure, then its advance), four per Philox block.
 class DayWords {
 public:
-  DayWords(std::uint64_t seed, std::uint64_t agent, std::uint32_t event) noexcept
-    : seed_(seed), agent_(agent), event_(event)
-  {
-  }
+  explicit DayWords(const Walker& w) noexcept : w_(w), event_(w.event) {}
   std::uint32_t next() noexcept
   {
     if (used_ == 4) {
-      block_ = rng::block(seed_, agent_, Purpose::Touch, blocks_++, event_);
+      block_ = w_.block(Purpose::Touch, blocks_++, event_);
       used_ = 0;
     }
     return block_[used_++];
   }
 
 private:
-  std::uint64_t seed_, agent_;
+  const Walker& w_;
   std::uint32_t event_, blocks_ = 0;
   rng::Counter block_{};
   unsigned used_ = 4;
@@ -245,8 +266,11 @@ private:
   if (quiet != w.last_quiet) {
     w.last_quiet = quiet;
     w.last_log_quiet = std::log(quiet);
+    w.last_inverse_log_quiet = 1.0 / w.last_log_quiet;
   }
-  return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
+  if (w.v1())
+    return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
+  return std::floor(rng::log_unit(word) * w.last_inverse_log_quiet);
 }
 
 //! The touchpoints acting on the agent until something changes, and when
@@ -392,8 +416,11 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
 }
 
 //! One exposure: its count, cost and emotion; then its checkout attempt or
-//! advance draw. True if the agent advanced (its day ends).
-[[gnu::always_inline]] inline bool expose(Walker& w, int ti, DayWords& words)
+//! advance draw. True if the agent advanced (its day ends). `decision()`
+//! gives the word of that draw (stream 1: of the advance only; stream 2:
+//! also of the checkout attempt).
+template <class Decision>
+[[gnu::always_inline]] inline bool expose(Walker& w, int ti, Decision&& decision)
 {
   const auto& t = w.m.touches[static_cast<std::size_t>(ti)];
   const double price = w.m.price_on(static_cast<std::size_t>(ti), w.day);
@@ -415,14 +442,14 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
 
   bool advanced;
   if (t.checkout) {
-    advanced = passes_checkout(t, w);
+    advanced = w.v1() ? passes_checkout(t, w) : passes_checkout(t, w, decision());
     if (!advanced) {
       saturating_increment(w.out.cart_abandons);
       w.cart_abandoned = true;
       schedule(w, Trigger::CartAbandoned, 1);
     }
   } else {
-    advanced = rng::bernoulli(words.next(), advance_chance(t, w));
+    advanced = rng::bernoulli(decision(), advance_chance(t, w));
   }
   if (advanced) {
     ++w.tally.advances[static_cast<std::size_t>(t.row)];
@@ -432,8 +459,9 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
 }
 
 //! Play an eventful day from its first event on (before it, nothing
-//! happened). Returns true if the agent was lost.
-[[gnu::always_inline]] inline bool play_day(Walker& w, const FirstEvent& first, const rng::Counter& ev)
+//! happened), stream 1: each touchpoint after the first event has its own
+//! exposure word. Returns true if the agent was lost.
+[[gnu::always_inline]] inline bool play_day_v1(Walker& w, const FirstEvent& first, const rng::Counter& ev)
 {
   const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
   using K = FirstEvent::Kind;
@@ -448,7 +476,7 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
   // that was not targeted at dawn can be).
   int first_touch = first.kind == K::Exposure ? first.touch : -1;
   bool advanced = false;
-  DayWords words(w.seed, w.a.id, w.event);
+  DayWords words(w);
   for (int ti : stage.touches) {
     if (first_touch >= 0) {
       if (ti != first_touch)
@@ -460,10 +488,77 @@ void enter_next_stage(Walker& w, const CompiledTouch* cause)
       if (!rng::bernoulli(words.next(), w.m.exposure_on(w.a.persona, static_cast<std::size_t>(ti), w.day)))
         continue;
     }
-    if ((advanced = expose(w, ti, words)))
+    if ((advanced = expose(w, ti, [&] { return words.next(); })))
       break;
   }
   return !advanced && rng::bernoulli(ev[2], dropout_chance(stage, w));
+}
+
+//! The rest of an eventful day after walk position `after` (stream 2): the
+//! exposures of the later touchpoints and the day's dropout are independent
+//! draws, so one uniform picks the first of them to happen — exposure j
+//! with probability Π_{i<j}(1 − q_i)·q_j, then the dropout, else nothing —
+//! and the draws after an exposure are made afresh once it has been played
+//! (it may change the mood, the cart flag and targeting). Returns the walk
+//! position of the exposed touchpoint, `LOST` or `NOTHING`.
+constexpr int LOST = -1, NOTHING = -2;
+[[gnu::always_inline]] inline int next_event(const Walker& w, const CompiledStage& stage, int after,
+                                             std::uint32_t word)
+{
+  double u = rng::to_unit(word);
+  double none_yet = 1.0;
+  const int n = static_cast<int>(stage.touches.size());
+  for (int pos = after + 1; pos < n; ++pos) {
+    const auto ti = static_cast<std::size_t>(stage.touches[static_cast<std::size_t>(pos)]);
+    if (!targets(w.m.touches[ti], w))
+      continue;
+    const double q = w.m.exposure_on(w.a.persona, ti, w.day);
+    const double mass = none_yet * q;
+    if (u < mass)
+      return pos;
+    u -= mass;
+    none_yet *= 1.0 - q;
+  }
+  return u < none_yet * dropout_chance(stage, w) ? LOST : NOTHING;
+}
+
+//! Play an eventful day from its first event on, stream 2: the first
+//! exposure's decision is the event block's fourth word, the rest of the day
+//! its third; a second exposure on the same day (rare) takes two words of
+//! the day's Touch blocks. Returns true if the agent was lost.
+[[gnu::always_inline]] inline bool play_day_v2(Walker& w, const FirstEvent& first, const rng::Counter& ev)
+{
+  const auto& stage = w.m.stages[static_cast<std::size_t>(w.s)];
+  using K = FirstEvent::Kind;
+  if (first.kind == K::Dropout)
+    return true;
+  const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
+  int pos = -1; // walk position of the last exposure played
+  if (first.kind == K::Exposure) {
+    pos = static_cast<int>(std::find(stage.touches.begin(), stage.touches.end(), first.touch) -
+                           stage.touches.begin());
+    if (expose(w, first.touch, [&] { return ev[3]; }))
+      return false;
+  } else if (first.kind == K::Repeat || (last && rng::bernoulli(ev[3], stage.purchase_rate))) {
+    purchase(w, 0.0);
+  }
+  std::uint32_t word = ev[2];
+  DayWords more(w);
+  for (;;) {
+    pos = next_event(w, stage, pos, word);
+    if (pos == LOST)
+      return true;
+    if (pos == NOTHING)
+      return false;
+    if (expose(w, stage.touches[static_cast<std::size_t>(pos)], [&] { return more.next(); }))
+      return false;
+    word = more.next();
+  }
+}
+
+[[gnu::always_inline]] inline bool play_day(Walker& w, const FirstEvent& first, const rng::Counter& ev)
+{
+  return w.v1() ? play_day_v1(w, first, ev) : play_day_v2(w, first, ev);
 }
 
 //! Day of arrival and how (MODEL.md "Arrivals"); -1 when the agent does not
@@ -475,10 +570,10 @@ int arrive(Walker& w)
     w.out.arrival_source = 1; // at the start
     return 0;
   }
-  const auto words = rng::block(w.seed, w.a.id, Purpose::Arrival, 0, 0);
+  const auto words = w.block(Purpose::Arrival, 0, 0);
   // Still waiting after day t with probability exp(log_waiting[t]): arrive
   // on the first day on which that falls below the uniform.
-  const double log_u = std::log(rng::to_unit(words[0]));
+  const double log_u = w.v1() ? std::log(rng::to_unit(words[0])) : rng::log_unit(words[0]);
   const auto it = std::upper_bound(d.log_waiting.begin(), d.log_waiting.end(), log_u,
                                    [](double lu, double lw) { return lw < lu; });
   if (it == d.log_waiting.end()) {
@@ -571,7 +666,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
     if (!cached)
       active_touches(w, horizon_days, seg);
     // One block per segment: quiet days, first event, dropout, repeat purchase.
-    const auto ev = rng::block(seed, a.id, Purpose::Event, 0, w.segment++);
+    const auto ev = w.block(Purpose::Event, 0, w.segment++);
     bool lost;
     if (seg.overflow) {
       lost = play_unconditioned_day(w, ev);

@@ -81,7 +81,7 @@ int Population::column_index(const std::string& name) const
 
 std::uint16_t Population::persona_of(std::uint64_t agent) const
 {
-  const auto b = rng::block(seed_, agent, rng::Purpose::Persona, 0, 0);
+  const auto b = rng::block(seed_, agent, rng::Purpose::Persona, 0, 0, model_->random_stream);
   // 53-bit uniform from two words: persona shares can be tiny.
   const double u = static_cast<double>((std::uint64_t{b[0]} << 21) ^ (b[1] >> 11)) * 0x1p-53;
   const auto it = std::upper_bound(cumulative_share_.begin(), cumulative_share_.end(), u);
@@ -135,7 +135,7 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
                                    : std::numeric_limits<float>::quiet_NaN();
       } else {
         // Each attribute has its own stream: adding one never shifts another.
-        rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c]);
+        rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);
         const auto& dist = persona.attributes[static_cast<std::size_t>(s.attribute)].distribution;
         const double x = dist.sample(eng);
         value = dist.is_choice() ? static_cast<float>(s.code_of_label[static_cast<std::size_t>(x)])

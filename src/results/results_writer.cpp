@@ -225,6 +225,7 @@ void ResultsWriter::Impl::write_header()
   const Scenario& sc = *scenario;
   layout::write_identity(file);
   h5::write_attribute(file, "seed", options.seed);
+  h5::write_attribute(file, "random_stream", static_cast<std::int64_t>(sc.baseline().random_stream));
   h5::write_attribute(file, "population", options.agents);
   h5::write_attribute(file, "horizon_days", std::int64_t{sc.horizon_days});
   h5::write_attribute(file, "threads", std::int64_t{options.threads});

@@ -160,6 +160,9 @@ struct SweepWriter::Impl {
     std::string d = "sha256=" + sha256_hex(scenario->source) + ";replications=" +
                     std::to_string(sweep.replications) + ";agents=" + std::to_string(sweep.agents) +
                     ";seed=" + (sweep.seed_given ? std::to_string(sweep.seed) : std::string("scenario"));
+    // Files made before stream 2 have no stream here: they resume only under stream 1.
+    if (const auto stream = scenario->baseline().random_stream; stream != rng::Stream::v1)
+      d += ";stream=" + std::to_string(static_cast<int>(stream));
     for (const auto& p : sweep.parameters) {
       d += ";" + p.path + "=";
       for (double v : p.values)
@@ -192,6 +195,7 @@ struct SweepWriter::Impl {
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "sweep");
     h5::write_attribute(file, "seed", sweep.seed_given ? sweep.seed : scenario->seed);
+    h5::write_attribute(file, "random_stream", static_cast<std::int64_t>(scenario->baseline().random_stream));
     h5::write_attribute(file, "population", sweep.agents ? sweep.agents : scenario->population);
     h5::write_attribute(file, "horizon_days", std::int64_t{scenario->horizon_days});
     h5::write_attribute(file, "replications", std::int64_t{sweep.replications});

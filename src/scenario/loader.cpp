@@ -755,6 +755,8 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
     m.margin = read_range(ctx, *v, "margin", 0.0, 1.0, "a gross margin in [0, 1] (0.4 = 40% of the list price)");
   if (const YNode* v = top.get("clv_days"))
     m.clv_days = static_cast<int>(read_integer(ctx, *v, "clv_days", 0, 36500));
+  if (const YNode* v = top.get("random_stream"))
+    m.random_stream = static_cast<rng::Stream>(read_integer(ctx, *v, "random_stream", 1, 2));
   m.stages = read_stages(ctx, top);
   m.personas = read_personas(ctx, top, channels);
   m.touchpoints = read_touchpoints(ctx, top, m.stages, m.personas, horizon, cache);

@@ -193,7 +193,7 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
   }
   if (head == "currency")
     ctx.fail(path_node, "set: 'currency' cannot be set by a variant: every variant's money is in the same currency");
-  if (head == "horizon_days" || head == "population" || head == "seed")
+  if (head == "horizon_days" || head == "population" || head == "seed" || head == "random_stream")
     ctx.fail(path_node, "set: " + quote(head) +
                             " cannot be set by a variant: all variants share the same agents and days");
   if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep" ||

@@ -131,6 +131,7 @@ public:
   std::vector<Distribution> baskets; //!< per persona
   std::vector<double> basket_mean;   //!< per persona (for the CLV projection)
   std::vector<double> mood0;         //!< per persona
+  rng::Stream stream;                //!< how draws are made (MODEL.md "Randomness")
   double mood_effect = 0.5;
   double margin = 1.0;
   int clv_days = 0;

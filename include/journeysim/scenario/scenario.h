@@ -153,6 +153,8 @@ struct Model {
   double mood_effect = 0.5;
   double margin = 1.0; //!< gross margin at list price (1: revenue is profit)
   int clv_days = 0;    //!< days of repeat purchases projected beyond the horizon
+  //! Which definition of the draws (MODEL.md "Randomness"); scenario-wide.
+  rng::Stream random_stream = rng::DEFAULT_STREAM;
   Arrivals arrivals;
   std::vector<Campaign> calendar;
   Referrals referrals;

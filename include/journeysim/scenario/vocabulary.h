@@ -17,7 +17,7 @@ inline const std::vector<std::string> TOP_KEYS = {
   "name",     "description", "horizon_days", "population", "seed",     "mood_effect",
   "baseline", "stages",      "personas",     "touchpoints", "variants", "sweep",
   "currency", "margin",      "clv_days",     "arrivals",    "calendar", "referrals",
-  "feedback", "calibrate", "change_costs"};
+  "feedback", "calibrate", "change_costs", "random_stream"};
 inline const std::vector<std::string> STAGE_KEYS = {"name", "phase", "dropout", "purchase", "purchase_rate"};
 inline const std::vector<std::string> PERSONA_KEYS = {"name",     "description", "share",  "mood",
                                                       "attributes", "affinity",  "basket", "referral_rate"};

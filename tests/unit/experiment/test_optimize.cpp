@@ -60,9 +60,13 @@ TEST_CASE("optimize: a continuous lever finds the closed-form cheapest reach for
   const Evaluation& best = r.evaluations[r.best];
   // Sampling error of the constraint's mean (80,000 customers): SE 0.0018 in
   // conversion, i.e. 0.0007 in q (slope dP/dq = 2.68); COBYLA's tolerance
-  // 0.00048 (1e-3 of the range). 0.004 is over 4 of each.
-  CHECK(best.x[0] == Approx(q_star).margin(0.004));
-  CHECK(std::abs(conversion(best.x[0]) - 0.5) < 0.012);
+  // 0.00048 (1e-3 of the range). The best is the best *feasible* setting
+  // evaluated: when COBYLA's last iterates land just on the infeasible side
+  // by chance (as under random stream 2: 0.4997 at q = 0.1345), it is the
+  // iterate before them, one trust-region step (≈ 0.006) further. 0.009 is
+  // that step plus 4 SE.
+  CHECK(best.x[0] == Approx(q_star).margin(0.009));
+  CHECK(std::abs(conversion(best.x[0]) - 0.5) < 0.025);
   CHECK(best.feasible);
   CHECK(best.equivalent);
   CHECK(r.method.find("COBYLA") != std::string::npos);
