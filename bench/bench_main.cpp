@@ -23,21 +23,34 @@ using namespace journeysim;
 
 namespace {
 
-const Scenario& bench_large()
+// Cases with an argument `stream` run under that random stream (1: Philox
+// 10 rounds and libm, as before stream 2; 2: the default).
+rng::Stream stream_of(std::int64_t arg) { return arg == 1 ? rng::Stream::v1 : rng::Stream::v2; }
+
+Scenario with_stream(Scenario s, rng::Stream stream)
+{
+  for (Model& m : s.variants)
+    m.random_stream = stream;
+  return s;
+}
+
+const Scenario& bench_large(rng::Stream stream = rng::DEFAULT_STREAM)
 {
   static const Scenario s = load_scenario(std::string(JOURNEYSIM_SCENARIOS) + "/bench_large.yaml");
-  return s;
+  static const Scenario one = with_stream(s, rng::Stream::v1), two = with_stream(s, rng::Stream::v2);
+  return stream == rng::Stream::v1 ? one : two;
 }
 
 void philox_block(benchmark::State& state)
 {
+  const rng::Stream stream = stream_of(state.range(0));
   std::uint64_t agent = 0;
   for (auto _ : state)
-    benchmark::DoNotOptimize(rng::block(7, agent++, rng::Purpose::Touch, 123, 45));
+    benchmark::DoNotOptimize(rng::block(7, agent++, rng::Purpose::Touch, 123, 45, stream));
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * 16);
 }
-BENCHMARK(philox_block);
+BENCHMARK(philox_block)->ArgName("stream")->Arg(1)->Arg(2);
 
 void normal_draw_on_stream(benchmark::State& state)
 {
@@ -74,9 +87,10 @@ void active_sets_build(benchmark::State& state)
 BENCHMARK(active_sets_build);
 
 //! Range 0: every attribute; 1: only those the engine uses (--summary-only).
+//! Range 1: the random stream.
 void persona_sampling(benchmark::State& state)
 {
-  Population population(bench_large().baseline(), 2026);
+  Population population(bench_large(stream_of(state.range(1))).baseline(), 2026);
   if (state.range(0) == 1)
     population.draw_only({});
   AgentColumns agents;
@@ -88,7 +102,7 @@ void persona_sampling(benchmark::State& state)
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(persona_sampling)->Arg(0)->Arg(1);
+BENCHMARK(persona_sampling)->ArgNames({"engine_only", "stream"})->ArgsProduct({{0, 1}, {1, 2}});
 
 //! Simulates agents of `s`'s baseline one journey at a time.
 void journeys(benchmark::State& state, const Scenario& s)
@@ -118,9 +132,9 @@ void journeys(benchmark::State& state, const Scenario& s)
 
 void one_journey(benchmark::State& state)
 {
-  journeys(state, bench_large());
+  journeys(state, bench_large(stream_of(state.range(0))));
 }
-BENCHMARK(one_journey);
+BENCHMARK(one_journey)->ArgName("stream")->Arg(1)->Arg(2);
 
 // One stage kind at a time: a 365-day scenario whose agents spend their whole
 // year in a stage of that kind, so the per-agent cost is the stage's.
@@ -172,15 +186,15 @@ touchpoints:
 void journey_stage_kind(benchmark::State& state, const char* stages)
 {
   const Scenario s = parse_scenario(std::string(STAGE_KIND_HEAD) + stages, "stage-kind.yaml");
-  journeys(state, s);
+  journeys(state, with_stream(s, stream_of(state.range(0))));
 }
-BENCHMARK_CAPTURE(journey_stage_kind, pre_purchase, PRE_PURCHASE);
-BENCHMARK_CAPTURE(journey_stage_kind, checkout, CHECKOUT);
-BENCHMARK_CAPTURE(journey_stage_kind, post_purchase, POST_PURCHASE);
+BENCHMARK_CAPTURE(journey_stage_kind, pre_purchase, PRE_PURCHASE)->ArgName("stream")->Arg(1)->Arg(2);
+BENCHMARK_CAPTURE(journey_stage_kind, checkout, CHECKOUT)->ArgName("stream")->Arg(1)->Arg(2);
+BENCHMARK_CAPTURE(journey_stage_kind, post_purchase, POST_PURCHASE)->ArgName("stream")->Arg(1)->Arg(2);
 
 void whole_engine(benchmark::State& state)
 {
-  const Scenario& s = bench_large();
+  const Scenario& s = bench_large(stream_of(state.range(2)));
   RunOptions o;
   o.agents = static_cast<std::uint64_t>(state.range(0));
   o.threads = static_cast<int>(state.range(1));
@@ -190,7 +204,11 @@ void whole_engine(benchmark::State& state)
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.counters["threads"] = static_cast<double>(state.range(1));
 }
-BENCHMARK(whole_engine)->Args({200000, 1})->Args({200000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(whole_engine)
+  ->ArgNames({"agents", "threads", "stream"})
+  ->ArgsProduct({{200000}, {1, 2}, {1, 2}})
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
 
 //! Keeps the first chunk a run produces, with its own copy of the agents.
 struct FirstChunk : ChunkSink {

@@ -1,6 +1,5 @@
 #include "journeysim/engine/journey.h"
 
-#include "journeysim/rng/log_unit.h"
 #include "journeysim/rng/stream.h"
 
 #include <algorithm>
@@ -120,8 +119,9 @@ struct Walker {
   bool cart_abandoned = false;
   double mood = 0.0;
   std::uint32_t event = 0, segment = 0;
-  double last_quiet = 1.0, last_log_quiet = 0.0; //!< log(quiet) of the last segment that had one
-  double last_inverse_log_quiet = 0.0;            //!< 1 / log(quiet) (stream 2)
+  double last_quiet = 1.0;             //!< quiet of the last segment that had one, and:
+  double last_log_quiet = 0.0;         //!< its log (stream 1)
+  double last_inverse_log_quiet = 0.0; //!< 1 / its log (stream 2)
 
   bool v1() const { return m.stream == rng::Stream::v1; }
   rng::Counter block(Purpose purpose, std::uint32_t name, std::uint32_t position) const
@@ -263,14 +263,18 @@ private:
     return std::numeric_limits<double>::infinity();
   if (quiet <= 0.0)
     return 0.0;
+  if (w.v1()) {
+    if (quiet != w.last_quiet) {
+      w.last_quiet = quiet;
+      w.last_log_quiet = std::log(quiet);
+    }
+    return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
+  }
   if (quiet != w.last_quiet) {
     w.last_quiet = quiet;
-    w.last_log_quiet = std::log(quiet);
-    w.last_inverse_log_quiet = 1.0 / w.last_log_quiet;
+    w.last_inverse_log_quiet = 1.0 / std::log(quiet);
   }
-  if (w.v1())
-    return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
-  return std::floor(rng::log_unit(word) * w.last_inverse_log_quiet);
+  return std::floor(std::log(rng::to_unit(word)) * w.last_inverse_log_quiet);
 }
 
 //! The touchpoints acting on the agent until something changes, and when
@@ -573,7 +577,7 @@ int arrive(Walker& w)
   const auto words = w.block(Purpose::Arrival, 0, 0);
   // Still waiting after day t with probability exp(log_waiting[t]): arrive
   // on the first day on which that falls below the uniform.
-  const double log_u = w.v1() ? std::log(rng::to_unit(words[0])) : rng::log_unit(words[0]);
+  const double log_u = std::log(rng::to_unit(words[0]));
   const auto it = std::upper_bound(d.log_waiting.begin(), d.log_waiting.end(), log_u,
                                    [](double lu, double lw) { return lw < lu; });
   if (it == d.log_waiting.end()) {

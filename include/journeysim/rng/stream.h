@@ -15,9 +15,8 @@ namespace journeysim::rng {
 
 //! Which definition of the draws a run uses (MODEL.md "Randomness"): the
 //! same seed gives the same results only under the same stream. Stream 1
-//! (Philox4x32-10, libm log, one word per decision) reproduces files made
-//! before stream 2; stream 2 (Philox4x32-7, one block per event, a table
-//! log) is the default.
+//! (Philox4x32-10, a word per decision) reproduces files made before stream
+//! 2; stream 2 (Philox4x32-7, one block per eventful day) is the default.
 enum class Stream : std::uint8_t { v1 = 1, v2 = 2 };
 constexpr Stream DEFAULT_STREAM = Stream::v2;
 
