@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 #include <hdf5.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -97,7 +98,7 @@ std::map<std::string, Stored> stored_chunks(const std::string& path)
 {
   std::map<std::string, Stored> out;
   const h5::File f = h5::open_file(path);
-  REQUIRE(H5Ovisit(f.id(), H5_INDEX_NAME, H5_ITER_NATIVE, collect, &out, H5O_INFO_BASIC) >= 0);
+  REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_NATIVE, collect, &out, H5O_INFO_BASIC) >= 0);
   return out;
 }
 
@@ -215,12 +216,12 @@ TEST_CASE("--compress files written through the parallel stage equal HDF5's own"
   // Chunks of the run: on the grid, two grid chunks and a tail, off the grid.
   const auto [chunk_agents, threads] =
     GENERATE(values<std::pair<std::size_t, int>>({{32768, 1}, {69632, 2}, {5120, 2}}));
-  const Scenario sc = load_scenario(std::string(JOURNEYSIM_SCENARIOS) + "/checkout_what_if.yaml");
+  const Scenario sc = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/good/small_with_variants.yaml");
   RunOptions o;
   o.agents = 70000;
   o.threads = threads;
   o.chunk_agents = chunk_agents;
-  o.variants = {0, 1, 2}; // two share the population (linked columns), one draws its own
+  o.variants = {0, 1, 2}; // sharing one population: variants 1 and 2 link its columns
   o = resolve_options(sc, o);
   const TempDir dir;
   WriterOptions wo;
@@ -232,9 +233,23 @@ TEST_CASE("--compress files written through the parallel stage equal HDF5's own"
     explicit FiltersOnly(ResultsWriter& w) : writer(&w) {}
     void write(const Chunk& c) override { writer->write(c); }
   };
+  //! Forwards both calls, counting the chunks prepare() compressed.
+  struct Counting : ChunkSink {
+    ResultsWriter* writer;
+    std::atomic<int> prepared{0};
+    explicit Counting(ResultsWriter& w) : writer(&w) {}
+    void prepare(Chunk& c) override
+    {
+      writer->prepare(c);
+      prepared += c.prepared != nullptr;
+    }
+    void write(const Chunk& c) override { writer->write(c); }
+  };
   {
     ResultsWriter direct(dir.file("direct.h5"), sc, o, wo);
-    direct.commit(run(sc, o, &direct));
+    Counting counting(direct);
+    direct.commit(run(sc, o, &counting));
+    CHECK(counting.prepared == static_cast<int>((o.agents + chunk_agents - 1) / chunk_agents));
     ResultsWriter filters(dir.file("filters.h5"), sc, o, wo);
     FiltersOnly sink(filters);
     filters.commit(run(sc, o, &sink));
