@@ -16,8 +16,21 @@ namespace journeysim {
 // bytes the filters see.
 static_assert(std::endian::native == std::endian::little, "direct chunk writes assume a little-endian host");
 
-void shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, int level,
-                     std::vector<unsigned char>& scratch, std::vector<unsigned char>& out)
+namespace {
+
+//! Byte b of element i to b * n + i, for a size known at compile time (one
+//! pass over the elements instead of one per byte).
+template <std::size_t E> void shuffle(const unsigned char* src, std::size_t n, unsigned char* dst)
+{
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < E; ++b)
+      dst[b * n + i] = src[i * E + b];
+}
+
+} // namespace
+
+std::size_t shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, int level,
+                            std::vector<unsigned char>& scratch, std::vector<unsigned char>& out, std::size_t at)
 {
   // HDF5's H5Z shuffle: byte b of element i goes to b * n + i; nothing to do
   // for 1-byte elements or a single element; trailing bytes stay last.
@@ -25,25 +38,29 @@ void shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_si
   const std::size_t n = element_size > 0 ? bytes / element_size : 0;
   if (element_size > 1 && n > 1) {
     scratch.resize(bytes);
-    for (std::size_t b = 0; b < element_size; ++b) {
-      unsigned char* dst = scratch.data() + b * n;
-      const unsigned char* s = src + b;
-      for (std::size_t i = 0; i < n; ++i)
-        dst[i] = s[i * element_size];
+    switch (element_size) {
+    case 2: shuffle<2>(src, n, scratch.data()); break;
+    case 4: shuffle<4>(src, n, scratch.data()); break;
+    case 8: shuffle<8>(src, n, scratch.data()); break;
+    default:
+      for (std::size_t b = 0; b < element_size; ++b)
+        for (std::size_t i = 0; i < n; ++i)
+          scratch[b * n + i] = src[i * element_size + b];
     }
     const std::size_t rest = bytes - n * element_size;
     std::memcpy(scratch.data() + n * element_size, src + n * element_size, rest);
     src = scratch.data();
   }
-  // HDF5's H5Z deflate: one compress2() into a compressBound() buffer.
-  const std::size_t at = out.size();
+  // HDF5's H5Z deflate: one compress2() into a compressBound() buffer. `out`
+  // only grows (zero-filling it again for every chunk costs ~5 %).
   uLongf size = compressBound(static_cast<uLong>(bytes));
-  out.resize(at + size);
+  if (out.size() < at + size)
+    out.resize(at + size);
   const int status = compress2(out.data() + at, &size, src, static_cast<uLong>(bytes), level);
   if (status != Z_OK)
     throw OutputError("cannot compress a chunk of " + std::to_string(bytes) + " bytes: zlib error " +
                       std::to_string(status));
-  out.resize(at + size);
+  return at + size;
 }
 
 void CompressedRows::compress(const h5::RowDataset& column, std::uint64_t first, const void* data,
@@ -56,7 +73,6 @@ void CompressedRows::compress(const h5::RowDataset& column, std::uint64_t first,
   first_ = first;
   rows_ = elements / width;
   chunk_rows_ = column.chunk_rows();
-  bytes_.clear();
   ends_.clear();
   if (chunk_rows_ == 0)
     return;
@@ -70,9 +86,8 @@ void CompressedRows::compress(const h5::RowDataset& column, std::uint64_t first,
   const std::size_t chunk_bytes = chunk_rows_ * row_bytes;
   const auto* src = static_cast<const unsigned char*>(data);
   for (std::uint64_t k = k0; k < k1; ++k) {
-    shuffle_deflate(src + (k * chunk_rows_ - first) * row_bytes, chunk_bytes, column.element_size(), DEFLATE_LEVEL,
-                    scratch_, bytes_);
-    ends_.push_back(bytes_.size());
+    ends_.push_back(shuffle_deflate(src + (k * chunk_rows_ - first) * row_bytes, chunk_bytes, column.element_size(),
+                                    DEFLATE_LEVEL, scratch_, bytes_, ends_.empty() ? 0 : ends_.back()));
   }
 }
 

@@ -21,12 +21,14 @@ namespace journeysim {
 //! (h5::RowOptions::compress sets the same on the dataset).
 inline constexpr int DEFLATE_LEVEL = 1;
 
-//! Appends to `out` what HDF5's shuffle filter followed by its deflate
-//! filter (zlib compress2 at `level`) make of one chunk of `bytes` bytes of
-//! `element_size`-byte elements. `scratch` holds the shuffled bytes.
+//! Writes to `out` from byte `at` what HDF5's shuffle filter followed by
+//! its deflate filter (zlib compress2 at `level`) make of one chunk of
+//! `bytes` bytes of `element_size`-byte elements, growing `out` if needed
+//! (never shrinking it); returns where they end. `scratch` holds the
+//! shuffled bytes.
 //! @throws OutputError If zlib fails.
-void shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, int level,
-                     std::vector<unsigned char>& scratch, std::vector<unsigned char>& out);
+std::size_t shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, int level,
+                            std::vector<unsigned char>& scratch, std::vector<unsigned char>& out, std::size_t at = 0);
 
 //! One column's rows of one chunk of agents, compressed.
 class CompressedRows {
@@ -49,7 +51,7 @@ private:
   std::uint64_t first_ = 0, rows_ = 0;  //!< rows compress() saw
   std::uint64_t direct_first_ = 0;      //!< first row of the first compressed chunk
   std::uint64_t chunk_rows_ = 0;
-  std::vector<unsigned char> bytes_;    //!< the compressed chunks, back to back
+  std::vector<unsigned char> bytes_;    //!< the compressed chunks, back to back (only grows)
   std::vector<std::size_t> ends_;       //!< end of each chunk in bytes_
   std::vector<unsigned char> scratch_;  //!< shuffled bytes of one chunk
 };

@@ -204,10 +204,16 @@ TEST_CASE("shuffle_deflate: 1-byte elements are not shuffled, wider ones are", "
 {
   std::vector<unsigned char> scratch, plain, shuffled;
   const std::vector<std::uint16_t> v = {1, 2, 3, 4};
-  shuffle_deflate(v.data(), 8, 1, 1, scratch, plain);
-  shuffle_deflate(v.data(), 8, 2, 1, scratch, shuffled);
+  plain.resize(shuffle_deflate(v.data(), 8, 1, 1, scratch, plain));
+  CHECK(scratch.empty());
+  shuffled.resize(shuffle_deflate(v.data(), 8, 2, 1, scratch, shuffled));
   CHECK(scratch == std::vector<unsigned char>{1, 2, 3, 4, 0, 0, 0, 0});
   CHECK(plain != shuffled);
+  // Appended after a first chunk, the bytes are the same.
+  std::vector<unsigned char> two = plain;
+  const std::size_t end = shuffle_deflate(v.data(), 8, 2, 1, scratch, two, plain.size());
+  CHECK(std::vector<unsigned char>(two.begin() + static_cast<std::ptrdiff_t>(plain.size()),
+                                   two.begin() + static_cast<std::ptrdiff_t>(end)) == shuffled);
 }
 
 TEST_CASE("--compress files written through the parallel stage equal HDF5's own", "[results][compress]")
