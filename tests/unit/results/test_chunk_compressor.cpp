@@ -216,7 +216,7 @@ TEST_CASE("shuffle_deflate: 1-byte elements are not shuffled, wider ones are", "
                                    two.begin() + static_cast<std::ptrdiff_t>(end)) == shuffled);
 }
 
-TEST_CASE("--compress files written through the parallel stage equal HDF5's own", "[results][compress]")
+TEST_CASE("compressed files written through the parallel stage equal HDF5's own", "[results][compress]")
 {
   // 70 000 agents: two whole HDF5 chunks of 32 768 rows and a partial one.
   // Chunks of the run: on the grid, two grid chunks and a tail, off the grid.
