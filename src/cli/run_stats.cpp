@@ -52,8 +52,10 @@ void print_run_stats(const RunResult& r, double wall_seconds, std::ostream& out)
       << " of worker time) = " << rate(agents * static_cast<double>(r.variants.size()), t.simulate)
       << " per thread, all variants\n"
       << "  writing       " << fixed(t.sink, 2) << " s (one thread at a time, overlapped; "
-      << share(t.sink, r.seconds_simulating) << " of the pipeline)\n"
-      << "  peak memory   " << fixed(static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0), 1)
+      << share(t.sink, r.seconds_simulating) << " of the pipeline)\n";
+  if (t.prepare > 0)
+    out << "  compressing   " << fixed(t.prepare, 2) << " thread-s (on the workers, before writing)\n";
+  out << "  peak memory   " << fixed(static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0), 1)
       << " MiB resident\n";
 }
 

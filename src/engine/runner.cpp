@@ -36,6 +36,7 @@ struct ChunkWork {
   std::vector<std::vector<BlockSums>> sums;    //!< [variant][block]
   std::vector<std::vector<JourneyTally>> tallies; //!< [variant][block]
   std::vector<RunTimings> block_timings;          //!< [block]: generate, simulate
+  double prepare_seconds = 0.0;                   //!< in ChunkSink::prepare
 };
 
 double seconds_since(std::chrono::steady_clock::time_point& t)
@@ -268,6 +269,12 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
                                   w->block_timings[b].simulate = seconds_since(clock);
                                 }
                               });
+            w->prepare_seconds = 0.0;
+            if (sink && !abandoned.load(std::memory_order_relaxed)) {
+              auto clock = std::chrono::steady_clock::now();
+              sink->prepare(c);
+              w->prepare_seconds = seconds_since(clock);
+            }
             return w;
           }) &
         tbb::make_filter<ChunkWork*, void>(
@@ -279,6 +286,7 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
               timings.generate += t.generate;
               timings.simulate += t.simulate;
             }
+            timings.prepare += w->prepare_seconds;
             for (std::size_t v : sel) {
               auto& t = totals[v];
               t.add_counts(*w->chunk.variants[v].agents, w->chunk.variants[v].outcomes);

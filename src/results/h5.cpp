@@ -783,6 +783,24 @@ void RowDataset::write_rows(std::uint64_t offset, Type type, const void* data, s
         what);
 }
 
+void RowDataset::write_chunk(std::uint64_t first_row, const void* bytes, std::size_t size)
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot write a chunk of dataset " + where(dataset_.id()); };
+  if (!dataset_)
+    throw OutputError("cannot write a chunk: dataset not created");
+  if (chunk_rows_ == 0 || first_row % chunk_rows_ != 0 || first_row >= rows_)
+    throw OutputError(what() + ": row " + std::to_string(first_row) + " does not start a chunk");
+  const std::array<hsize_t, 2> offset{first_row, 0};
+  check(H5Dwrite_chunk(dataset_.id(), H5P_DEFAULT, 0 /* every filter applied */, offset.data(), size, bytes),
+        what);
+}
+
+std::size_t RowDataset::element_size() const noexcept
+{
+  return type_size(type_);
+}
+
 RowDataset RowDataset::open(const Object& loc, const std::string& name)
 {
   const Silence silence;

@@ -252,28 +252,19 @@ PopulationColumns open_population_columns(const h5::Group& agents, const Model& 
   return p;
 }
 
+void choice_codes(const float* values, std::size_t n, std::vector<std::uint8_t>& codes)
+{
+  codes.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float x = values[i];
+    codes[i] = (std::isnan(x) || x < 0.0f || x >= static_cast<float>(MISSING_CHOICE)) ? MISSING_CHOICE
+                                                                                     : static_cast<std::uint8_t>(x);
+  }
+}
+
 void write_population_columns(PopulationColumns& p, std::uint64_t at, const AgentColumns& a)
 {
-  if (a.attributes.size() != p.attributes.size() * a.size)
-    throw OutputError("population of " + std::to_string(a.size) + " agents has " + std::to_string(a.attributes.size()) +
-                      " attribute values, expected " + std::to_string(p.attributes.size() * a.size));
-  p.agent_id.write_rows(at, a.id);
-  p.persona.write_rows(at, a.persona);
-  for (std::size_t c = 0; c < p.attributes.size(); ++c) {
-    const float* col = a.column(c);
-    if (p.attributes[c].choice) {
-      p.codes.resize(a.size);
-      for (std::size_t i = 0; i < a.size; ++i) {
-        const float x = col[i];
-        p.codes[i] = (std::isnan(x) || x < 0.0f || x >= static_cast<float>(MISSING_CHOICE))
-                       ? MISSING_CHOICE
-                       : static_cast<std::uint8_t>(x);
-      }
-      p.data[c].write_rows(at, p.codes);
-    } else {
-      p.data[c].write_rows(at, std::span<const float>(col, a.size));
-    }
-  }
+  for_each_population_column(p, a, p.codes, [&](h5::RowDataset& d, auto values) { d.write_rows(at, values); });
 }
 
 std::vector<h5::RowDataset> create_outcome_columns(const h5::Group& agents, const Model& model, std::uint64_t rows,
@@ -295,12 +286,7 @@ std::vector<h5::RowDataset> create_outcome_columns(const h5::Group& agents, cons
 
 void write_outcome_columns(std::vector<h5::RowDataset>& columns, std::uint64_t at, const OutcomeColumns& o)
 {
-  std::size_t i = 0;
-  for_each_column(o, [&](const OutcomeColumn&, const auto& v) {
-    h5::RowDataset& d = columns[i++];
-    if (d.dataset().valid())
-      d.write_rows(at, v);
-  });
+  for_each_outcome_column(columns, o, [&](h5::RowDataset& d, auto values) { d.write_rows(at, values); });
 }
 
 std::vector<h5::RowDataset> open_outcome_columns(const h5::Group& agents, const Model& model)

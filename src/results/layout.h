@@ -6,10 +6,13 @@
 #include "journeysim/engine/feedback.h"
 #include "journeysim/engine/outcome_columns.h"
 #include "journeysim/engine/totals.h"
+#include "journeysim/error.h"
+#include "journeysim/population/population.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/scenario/scenario.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,32 @@ struct PopulationColumns {
 PopulationColumns create_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed,
                                             std::uint64_t rows, const h5::RowOptions& options);
 void write_population_columns(PopulationColumns& columns, std::uint64_t at, const AgentColumns& agents);
+
+//! Choice attribute values as their uint8 codes (MISSING_CHOICE when missing).
+void choice_codes(const float* values, std::size_t n, std::vector<std::uint8_t>& codes);
+
+//! Calls f(dataset, values) for each population column of a chunk, in file
+//! order, `values` a std::span<const T> of the dataset's element type;
+//! choice codes are made in `codes`, so f must use them before it returns.
+//! `Columns` is PopulationColumns, const or not.
+//! @throws OutputError If the chunk's attributes do not match the columns.
+template <class Columns, class F>
+void for_each_population_column(Columns& p, const AgentColumns& a, std::vector<std::uint8_t>& codes, F&& f)
+{
+  if (a.attributes.size() != p.attributes.size() * a.size)
+    throw OutputError("population of " + std::to_string(a.size) + " agents has " + std::to_string(a.attributes.size()) +
+                      " attribute values, expected " + std::to_string(p.attributes.size() * a.size));
+  f(p.agent_id, std::span<const std::uint64_t>(a.id));
+  f(p.persona, std::span<const std::uint16_t>(a.persona));
+  for (std::size_t c = 0; c < p.attributes.size(); ++c) {
+    if (p.attributes[c].choice) {
+      choice_codes(a.column(c), a.size, codes);
+      f(p.data[c], std::span<const std::uint8_t>(codes));
+    } else {
+      f(p.data[c], std::span<const float>(a.column(c), a.size));
+    }
+  }
+}
 //! The same columns of an existing file (to write rows into them).
 PopulationColumns open_population_columns(const h5::Group& agents, const Model& model, std::uint64_t seed);
 
@@ -63,6 +92,18 @@ std::vector<h5::RowDataset> create_outcome_columns(const h5::Group& agents, cons
                                                    std::size_t stages, const h5::RowOptions& options);
 //! Write one chunk's outcomes at row `at` into columns made by create_outcome_columns.
 void write_outcome_columns(std::vector<h5::RowDataset>& columns, std::uint64_t at, const OutcomeColumns& o);
+//! Calls f(dataset, values) for each column create_outcome_columns made
+//! (skipping those it left invalid), `values` a std::span<const T>.
+//! `Columns` is std::vector<h5::RowDataset>, const or not.
+template <class Columns, class F> void for_each_outcome_column(Columns& columns, const OutcomeColumns& o, F&& f)
+{
+  std::size_t i = 0;
+  for_each_column(o, [&](const OutcomeColumn&, const auto& v) {
+    auto& d = columns[i++];
+    if (d.dataset().valid())
+      f(d, std::span(v.data(), v.size()));
+  });
+}
 //! The columns create_outcome_columns made, of an existing file.
 std::vector<h5::RowDataset> open_outcome_columns(const h5::Group& agents, const Model& model);
 

@@ -8,6 +8,7 @@
 
 #include "journeysim/parallel/ranks.h"
 
+#include "chunk_compressor.h"
 #include "comparison_layout.h"
 #include "layout.h"
 #include "parallel_columns.h"
@@ -95,6 +96,17 @@ struct VariantOut {
   std::vector<h5::RowDataset> outcomes;
 };
 
+//! A chunk's per-agent columns compressed by ResultsWriter::prepare(), in
+//! the order write() visits them.
+struct CompressedChunk : PreparedChunk {
+  const void* writer = nullptr;       //!< the Impl that made it
+  bool ready = false;                 //!< prepared and not yet written
+  std::uint64_t first = 0;
+  std::size_t size = 0;
+  std::vector<CompressedRows> columns;
+  std::vector<std::uint8_t> codes;    //!< scratch: choice attribute codes
+};
+
 } // namespace
 
 struct ResultsWriter::Impl {
@@ -115,6 +127,7 @@ struct ResultsWriter::Impl {
   std::uint64_t rows_end = 0; //!< this rank's agents: [rows_written at the start, rows_end)
   std::unique_ptr<ParallelColumns> columns;
   std::uint64_t write_rounds = 0; //!< collective writes each rank makes
+  std::vector<std::uint8_t> codes; //!< scratch of write(): choice attribute codes
 
   // Declared after the bookkeeping and in this order, so destruction closes
   // every dataset before the file.
@@ -141,6 +154,10 @@ struct ResultsWriter::Impl {
 
   void write_header();
   void create_variant(std::size_t position);
+  //! Calls f(dataset, values) for every per-agent column this writer owns
+  //! in one chunk (linked ones excepted), in one fixed order.
+  template <class Self, class F> static void for_each_agent_column(Self& m, const Chunk& chunk,
+                                                                   std::vector<std::uint8_t>& codes, F&& f);
   void find_owner(std::size_t position);
   void open_parallel();
   void close_columns();
@@ -274,6 +291,18 @@ void ResultsWriter::Impl::create_variant(std::size_t j)
   out.outcomes = layout::create_outcome_columns(out.agents, model, n, out.stages, ro);
 }
 
+template <class Self, class F>
+void ResultsWriter::Impl::for_each_agent_column(Self& m, const Chunk& chunk, std::vector<std::uint8_t>& codes, F&& f)
+{
+  for (std::size_t j = 0; j < m.variants.size(); ++j) {
+    auto& out = m.variants[j];
+    const VariantChunk& vc = chunk.variants[j];
+    if (out.owner == j)
+      layout::for_each_population_column(out.population, *vc.agents, codes, f);
+    layout::for_each_outcome_column(out.outcomes, vc.outcomes, f);
+  }
+}
+
 // ---------------------------------------------------------------- ResultsWriter
 
 ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario,
@@ -339,6 +368,41 @@ const std::string& ResultsWriter::temporary_path() const
   return impl_->temp;
 }
 
+void ResultsWriter::prepare(Chunk& chunk)
+{
+  // Only what stays fixed while write() runs is read here: the writer's
+  // options and the datasets' shapes. No HDF5 call (the library is serial).
+  const Impl& m = *impl_;
+  if (!m.writer.compress || !m.writer.per_agent || m.ranks || m.committed ||
+      chunk.variants.size() != m.variants.size())
+    return;
+  for (std::size_t j = 0; j < m.variants.size(); ++j) {
+    const VariantChunk& vc = chunk.variants[j];
+    if (!vc.agents || vc.agents->size != chunk.size || vc.outcomes.size != chunk.size ||
+        vc.outcomes.stages != m.variants[j].stages)
+      return; // write() reports it
+  }
+  auto* c = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
+  if (!c || c->writer != &m) {
+    chunk.prepared = std::make_shared<CompressedChunk>();
+    c = static_cast<CompressedChunk*>(chunk.prepared.get());
+    c->writer = &m;
+  }
+  c->ready = false;
+  std::size_t i = 0;
+  Impl::for_each_agent_column(m, chunk, c->codes, [&](const h5::RowDataset& d, auto values) {
+    using T = typename decltype(values)::element_type;
+    if (h5::H5Type<std::remove_const_t<T>>::value != d.type())
+      throw OutputError("cannot compress " + quote(m.temp) + ": a column's type differs from its dataset's");
+    if (i == c->columns.size())
+      c->columns.emplace_back();
+    c->columns[i++].compress(d, chunk.first, values.data(), values.size());
+  });
+  c->first = chunk.first;
+  c->size = chunk.size;
+  c->ready = true;
+}
+
 void ResultsWriter::write(const Chunk& chunk)
 {
   Impl& m = *impl_;
@@ -367,15 +431,22 @@ void ResultsWriter::write(const Chunk& chunk)
         if (vc.agents != chunk.variants[out.owner].agents)
           throw OutputError("cannot write to " + quote(m.temp) + ": variant " +
                             quote(out.model->name) + " does not share its population as planned");
-      } else {
-        if (!m.columns)
-          layout::write_population_columns(out.population, at, *vc.agents);
       }
-      if (!m.columns)
-        layout::write_outcome_columns(out.outcomes, at, o);
     }
-    if (m.columns)
-      m.columns->write(chunk);
+    auto* compressed = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
+    if (m.columns) {
+      m.columns->write(chunk); // collective MPI-IO writes: through HDF5's filters
+    } else if (compressed && compressed->writer == &m && compressed->ready && compressed->first == at &&
+               compressed->size == n) {
+      std::size_t i = 0;
+      Impl::for_each_agent_column(m, chunk, m.codes, [&](h5::RowDataset& d, auto values) {
+        compressed->columns[i++].write(d, at, values.data(), values.size());
+      });
+      compressed->ready = false; // used once: the chunk's buffers are refilled next time
+    } else {
+      Impl::for_each_agent_column(m, chunk, m.codes,
+                                  [&](h5::RowDataset& d, auto values) { d.write_rows(at, values); });
+    }
   }
   for (std::size_t j = 1; j < m.comparisons.size(); ++j)
     if (m.comparisons[j])

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace journeysim {
@@ -62,12 +63,21 @@ struct VariantChunk {
   OutcomeColumns outcomes;
 };
 
+//! What a sink made of a chunk in the parallel stage (ChunkSink::prepare),
+//! for its write(). Each sink derives its own.
+struct PreparedChunk {
+  virtual ~PreparedChunk() = default;
+};
+
 //! One chunk of agents, all selected variants.
 struct Chunk {
   std::uint64_t first = 0;
   std::size_t size = 0;
   std::vector<AgentColumns> populations; //!< one per distinct population
   std::vector<VariantChunk> variants;    //!< in RunOptions::variants order
+  //! Set by ChunkSink::prepare; travels (and is reused) with the chunk's
+  //! buffers, so its memory is bounded by the chunks in flight.
+  std::shared_ptr<PreparedChunk> prepared;
 };
 
 //! Receives chunks in agent order, from one thread at a time.
@@ -75,6 +85,11 @@ class ChunkSink {
 public:
   virtual ~ChunkSink() = default;
   virtual void write(const Chunk& chunk) = 0;
+  //! Called on a worker thread once a chunk is simulated, before write(),
+  //! concurrently for several chunks and with write() of earlier ones: work
+  //! that need not be serial (compressing columns) goes here, its result
+  //! into chunk.prepared. It must not touch what write() changes.
+  virtual void prepare(Chunk& /*chunk*/) {}
   //! After the last chunk of a pass that completed (not after a cancelled
   //! one), before the totals are combined over ranks: a sink writing with
   //! collective calls makes its last ones here, on every rank, even one
@@ -89,6 +104,7 @@ struct RunTimings {
   double generate = 0.0; //!< thread-seconds drawing personas and attributes
   double simulate = 0.0; //!< thread-seconds simulating journeys
   double sink = 0.0;     //!< seconds in the sink (writing per-agent columns) and reductions
+  double prepare = 0.0;  //!< thread-seconds in ChunkSink::prepare (compressing columns)
 };
 
 //! What the run resolved and produced.

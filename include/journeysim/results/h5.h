@@ -374,10 +374,19 @@ public:
   void write_rows(std::uint64_t offset, Type type, const void* data, std::size_t elements);
   void append(Type type, const void* data, std::size_t elements);
 
+  //! Store one whole chunk whose rows start at `first_row` (a multiple of
+  //! chunk_rows()) as bytes already passed through every filter of the
+  //! dataset (H5Dwrite_chunk): HDF5 neither filters nor caches them. Not
+  //! for collective (MPI-IO) writes, which HDF5 1.10 cannot do this way.
+  //! @throws OutputError If the row is not on the chunk grid, or on HDF5 failure.
+  void write_chunk(std::uint64_t first_row, const void* bytes, std::size_t size);
+
   const Dataset& dataset() const noexcept { return dataset_; }
   std::uint64_t rows() const noexcept { return rows_; }
   std::uint64_t width() const noexcept { return cols_ ? cols_ : 1; } //!< elements per row
   std::uint64_t chunk_rows() const noexcept { return chunk_rows_; }
+  Type type() const noexcept { return type_; }
+  std::size_t element_size() const noexcept; //!< bytes of one element
 
 private:
   Dataset dataset_;

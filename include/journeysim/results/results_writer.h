@@ -30,6 +30,11 @@ public:
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
+  //! With --compress and one process: compresses the chunk's per-agent
+  //! columns (shuffle + deflate, as HDF5's filters would) on the calling
+  //! worker thread, for write() to store with direct chunk writes. Safe to
+  //! call concurrently with itself and with write().
+  void prepare(Chunk& chunk) override;
   void write(const Chunk& chunk) override;
   //! With several ranks: this rank's last collective writes of per-agent rows.
   void finish() override;

@@ -1,0 +1,275 @@
+// --compress through the parallel stage (chunk_compressor.h): chunks
+// compressed off the writer's thread and stored with direct chunk writes
+// must be, byte for byte, what HDF5's own shuffle + deflate filters store.
+
+#include "results/chunk_compressor.h"
+
+#include "journeysim/engine/runner.h"
+#include "journeysim/results/h5.h"
+#include "journeysim/results/results_writer.h"
+#include "journeysim/scenario/loader.h"
+
+#include <catch2/catch.hpp>
+#include <hdf5.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace fs = std::filesystem;
+namespace h5 = journeysim::h5;
+using namespace journeysim;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir()
+  {
+    std::string pattern = (fs::temp_directory_path() / "journeysim-compress-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+      throw std::runtime_error("mkdtemp failed");
+    path = pattern;
+  }
+  ~TempDir()
+  {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+//! One stored chunk: where it starts, its filter mask, its bytes.
+using StoredChunk = std::tuple<std::vector<hsize_t>, unsigned, std::vector<unsigned char>>;
+//! Per chunked dataset: its filters (id, flags, parameters) and stored chunks.
+struct Stored {
+  std::vector<std::tuple<int, unsigned, std::vector<unsigned>>> filters;
+  std::vector<StoredChunk> chunks;
+  bool operator==(const Stored&) const = default;
+};
+
+herr_t collect(hid_t root, const char* name, const H5O_info_t* info, void* out)
+{
+  if (info->type != H5O_TYPE_DATASET)
+    return 0;
+  const hid_t ds = H5Dopen2(root, name, H5P_DEFAULT);
+  const hid_t dcpl = H5Dget_create_plist(ds);
+  Stored s;
+  if (H5Pget_layout(dcpl) == H5D_CHUNKED) {
+    for (int f = 0; f < H5Pget_nfilters(dcpl); ++f) {
+      unsigned flags = 0;
+      std::size_t n = 8;
+      std::vector<unsigned> values(n);
+      const H5Z_filter_t id = H5Pget_filter2(dcpl, static_cast<unsigned>(f), &flags, &n, values.data(), 0, nullptr,
+                                             nullptr);
+      values.resize(n);
+      s.filters.emplace_back(id, flags, values);
+    }
+    const hid_t space = H5Dget_space(ds);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    hsize_t count = 0;
+    H5Dget_num_chunks(ds, space, &count);
+    for (hsize_t i = 0; i < count; ++i) {
+      std::vector<hsize_t> offset(static_cast<std::size_t>(rank));
+      unsigned mask = 0;
+      haddr_t address = 0;
+      hsize_t size = 0;
+      H5Dget_chunk_info(ds, space, i, offset.data(), &mask, &address, &size);
+      std::vector<unsigned char> bytes(size);
+      std::uint32_t read_mask = 0;
+      H5Dread_chunk(ds, H5P_DEFAULT, offset.data(), &read_mask, bytes.data());
+      s.chunks.emplace_back(offset, read_mask, std::move(bytes));
+    }
+    H5Sclose(space);
+  }
+  H5Pclose(dcpl);
+  H5Dclose(ds);
+  static_cast<std::map<std::string, Stored>*>(out)->emplace(name, std::move(s));
+  return 0;
+}
+
+//! Every dataset of a file with its filters and stored (compressed) chunks.
+std::map<std::string, Stored> stored_chunks(const std::string& path)
+{
+  std::map<std::string, Stored> out;
+  const h5::File f = h5::open_file(path);
+  REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_NATIVE, collect, &out, H5O_INFO_BASIC) >= 0);
+  return out;
+}
+
+std::size_t count_chunks(const std::map<std::string, Stored>& m)
+{
+  std::size_t n = 0;
+  for (const auto& [name, s] : m)
+    n += s.chunks.size();
+  return n;
+}
+
+//! Values whose shuffled bytes compress: small integers and smooth floats.
+template <class T> std::vector<T> sample_values(std::size_t n)
+{
+  std::vector<T> v(n);
+  for (std::size_t i = 0; i < n; ++i)
+    v[i] = static_cast<T>((i * 7919) % 97) / static_cast<T>(i % 3 == 0 ? 1 : 2);
+  return v;
+}
+
+//! Writes `values` ([rows, width]) in pieces of `piece` rows into two
+//! files: through HDF5's filters, and through CompressedRows.
+template <class T>
+void write_both(const TempDir& dir, std::uint64_t rows, std::uint64_t width, std::uint64_t chunk_rows,
+                std::uint64_t piece, std::size_t& direct_chunks)
+{
+  const std::vector<T> values = sample_values<T>(rows * (width ? width : 1));
+  h5::RowOptions ro;
+  ro.chunk_rows = chunk_rows;
+  ro.compress = true;
+  for (const bool direct : {false, true}) {
+    h5::File f = h5::create_file(dir.file(direct ? "direct.h5" : "filters.h5"), false);
+    h5::RowDataset d = h5::RowDataset::create<T>(f, "column", rows, width, ro);
+    const std::uint64_t w = d.width();
+    for (std::uint64_t at = 0; at < rows; at += piece) {
+      const std::uint64_t n = std::min(piece, rows - at);
+      const T* data = values.data() + at * w;
+      if (direct) {
+        CompressedRows c;
+        c.compress(d, at, data, n * w);
+        direct_chunks += c.chunks();
+        c.write(d, at, data, n * w);
+      } else {
+        d.write_rows(at, std::span<const T>(data, n * w));
+      }
+    }
+    h5::close(f);
+  }
+}
+
+} // namespace
+
+TEST_CASE("CompressedRows stores the chunks HDF5's shuffle and deflate filters store", "[results][compress]")
+{
+  const TempDir dir;
+  struct Case {
+    std::uint64_t rows, width, chunk_rows, piece;
+  };
+  // Exact multiples, a partial last chunk, pieces off the chunk grid (head
+  // and tail rows through the filters), several chunks per piece, 2-D rows.
+  const auto [rows, width, chunk_rows, piece] = GENERATE(values<Case>({{4000, 0, 1000, 1000},
+                                                                      {3500, 0, 1000, 1000},
+                                                                      {3500, 0, 1000, 2500},
+                                                                      {3500, 0, 1000, 1500},
+                                                                      {3500, 0, 1000, 700},
+                                                                      {2900, 7, 1000, 2048},
+                                                                      {1000, 3, 1000, 1000}}));
+  std::size_t direct_chunks = 0;
+  const int type = GENERATE(0, 1, 2, 3, 4);
+  switch (type) {
+  case 0: write_both<std::uint8_t>(dir, rows, width, chunk_rows, piece, direct_chunks); break;
+  case 1: write_both<std::int16_t>(dir, rows, width, chunk_rows, piece, direct_chunks); break;
+  case 2: write_both<float>(dir, rows, width, chunk_rows, piece, direct_chunks); break;
+  case 3: write_both<double>(dir, rows, width, chunk_rows, piece, direct_chunks); break;
+  default: write_both<std::uint64_t>(dir, rows, width, chunk_rows, piece, direct_chunks); break;
+  }
+  INFO("rows " << rows << " width " << width << " piece " << piece << " type " << type);
+  const auto filters = stored_chunks(dir.file("filters.h5"));
+  const auto direct = stored_chunks(dir.file("direct.h5"));
+  REQUIRE(filters.size() == 1);
+  const Stored& s = filters.at("column");
+  REQUIRE(s.chunks.size() == (rows + chunk_rows - 1) / chunk_rows);
+  REQUIRE(s.filters.size() == 2);
+  CHECK(std::get<0>(s.filters[0]) == H5Z_FILTER_SHUFFLE);
+  CHECK(std::get<0>(s.filters[1]) == H5Z_FILTER_DEFLATE);
+  CHECK(std::get<2>(s.filters[1]) == std::vector<unsigned>{1});
+  for (const auto& c : s.chunks)
+    CHECK(std::get<1>(c) == 0); // every filter applied
+  CHECK(direct == filters);
+  // Whole chunks inside a piece went the direct way.
+  std::size_t expected = 0;
+  for (std::uint64_t at = 0; at < rows; at += piece) {
+    const std::uint64_t end = std::min({at + piece, rows, rows / chunk_rows * chunk_rows});
+    const std::uint64_t k0 = (at + chunk_rows - 1) / chunk_rows, k1 = end / chunk_rows;
+    expected += k1 > k0 ? k1 - k0 : 0;
+  }
+  CHECK(direct_chunks == expected);
+  if (piece % chunk_rows == 0 && rows >= chunk_rows)
+    CHECK(direct_chunks > 0);
+}
+
+TEST_CASE("shuffle_deflate: 1-byte elements are not shuffled, wider ones are", "[results][compress]")
+{
+  std::vector<unsigned char> scratch, plain, shuffled;
+  const std::vector<std::uint16_t> v = {1, 2, 3, 4};
+  plain.resize(shuffle_deflate(v.data(), 8, 1, 1, scratch, plain));
+  CHECK(scratch.empty());
+  shuffled.resize(shuffle_deflate(v.data(), 8, 2, 1, scratch, shuffled));
+  CHECK(scratch == std::vector<unsigned char>{1, 2, 3, 4, 0, 0, 0, 0});
+  CHECK(plain != shuffled);
+  // Appended after a first chunk, the bytes are the same.
+  std::vector<unsigned char> two = plain;
+  const std::size_t end = shuffle_deflate(v.data(), 8, 2, 1, scratch, two, plain.size());
+  CHECK(std::vector<unsigned char>(two.begin() + static_cast<std::ptrdiff_t>(plain.size()),
+                                   two.begin() + static_cast<std::ptrdiff_t>(end)) == shuffled);
+}
+
+TEST_CASE("compressed files written through the parallel stage equal HDF5's own", "[results][compress]")
+{
+  // 70 000 agents: two whole HDF5 chunks of 32 768 rows and a partial one.
+  // Chunks of the run: on the grid, two grid chunks and a tail, off the grid.
+  const auto [chunk_agents, threads] =
+    GENERATE(values<std::pair<std::size_t, int>>({{32768, 1}, {69632, 2}, {5120, 2}}));
+  const Scenario sc = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/good/small_with_variants.yaml");
+  RunOptions o;
+  o.agents = 70000;
+  o.threads = threads;
+  o.chunk_agents = chunk_agents;
+  o.variants = {0, 1, 2}; // sharing one population: variants 1 and 2 link its columns
+  o = resolve_options(sc, o);
+  const TempDir dir;
+  WriterOptions wo;
+  wo.compress = true;
+
+  //! Hands chunks to the writer without prepare(): HDF5's filters compress.
+  struct FiltersOnly : ChunkSink {
+    ResultsWriter* writer;
+    explicit FiltersOnly(ResultsWriter& w) : writer(&w) {}
+    void write(const Chunk& c) override { writer->write(c); }
+  };
+  //! Forwards both calls, counting the chunks prepare() compressed.
+  struct Counting : ChunkSink {
+    ResultsWriter* writer;
+    std::atomic<int> prepared{0};
+    explicit Counting(ResultsWriter& w) : writer(&w) {}
+    void prepare(Chunk& c) override
+    {
+      writer->prepare(c);
+      prepared += c.prepared != nullptr;
+    }
+    void write(const Chunk& c) override { writer->write(c); }
+  };
+  {
+    ResultsWriter direct(dir.file("direct.h5"), sc, o, wo);
+    Counting counting(direct);
+    direct.commit(run(sc, o, &counting));
+    CHECK(counting.prepared == static_cast<int>((o.agents + chunk_agents - 1) / chunk_agents));
+    ResultsWriter filters(dir.file("filters.h5"), sc, o, wo);
+    FiltersOnly sink(filters);
+    filters.commit(run(sc, o, &sink));
+  }
+  const auto a = stored_chunks(dir.file("filters.h5"));
+  const auto b = stored_chunks(dir.file("direct.h5"));
+  REQUIRE(a.size() > 40);
+  CHECK(count_chunks(a) >= 3 * 17);
+  const Stored& id = a.at("variants/baseline/agents/agent_id");
+  CHECK(id.chunks.size() == 3);
+  CHECK(id.filters.size() == 2);
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, s] : a) {
+    INFO(name);
+    CHECK(b.at(name) == s);
+  }
+}
