@@ -61,12 +61,6 @@ public:
   std::size_t persona_count() const { return cumulative_share_.size(); }
 
 private:
-  //! Blocks of each attribute stream computed ahead, eight agents at a time.
-  static constexpr unsigned READY_BLOCKS = 2;
-  std::uint16_t persona_from(const rng::Counter& persona_block) const;
-  //! Row i for persona p; ready(c) gives column c's first READY_BLOCKS blocks.
-  template <class Ready> void fill_one(AgentColumns& out, std::size_t i, std::uint16_t p, Ready&& ready) const;
-
   struct Source {     //!< how persona p fills column c
     int attribute = -1; //!< index into the persona's attributes, -1 = missing
     std::vector<std::uint8_t> code_of_label; //!< choice: persona label → column code

@@ -81,32 +81,15 @@ public:
   {
   }
 
-  //! The same stream from position 0, whose first `count` blocks were
-  //! computed already (Population::fill: eight agents at a time); the rest
-  //! are computed as needed. The words are the same either way.
-  StreamEngine(std::uint64_t seed, std::uint64_t agent, Purpose purpose, std::uint32_t name, Stream stream,
-               const Counter* ready, unsigned count) noexcept
-    : StreamEngine(seed, agent, purpose, name, 0, stream)
-  {
-    ready_ = ready;
-    ready_count_ = count;
-  }
-
   static constexpr result_type min() noexcept { return 0; }
   static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
 
   result_type operator()() noexcept
   {
     if (used_ == 4) {
-      if (ready_count_ > 0) {
-        block_ = *ready_++;
-        --ready_count_;
-        ++position_;
-      } else {
-        Counter c = base_;
-        c[3] = (c[3] & 0xFF000000u) | (position_++ & 0xFFFFFFu);
-        block_ = stream_ == Stream::v1 ? philox4x32<10>(c, key_) : philox4x32<7>(c, key_);
-      }
+      Counter c = base_;
+      c[3] = (c[3] & 0xFF000000u) | (position_++ & 0xFFFFFFu);
+      block_ = stream_ == Stream::v1 ? philox4x32<10>(c, key_) : philox4x32<7>(c, key_);
       used_ = 0;
     }
     return block_[used_++];
@@ -125,8 +108,6 @@ private:
   Stream stream_;
   Counter block_{};
   unsigned used_ = 4;
-  const Counter* ready_ = nullptr;
-  unsigned ready_count_ = 0;
 };
 
 } // namespace journeysim::rng
