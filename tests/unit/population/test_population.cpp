@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 using namespace journeysim;
 
@@ -83,6 +85,39 @@ TEST_CASE("an agent depends only on (seed, index), not on the block it is made i
   AgentColumns b;
   other.generate(0, 5000, b);
   CHECK(b.persona != whole.persona);
+}
+
+TEST_CASE("fill() draws each agent's persona and attributes from its own streams, under both streams", "[population]")
+{
+  // Whatever order or grouping fill() uses, each agent must get the words
+  // its own streams give. A beta(8, 2) needs 10 words (three blocks).
+  std::string text = TEXT;
+  text.replace(text.find("patience: {beta: [2, 6]}"), 24, "patience: {beta: [8, 2]}");
+  for (const char* stream : {"1", "2"}) {
+    const Scenario s = parse_scenario("random_stream: " + std::string(stream) + "\n" + text, "pop.yaml");
+    const Population pop(s.baseline(), 5);
+    AgentColumns all;
+    pop.prepare(1000, 37, all);
+    pop.fill(all, 3, 37);
+    for (std::size_t i = 3; i < 37; ++i) {
+      const std::uint64_t agent = 1000 + i;
+      REQUIRE(all.persona[i] == pop.persona_of(agent));
+      const auto& persona = s.baseline().personas[all.persona[i]];
+      for (const auto& attribute : persona.attributes) {
+        const std::size_t c = static_cast<std::size_t>(pop.column_index(attribute.name));
+        rng::StreamEngine eng(5, agent, rng::Purpose::Attribute, rng::name_hash(attribute.name), 0,
+                              s.baseline().random_stream);
+        const double x = attribute.distribution.sample(eng);
+        if (attribute.distribution.is_choice())
+          CHECK(all.column(c)[i] == static_cast<float>(
+                  std::find(pop.columns()[c].labels.begin(), pop.columns()[c].labels.end(),
+                            attribute.distribution.labels[static_cast<std::size_t>(x)]) -
+                  pop.columns()[c].labels.begin()));
+        else
+          CHECK(all.column(c)[i] == static_cast<float>(x));
+      }
+    }
+  }
 }
 
 TEST_CASE("draw_only: named columns and engine attributes as before, the others missing", "[population]")
