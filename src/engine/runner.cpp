@@ -161,9 +161,8 @@ namespace {
 //! several ranks combines them over the ranks (rank_totals.h).
 //! @throws Cancelled If o.cancel was set; the sink saw a prefix of chunks.
 void simulate_population(const Scenario& scenario, const RunOptions& o, const Plan& plan,
-                         const std::vector<TouchpointInfo>& rows, const std::vector<std::size_t>& sel,
-                         ChunkSink* sink, std::vector<VariantTotals>& totals, RunTimings& timings,
-                         bool report_progress)
+                         const std::vector<std::size_t>& sel, ChunkSink* sink, std::vector<VariantTotals>& totals,
+                         RunTimings& timings, bool report_progress)
 {
   const std::size_t n_variants = o.variants.size();
   const int horizon = scenario.horizon_days;
@@ -343,7 +342,7 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
       pending.push_back(v);
   for (int pass = 1; !pending.empty(); ++pass) {
     std::vector<VariantTotals> totals = make_totals(scenario, o, rows);
-    simulate_population(scenario, o, plan, rows, pending, nullptr, totals, timings, false);
+    simulate_population(scenario, o, plan, pending, nullptr, totals, timings, false);
     std::vector<std::size_t> still;
     double worst = 0.0;
     for (std::size_t v : pending) {
@@ -396,7 +395,7 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   std::vector<std::size_t> all(n_variants);
   for (std::size_t v = 0; v < n_variants; ++v)
     all[v] = v;
-  simulate_population(scenario, o, plan, rows, all, sink, result.totals, result.timings, true);
+  simulate_population(scenario, o, plan, all, sink, result.totals, result.timings, true);
   result.seconds_simulating =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
