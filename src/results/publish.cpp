@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 namespace journeysim {
@@ -49,6 +50,12 @@ LiveLock& LiveLock::operator=(LiveLock&& other) noexcept
   return *this;
 }
 
+void LiveLock::adopt(int fd) noexcept
+{
+  release();
+  fd_ = fd;
+}
+
 void LiveLock::release() noexcept
 {
   if (fd_ >= 0)
@@ -83,8 +90,35 @@ bool LiveLock::acquire(const std::string& path, std::string* problem)
   return true;
 }
 
+namespace {
+//! An unnamed file in `path`'s directory, locked, then linked as `path`
+//! (open(2), O_TMPFILE). 1: done; 0: `path` exists; -1: not possible here
+//! (no O_TMPFILE on this file system, or no /proc).
+int create_locked_unnamed(const std::string& path, LiveLock& lock)
+{
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty())
+    dir = ".";
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return -1;
+  struct flock fl = whole_file(F_WRLCK);
+  const std::string self = "/proc/self/fd/" + std::to_string(fd);
+  if (::fcntl(fd, F_OFD_SETLK, &fl) == 0 &&
+      ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+    lock.adopt(fd);
+    return 1;
+  }
+  const int err = errno;
+  ::close(fd);
+  return err == EEXIST ? 0 : -1;
+}
+} // namespace
+
 bool create_locked(const std::string& path, LiveLock& lock)
 {
+  if (const int made = create_locked_unnamed(path, lock); made >= 0)
+    return made == 1;
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY, 0644);
   if (fd < 0) {
     if (errno == EEXIST)

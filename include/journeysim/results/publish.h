@@ -25,6 +25,8 @@ public:
   //! Locks the existing file `path`. False if another process holds it (or
   //! it cannot be opened for writing; `problem` then says why).
   bool acquire(const std::string& path, std::string* problem = nullptr);
+  //! Takes a descriptor that already holds the lock.
+  void adopt(int fd) noexcept;
   void release() noexcept;
   bool held() const noexcept { return fd_ >= 0; }
 
@@ -32,8 +34,10 @@ private:
   int fd_ = -1;
 };
 
-//! Creates `path` (empty) exclusively and locks it. False if it exists, or if
-//! another run's clean-up took the new file for a stale one (try another name).
+//! Creates `path` (empty) exclusively and locks it — locked before it has its
+//! name where the file system has O_TMPFILE, so another run's clean-up never
+//! sees it unlocked. False if it exists, or (elsewhere) if such a clean-up
+//! took the new file for a stale one (try another name).
 //! @throws OutputError If it cannot be created for another reason.
 bool create_locked(const std::string& path, LiveLock& lock);
 
