@@ -1,0 +1,112 @@
+#include "journeysim/population/quantile_table.h"
+#include "journeysim/population/quantile_tables.h"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+using namespace journeysim;
+
+namespace {
+Distribution make(Distribution::Kind kind, double a, double b)
+{
+  Distribution d;
+  d.kind = kind;
+  d.a = a;
+  d.b = b;
+  return d;
+}
+
+double unit(std::uint32_t word)
+{
+  return (static_cast<double>(word) + 0.5) * 0x1p-32;
+}
+} // namespace
+
+// The table's contract: for every word, F(draw) is within 2⁻³² of the
+// word's u (checked at the steps' quarter points when built; here on a
+// dense, unrelated set of words, the tails' first and last 2¹⁴ words
+// included) — beyond what rounding the exact quantile to a double already
+// misses (near 1, 1 − 10⁻¹⁸ is 1) — and draws never decrease with the word.
+TEST_CASE("a quantile table's draws are the quantiles of their words within 2^-32 in u", "[population]")
+{
+  using K = Distribution::Kind;
+  struct Case {
+    const char* name;
+    Distribution d;
+  };
+  const Case cases[] = {
+    {"beta(6, 2)", make(K::Beta, 6, 2)},          {"beta(2, 4)", make(K::Beta, 2, 4)},
+    {"beta(3, 3)", make(K::Beta, 3, 3)},          {"beta(0.5, 0.5)", make(K::Beta, 0.5, 0.5)},
+    {"beta(0.1, 3)", make(K::Beta, 0.1, 3)},      {"beta(30, 0.7)", make(K::Beta, 30, 0.7)},
+    {"normal(22, 3)", make(K::Normal, 22, 3)},    {"lognormal(3.3, 0.5)", make(K::Lognormal, 3.3, 0.5)},
+    {"lognormal(0, 2)", make(K::Lognormal, 0, 2)},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    REQUIRE(QuantileTable::tabulates(c.d));
+    const QuantileTable table(c.d);
+    CHECK(table.exact_mass() < 1e-6); // almost every draw is a look-up
+    double worst = 0.0, previous = -INFINITY;
+    bool monotone = true;
+    auto check = [&](std::uint32_t w) {
+      const double x = table(w);
+      double miss = std::abs(table.cdf(x) - unit(w));
+      if (miss > QuantileTable::TOLERANCE)
+        miss -= std::abs(table.cdf(table.quantile(unit(w))) - unit(w));
+      worst = std::max(worst, miss);
+      monotone = monotone && x >= previous;
+      previous = x;
+    };
+    constexpr std::uint64_t END = std::uint64_t{1} << 32, TAIL = 1u << 14;
+    for (std::uint32_t w = 0; w < TAIL; ++w)
+      check(w);
+    for (std::uint64_t w = TAIL; w < END - TAIL; w += 16381) // a prime stride: every step, any offset
+      check(static_cast<std::uint32_t>(w));
+    for (std::uint64_t w = END - TAIL; w < END; ++w)
+      check(static_cast<std::uint32_t>(w));
+    CHECK(worst <= 2 * QuantileTable::TOLERANCE);
+    CHECK(monotone);
+  }
+}
+
+TEST_CASE("a quantile table clips to the distribution's min and max and support", "[population]")
+{
+  Distribution d = make(Distribution::Kind::Normal, 22, 3);
+  d.min = 16;
+  d.max = 30;
+  const QuantileTable table(d);
+  CHECK(table(0) == 16.0);
+  CHECK(table(0xFFFFFFFFu) == 30.0);
+  CHECK(table(1u << 31) == Approx(22.0).margin(1e-8)); // u = ½ + 2⁻³³: the median
+  const QuantileTable beta(make(Distribution::Kind::Beta, 2, 4));
+  CHECK(beta(0) >= 0.0);
+  CHECK(beta(0xFFFFFFFFu) <= 1.0);
+}
+
+TEST_CASE("only betas, and normals and lognormals with a spread, are tabulated", "[population]")
+{
+  using K = Distribution::Kind;
+  CHECK(QuantileTable::tabulates(make(K::Beta, 1, 1)));
+  CHECK_FALSE(QuantileTable::tabulates(make(K::Normal, 1, 0)));
+  CHECK_FALSE(QuantileTable::tabulates(make(K::Lognormal, 1, 0)));
+  CHECK_FALSE(QuantileTable::tabulates(make(K::Uniform, 0, 1)));
+  CHECK_FALSE(QuantileTable::tabulates(Distribution::fixed(3)));
+}
+
+TEST_CASE("quantile tables are built once per distribution and shared", "[population]")
+{
+  using K = Distribution::Kind;
+  QuantileTables tables;
+  const auto a = tables.get(make(K::Beta, 2, 4));
+  CHECK(tables.get(make(K::Beta, 2, 4)) == a);
+  CHECK(tables.get(make(K::Beta, 4, 2)) != a);
+  Distribution clipped = make(K::Beta, 2, 4);
+  clipped.max = 0.5;
+  const auto c = tables.get(clipped);
+  CHECK(c != a);
+  CHECK((*c)(0xFFFFFFFFu) == 0.5);
+  CHECK((*a)(0xFFFFFFFFu) > 0.9);
+}
