@@ -6,6 +6,7 @@
 #include "journeysim/engine/journey.h"
 #include "journeysim/engine/runner.h"
 #include "journeysim/population/population.h"
+#include "journeysim/population/quantile_table.h"
 #include "journeysim/results/results_writer.h"
 #include "journeysim/rng/stream.h"
 #include "journeysim/scenario/loader.h"
@@ -24,8 +25,9 @@ using namespace journeysim;
 namespace {
 
 // Cases with an argument `stream` run under that random stream (1: Philox
-// 10 rounds and libm, as before stream 2; 2: the default).
-rng::Stream stream_of(std::int64_t arg) { return arg == 1 ? rng::Stream::v1 : rng::Stream::v2; }
+// 10 rounds and libm, as before stream 2; 2: one block per eventful day;
+// 3: the default, attributes by quantile tables).
+rng::Stream stream_of(std::int64_t arg) { return static_cast<rng::Stream>(arg); }
 
 Scenario with_stream(Scenario s, rng::Stream stream)
 {
@@ -37,8 +39,9 @@ Scenario with_stream(Scenario s, rng::Stream stream)
 const Scenario& bench_large(rng::Stream stream = rng::DEFAULT_STREAM)
 {
   static const Scenario s = load_scenario(std::string(JOURNEYSIM_SCENARIOS) + "/bench_large.yaml");
-  static const Scenario one = with_stream(s, rng::Stream::v1), two = with_stream(s, rng::Stream::v2);
-  return stream == rng::Stream::v1 ? one : two;
+  static const Scenario one = with_stream(s, rng::Stream::v1), two = with_stream(s, rng::Stream::v2),
+                        three = with_stream(s, rng::Stream::v3);
+  return stream == rng::Stream::v1 ? one : stream == rng::Stream::v2 ? two : three;
 }
 
 void philox_block(benchmark::State& state)
@@ -50,7 +53,7 @@ void philox_block(benchmark::State& state)
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * 16);
 }
-BENCHMARK(philox_block)->ArgName("stream")->Arg(1)->Arg(2);
+BENCHMARK(philox_block)->ArgName("stream")->Arg(1)->Arg(2); // 3 is 2's generator
 
 void normal_draw_on_stream(benchmark::State& state)
 {
@@ -61,6 +64,42 @@ void normal_draw_on_stream(benchmark::State& state)
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(normal_draw_on_stream);
+
+//! One beta(3, 3) attribute draw: range 0 = 2 as streams 1 and 2 make it
+//! (an Erlang ratio: six uniforms, two logs, on a keyed stream), 3 as
+//! stream 3 does (one word of a keyed block, a quantile table look-up).
+void beta_attribute(benchmark::State& state)
+{
+  Distribution d;
+  d.kind = Distribution::Kind::Beta;
+  d.a = 3;
+  d.b = 3;
+  const QuantileTable table(d);
+  std::uint64_t agent = 0;
+  if (state.range(0) == 3) {
+    for (auto _ : state)
+      benchmark::DoNotOptimize(table(rng::block(7, agent++, rng::Purpose::Attribute, 99, 0, rng::Stream::v3)[0]));
+  } else {
+    for (auto _ : state) {
+      rng::StreamEngine eng(7, agent++, rng::Purpose::Attribute, 99, 0, rng::Stream::v2);
+      benchmark::DoNotOptimize(d.sample(eng));
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(beta_attribute)->ArgName("stream")->Arg(2)->Arg(3);
+
+//! Building one table (once per distinct distribution drawn, per run).
+void quantile_table_build(benchmark::State& state)
+{
+  Distribution d;
+  d.kind = state.range(0) == 0 ? Distribution::Kind::Beta : Distribution::Kind::Normal;
+  d.a = state.range(0) == 0 ? 3 : 22;
+  d.b = 3;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(QuantileTable(d));
+}
+BENCHMARK(quantile_table_build)->ArgName("normal")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 //! The log of a uniform word: what every quiet-day segment pays once.
 void log_of_uniform(benchmark::State& state)
@@ -102,7 +141,7 @@ void persona_sampling(benchmark::State& state)
   }
   state.SetItemsProcessed(state.iterations() * 1024);
 }
-BENCHMARK(persona_sampling)->ArgNames({"engine_only", "stream"})->ArgsProduct({{0, 1}, {1, 2}});
+BENCHMARK(persona_sampling)->ArgNames({"engine_only", "stream"})->ArgsProduct({{0, 1}, {1, 2, 3}});
 
 //! Simulates agents of `s`'s baseline one journey at a time.
 void journeys(benchmark::State& state, const Scenario& s)
@@ -206,7 +245,7 @@ void whole_engine(benchmark::State& state)
 }
 BENCHMARK(whole_engine)
   ->ArgNames({"agents", "threads", "stream"})
-  ->ArgsProduct({{200000}, {1, 2}, {1, 2}})
+  ->ArgsProduct({{200000}, {1, 2}, {1, 2, 3}})
   ->Unit(benchmark::kMillisecond)
   ->UseRealTime();
 

@@ -4,6 +4,7 @@
 #include "journeysim/engine/runner.h"
 #include "journeysim/error.h"
 #include "journeysim/experiment/grid.h"
+#include "journeysim/population/quantile_tables.h"
 #include "journeysim/scenario/loader.h"
 
 #include <boost/math/distributions/chi_squared.hpp>
@@ -94,6 +95,7 @@ public:
     ro.threads = o_.threads;
     ro.variants = {0};
     ro.cancel = o_.cancel;
+    ro.tables = tables_;
     RunResult r;
     // Metric rows need per-agent outcomes (purchases, days, revenue): a sink gathers them.
     std::optional<MetricSink> sink;
@@ -174,6 +176,7 @@ private:
   const std::vector<FreeParameter>& free_;
   const CalibrationOptions& o_;
   std::vector<int> clock_stage_; //!< per group: where the time to first purchase starts (−1: not needed)
+  std::shared_ptr<QuantileTables> tables_ = std::make_shared<QuantileTables>(); //!< built once for all runs
 };
 
 //! Minimise f over the unit box with BOBYQA from `u` (changed in place).

@@ -67,7 +67,7 @@ Plan make_plan(const Scenario& scenario, const RunOptions& o, const std::vector<
       ++p;
     if (p == owner.size()) {
       owner.push_back(v);
-      plan.populations.push_back(std::make_unique<Population>(model, o.seed));
+      plan.populations.push_back(std::make_unique<Population>(model, o.seed, o.tables));
     }
     plan.population_of.push_back(p);
     plan.models.push_back(std::make_unique<CompiledModel>(model, *plan.populations[p], rows, scenario.horizon_days));

@@ -4,6 +4,7 @@
 #include "journeysim/error.h"
 #include "journeysim/experiment/grid.h"
 #include "journeysim/experiment/sweep.h"
+#include "journeysim/population/quantile_tables.h"
 #include "journeysim/scenario/loader.h"
 
 #include <nlopt.hpp>
@@ -75,6 +76,7 @@ public:
       ro.threads = o_.threads;
       ro.variants = {o_.variant};
       ro.cancel = o_.cancel;
+      ro.tables = tables_;
       const Summary s = run(scenario, ro, nullptr).totals[0].summary();
       const double m = metric_of(s, o_.objective.metric) * o_.objective.scale;
       e.objective.push_back(o_.objective.maximize ? m - change : m + change);
@@ -109,6 +111,7 @@ private:
   std::uint64_t seed_ = 0;
   std::vector<std::pair<std::size_t, ChangeCost>> change_lever_;
   std::size_t evaluations_ = 0, runs_ = 0;
+  std::shared_ptr<QuantileTables> tables_ = std::make_shared<QuantileTables>(); //!< built once for all runs
 };
 
 //! Paired difference best − e on their common replications, 95 % t interval.

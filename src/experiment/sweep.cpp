@@ -3,6 +3,7 @@
 #include "journeysim/engine/rank_totals.h"
 #include "journeysim/error.h"
 #include "journeysim/parallel/ranks.h"
+#include "journeysim/population/quantile_tables.h"
 #include "journeysim/scenario/loader.h"
 
 #include <tbb/info.h>
@@ -167,8 +168,10 @@ void run_sweep(const std::string& path, const SweepOptions& o, SweepSink& sink,
     scenarios.push_back(load_scenario(path, overrides_of(o, runs[g])));
   }
 
+  const auto tables = std::make_shared<QuantileTables>(); // built once for all runs
   auto options_for = [&](const SweepRun& run, int threads) {
     RunOptions ro;
+    ro.tables = tables;
     ro.agents = o.agents;
     ro.seed = run.seed;
     ro.seed_given = true;

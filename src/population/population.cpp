@@ -1,10 +1,15 @@
 #include "journeysim/population/population.h"
 
 #include "journeysim/error.h"
+#include "journeysim/population/quantile_tables.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 namespace journeysim {
 
@@ -14,8 +19,20 @@ constexpr const char* TECH_SAVVY = "tech_savvy";
 constexpr const char* PRICE_SENSITIVITY = "price_sensitivity";
 } // namespace
 
-Population::Population(const Model& model, std::uint64_t seed) : model_(&model), seed_(seed)
+struct Population::Tables {
+  std::shared_ptr<QuantileTables> source;
+  std::once_flag built;
+  std::vector<std::shared_ptr<const QuantileTable>> distinct;
+  std::vector<std::vector<const QuantileTable*>> of; //!< [persona][column]; null: drawn otherwise
+};
+
+Population::~Population() = default;
+Population::Population(Population&&) noexcept = default;
+
+Population::Population(const Model& model, std::uint64_t seed, std::shared_ptr<QuantileTables> tables)
+  : model_(&model), seed_(seed), tables_(std::make_unique<Tables>())
 {
+  tables_->source = tables ? std::move(tables) : std::make_shared<QuantileTables>();
   double total = 0.0;
   for (const auto& p : model.personas)
     total += p.share;
@@ -90,6 +107,37 @@ std::uint16_t Population::persona_of(std::uint64_t agent) const
   return static_cast<std::uint16_t>(p);
 }
 
+const Distribution& Population::distribution(std::size_t persona, std::size_t column) const
+{
+  const auto a = static_cast<std::size_t>(sources_[persona][column].attribute);
+  return model_->personas[persona].attributes[a].distribution;
+}
+
+const QuantileTable* Population::table(std::size_t persona, std::size_t column) const
+{
+  std::call_once(tables_->built, [&] {
+    // The drawn columns' tables, built in parallel (the source shares equal
+    // distributions); isolated so this thread takes no other agents' fill()
+    // while it waits.
+    Tables& t = *tables_;
+    std::vector<std::pair<std::size_t, std::size_t>> wanted; // (persona, column)
+    for (std::size_t p = 0; p < sources_.size(); ++p)
+      for (std::size_t c = 0; c < columns_.size(); ++c)
+        if (sources_[p][c].attribute >= 0 && drawn_[c] && QuantileTable::tabulates(distribution(p, c)))
+          wanted.emplace_back(p, c);
+    t.distinct.resize(wanted.size());
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t{0}, wanted.size(), [&](std::size_t k) {
+        t.distinct[k] = t.source->get(distribution(wanted[k].first, wanted[k].second));
+      });
+    });
+    t.of.assign(sources_.size(), std::vector<const QuantileTable*>(columns_.size(), nullptr));
+    for (std::size_t k = 0; k < wanted.size(); ++k)
+      t.of[wanted[k].first][wanted[k].second] = t.distinct[k].get();
+  });
+  return tables_->of[persona][column];
+}
+
 void Population::draw_only(const std::vector<std::string>& names)
 {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -121,12 +169,12 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
 {
   const std::size_t n_cols = columns_.size();
   const std::size_t n = out.size;
+  const bool tables = model_->random_stream >= rng::Stream::v3; // one word per attribute
   for (std::size_t i = begin; i < end; ++i) {
     const std::uint64_t agent = out.first + i;
     const std::uint16_t p = persona_of(agent);
     out.id[i] = agent;
     out.persona[i] = p;
-    const auto& persona = model_->personas[p];
     for (std::size_t c = 0; c < n_cols; ++c) {
       const Source& s = sources_[p][c];
       float value;
@@ -135,9 +183,14 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
                                    : std::numeric_limits<float>::quiet_NaN();
       } else {
         // Each attribute has its own stream: adding one never shifts another.
-        rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);
-        const auto& dist = persona.attributes[static_cast<std::size_t>(s.attribute)].distribution;
-        const double x = dist.sample(eng);
+        const Distribution& dist = distribution(p, c);
+        double x;
+        if (const QuantileTable* t = tables ? table(p, c) : nullptr) {
+          x = (*t)(rng::block(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream)[0]);
+        } else {
+          rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);
+          x = dist.sample(eng);
+        }
         value = dist.is_choice() ? static_cast<float>(s.code_of_label[static_cast<std::size_t>(x)])
                                  : static_cast<float>(x);
       }

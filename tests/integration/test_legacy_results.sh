@@ -3,7 +3,8 @@
 # money, referrals) is pinned by a digest (tests/python/results_digest.py);
 # datasets added later are allowed, changed ones are not. They were made
 # with random stream 1, which `--random-stream 1` selects (MODEL.md
-# "Randomness").
+# "Randomness"). Files made with stream 2 (the default before stream 3) are
+# pinned the same way: a model-v2 scenario, every per-agent column included.
 source "$(dirname "$0")/lib.sh"
 legacy="$TEST_DATA/legacy"
 
@@ -19,14 +20,26 @@ expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WOR
   "$legacy/what_if_journey_v1.digest"
 expect_in "$WORK/out" "617 of 617 pinned entries equal"
 
-# The file says which stream made it; the default (2) makes other draws.
+for threads in 1 2; do
+  expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v2.yaml" --agents 20000 --seed 5 \
+    --random-stream 2 --threads "$threads" -o "$WORK/e$threads.h5" --quiet
+  expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/e$threads.h5" \
+    "$legacy/what_if_journey_v2.digest"
+  expect_in "$WORK/out" "827 of 827 pinned entries equal"
+done
+
+# The file says which stream made it; the default (3) makes other draws.
 expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --agents 20000 --seed 5 -o "$WORK/c.h5" --quiet
 stream_of() { "$PYTHON" -c "import h5py, sys; print(int(h5py.File(sys.argv[1], 'r').attrs['random_stream']))" "$1"; }
 [ "$(stream_of "$WORK/b.h5")" = 1 ] || fail "b.h5 should record random_stream 1"
-[ "$(stream_of "$WORK/c.h5")" = 2 ] || fail "c.h5 should record random_stream 2"
+[ "$(stream_of "$WORK/e1.h5")" = 2 ] || fail "e1.h5 should record random_stream 2"
+[ "$(stream_of "$WORK/c.h5")" = 3 ] || fail "c.h5 should record random_stream 3"
 expect_exit 1 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/c.h5" \
   "$legacy/what_if_journey_v1.digest"
-expect_exit 2 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --random-stream 3 -o "$WORK/d.h5"
-expect_in "$WORK/err" "--random-stream: expected 1 or 2, got 3"
+expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v2.yaml" --agents 20000 --seed 5 -o "$WORK/f.h5" --quiet
+expect_exit 1 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/f.h5" \
+  "$legacy/what_if_journey_v2.digest"
+expect_exit 2 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --random-stream 4 -o "$WORK/d.h5"
+expect_in "$WORK/err" "--random-stream: expected 1, 2 or 3, got 4"
 [ ! -e "$WORK/d.h5" ] || fail "a refused run must not write d.h5"
 finish

@@ -47,6 +47,9 @@ struct RunOptions {
   //! Each simulates its range of agents (rank_range()); every rank ends with
   //! the totals of the whole population, identical to one process's.
   const parallel::Ranks* ranks = nullptr;
+  //! Stream 3's quantile tables, to share with other runs of the same
+  //! process (a sweep's, a calibration's); null: the run builds its own.
+  std::shared_ptr<QuantileTables> tables;
 };
 
 //! Agents of rank `rank` of `ranks` in a run: a contiguous range on chunk

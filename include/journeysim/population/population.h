@@ -6,6 +6,7 @@
 #include "journeysim/scenario/scenario.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,10 +37,17 @@ struct AgentColumns {
 
 inline constexpr std::uint8_t MISSING_CHOICE = 255;
 
+class QuantileTable;
+class QuantileTables;
+
 class Population {
 public:
+  //! @param tables  where stream 3's quantile tables come from (shared with
+  //!                other runs); null: this population's own.
   //! @throws InputError If personas disagree on an attribute's type.
-  Population(const Model& model, std::uint64_t seed);
+  Population(const Model& model, std::uint64_t seed, std::shared_ptr<QuantileTables> tables = nullptr);
+  ~Population();
+  Population(Population&&) noexcept;
 
   //! Generate agents [first, first + n) into `out` (reusing its storage).
   void generate(std::uint64_t first, std::size_t n, AgentColumns& out) const;
@@ -72,6 +80,13 @@ private:
   std::vector<std::vector<Source>> sources_; //!< [persona][column]
   std::vector<std::uint32_t> column_hash_;
   std::vector<char> drawn_; //!< per column: draw it (else leave it missing)
+  //! Stream 3's quantile tables, built on the first fill() (only for the
+  //! columns drawn; a table takes milliseconds to build).
+  struct Tables;
+  std::unique_ptr<Tables> tables_;
+  const QuantileTable* table(std::size_t persona, std::size_t column) const;
+  //! @pre persona has column's attribute
+  const Distribution& distribution(std::size_t persona, std::size_t column) const;
   int patience_ = -1, tech_savvy_ = -1, price_sensitivity_ = -1; //!< column indices
 };
 

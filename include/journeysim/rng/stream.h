@@ -16,9 +16,11 @@ namespace journeysim::rng {
 //! Which definition of the draws a run uses (MODEL.md "Randomness"): the
 //! same seed gives the same results only under the same stream. Stream 1
 //! (Philox4x32-10, a word per decision) reproduces files made before stream
-//! 2; stream 2 (Philox4x32-7, one block per eventful day) is the default.
-enum class Stream : std::uint8_t { v1 = 1, v2 = 2 };
-constexpr Stream DEFAULT_STREAM = Stream::v2;
+//! 2; stream 2 (Philox4x32-7, one block per eventful day) files made before
+//! stream 3; stream 3 (stream 2 with beta, normal and lognormal attributes
+//! drawn from one word by a quantile table) is the default.
+enum class Stream : std::uint8_t { v1 = 1, v2 = 2, v3 = 3 };
+constexpr Stream DEFAULT_STREAM = Stream::v3;
 
 //! What a draw decides. Part of the counter, so streams never overlap.
 enum class Purpose : std::uint8_t {

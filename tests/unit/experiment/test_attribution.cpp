@@ -32,7 +32,7 @@ touchpoints:
   - {name: search, channel: search, stages: [awareness, interest], reach: 0.05, advance: 0.15, cost: 0.04}
   - {name: newsletter, channel: email, stages: [interest], reach: 0.2, advance: 0.1, cost: 0.001}
   - {name: checkout, channel: website, stages: [intent], reach: 0.3, checkout: {steps: 3, step_abandon: 0.1}}
-  - {name: reminder, channel: email, stages: [intent], target: {cart_abandoned: true}, reach: 0.2, advance: 0.1, cost: 0.2}
+  - {name: reminder, channel: email, stages: [intent], target: {cart_abandoned: true}, reach: 0.5, advance: 0.4, cost: 0.2}
 variants:
   - {name: without_ads, remove: {touchpoints: [ads]}}
   - {name: without_search, remove: {touchpoints: [search]}}
@@ -111,7 +111,9 @@ TEST_CASE("attribution: the increment is the difference of two separate runs, bi
   // The checkout is the only way to buy: without it nobody converts.
   CHECK(row(a, "checkout", "conversions").variant == 0);
   CHECK(row(a, "checkout", "conversions").difference == static_cast<double>(with.conversions));
-  // A touchpoint for abandoned carts only: its CI is tight and excludes 0.
+  // A touchpoint for abandoned carts only: its CI is tight and excludes 0
+  // (≈ 210 conversions, ≈ 11 standard errors, under any draws: with reach
+  // 0.2 and advance 0.1 it was ≈ 25 ± 18 and held for one seed in four).
   CHECK(row(a, "reminder", "conversions").ci_low > 0);
 }
 

@@ -1,10 +1,13 @@
 #include "journeysim/population/population.h"
+#include "journeysim/population/quantile_table.h"
+#include "journeysim/population/quantile_tables.h"
 #include "journeysim/scenario/loader.h"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 
 using namespace journeysim;
@@ -87,15 +90,23 @@ TEST_CASE("an agent depends only on (seed, index), not on the block it is made i
   CHECK(b.persona != whole.persona);
 }
 
-TEST_CASE("fill() draws each agent's persona and attributes from its own streams, under both streams", "[population]")
+TEST_CASE("fill() draws each agent's persona and attributes from its own streams, under every stream", "[population]")
 {
   // Whatever order or grouping fill() uses, each agent must get the words
-  // its own streams give. A beta(8, 2) needs 10 words (three blocks).
+  // its own streams give. Streams 1 and 2: a beta(8, 2) needs 10 words
+  // (three blocks); stream 3: word 0 of the attribute's block through the
+  // distribution's quantile table (a normal and a beta here), the other
+  // kinds as before.
   std::string text = TEXT;
   text.replace(text.find("patience: {beta: [2, 6]}"), 24, "patience: {beta: [8, 2]}");
-  for (const char* stream : {"1", "2"}) {
+  for (const char* stream : {"1", "2", "3"}) {
     const Scenario s = parse_scenario("random_stream: " + std::string(stream) + "\n" + text, "pop.yaml");
     const Population pop(s.baseline(), 5);
+    std::map<const Distribution*, QuantileTable> tables;
+    for (const auto& persona : s.baseline().personas)
+      for (const auto& attribute : persona.attributes)
+        if (QuantileTable::tabulates(attribute.distribution))
+          tables.emplace(&attribute.distribution, QuantileTable(attribute.distribution));
     AgentColumns all;
     pop.prepare(1000, 37, all);
     pop.fill(all, 3, 37);
@@ -107,7 +118,10 @@ TEST_CASE("fill() draws each agent's persona and attributes from its own streams
         const std::size_t c = static_cast<std::size_t>(pop.column_index(attribute.name));
         rng::StreamEngine eng(5, agent, rng::Purpose::Attribute, rng::name_hash(attribute.name), 0,
                               s.baseline().random_stream);
-        const double x = attribute.distribution.sample(eng);
+        double x = attribute.distribution.sample(eng);
+        if (s.baseline().random_stream == rng::Stream::v3 && QuantileTable::tabulates(attribute.distribution))
+          x = tables.at(&attribute.distribution)(
+            rng::block(5, agent, rng::Purpose::Attribute, rng::name_hash(attribute.name), 0, rng::Stream::v3)[0]);
         if (attribute.distribution.is_choice())
           CHECK(all.column(c)[i] == static_cast<float>(
                   std::find(pop.columns()[c].labels.begin(), pop.columns()[c].labels.end(),
@@ -139,5 +153,23 @@ TEST_CASE("draw_only: named columns and engine attributes as before, the others 
     const float x = a.column(patience)[i], y = b.column(patience)[i];
     CHECK((x == y || (std::isnan(x) && std::isnan(y))));
     CHECK(b.patience[i] == a.patience[i]);
+  }
+}
+
+TEST_CASE("populations sharing quantile tables draw what each would alone", "[population]")
+{
+  const Scenario s = parse_scenario(TEXT, "pop.yaml"); // stream 3: tables for the normal and the beta
+  REQUIRE(s.baseline().random_stream == rng::Stream::v3);
+  const auto shared = std::make_shared<QuantileTables>();
+  const Population alone(s.baseline(), 5), first(s.baseline(), 5, shared), second(s.baseline(), 5, shared);
+  AgentColumns a, b, c;
+  alone.generate(0, 3000, a);
+  first.generate(0, 3000, b);
+  second.generate(0, 3000, c);
+  REQUIRE(a.attributes.size() == b.attributes.size());
+  for (std::size_t k = 0; k < a.attributes.size(); ++k) {
+    const float x = a.attributes[k], y = b.attributes[k], z = c.attributes[k];
+    REQUIRE((x == y || (std::isnan(x) && std::isnan(y))));
+    REQUIRE((y == z || (std::isnan(y) && std::isnan(z))));
   }
 }
