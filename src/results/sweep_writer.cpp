@@ -265,8 +265,8 @@ struct SweepWriter::Impl {
     if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
-      throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
-                                     "seed differ); resume it with the same command, or use --force");
+      throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents, seed or "
+                                     "random stream differ); resume it with the same command, or use --force");
     try {
       h5::verify_objects(file);
     } catch (const OutputError& e) {

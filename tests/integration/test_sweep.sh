@@ -114,41 +114,39 @@ PY
 
 # --resume refuses a file made under another random stream: a stream draws
 # other customers, so its runs cannot be mixed with this one's. The stream is
-# in the sweep definition (`;stream=N`, absent for stream 1); the scenario's
-# text is too, so the files are made under each stream and their definition
-# is then rewritten to the other stream's, as a binary with another default
-# stream (or one made before stream 2) would have recorded it.
-restream() { # restream FILE keep|drop|add: marks FILE incomplete, rewrites its stream
+# in the sweep definition (`;stream=N`, none for stream 1); the scenario's
+# text is too, so each file is made under its own stream and its definition
+# then rewritten to another stream's, as a binary whose scenario resolved to
+# that stream (another default, or one made before stream 2) recorded it.
+restream() { # restream FILE N: marks FILE incomplete, as made under stream N
   "$PYTHON" - "$@" <<'PY'
 import re, sys, h5py
-path, change = sys.argv[1:]
+path, n = sys.argv[1], int(sys.argv[2])
 with h5py.File(path, "r+") as f:
-    d = f.attrs["sweep_definition"]
-    if change == "drop":   # stream 2's file as stream 1 records it
-        assert ";stream=2;" in d, d
-        d = d.replace(";stream=2;", ";", 1)
-    elif change == "add":  # stream 1's file as stream 2 records it
-        assert ";stream=" not in d, d
-        d = re.sub(r"(;seed=[^;]*)", r"\1;stream=2", d, count=1)
+    d = re.sub(r";stream=\d+", "", f.attrs["sweep_definition"])
+    if n != 1:
+        d = re.sub(r"(;seed=[^;]*)", rf"\1;stream={n}", d, count=1)
     f.attrs.modify("sweep_definition", d)
     f.attrs.modify("complete", 0)
 PY
 }
+streams=(1 2) # every value random_stream takes
 small=(--set stages.intent.dropout=0.1,0.2 -n 2000 --quiet)
-sed 's/^seed: /random_stream: 1\nseed: /' "$scenario" > "$WORK/stream1.yaml"
-cp "$scenario" "$WORK/stream2.yaml" # no random_stream: the default, 2
-for s in 1 2; do
-  other=$([ "$s" = 1 ] && echo add || echo drop)
+for s in "${streams[@]}"; do
+  sed "s/^seed: /random_stream: $s\nseed: /" "$scenario" > "$WORK/stream$s.yaml"
   expect_exit 0 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/own$s.h5"
-  cp "$WORK/own$s.h5" "$WORK/other$s.h5"
-  restream "$WORK/own$s.h5" keep || fail "restream own$s.h5"
-  restream "$WORK/other$s.h5" "$other" || fail "restream other$s.h5"
-  cp "$WORK/other$s.h5" "$WORK/other$s.before.h5"
-  expect_exit 2 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/other$s.h5" --resume
-  expect_in "$WORK/err" "holds a different sweep"
-  [ "$(wc -l < "$WORK/err")" = 1 ] || fail "stream $s: the refusal is not one line: $(cat "$WORK/err")"
-  cmp -s "$WORK/other$s.h5" "$WORK/other$s.before.h5" || fail "stream $s: the refused file was changed"
-  # The same file under its own stream resumes (and completes).
+  restream "$WORK/own$s.h5" "$s" || fail "restream own$s.h5"
+  for t in "${streams[@]}"; do
+    [ "$t" != "$s" ] || continue
+    cp "$WORK/own$s.h5" "$WORK/made$t.h5"
+    restream "$WORK/made$t.h5" "$t" || fail "restream made$t.h5"
+    cp "$WORK/made$t.h5" "$WORK/made$t.before.h5"
+    expect_exit 2 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/made$t.h5" --resume
+    expect_in "$WORK/err" "holds a different sweep (scenario, grid, replications, agents, seed or random stream"
+    [ "$(wc -l < "$WORK/err")" = 1 ] || fail "stream $s, file of stream $t: the refusal is not one line"
+    cmp -s "$WORK/made$t.h5" "$WORK/made$t.before.h5" || fail "stream $s: the refused file of stream $t changed"
+  done
+  # The same file under its own stream resumes, and completes.
   expect_exit 0 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/own$s.h5" --resume
   "$PYTHON" -c "import h5py, sys; assert h5py.File(sys.argv[1]).attrs['complete'] == 1" "$WORK/own$s.h5" ||
     fail "stream $s: the resumed sweep is not complete"
