@@ -8,11 +8,18 @@
 //! Only the HDF5 chunks lying wholly inside the rows are compressed here;
 //! rows of chunks that straddle the rows' ends (a partial last chunk, a
 //! --chunk size off the HDF5 chunk grid) go through HDF5's filters as before.
+//!
+//! CompressedChunk is what the writers' ChunkSink::prepare() makes of one
+//! chunk of agents (the results file's and the sweep file's runs).
 
+#include "journeysim/engine/runner.h"
+#include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace journeysim {
@@ -54,6 +61,70 @@ private:
   std::vector<unsigned char> bytes_;    //!< the compressed chunks, back to back (only grows)
   std::vector<std::size_t> ends_;       //!< end of each chunk in bytes_
   std::vector<unsigned char> scratch_;  //!< shuffled bytes of one chunk
+};
+
+//! A chunk's per-agent columns compressed on a worker thread by a writer's
+//! ChunkSink::prepare(), carried in Chunk::prepared to its write().
+//!
+//! A writer names its columns with `visit(codes, f)`: it calls f(dataset,
+//! values) for each column of the chunk, in one fixed order, `values` a
+//! std::span<const T> of the dataset's element type (layout.h's
+//! for_each_population_column and for_each_outcome_column), with `codes` as
+//! scratch for choice codes.
+class CompressedChunk : public PreparedChunk {
+public:
+  //! Compress the columns `visit` names into chunk.prepared, for the writer
+  //! `owner`. Reads only the datasets' shapes (no HDF5 call): safe on a
+  //! worker thread while the writer writes earlier chunks.
+  //! @throws OutputError If a column's type is not its dataset's, or zlib fails.
+  template <class Visit> static void prepare(Chunk& chunk, const void* owner, Visit&& visit)
+  {
+    auto* c = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
+    if (!c || c->owner_ != owner) {
+      chunk.prepared = std::make_shared<CompressedChunk>();
+      c = static_cast<CompressedChunk*>(chunk.prepared.get());
+      c->owner_ = owner;
+    }
+    c->ready_ = false;
+    std::size_t i = 0;
+    visit(c->codes_, [&](const h5::RowDataset& d, auto values) {
+      using T = std::remove_const_t<typename decltype(values)::element_type>;
+      if (h5::H5Type<T>::value != d.type())
+        throw OutputError("cannot compress per-agent columns: a column's type differs from its dataset's");
+      if (i == c->columns_.size())
+        c->columns_.emplace_back();
+      c->columns_[i++].compress(d, chunk.first, values.data(), values.size());
+    });
+    c->first_ = chunk.first;
+    c->size_ = chunk.size;
+    c->ready_ = true;
+  }
+
+  //! Write the columns `visit` names at chunk.first: the chunks `owner`'s
+  //! prepare() compressed for this chunk directly, or (not prepared: no
+  //! --compress, or a sink that skipped prepare) every row through HDF5.
+  //! @throws OutputError On HDF5 failure.
+  template <class Visit>
+  static void write(const Chunk& chunk, const void* owner, std::vector<std::uint8_t>& codes, Visit&& visit)
+  {
+    auto* c = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
+    const std::uint64_t at = chunk.first;
+    if (c && c->owner_ == owner && c->ready_ && c->first_ == at && c->size_ == chunk.size) {
+      std::size_t i = 0;
+      visit(codes, [&](h5::RowDataset& d, auto values) { c->columns_[i++].write(d, at, values.data(), values.size()); });
+      c->ready_ = false; // used once: the chunk's buffers are refilled next time
+    } else {
+      visit(codes, [&](h5::RowDataset& d, auto values) { d.write_rows(at, values); });
+    }
+  }
+
+private:
+  const void* owner_ = nullptr;        //!< the writer that made it
+  bool ready_ = false;                 //!< prepared and not yet written
+  std::uint64_t first_ = 0;
+  std::size_t size_ = 0;
+  std::vector<CompressedRows> columns_; //!< in the order `visit` names them
+  std::vector<std::uint8_t> codes_;     //!< scratch: choice attribute codes
 };
 
 } // namespace journeysim

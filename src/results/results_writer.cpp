@@ -96,17 +96,6 @@ struct VariantOut {
   std::vector<h5::RowDataset> outcomes;
 };
 
-//! A chunk's per-agent columns compressed by ResultsWriter::prepare(), in
-//! the order write() visits them.
-struct CompressedChunk : PreparedChunk {
-  const void* writer = nullptr;       //!< the Impl that made it
-  bool ready = false;                 //!< prepared and not yet written
-  std::uint64_t first = 0;
-  std::size_t size = 0;
-  std::vector<CompressedRows> columns;
-  std::vector<std::uint8_t> codes;    //!< scratch: choice attribute codes
-};
-
 } // namespace
 
 struct ResultsWriter::Impl {
@@ -382,25 +371,9 @@ void ResultsWriter::prepare(Chunk& chunk)
         vc.outcomes.stages != m.variants[j].stages)
       return; // write() reports it
   }
-  auto* c = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
-  if (!c || c->writer != &m) {
-    chunk.prepared = std::make_shared<CompressedChunk>();
-    c = static_cast<CompressedChunk*>(chunk.prepared.get());
-    c->writer = &m;
-  }
-  c->ready = false;
-  std::size_t i = 0;
-  Impl::for_each_agent_column(m, chunk, c->codes, [&](const h5::RowDataset& d, auto values) {
-    using T = typename decltype(values)::element_type;
-    if (h5::H5Type<std::remove_const_t<T>>::value != d.type())
-      throw OutputError("cannot compress " + quote(m.temp) + ": a column's type differs from its dataset's");
-    if (i == c->columns.size())
-      c->columns.emplace_back();
-    c->columns[i++].compress(d, chunk.first, values.data(), values.size());
+  CompressedChunk::prepare(chunk, &m, [&](std::vector<std::uint8_t>& codes, auto&& f) {
+    Impl::for_each_agent_column(m, chunk, codes, f);
   });
-  c->first = chunk.first;
-  c->size = chunk.size;
-  c->ready = true;
 }
 
 void ResultsWriter::write(const Chunk& chunk)
@@ -416,7 +389,6 @@ void ResultsWriter::write(const Chunk& chunk)
     throw OutputError("cannot write to " + quote(m.temp) + ": chunk starts at agent " +
                       std::to_string(chunk.first) + ", expected " + std::to_string(m.rows_written));
   if (m.writer.per_agent) {
-    const std::uint64_t at = chunk.first;
     const std::size_t n = chunk.size;
     for (std::size_t j = 0; j < m.variants.size(); ++j) {
       VariantOut& out = m.variants[j];
@@ -433,20 +405,12 @@ void ResultsWriter::write(const Chunk& chunk)
                             quote(out.model->name) + " does not share its population as planned");
       }
     }
-    auto* compressed = dynamic_cast<CompressedChunk*>(chunk.prepared.get());
-    if (m.columns) {
+    if (m.columns)
       m.columns->write(chunk); // collective MPI-IO writes: through HDF5's filters
-    } else if (compressed && compressed->writer == &m && compressed->ready && compressed->first == at &&
-               compressed->size == n) {
-      std::size_t i = 0;
-      Impl::for_each_agent_column(m, chunk, m.codes, [&](h5::RowDataset& d, auto values) {
-        compressed->columns[i++].write(d, at, values.data(), values.size());
+    else
+      CompressedChunk::write(chunk, &m, m.codes, [&](std::vector<std::uint8_t>& codes, auto&& f) {
+        Impl::for_each_agent_column(m, chunk, codes, f);
       });
-      compressed->ready = false; // used once: the chunk's buffers are refilled next time
-    } else {
-      Impl::for_each_agent_column(m, chunk, m.codes,
-                                  [&](h5::RowDataset& d, auto values) { d.write_rows(at, values); });
-    }
   }
   for (std::size_t j = 1; j < m.comparisons.size(); ++j)
     if (m.comparisons[j])

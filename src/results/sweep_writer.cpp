@@ -6,8 +6,8 @@
 #include "journeysim/results/publish.h"
 #include "journeysim/util/sha256.h"
 
+#include "chunk_compressor.h"
 #include "layout.h"
-
 
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -17,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace journeysim {
 
@@ -45,53 +46,88 @@ std::vector<double> metric_values(const Summary& s)
           s.conversion_rate_mature};
 }
 
-//! Per-agent columns of one sweep run, written as its chunks arrive.
+//! Per-agent columns of one sweep run, written as its chunks arrive. With
+//! compression, prepare() deflates them on the worker threads, as the
+//! results writer does (chunk_compressor.h).
 class RunAgentsWriter : public ChunkSink {
 public:
-  RunAgentsWriter(std::vector<h5::Group> groups, const Scenario& scenario, const RunOptions& o, bool compress)
-    : groups_(std::move(groups)), scenario_(&scenario), options_(o), compress_(compress)
+  //! Creates the run's columns now, before its first chunk, so that
+  //! prepare() reads datasets that stay fixed while write() runs.
+  RunAgentsWriter(const std::vector<h5::Group>& groups, const Scenario& scenario, const RunOptions& o, bool compress)
+    : compress_(compress)
   {
+    if (groups.size() != o.variants.size())
+      throw OutputError("cannot create the per-agent columns of a sweep run: " + std::to_string(groups.size()) +
+                        " groups for " + std::to_string(o.variants.size()) + " variants");
+    h5::RowOptions ro;
+    ro.chunk_rows = layout::CHUNK_ROWS;
+    ro.compress = compress;
+    for (std::size_t v = 0; v < o.variants.size(); ++v) {
+      const h5::Group agents = h5::create_group(groups[v], "agents");
+      const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
+      Columns c;
+      c.variant = o.variants[v];
+      c.stages = model.stages.size();
+      c.population = layout::create_population_columns(agents, model, o.seed, o.agents, ro);
+      c.outcomes = layout::create_outcome_columns(agents, model, o.agents, c.stages, ro);
+      columns_.push_back(std::move(c));
+    }
+  }
+
+  void prepare(Chunk& chunk) override
+  {
+    // Reads the columns only (const): write() of earlier chunks runs meanwhile.
+    if (compress_ && matches(chunk))
+      CompressedChunk::prepare(chunk, this, [&](std::vector<std::uint8_t>& codes, auto&& f) {
+        for_each_column(std::as_const(*this), chunk, codes, f);
+      });
   }
 
   void write(const Chunk& chunk) override
   {
-    if (columns_.empty())
-      create(chunk);
-    for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
-      const auto& vc = chunk.variants[v];
-      layout::write_population_columns(columns_[v].population, chunk.first, *vc.agents);
-      layout::write_outcome_columns(columns_[v].outcomes, chunk.first, vc.outcomes);
-    }
+    if (!matches(chunk))
+      throw OutputError("cannot write the per-agent columns of a sweep run: a chunk does not match the run");
+    CompressedChunk::write(chunk, this, codes_, [&](std::vector<std::uint8_t>& codes, auto&& f) {
+      for_each_column(*this, chunk, codes, f);
+    });
   }
 
 private:
   //! The same per-agent layout as a results file's (layout.h).
   struct Columns {
+    int variant = 0;
+    std::size_t stages = 0;
     layout::PopulationColumns population;
     std::vector<h5::RowDataset> outcomes;
   };
 
-  void create(const Chunk& chunk)
+  bool matches(const Chunk& chunk) const
   {
-    const std::uint64_t n = options_.agents;
-    h5::RowOptions ro;
-    ro.chunk_rows = layout::CHUNK_ROWS;
-    ro.compress = compress_;
-    for (std::size_t v = 0; v < chunk.variants.size(); ++v) {
-      const h5::Group agents = h5::create_group(groups_[v], "agents");
-      const Model& model = scenario_->variants[static_cast<std::size_t>(chunk.variants[v].variant)];
-      Columns c;
-      c.population = layout::create_population_columns(agents, model, options_.seed, n, ro);
-      c.outcomes = layout::create_outcome_columns(agents, model, n, chunk.variants[v].outcomes.stages, ro);
-      columns_.push_back(std::move(c));
+    if (chunk.variants.size() != columns_.size())
+      return false;
+    for (std::size_t v = 0; v < columns_.size(); ++v) {
+      const VariantChunk& vc = chunk.variants[v];
+      if (vc.variant != columns_[v].variant || !vc.agents || vc.agents->size != chunk.size ||
+          vc.outcomes.size != chunk.size || vc.outcomes.stages != columns_[v].stages)
+        return false;
+    }
+    return true;
+  }
+
+  //! f(dataset, values) for every column of the chunk, in one fixed order.
+  template <class Self, class F>
+  static void for_each_column(Self& self, const Chunk& chunk, std::vector<std::uint8_t>& codes, F&& f)
+  {
+    for (std::size_t v = 0; v < self.columns_.size(); ++v) {
+      auto& c = self.columns_[v];
+      layout::for_each_population_column(c.population, *chunk.variants[v].agents, codes, f);
+      layout::for_each_outcome_column(c.outcomes, chunk.variants[v].outcomes, f);
     }
   }
 
-  std::vector<h5::Group> groups_;
-  const Scenario* scenario_;
-  RunOptions options_;
   bool compress_;
-  std::vector<Columns> columns_; //!< [variant]
+  std::vector<Columns> columns_;    //!< [variant]
+  std::vector<std::uint8_t> codes_; //!< scratch of write(): choice attribute codes
 };
 
 } // namespace
@@ -229,8 +265,8 @@ struct SweepWriter::Impl {
     if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
-      throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents or "
-                                     "seed differ); resume it with the same command, or use --force");
+      throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents, seed or "
+                                     "random stream differ); resume it with the same command, or use --force");
     try {
       h5::verify_objects(file);
     } catch (const OutputError& e) {

@@ -112,6 +112,46 @@ with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:   # compound tabl
 print("resumed after", sys.argv[3].split()[1], "index rows: identical to the uninterrupted sweep")
 PY
 
+# --resume refuses a file made under another random stream: a stream draws
+# other customers, so its runs cannot be mixed with this one's. The stream is
+# in the sweep definition (`;stream=N`, none for stream 1); the scenario's
+# text is too, so each file is made under its own stream and its definition
+# then rewritten to another stream's, as a binary whose scenario resolved to
+# that stream (another default, or one made before stream 2) recorded it.
+restream() { # restream FILE N: marks FILE incomplete, as made under stream N
+  "$PYTHON" - "$@" <<'PY'
+import re, sys, h5py
+path, n = sys.argv[1], int(sys.argv[2])
+with h5py.File(path, "r+") as f:
+    d = re.sub(r";stream=\d+", "", f.attrs["sweep_definition"])
+    if n != 1:
+        d = re.sub(r"(;seed=[^;]*)", rf"\1;stream={n}", d, count=1)
+    f.attrs.modify("sweep_definition", d)
+    f.attrs.modify("complete", 0)
+PY
+}
+streams=(1 2) # every value random_stream takes
+small=(--set stages.intent.dropout=0.1,0.2 -n 2000 --quiet)
+for s in "${streams[@]}"; do
+  sed "s/^seed: /random_stream: $s\nseed: /" "$scenario" > "$WORK/stream$s.yaml"
+  expect_exit 0 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/own$s.h5"
+  restream "$WORK/own$s.h5" "$s" || fail "restream own$s.h5"
+  for t in "${streams[@]}"; do
+    [ "$t" != "$s" ] || continue
+    cp "$WORK/own$s.h5" "$WORK/made$t.h5"
+    restream "$WORK/made$t.h5" "$t" || fail "restream made$t.h5"
+    cp "$WORK/made$t.h5" "$WORK/made$t.before.h5"
+    expect_exit 2 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/made$t.h5" --resume
+    expect_in "$WORK/err" "holds a different sweep (scenario, grid, replications, agents, seed or random stream"
+    [ "$(wc -l < "$WORK/err")" = 1 ] || fail "stream $s, file of stream $t: the refusal is not one line"
+    cmp -s "$WORK/made$t.h5" "$WORK/made$t.before.h5" || fail "stream $s: the refused file of stream $t changed"
+  done
+  # The same file under its own stream resumes, and completes.
+  expect_exit 0 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/own$s.h5" --resume
+  "$PYTHON" -c "import h5py, sys; assert h5py.File(sys.argv[1]).attrs['complete'] == 1" "$WORK/own$s.h5" ||
+    fail "stream $s: the resumed sweep is not complete"
+done
+
 # Mistakes: clear, exit 2, naming the path.
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.chekout.reach=0.1,0.2 -o "$WORK/e.h5"
 expect_in "$WORK/err" "did you mean 'checkout'"

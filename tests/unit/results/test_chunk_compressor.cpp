@@ -5,8 +5,11 @@
 #include "results/chunk_compressor.h"
 
 #include "journeysim/engine/runner.h"
+#include "journeysim/experiment/grid.h"
+#include "journeysim/experiment/sweep.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/results/results_writer.h"
+#include "journeysim/results/sweep_writer.h"
 #include "journeysim/scenario/loader.h"
 
 #include <catch2/catch.hpp>
@@ -99,6 +102,32 @@ std::map<std::string, Stored> stored_chunks(const std::string& path)
   std::map<std::string, Stored> out;
   const h5::File f = h5::open_file(path);
   REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_NATIVE, collect, &out, H5O_INFO_BASIC) >= 0);
+  return out;
+}
+
+herr_t collect_values(hid_t root, const char* name, const H5O_info_t* info, void* out)
+{
+  if (info->type != H5O_TYPE_DATASET || std::string(name).find("/agents/") == std::string::npos)
+    return 0;
+  const hid_t ds = H5Dopen2(root, name, H5P_DEFAULT);
+  const hid_t type = H5Dget_type(ds);
+  const hid_t space = H5Dget_space(ds);
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)) * H5Tget_size(type));
+  if (H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()) >= 0)
+    static_cast<std::map<std::string, std::vector<unsigned char>>*>(out)->emplace(name, std::move(bytes));
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Dclose(ds);
+  return 0;
+}
+
+//! The values of every per-agent column (datasets under an agents/ group),
+//! as the bytes of their file types.
+std::map<std::string, std::vector<unsigned char>> agent_values(const std::string& path)
+{
+  std::map<std::string, std::vector<unsigned char>> out;
+  const h5::File f = h5::open_file(path);
+  REQUIRE(H5Ovisit2(f.id(), H5_INDEX_NAME, H5_ITER_NATIVE, collect_values, &out, H5O_INFO_BASIC) >= 0);
   return out;
 }
 
@@ -272,4 +301,84 @@ TEST_CASE("compressed files written through the parallel stage equal HDF5's own"
     INFO(name);
     CHECK(b.at(name) == s);
   }
+}
+
+TEST_CASE("compressed sweep files written through the parallel stage equal HDF5's own", "[results][compress]")
+{
+  // `sweep --per-agent --compress`: two grid points of 70 000 agents (two
+  // whole HDF5 chunks and a partial one per column), every variant per run.
+  const int threads = GENERATE(1, 2);
+  const std::string path = std::string(JOURNEYSIM_TEST_DATA) + "/good/small_with_variants.yaml";
+  const Scenario sc = load_scenario(path);
+  SweepOptions o;
+  o.parameters = {parse_parameter("stages.intent.dropout=0.05,0.1")};
+  o.agents = 70000;
+  o.per_agent = true;
+  const TempDir dir;
+
+  //! Forwards the sweep to `writer`; its runs' chunks too, counting those
+  //! prepare() compressed, or (filters_only) never calling prepare(), so
+  //! that HDF5's filters compress.
+  struct Forward : SweepSink, ChunkSink {
+    SweepWriter* writer;
+    bool filters_only;
+    ChunkSink* run = nullptr;
+    std::atomic<int> prepared{0};
+    Forward(SweepWriter& w, bool f) : writer(&w), filters_only(f) {}
+    bool has(const SweepRun& r) const override { return writer->has(r); }
+    ChunkSink* chunks(const SweepRun& r, const Scenario& s, const RunOptions& ro) override
+    {
+      run = writer->chunks(r, s, ro);
+      return this;
+    }
+    void store(const SweepRun& r, const Scenario& s, const RunResult& result) override { writer->store(r, s, result); }
+    void prepare(Chunk& c) override
+    {
+      if (filters_only)
+        return;
+      run->prepare(c);
+      prepared += c.prepared != nullptr;
+    }
+    void write(const Chunk& c) override { run->write(c); }
+  };
+  const auto sweep = [&](const std::string& name, bool compress, bool filters_only, int sweep_threads) {
+    SweepFileOptions fo;
+    fo.compress = compress;
+    SweepWriter writer(dir.file(name), sc, o, fo);
+    Forward sink(writer, filters_only);
+    SweepOptions so = o;
+    so.threads = sweep_threads;
+    run_sweep(path, so, sink);
+    writer.commit();
+    return sink.prepared.load();
+  };
+  CHECK(sweep("direct.h5", true, false, threads) == 2 * 3); // runs × chunks of 32 768 agents
+  CHECK(sweep("filters.h5", true, true, threads) == 0);
+  CHECK(sweep("plain.h5", false, false, 1) == 0);
+
+  // Stored chunks and filters: the direct writes store what HDF5's filters do.
+  auto per_agent = [](std::map<std::string, Stored> m) {
+    std::erase_if(m, [](const auto& e) { return e.first.find("/agents/") == std::string::npos; });
+    return m;
+  };
+  const auto a = per_agent(stored_chunks(dir.file("filters.h5")));
+  const auto b = per_agent(stored_chunks(dir.file("direct.h5")));
+  // runs × variants × 15 columns (agent_id, persona, 3 attributes, 10 outcomes)
+  REQUIRE(a.size() == 2 * 3 * 15);
+  CHECK(count_chunks(a) == 2 * 3 * 15 * 3);
+  const Stored& id = a.at("runs/0/agents/agent_id");
+  CHECK(id.chunks.size() == 3);
+  REQUIRE(id.filters.size() == 2);
+  CHECK(std::get<0>(id.filters[0]) == H5Z_FILTER_SHUFFLE);
+  CHECK(std::get<0>(id.filters[1]) == H5Z_FILTER_DEFLATE);
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, s] : a) {
+    INFO(name);
+    CHECK(b.at(name) == s);
+  }
+  // Values: those of an uncompressed sweep (one thread).
+  const auto plain = agent_values(dir.file("plain.h5"));
+  REQUIRE(plain.size() == a.size());
+  CHECK(agent_values(dir.file("direct.h5")) == plain);
+  CHECK(agent_values(dir.file("filters.h5")) == plain);
 }
