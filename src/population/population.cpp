@@ -113,7 +113,7 @@ const Distribution& Population::distribution(std::size_t persona, std::size_t co
   return model_->personas[persona].attributes[a].distribution;
 }
 
-const QuantileTable* Population::table(std::size_t persona, std::size_t column) const
+const std::vector<std::vector<const QuantileTable*>>& Population::tables() const
 {
   std::call_once(tables_->built, [&] {
     // The drawn columns' tables, built in parallel (the source shares equal
@@ -135,7 +135,7 @@ const QuantileTable* Population::table(std::size_t persona, std::size_t column) 
     for (std::size_t k = 0; k < wanted.size(); ++k)
       t.of[wanted[k].first][wanted[k].second] = t.distinct[k].get();
   });
-  return tables_->of[persona][column];
+  return tables_->of;
 }
 
 void Population::draw_only(const std::vector<std::string>& names)
@@ -169,7 +169,8 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
 {
   const std::size_t n_cols = columns_.size();
   const std::size_t n = out.size;
-  const bool tables = model_->random_stream >= rng::Stream::v3; // one word per attribute
+  // Stream 3: a table, one word, per beta, normal or lognormal attribute.
+  const auto* table_of = model_->random_stream >= rng::Stream::v3 ? &tables() : nullptr;
   for (std::size_t i = begin; i < end; ++i) {
     const std::uint64_t agent = out.first + i;
     const std::uint16_t p = persona_of(agent);
@@ -185,7 +186,7 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
         // Each attribute has its own stream: adding one never shifts another.
         const Distribution& dist = distribution(p, c);
         double x;
-        if (const QuantileTable* t = tables ? table(p, c) : nullptr) {
+        if (const QuantileTable* t = table_of ? (*table_of)[p][c] : nullptr) {
           x = (*t)(rng::block(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream)[0]);
         } else {
           rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);

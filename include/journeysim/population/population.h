@@ -84,7 +84,8 @@ private:
   //! columns drawn; a table takes milliseconds to build).
   struct Tables;
   std::unique_ptr<Tables> tables_;
-  const QuantileTable* table(std::size_t persona, std::size_t column) const;
+  //! [persona][column]: the column's table, null where it is drawn otherwise.
+  const std::vector<std::vector<const QuantileTable*>>& tables() const;
   //! @pre persona has column's attribute
   const Distribution& distribution(std::size_t persona, std::size_t column) const;
   int patience_ = -1, tech_savvy_ = -1, price_sensitivity_ = -1; //!< column indices
