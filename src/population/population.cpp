@@ -133,7 +133,8 @@ const std::vector<std::vector<const QuantileTable*>>& Population::tables() const
     });
     t.of.assign(sources_.size(), std::vector<const QuantileTable*>(columns_.size(), nullptr));
     for (std::size_t k = 0; k < wanted.size(); ++k)
-      t.of[wanted[k].first][wanted[k].second] = t.distinct[k].get();
+      if (t.distinct[k]->covers())
+        t.of[wanted[k].first][wanted[k].second] = t.distinct[k].get();
   });
   return tables_->of;
 }

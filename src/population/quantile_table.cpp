@@ -62,22 +62,24 @@ QuantileTable::QuantileTable(const Distribution& d) : d_(d), lowest_(d.lowest())
   for (int depth = 0; depth <= MAX_DEPTH; ++depth)
     step_scale_[depth] = std::ldexp(1.0, -(32 - TOP_BITS - SPLIT_BITS * depth));
   constexpr std::size_t N = std::size_t{1} << TOP_BITS;
-  std::vector<Knot> knots(N + 1);
-  for (std::size_t i = 0; i <= N; ++i)
-    knots[i] = knot(static_cast<double>(i) / N);
   steps_.resize(N);
-  next_.resize(N);
-  for (std::size_t i = 0; i < N; ++i)
-    build(i, knots[i], knots[i + 1], 0);
+  next_.resize(N, EXACT);
+  Knot lo = knot(0.0);
+  for (std::size_t i = 0; i < N && covers_; ++i) {
+    const Knot hi = knot(static_cast<double>(i + 1) / N);
+    build(i, lo, hi, 0);
+    lo = hi;
+  }
 }
 
-QuantileTable::Knot QuantileTable::knot(double u) const
+QuantileTable::Knot QuantileTable::knot(double u)
 {
+  evaluations_ += 2;
   const double q = quantile(u);
   return {u, q, 1.0 / pdf(q)};
 }
 
-QuantileTable::Knot QuantileTable::knot(double u, double guess, double lo, double hi) const
+QuantileTable::Knot QuantileTable::knot(double u, double guess, double lo, double hi)
 {
   // A beta's quantile (an inverse incomplete beta function) costs as much as
   // four Newton steps on F(x) = u; from the parent step's interpolant (close:
@@ -85,6 +87,7 @@ QuantileTable::Knot QuantileTable::knot(double u, double guess, double lo, doubl
   // where they do not settle inside the step, and for the other kinds.
   double x = d_.kind == Distribution::Kind::Beta ? guess : NAN;
   for (int i = 0; i < 4 && x >= lo && x <= hi; ++i) {
+    evaluations_ += 2;
     const double f = pdf(x), miss = cdf(x) - u;
     if (std::abs(miss) <= 1e-3 * TOLERANCE)
       return {u, x, 1.0 / f};
@@ -96,6 +99,11 @@ QuantileTable::Knot QuantileTable::knot(double u, double guess, double lo, doubl
 void QuantileTable::build(std::size_t node, const Knot& k0, const Knot& k1, int depth)
 {
   const double u0 = k0.u, h = k1.u - k0.u;
+  covers_ = covers_ && exact_mass_ <= MAX_EXACT_MASS && evaluations_ <= MAX_EVALUATIONS;
+  if (!covers_) { // no use going on: the distribution is drawn otherwise
+    next_[node] = EXACT;
+    return;
+  }
   const double q0 = k0.q, q1 = k1.q;
   const double m0 = h * k0.slope, m1 = h * k1.slope; // dQ/dt = h / f(Q)
   bool fits = std::isfinite(q0) && std::isfinite(q1) && std::isfinite(m0) && std::isfinite(m1);
@@ -105,6 +113,7 @@ void QuantileTable::build(std::size_t node, const Knot& k0, const Knot& k1, int 
     for (double t : {0.25, 0.5, 0.75}) {
       // Outside the support F is NaN: the check fails and the step splits.
       const double x = ((s.c3 * t + s.c2) * t + s.c1) * t + s.c0;
+      ++evaluations_;
       if (!(std::abs(cdf(x) - (u0 + t * h)) <= TOLERANCE)) {
         fits = false;
         break;
@@ -116,12 +125,12 @@ void QuantileTable::build(std::size_t node, const Knot& k0, const Knot& k1, int 
     next_[node] = LEAF;
     return;
   }
-  if (depth == MAX_DEPTH) {
+  constexpr std::size_t K = std::size_t{1} << SPLIT_BITS;
+  if (depth == MAX_DEPTH || steps_.size() + K > MAX_STEPS) {
     next_[node] = EXACT;
     exact_mass_ += h;
     return;
   }
-  constexpr std::size_t K = std::size_t{1} << SPLIT_BITS;
   const std::size_t first = steps_.size();
   next_[node] = static_cast<std::int32_t>(first);
   steps_.resize(first + K);

@@ -55,12 +55,25 @@ public:
   double quantile(double u) const;
   double cdf(double x) const;
 
-  //! Interpolating steps, and the probability mass drawn exactly.
+  //! Interpolating steps, and the probability mass drawn exactly (by the
+  //! slower exact quantile: ≤ 10⁻⁷ for common shapes).
   std::size_t steps() const;
   double exact_mass() const { return exact_mass_; }
+  //! False for a distribution no cubic follows — extreme shapes, a spread
+  //! below its values' rounding: the build stops once more than
+  //! MAX_EXACT_MASS would be drawn exactly or MAX_EVALUATIONS of F, f or Q
+  //! were spent (a common shape needs ≈ 15 000), and such a distribution
+  //! is drawn as under stream 2 (Population::fill). Deterministic: it
+  //! depends on the distribution only.
+  bool covers() const { return covers_; }
+  static constexpr double MAX_EXACT_MASS = 1e-3;
+  static constexpr std::size_t MAX_EVALUATIONS = 100000;
 
 private:
   static constexpr int TOP_BITS = 10, SPLIT_BITS = 4, MAX_DEPTH = 4;
+  //! At most this many steps (2 MiB), whatever the distribution; steps
+  //! beyond it are drawn exactly.
+  static constexpr std::size_t MAX_STEPS = std::size_t{1} << 16;
   static constexpr std::int32_t LEAF = -1, EXACT = -2;
   struct Step {
     double c0, c1, c2, c3; //!< Q ≈ c0 + c1·t + c2·t² + c3·t³ for t ∈ (0, 1) across the step
@@ -72,9 +85,9 @@ private:
 
   double pdf(double x) const;
   double clip(double x) const;
-  Knot knot(double u) const;
+  Knot knot(double u);
   //! The knot at u, starting from a guess of Q(u) in [lo, hi].
-  Knot knot(double u, double guess, double lo, double hi) const;
+  Knot knot(double u, double guess, double lo, double hi);
   //! Fill node `node`, the step from k0 to k1.
   void build(std::size_t node, const Knot& k0, const Knot& k1, int depth);
 
@@ -84,6 +97,8 @@ private:
   std::vector<std::int32_t> next_; //!< per node: LEAF, EXACT, or its first child
   double step_scale_[MAX_DEPTH + 1];    //!< 2^-(bits left for t) per depth
   double exact_mass_ = 0.0;
+  std::size_t evaluations_ = 0; //!< of F, f and Q while building
+  bool covers_ = true;
 };
 
 } // namespace journeysim

@@ -105,7 +105,7 @@ TEST_CASE("fill() draws each agent's persona and attributes from its own streams
     std::map<const Distribution*, QuantileTable> tables;
     for (const auto& persona : s.baseline().personas)
       for (const auto& attribute : persona.attributes)
-        if (QuantileTable::tabulates(attribute.distribution))
+        if (QuantileTable::tabulates(attribute.distribution) && QuantileTable(attribute.distribution).covers())
           tables.emplace(&attribute.distribution, QuantileTable(attribute.distribution));
     AgentColumns all;
     pop.prepare(1000, 37, all);
@@ -119,7 +119,7 @@ TEST_CASE("fill() draws each agent's persona and attributes from its own streams
         rng::StreamEngine eng(5, agent, rng::Purpose::Attribute, rng::name_hash(attribute.name), 0,
                               s.baseline().random_stream);
         double x = attribute.distribution.sample(eng);
-        if (s.baseline().random_stream == rng::Stream::v3 && QuantileTable::tabulates(attribute.distribution))
+        if (s.baseline().random_stream == rng::Stream::v3 && tables.count(&attribute.distribution))
           x = tables.at(&attribute.distribution)(
             rng::block(5, agent, rng::Purpose::Attribute, rng::name_hash(attribute.name), 0, rng::Stream::v3)[0]);
         if (attribute.distribution.is_choice())
@@ -171,5 +171,22 @@ TEST_CASE("populations sharing quantile tables draw what each would alone", "[po
     const float x = a.attributes[k], y = b.attributes[k], z = c.attributes[k];
     REQUIRE((x == y || (std::isnan(x) && std::isnan(y))));
     REQUIRE((y == z || (std::isnan(y) && std::isnan(z))));
+  }
+}
+
+TEST_CASE("under stream 3 a distribution no table covers is drawn as under stream 2", "[population]")
+{
+  std::string text = TEXT;
+  text.replace(text.find("patience: {beta: [2, 6]}"), 24, "patience: {beta: [1000, 0.001]}");
+  const Scenario three = parse_scenario(text, "pop.yaml");
+  const Scenario two = parse_scenario("random_stream: 2\n" + text, "pop.yaml");
+  const Population a(three.baseline(), 5), b(two.baseline(), 5);
+  AgentColumns x, y;
+  a.generate(0, 500, x);
+  b.generate(0, 500, y);
+  const auto patience = static_cast<std::size_t>(a.column_index("patience"));
+  for (std::size_t i = 0; i < 500; ++i) {
+    const float p = x.column(patience)[i], q = y.column(patience)[i];
+    REQUIRE((p == q || (std::isnan(p) && std::isnan(q))));
   }
 }

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -48,6 +49,7 @@ TEST_CASE("a quantile table's draws are the quantiles of their words within 2^-3
     INFO(c.name);
     REQUIRE(QuantileTable::tabulates(c.d));
     const QuantileTable table(c.d);
+    CHECK(table.covers());
     CHECK(table.exact_mass() < 1e-6); // almost every draw is a look-up
     double worst = 0.0, previous = -INFINITY;
     bool monotone = true;
@@ -109,4 +111,18 @@ TEST_CASE("quantile tables are built once per distribution and shared", "[popula
   CHECK(c != a);
   CHECK((*c)(0xFFFFFFFFu) == 0.5);
   CHECK((*a)(0xFFFFFFFFu) > 0.9);
+}
+
+TEST_CASE("a distribution no cubic follows is not tabulated, and its build stops early", "[population]")
+{
+  using K = Distribution::Kind;
+  // A spread far below the rounding of its values, and extreme shapes: every
+  // step would split to the bottom, 16⁴ steps each, and still miss.
+  for (const Distribution& d : {make(K::Normal, 1e6, 1e-9), make(K::Beta, 1e-3, 1e3), make(K::Beta, 1e3, 1e-3),
+                                make(K::Beta, 1e-300, 1e300)}) {
+    const QuantileTable table(d);
+    CHECK_FALSE(table.covers());
+    CHECK(table.steps() < 8192); // stopped early: too much work, or too much mass drawn exactly
+  }
+  CHECK(QuantileTable(make(K::Lognormal, 0, 10)).covers()); // wide, but smooth in u
 }
