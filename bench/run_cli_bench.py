@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Timed runs of the journeysim CLI and of the two anchors, for scripts/bench.
 
-Each CLI run is measured by `/usr/bin/time -v` (wall time, peak RSS). Writes
+Each CLI run is measured by `/usr/bin/time -v` (wall time, peak RSS); the
+disk's sustained write bandwidth by `dd … conv=fdatasync` where the results
+files go (what per-agent output is measured against). Writes
 bench/results/cli_runs.json: {"machine": {...}, "cli_runs": [...], "anchors": [...]}.
 """
 import json
@@ -53,14 +55,30 @@ def cli_run(agents, threads, summary_only=False, compress=False):
     return rec
 
 
+def disk_write_bandwidth():
+    """Bytes/s of a 1 GiB sequential write, flushed to the disk, where BENCH_TMP points."""
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        p = subprocess.run(["dd", "if=/dev/zero", f"of={os.path.join(tmp, 'dd')}", "bs=1M", "count=1024",
+                            "conv=fdatasync"], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"dd failed: {p.stderr}")
+    copied = re.search(r"(\d+) bytes .* copied, ([\d.]+) s", p.stderr)
+    rec = {"disk_write_bytes_per_second": round(int(copied.group(1)) / float(copied.group(2))),
+           "command": "dd if=/dev/zero of=$BENCH_TMP/dd bs=1M count=1024 conv=fdatasync"}
+    print(json.dumps(rec), flush=True)
+    return rec
+
+
 def main():
     quick = os.environ.get("BENCH_QUICK") == "1"
+    disk = disk_write_bandwidth()
     pops = [10**5, 10**6] if quick else [10**5, 10**6, 10**7]
     runs = []
     for n in pops:
         for t in (1, 2):
             runs.append(cli_run(n, t))
             runs.append(cli_run(n, t, summary_only=True))
+    runs.append(cli_run(pops[-1], 1, compress=True))
     runs.append(cli_run(pops[-1], 2, compress=True))
     if not quick:  # the memory claim: 10^8 agents stream in the memory of 10^6
         runs.append(cli_run(10**8, 2, summary_only=True))
@@ -78,7 +96,7 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     machine = {"cpu": cpu, "cores": os.cpu_count(),
                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-               "kernel": platform.release()}
+               "kernel": platform.release(), "disk": disk}
     path = os.path.join(ROOT, "bench", "results", "cli_runs.json")
     with open(path, "w") as f:
         json.dump({"machine": machine, "cli_runs": runs, "anchors": anchors}, f, indent=1)
