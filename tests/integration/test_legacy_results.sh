@@ -8,25 +8,19 @@
 source "$(dirname "$0")/lib.sh"
 legacy="$TEST_DATA/legacy"
 
+# pinned NAME SEED STREAM ENTRIES OUT THREADS: run $legacy/NAME.yaml (20 000
+# agents) into OUT and check every entry of $legacy/NAME.digest.
+pinned() {
+  expect_exit 0 "$JOURNEYSIM" run "$legacy/$1.yaml" --agents 20000 --seed "$2" --random-stream "$3" \
+    --threads "$6" -o "$5" --quiet
+  expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$5" "$legacy/$1.digest"
+  expect_in "$WORK/out" "$4 of $4 pinned entries equal"
+}
 for threads in 1 2; do
-  expect_exit 0 "$JOURNEYSIM" run "$legacy/checkout_what_if_v1.yaml" --agents 20000 --seed 11 \
-    --random-stream 1 --threads "$threads" -o "$WORK/a$threads.h5" --quiet
-  expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/a$threads.h5" \
-    "$legacy/checkout_what_if_v1.digest"
-  expect_in "$WORK/out" "380 of 380 pinned entries equal"
+  pinned checkout_what_if_v1 11 1 380 "$WORK/a$threads.h5" "$threads"
+  pinned what_if_journey_v2 5 2 827 "$WORK/e$threads.h5" "$threads"
 done
-expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --agents 20000 --seed 5 --random-stream 1 -o "$WORK/b.h5" --quiet
-expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/b.h5" \
-  "$legacy/what_if_journey_v1.digest"
-expect_in "$WORK/out" "617 of 617 pinned entries equal"
-
-for threads in 1 2; do
-  expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v2.yaml" --agents 20000 --seed 5 \
-    --random-stream 2 --threads "$threads" -o "$WORK/e$threads.h5" --quiet
-  expect_exit 0 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/e$threads.h5" \
-    "$legacy/what_if_journey_v2.digest"
-  expect_in "$WORK/out" "827 of 827 pinned entries equal"
-done
+pinned what_if_journey_v1 5 1 617 "$WORK/b.h5" 0
 
 # The file says which stream made it; the default (3) makes other draws.
 expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --agents 20000 --seed 5 -o "$WORK/c.h5" --quiet
