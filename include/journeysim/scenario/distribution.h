@@ -27,6 +27,15 @@ struct Distribution {
     d.a = v;
     return d;
   }
+  //! A two-parameter kind, unclipped (uniform, normal, lognormal, beta).
+  static Distribution of(Kind kind, double a, double b)
+  {
+    Distribution d;
+    d.kind = kind;
+    d.a = a;
+    d.b = b;
+    return d;
+  }
 
   bool is_choice() const { return kind == Kind::Choice; }
   //! Smallest and largest value a draw can take (after clipping).

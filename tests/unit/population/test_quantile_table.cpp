@@ -11,14 +11,6 @@
 using namespace journeysim;
 
 namespace {
-Distribution make(Distribution::Kind kind, double a, double b)
-{
-  Distribution d;
-  d.kind = kind;
-  d.a = a;
-  d.b = b;
-  return d;
-}
 
 double unit(std::uint32_t word)
 {
@@ -39,11 +31,15 @@ TEST_CASE("a quantile table's draws are the quantiles of their words within 2^-3
     Distribution d;
   };
   const Case cases[] = {
-    {"beta(6, 2)", make(K::Beta, 6, 2)},          {"beta(2, 4)", make(K::Beta, 2, 4)},
-    {"beta(3, 3)", make(K::Beta, 3, 3)},          {"beta(0.5, 0.5)", make(K::Beta, 0.5, 0.5)},
-    {"beta(0.1, 3)", make(K::Beta, 0.1, 3)},      {"beta(30, 0.7)", make(K::Beta, 30, 0.7)},
-    {"normal(22, 3)", make(K::Normal, 22, 3)},    {"lognormal(3.3, 0.5)", make(K::Lognormal, 3.3, 0.5)},
-    {"lognormal(0, 2)", make(K::Lognormal, 0, 2)},
+    {"beta(6, 2)", Distribution::of(K::Beta, 6, 2)},
+    {"beta(2, 4)", Distribution::of(K::Beta, 2, 4)},
+    {"beta(3, 3)", Distribution::of(K::Beta, 3, 3)},
+    {"beta(0.5, 0.5)", Distribution::of(K::Beta, 0.5, 0.5)},
+    {"beta(0.1, 3)", Distribution::of(K::Beta, 0.1, 3)},
+    {"beta(30, 0.7)", Distribution::of(K::Beta, 30, 0.7)},
+    {"normal(22, 3)", Distribution::of(K::Normal, 22, 3)},
+    {"lognormal(3.3, 0.5)", Distribution::of(K::Lognormal, 3.3, 0.5)},
+    {"lognormal(0, 2)", Distribution::of(K::Lognormal, 0, 2)},
   };
   for (const auto& c : cases) {
     INFO(c.name);
@@ -76,14 +72,14 @@ TEST_CASE("a quantile table's draws are the quantiles of their words within 2^-3
 
 TEST_CASE("a quantile table clips to the distribution's min and max and support", "[population]")
 {
-  Distribution d = make(Distribution::Kind::Normal, 22, 3);
+  Distribution d = Distribution::of(Distribution::Kind::Normal, 22, 3);
   d.min = 16;
   d.max = 30;
   const QuantileTable table(d);
   CHECK(table(0) == 16.0);
   CHECK(table(0xFFFFFFFFu) == 30.0);
   CHECK(table(1u << 31) == Approx(22.0).margin(1e-8)); // u = ½ + 2⁻³³: the median
-  const QuantileTable beta(make(Distribution::Kind::Beta, 2, 4));
+  const QuantileTable beta(Distribution::of(Distribution::Kind::Beta, 2, 4));
   CHECK(beta(0) >= 0.0);
   CHECK(beta(0xFFFFFFFFu) <= 1.0);
 }
@@ -91,10 +87,10 @@ TEST_CASE("a quantile table clips to the distribution's min and max and support"
 TEST_CASE("only betas, and normals and lognormals with a spread, are tabulated", "[population]")
 {
   using K = Distribution::Kind;
-  CHECK(QuantileTable::tabulates(make(K::Beta, 1, 1)));
-  CHECK_FALSE(QuantileTable::tabulates(make(K::Normal, 1, 0)));
-  CHECK_FALSE(QuantileTable::tabulates(make(K::Lognormal, 1, 0)));
-  CHECK_FALSE(QuantileTable::tabulates(make(K::Uniform, 0, 1)));
+  CHECK(QuantileTable::tabulates(Distribution::of(K::Beta, 1, 1)));
+  CHECK_FALSE(QuantileTable::tabulates(Distribution::of(K::Normal, 1, 0)));
+  CHECK_FALSE(QuantileTable::tabulates(Distribution::of(K::Lognormal, 1, 0)));
+  CHECK_FALSE(QuantileTable::tabulates(Distribution::of(K::Uniform, 0, 1)));
   CHECK_FALSE(QuantileTable::tabulates(Distribution::fixed(3)));
 }
 
@@ -102,10 +98,10 @@ TEST_CASE("quantile tables are built once per distribution and shared", "[popula
 {
   using K = Distribution::Kind;
   QuantileTables tables;
-  const auto a = tables.get(make(K::Beta, 2, 4));
-  CHECK(tables.get(make(K::Beta, 2, 4)) == a);
-  CHECK(tables.get(make(K::Beta, 4, 2)) != a);
-  Distribution clipped = make(K::Beta, 2, 4);
+  const auto a = tables.get(Distribution::of(K::Beta, 2, 4));
+  CHECK(tables.get(Distribution::of(K::Beta, 2, 4)) == a);
+  CHECK(tables.get(Distribution::of(K::Beta, 4, 2)) != a);
+  Distribution clipped = Distribution::of(K::Beta, 2, 4);
   clipped.max = 0.5;
   const auto c = tables.get(clipped);
   CHECK(c != a);
@@ -118,11 +114,11 @@ TEST_CASE("a distribution no cubic follows is not tabulated, and its build stops
   using K = Distribution::Kind;
   // A spread far below the rounding of its values, and extreme shapes: every
   // step would split to the bottom, 16⁴ steps each, and still miss.
-  for (const Distribution& d : {make(K::Normal, 1e6, 1e-9), make(K::Beta, 1e-3, 1e3), make(K::Beta, 1e3, 1e-3),
-                                make(K::Beta, 1e-300, 1e300)}) {
+  for (const Distribution& d : {Distribution::of(K::Normal, 1e6, 1e-9), Distribution::of(K::Beta, 1e-3, 1e3),
+                                Distribution::of(K::Beta, 1e3, 1e-3), Distribution::of(K::Beta, 1e-300, 1e300)}) {
     const QuantileTable table(d);
     CHECK_FALSE(table.covers());
     CHECK(table.steps() < 8192); // stopped early: too much work, or too much mass drawn exactly
   }
-  CHECK(QuantileTable(make(K::Lognormal, 0, 10)).covers()); // wide, but smooth in u
+  CHECK(QuantileTable(Distribution::of(K::Lognormal, 0, 10)).covers()); // wide, but smooth in u
 }

@@ -26,18 +26,10 @@ Moments sample(const Distribution& d, int n = 200000)
   return {s / n, s2 / n - (s / n) * (s / n)};
 }
 
-Distribution make(Distribution::Kind k, double a, double b)
-{
-  Distribution d;
-  d.kind = k;
-  d.a = a;
-  d.b = b;
-  return d;
-}
 
 void check_beta(double a, double b)
 {
-  const Moments m = sample(make(Distribution::Kind::Beta, a, b));
+  const Moments m = sample(Distribution::of(Distribution::Kind::Beta, a, b));
   const double mean = a / (a + b), var = a * b / ((a + b) * (a + b) * (a + b + 1));
   INFO("beta(" << a << ", " << b << ")");
   CHECK(std::abs(m.mean - mean) < 4.5 * std::sqrt(var / 200000));
@@ -57,16 +49,16 @@ TEST_CASE("beta: whole-number shapes (Erlang) and others (Boost) have the right 
 
 TEST_CASE("uniform, normal, lognormal, fixed and clipping", "[distribution]")
 {
-  const Moments u = sample(make(Distribution::Kind::Uniform, 2, 6));
+  const Moments u = sample(Distribution::of(Distribution::Kind::Uniform, 2, 6));
   CHECK(std::abs(u.mean - 4) < 0.02);
   CHECK(u.var == Approx(16.0 / 12).epsilon(0.02));
-  const Moments n = sample(make(Distribution::Kind::Normal, 10, 2));
+  const Moments n = sample(Distribution::of(Distribution::Kind::Normal, 10, 2));
   CHECK(std::abs(n.mean - 10) < 0.02);
   CHECK(n.var == Approx(4).epsilon(0.02));
-  const Moments ln = sample(make(Distribution::Kind::Lognormal, 1, 0.5));
+  const Moments ln = sample(Distribution::of(Distribution::Kind::Lognormal, 1, 0.5));
   CHECK(ln.mean == Approx(std::exp(1 + 0.125)).epsilon(0.01));
   CHECK(sample(Distribution::fixed(3.5), 10).mean == 3.5);
-  Distribution clipped = make(Distribution::Kind::Normal, 0, 1);
+  Distribution clipped = Distribution::of(Distribution::Kind::Normal, 0, 1);
   clipped.min = 0;
   clipped.max = 0.5;
   CHECK(clipped.lowest() == 0);
@@ -78,7 +70,7 @@ TEST_CASE("uniform, normal, lognormal, fixed and clipping", "[distribution]")
 
 TEST_CASE("choice picks labels by weight", "[distribution]")
 {
-  Distribution d = make(Distribution::Kind::Choice, 0, 0);
+  Distribution d = Distribution::of(Distribution::Kind::Choice, 0, 0);
   d.labels = {"a", "b", "c"};
   d.weights = {1, 0, 3};
   int counts[3] = {0, 0, 0};
@@ -94,7 +86,7 @@ TEST_CASE("beta with tiny shapes never gives NaN (both gammas underflow)", "[dis
 {
   // beta: [0.001, 0.001] gave NaN for 22 % of draws (0/0). Its draws are
   // almost all at 0 or 1, each with probability a / (a + b) = 1/2.
-  const Distribution d = make(Distribution::Kind::Beta, 0.001, 0.001);
+  const Distribution d = Distribution::of(Distribution::Kind::Beta, 0.001, 0.001);
   constexpr int n = 100000;
   int nan = 0, high = 0;
   for (int i = 0; i < n; ++i) {
