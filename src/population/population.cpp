@@ -146,6 +146,11 @@ void Population::draw_only(const std::vector<std::string>& names)
     drawn_[c] = name == PATIENCE || name == TECH_SAVVY || name == PRICE_SENSITIVITY ||
                 std::find(names.begin(), names.end(), name) != names.end();
   }
+  // Other columns may be drawn now: their tables are looked up afresh on the
+  // next fill() (the source keeps those already built).
+  auto source = std::move(tables_->source);
+  tables_ = std::make_unique<Tables>();
+  tables_->source = std::move(source);
 }
 
 void Population::generate(std::uint64_t first, std::size_t n, AgentColumns& out) const

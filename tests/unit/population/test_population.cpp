@@ -190,3 +190,19 @@ TEST_CASE("under stream 3 a distribution no table covers is drawn as under strea
     REQUIRE((p == q || (std::isnan(p) && std::isnan(q))));
   }
 }
+
+TEST_CASE("draw_only after a fill: a column drawn again gets its table", "[population]")
+{
+  const Scenario s = parse_scenario(TEXT, "pop.yaml"); // stream 3: age is a normal, drawn by its table
+  const Population fresh(s.baseline(), 5);
+  Population reused(s.baseline(), 5);
+  reused.draw_only({});
+  AgentColumns a, b;
+  reused.generate(0, 1000, b); // tables for the engine attributes only
+  reused.draw_only({"age"});
+  reused.generate(0, 1000, b);
+  fresh.generate(0, 1000, a);
+  const auto age = static_cast<std::size_t>(fresh.column_index("age"));
+  for (std::size_t i = 0; i < 1000; ++i)
+    REQUIRE(a.column(age)[i] == b.column(age)[i]);
+}
