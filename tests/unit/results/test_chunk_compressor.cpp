@@ -11,6 +11,7 @@
 #include "journeysim/results/results_writer.h"
 #include "journeysim/results/sweep_writer.h"
 #include "journeysim/scenario/loader.h"
+#include "temp_dir.h"
 
 #include <catch2/catch.hpp>
 #include <hdf5.h>
@@ -27,25 +28,9 @@
 namespace fs = std::filesystem;
 namespace h5 = journeysim::h5;
 using namespace journeysim;
+using journeysim::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir()
-  {
-    std::string pattern = (fs::temp_directory_path() / "journeysim-compress-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir()
-  {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 //! One stored chunk: where it starts, its filter mask, its bytes.
 using StoredChunk = std::tuple<std::vector<hsize_t>, unsigned, std::vector<unsigned char>>;

@@ -1,6 +1,7 @@
 #include "journeysim/results/h5.h"
 
 #include "journeysim/error.h"
+#include "temp_dir.h"
 
 #include <catch2/catch.hpp>
 #include <hdf5.h>
@@ -18,32 +19,11 @@
 namespace fs = std::filesystem;
 namespace h5 = journeysim::h5;
 using journeysim::OutputError;
+using journeysim::testing::TempDir;
 
 namespace {
 
 //! A fresh directory, removed with everything in it.
-class TempDir {
-public:
-  TempDir()
-  {
-    std::string pattern = (fs::temp_directory_path() / "journeysim-h5-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir()
-  {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
-
 //! Runs f with file descriptor 2 redirected; returns what was written to it.
 template <class F>
 std::string captured_stderr(F&& f)

@@ -3,6 +3,7 @@
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/util/sha256.h"
+#include "temp_dir.h"
 
 #include <catch2/catch.hpp>
 #include <hdf5.h>
@@ -15,31 +16,9 @@
 namespace fs = std::filesystem;
 namespace h5 = journeysim::h5;
 using namespace journeysim;
+using journeysim::testing::TempDir;
 
 namespace {
-
-class TempDir {
-public:
-  TempDir()
-  {
-    std::string pattern = (fs::temp_directory_path() / "journeysim-writer-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir()
-  {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const fs::path& path() const { return path_; }
-
-private:
-  fs::path path_;
-};
 
 Distribution uniform(double lo, double hi)
 {
