@@ -43,14 +43,17 @@ ActiveSets::ActiveSets(const CompiledModel& m)
         const int passed = level == 0 ? 0 : st.thresholds[level - 1];
         ActiveSet& set = st.sets.emplace_back();
         set.next_change = std::numeric_limits<int>::max();
-        for (int ti : stage.touches) {
+        for (std::size_t pos = 0; pos < stage.touches.size(); ++pos) {
+          const int ti = stage.touches[pos];
           const CompiledTouch& t = m.touches[static_cast<std::size_t>(ti)];
           if (t.cart_abandoned_only && !cart)
             continue; // only a checkout event changes the flag
-          if (t.min_days_in_stage <= passed)
+          if (t.min_days_in_stage <= passed) {
             set.touches.push_back(ti);
-          else
+            set.positions.push_back(static_cast<int>(pos));
+          } else {
             set.next_change = std::min(set.next_change, t.min_days_in_stage);
+          }
         }
         for (std::size_t p = 0; p < personas; ++p) {
           double quiet = 1.0 - repeat;

@@ -280,11 +280,12 @@ private:
 //! The touchpoints acting on the agent until something changes, and when
 //! that may be: a segment of days with constant probabilities.
 struct Segment {
-  const int* active = nullptr; //!< n_active touch indices
+  const int* active = nullptr;    //!< n_active touch indices
+  const int* positions = nullptr; //!< their walk positions in the stage's list
   int n_active = 0;
   int until_change = 0; //!< days from today
   bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
-  int storage[MAX_ACTIVE]; //!< `active` of a segment built here (general path)
+  int storage[MAX_ACTIVE], position_storage[MAX_ACTIVE]; //!< of a segment built here (general path)
 };
 
 //! Chances of a segment's events in the order MODEL.md plays them: a repeat
@@ -308,6 +309,7 @@ struct DayChances {
   if (!set)
     return false;
   seg.active = set->touches.data();
+  seg.positions = set->positions.data();
   seg.n_active = static_cast<int>(set->touches.size());
   seg.overflow = false;
   seg.until_change = horizon_days - w.day;
@@ -324,10 +326,13 @@ struct DayChances {
 {
   const CompiledModel& m = w.m;
   seg.active = seg.storage;
+  seg.positions = seg.position_storage;
   seg.n_active = 0;
   seg.until_change = horizon_days - w.day;
   seg.overflow = false;
-  for (int ti : m.stages[static_cast<std::size_t>(w.s)].touches) {
+  const std::vector<int>& touches = m.stages[static_cast<std::size_t>(w.s)].touches;
+  for (std::size_t pos = 0; pos < touches.size(); ++pos) {
+    const int ti = touches[pos];
     const auto& t = m.touches[static_cast<std::size_t>(ti)];
     const Availability av = availability(t, w);
     if (!av.now) {
@@ -348,6 +353,7 @@ struct DayChances {
       seg.overflow = true;
       continue;
     }
+    seg.position_storage[seg.n_active] = static_cast<int>(pos);
     seg.storage[seg.n_active++] = ti;
   }
   if (seg.overflow)
@@ -357,7 +363,8 @@ struct DayChances {
 //! The first event of an eventful day (conditional on there being one).
 struct FirstEvent {
   enum class Kind { Unconditioned, Repeat, Exposure, Dropout } kind = Kind::Unconditioned;
-  int touch = -1; //!< Exposure: index into CompiledModel::touches
+  int touch = -1;    //!< Exposure: index into CompiledModel::touches
+  int position = -1; //!< Exposure: its walk position in the stage's list
 };
 
 [[gnu::always_inline]] inline void day_chances(const Walker& w, const Segment& seg, DayChances& c)
@@ -402,7 +409,7 @@ struct FirstEvent {
     return {FirstEvent::Kind::Repeat, -1};
   if (first == c.n_head)
     return {FirstEvent::Kind::Dropout, -1};
-  return {FirstEvent::Kind::Exposure, seg.active[first - 1]};
+  return {FirstEvent::Kind::Exposure, seg.active[first - 1], seg.positions[first - 1]};
 }
 
 void enter_next_stage(Walker& w, const CompiledTouch* cause)
@@ -539,8 +546,7 @@ constexpr int LOST = -1, NOTHING = -2;
   const bool last = w.s + 1 == static_cast<int>(w.m.stages.size());
   int pos = -1; // walk position of the last exposure played
   if (first.kind == K::Exposure) {
-    pos = static_cast<int>(std::find(stage.touches.begin(), stage.touches.end(), first.touch) -
-                           stage.touches.begin());
+    pos = first.position;
     if (expose(w, first.touch, [&] { return ev[3]; }))
       return false;
   } else if (first.kind == K::Repeat || (last && rng::bernoulli(ev[3], stage.purchase_rate))) {

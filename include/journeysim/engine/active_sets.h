@@ -19,7 +19,8 @@ inline constexpr int MAX_ACTIVE = 64;
 
 //! One (stage, cart flag, threshold level) set.
 struct ActiveSet {
-  std::vector<int> touches; //!< indices into CompiledModel::touches, stage order
+  std::vector<int> touches;   //!< indices into CompiledModel::touches, stage order
+  std::vector<int> positions; //!< each one's walk position in its stage's touchpoint list
   //! Days in stage at which the set next changes; NEVER (INT_MAX) if it does not.
   int next_change = 0;
   //! [persona][1 + touches]: the repeat purchase chance, then each exposure's.
