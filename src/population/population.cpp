@@ -178,41 +178,65 @@ void Population::fill(AgentColumns& out, std::size_t begin, std::size_t end) con
   // Stream 3: a table, one word, per beta, normal or lognormal attribute.
   const auto* table_of = model_->random_stream >= rng::Stream::v3 ? &tables() : nullptr;
   for (std::size_t i = begin; i < end; ++i) {
-    const std::uint64_t agent = out.first + i;
-    const std::uint16_t p = persona_of(agent);
-    out.id[i] = agent;
-    out.persona[i] = p;
-    for (std::size_t c = 0; c < n_cols; ++c) {
-      const Source& s = sources_[p][c];
-      float value;
-      if (s.attribute < 0 || !drawn_[c]) {
-        value = columns_[c].choice ? static_cast<float>(MISSING_CHOICE)
-                                   : std::numeric_limits<float>::quiet_NaN();
-      } else {
-        // Each attribute has its own stream: adding one never shifts another.
+    out.id[i] = out.first + i;
+    out.persona[i] = persona_of(out.first + i);
+  }
+  // Column by column, RUN agents at a time: first the run's words, each
+  // table step they read prefetched, then the values. The tables of a
+  // population outgrow the L2 cache; looked up one agent after another each
+  // lookup waits for its own miss, after the prefetches the misses overlap.
+  constexpr std::size_t RUN = 256;
+  std::uint32_t words[RUN];
+  for (std::size_t c = 0; c < n_cols; ++c) {
+    float* column = out.attributes.data() + c * n;
+    const float missing = columns_[c].choice ? static_cast<float>(MISSING_CHOICE) : std::numeric_limits<float>::quiet_NaN();
+    // Each attribute has its own stream: adding one never shifts another.
+    auto table = [&](std::size_t i) -> const QuantileTable* {
+      const std::size_t p = out.persona[i];
+      return table_of && sources_[p][c].attribute >= 0 ? (*table_of)[p][c] : nullptr;
+    };
+    auto word = [&](std::size_t i) {
+      return rng::block(seed_, out.first + i, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream)[0];
+    };
+    for (std::size_t run = begin; run < end && drawn_[c]; run += RUN) {
+      const std::size_t run_end = std::min(end, run + RUN);
+      if (table_of)
+        for (std::size_t i = run; i < run_end; ++i)
+          if (const QuantileTable* t = table(i)) {
+            words[i - run] = word(i);
+            t->prefetch(words[i - run]);
+          }
+      for (std::size_t i = run; i < run_end; ++i) {
+        const std::size_t p = out.persona[i];
+        const Source& s = sources_[p][c];
+        if (s.attribute < 0) {
+          column[i] = missing;
+          continue;
+        }
         const Distribution& dist = distribution(p, c);
         double x;
-        if (const QuantileTable* t = table_of ? (*table_of)[p][c] : nullptr) {
-          x = (*t)(rng::block(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream)[0]);
+        if (const QuantileTable* t = table(i)) {
+          x = (*t)(words[i - run]);
         } else {
-          rng::StreamEngine eng(seed_, agent, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);
+          rng::StreamEngine eng(seed_, out.first + i, rng::Purpose::Attribute, column_hash_[c], 0, model_->random_stream);
           x = dist.sample(eng);
         }
-        value = dist.is_choice() ? static_cast<float>(s.code_of_label[static_cast<std::size_t>(x)])
-                                 : static_cast<float>(x);
+        column[i] = dist.is_choice() ? static_cast<float>(s.code_of_label[static_cast<std::size_t>(x)])
+                                     : static_cast<float>(x);
       }
-      out.attributes[c * n + i] = value;
     }
-    auto engine_attribute = [&](int c) {
-      if (c < 0)
-        return 0.5f;
-      const float v = out.attributes[static_cast<std::size_t>(c) * n + i];
-      return std::isnan(v) ? 0.5f : v;
-    };
-    out.patience[i] = engine_attribute(patience_);
-    out.tech_savvy[i] = engine_attribute(tech_savvy_);
-    out.price_sensitivity[i] = engine_attribute(price_sensitivity_);
+    if (!drawn_[c])
+      std::fill(column + begin, column + end, missing);
   }
+  auto engine_attribute = [&](int c, std::vector<float>& into) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const float v = c < 0 ? std::numeric_limits<float>::quiet_NaN() : out.attributes[static_cast<std::size_t>(c) * n + i];
+      into[i] = std::isnan(v) ? 0.5f : v;
+    }
+  };
+  engine_attribute(patience_, out.patience);
+  engine_attribute(tech_savvy_, out.tech_savvy);
+  engine_attribute(price_sensitivity_, out.price_sensitivity);
 }
 
 bool same_population(const Model& a, const Model& b)
