@@ -1,13 +1,12 @@
 #pragma once
 //! Private to src/results: a per-agent column's rows of one chunk of agents,
-//! shuffled and deflated on a worker thread as HDF5's shuffle + deflate(1)
-//! filters would (a zlib-format stream, RFC 1950, made by libdeflate, which
-//! is ≈ 2× faster than zlib and compresses a little better), and written
-//! later by the serial writer with HDF5's direct chunk write — so
-//! `--compress` costs the writer no more than an uncompressed run. Any HDF5
-//! reader decodes the chunks with its ordinary deflate filter (plain zlib);
-//! their bytes are not zlib's own, so they differ from what HDF5's filters
-//! would store.
+//! shuffled and deflated on a worker thread into the format HDF5's shuffle +
+//! deflate(1) filters store (one zlib stream, RFC 1950, per chunk), and
+//! written later by the serial writer with HDF5's direct chunk write — so
+//! `--compress` costs the writer no more than an uncompressed run. The
+//! streams are libdeflate's, ≈ 2× faster to make than zlib's and a little
+//! smaller: any HDF5 reader decodes them with its ordinary deflate filter
+//! (plain zlib), but their bytes are not those HDF5's filters would store.
 //!
 //! Only the HDF5 chunks lying wholly inside the rows are compressed here;
 //! rows of chunks that straddle the rows' ends (a partial last chunk, a
