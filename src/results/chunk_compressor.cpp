@@ -2,7 +2,7 @@
 
 #include "journeysim/error.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <algorithm>
 #include <bit>
@@ -29,7 +29,29 @@ template <std::size_t E> void shuffle(const unsigned char* src, std::size_t n, u
 
 } // namespace
 
-std::size_t shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, int level,
+void Deflater::Free::operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
+
+Deflater::Deflater(int level) : compressor_(libdeflate_alloc_compressor(level))
+{
+  if (!compressor_)
+    throw OutputError("cannot compress chunks: libdeflate cannot make a compressor at level " +
+                      std::to_string(level));
+}
+
+std::size_t Deflater::zlib(const void* data, std::size_t bytes, std::vector<unsigned char>& out, std::size_t at)
+{
+  // Room for the worst case, so that a 0 return can only be a failure. `out`
+  // only grows (zero-filling it again for every chunk costs ~5 %).
+  const std::size_t bound = libdeflate_zlib_compress_bound(compressor_.get(), bytes);
+  if (out.size() < at + bound)
+    out.resize(at + bound);
+  const std::size_t size = libdeflate_zlib_compress(compressor_.get(), data, bytes, out.data() + at, bound);
+  if (size == 0)
+    throw OutputError("cannot compress a chunk of " + std::to_string(bytes) + " bytes: libdeflate failed");
+  return at + size;
+}
+
+std::size_t shuffle_deflate(const void* data, std::size_t bytes, std::size_t element_size, Deflater& deflater,
                             std::vector<unsigned char>& scratch, std::vector<unsigned char>& out, std::size_t at)
 {
   // HDF5's H5Z shuffle: byte b of element i goes to b * n + i; nothing to do
@@ -51,20 +73,12 @@ std::size_t shuffle_deflate(const void* data, std::size_t bytes, std::size_t ele
     std::memcpy(scratch.data() + n * element_size, src + n * element_size, rest);
     src = scratch.data();
   }
-  // HDF5's H5Z deflate: one compress2() into a compressBound() buffer. `out`
-  // only grows (zero-filling it again for every chunk costs ~5 %).
-  uLongf size = compressBound(static_cast<uLong>(bytes));
-  if (out.size() < at + size)
-    out.resize(at + size);
-  const int status = compress2(out.data() + at, &size, src, static_cast<uLong>(bytes), level);
-  if (status != Z_OK)
-    throw OutputError("cannot compress a chunk of " + std::to_string(bytes) + " bytes: zlib error " +
-                      std::to_string(status));
-  return at + size;
+  // HDF5's H5Z deflate stores one zlib stream per chunk.
+  return deflater.zlib(src, bytes, out, at);
 }
 
 void CompressedRows::compress(const h5::RowDataset& column, std::uint64_t first, const void* data,
-                              std::size_t elements)
+                              std::size_t elements, Deflater& deflater)
 {
   const std::uint64_t width = column.width();
   if (elements % width != 0)
@@ -87,7 +101,7 @@ void CompressedRows::compress(const h5::RowDataset& column, std::uint64_t first,
   const auto* src = static_cast<const unsigned char*>(data);
   for (std::uint64_t k = k0; k < k1; ++k) {
     ends_.push_back(shuffle_deflate(src + (k * chunk_rows_ - first) * row_bytes, chunk_bytes, column.element_size(),
-                                    DEFLATE_LEVEL, scratch_, bytes_, ends_.empty() ? 0 : ends_.back()));
+                                    deflater, scratch_, bytes_, ends_.empty() ? 0 : ends_.back()));
   }
 }
 

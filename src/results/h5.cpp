@@ -738,7 +738,7 @@ RowDataset::RowDataset(const Object& loc, const std::string& name, Type type, st
   check(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk_dims.size()), chunk_dims.data()), what);
   if (options.compress) {
     check(H5Pset_shuffle(dcpl.id()), what);
-    check(H5Pset_deflate(dcpl.id(), 1), what);
+    check(H5Pset_deflate(dcpl.id(), DEFLATE_LEVEL), what);
   }
   // Streaming writes: evict chunks that have been written in full first.
   const PropertyList dapl(check(H5Pcreate(H5P_DATASET_ACCESS), what));

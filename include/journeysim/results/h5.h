@@ -276,9 +276,14 @@ void read_rows(const Dataset& ds, std::uint64_t first, std::uint64_t rows, std::
 
 // ---------------------------------------------------------------- row datasets
 
+//! The deflate level RowOptions::compress records in a dataset's filter
+//! pipeline and HDF5's filter compresses with (zlib); the chunks journeysim
+//! deflates itself use libdeflate at the same level. Readers ignore it.
+inline constexpr int DEFLATE_LEVEL = 1;
+
 struct RowOptions {
   std::uint64_t chunk_rows = 32768; //!< capped at the row count, and for wide rows at ~1 MiB
-  bool compress = false;            //!< shuffle + deflate(1)
+  bool compress = false;            //!< shuffle + deflate(DEFLATE_LEVEL)
   bool appendable = false;          //!< rows unlimited (maxdims), grown by append()
 };
 

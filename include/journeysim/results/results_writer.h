@@ -31,7 +31,7 @@ public:
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   //! With --compress and one process: compresses the chunk's per-agent
-  //! columns (shuffle + deflate, as HDF5's filters would) on the calling
+  //! columns (shuffle + deflate into HDF5's filters' format) on the calling
   //! worker thread, for write() to store with direct chunk writes. Safe to
   //! call concurrently with itself and with write().
   void prepare(Chunk& chunk) override;
