@@ -63,6 +63,12 @@ void LiveLock::release() noexcept
   fd_ = -1;
 }
 
+void LiveLock::start_writeback() const noexcept
+{
+  if (fd_ >= 0)
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE); // a failure only costs the fsync its time
+}
+
 bool LiveLock::acquire(const std::string& path, std::string* problem)
 {
   release();

@@ -29,6 +29,10 @@ public:
   void adopt(int fd) noexcept;
   void release() noexcept;
   bool held() const noexcept { return fd_ >= 0; }
+  //! Start writing the file's dirty pages to disk, without waiting for them
+  //! (best effort): the fsync before the file takes its name then has little
+  //! left to do.
+  void start_writeback() const noexcept;
 
 private:
   int fd_ = -1;
