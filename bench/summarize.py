@@ -57,12 +57,15 @@ def main():
 
     runs = cli["cli_runs"]
     out.append("### Timed CLI runs (`/usr/bin/time -v`, bench_large, baseline variant)\n")
-    out.append("| agents | threads | output | wall s | agents/s | per thread | peak RSS | file | "
+    out.append("| agents | threads | output | wall s (median [range] of 3 where repeated) | agents/s | per thread | peak RSS | file | "
                "generate / simulate / write (thread-s) | command |")
     out.append("|---:|---:|---|---:|---:|---:|---:|---:|---|---|")
     for r in runs:
         ts = r.get("thread_seconds", {})
-        out.append(f"| {r['agents']:.0e} | {r['threads']} | {mode(r)} | {r['seconds']:.2f} | "
+        # Repeated runs show the median and, in brackets, the range.
+        rep = r.get("repeats")
+        wall = f"{r['seconds']:.2f}" + (f" [{min(rep):.2f}–{max(rep):.2f}]" if rep else "")
+        out.append(f"| {r['agents']:.0e} | {r['threads']} | {mode(r)} | {wall} | "
                    f"{si(r['agents_per_second'])} | {si(r['agents_per_second'] / r['threads'])} | "
                    f"{r['peak_rss_kb'] / 1024:.0f} MiB | {r['file_bytes'] / 2**20:.0f} MiB | "
                    f"{ts.get('generating', 0):.2f} / {ts.get('simulating', 0):.2f} / {ts.get('writing', 0):.2f} | "
