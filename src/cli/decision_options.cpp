@@ -88,8 +88,10 @@ std::string metric_text(const std::string& metric, double x)
   const double a = std::abs(x);
   if (a == 0)
     return "0";
-  if (a >= 1000)
-    return (x < 0 ? "-" : "") + thousands(static_cast<std::int64_t>(std::llround(a)));
+  if (a >= 1000) {
+    std::string s = x < 0 ? "-" : "";
+    return s += thousands(static_cast<std::int64_t>(std::llround(a)));
+  }
   std::snprintf(buf, sizeof buf, a >= 100 ? "%.1f" : a >= 1 ? "%.3f" : "%.4g", x);
   return buf;
 }

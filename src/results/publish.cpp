@@ -102,9 +102,8 @@ namespace {
 //! (no O_TMPFILE on this file system, or no /proc).
 int create_locked_unnamed(const std::string& path, LiveLock& lock)
 {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty())
-    dir = ".";
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     return -1;

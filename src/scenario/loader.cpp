@@ -817,8 +817,11 @@ SweepSpec read_sweep(const Context& ctx, const YNode& n)
       const std::string path = "sweep.set." + key->scalar;
       std::string text;
       if (value->is_seq()) {
-        for (const auto& item : value->items)
-          text += (text.empty() ? "" : ",") + fmt(read_number(ctx, *item, path));
+        for (const auto& item : value->items) {
+          if (!text.empty())
+            text += ',';
+          text += fmt(read_number(ctx, *item, path));
+        }
       } else {
         text = read_string(ctx, *value, path);
       }
