@@ -45,8 +45,9 @@ kills=0 attempts=0
 for trial in $(seq 1 "${SWEEP_KILL_TRIALS:-3}"); do
   out="$WORK/k$trial.h5"
   args=()
+  tries=0
   while :; do
-    attempts=$((attempts + 1))
+    attempts=$((attempts + 1)) tries=$((tries + 1))
     "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$out" --quiet "${args[@]}" 2>"$WORK/err" &
     pid=$!
     delay_ms=$((RANDOM % (full_ms / 2 + 1) + 50))
@@ -56,10 +57,12 @@ for trial in $(seq 1 "${SWEEP_KILL_TRIALS:-3}"); do
       kills=$((kills + 1))
       if [ ! -e "$out" ]; then args=(); continue; fi # killed before the file existed
       args=(--resume)
-      ((attempts < 60)) || { fail "trial $trial: no resume finished after $attempts attempts"; break; }
+      ((tries < 60)) || { fail "trial $trial: no resume finished after $tries attempts"; break; }
       continue
     fi
     code=0; wait "$pid" || code=$?
+    # The kill can land after the sweep was complete, before it exited.
+    [ "$code" = 2 ] && grep -q "is a complete sweep; nothing to resume" "$WORK/err" && break
     [ "$code" = 0 ] || { fail "trial $trial: sweep ${args[*]} exit $code:"; sed 's/^/  /' "$WORK/err" >&2; }
     break
   done
