@@ -740,6 +740,7 @@ RowDataset::RowDataset(const Object& loc, const std::string& name, Type type, st
     check(H5Pset_shuffle(dcpl.id()), what);
     check(H5Pset_deflate(dcpl.id(), DEFLATE_LEVEL), what);
   }
+  raw_chunks_ = !options.compress && !appendable_;
   // Streaming writes: evict chunks that have been written in full first.
   const PropertyList dapl(check(H5Pcreate(H5P_DATASET_ACCESS), what));
   check(H5Pset_chunk_cache(dapl.id(), H5D_CHUNK_CACHE_NSLOTS_DEFAULT,
@@ -768,6 +769,28 @@ void RowDataset::write_rows(std::uint64_t offset, Type type, const void* data, s
                       std::to_string(offset + n) + ") outside [0, " + std::to_string(rows_) + ")");
   if (n == 0)
     return;
+  if (!raw_chunks_ || transfer_ || type != type_) {
+    write_selection(offset, n, type, data);
+    return;
+  }
+  // Whole chunks of an unfiltered dataset go to the file as they are
+  // (H5Dwrite_chunk): no chunk cache, no selection, one copy fewer. Rows
+  // are written once, so no chunk is written both ways.
+  const std::uint64_t end = offset + n, row_bytes = w * element_size();
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  std::uint64_t first = std::min(end, (offset + chunk_rows_ - 1) / chunk_rows_ * chunk_rows_);
+  if (first > offset)
+    write_selection(offset, first - offset, type, bytes);
+  bytes += (first - offset) * row_bytes;
+  for (; first + chunk_rows_ <= end; first += chunk_rows_, bytes += chunk_rows_ * row_bytes)
+    write_chunk(first, bytes, chunk_rows_ * row_bytes);
+  if (first < end)
+    write_selection(first, end - first, type, bytes);
+}
+
+void RowDataset::write_selection(std::uint64_t offset, std::uint64_t n, Type type, const void* data)
+{
+  const auto what = [&] { return "cannot write dataset " + where(dataset_.id()); };
   std::array<hsize_t, 2> start{offset, 0};
   std::array<hsize_t, 2> count{n, cols_};
   const int rank = cols_ > 0 ? 2 : 1;
@@ -816,8 +839,13 @@ RowDataset RowDataset::open(const Object& loc, const std::string& name)
   r.cols_ = rank == 2 ? shape[1] : 0;
   const PropertyList dcpl(check(H5Dget_create_plist(r.dataset_.id()), what));
   std::array<hsize_t, 2> chunk{0, 0};
-  if (H5Pget_chunk(dcpl.id(), 2, chunk.data()) >= 0)
+  const int chunk_rank = H5Pget_chunk(dcpl.id(), 2, chunk.data());
+  if (chunk_rank >= 0)
     r.chunk_rows_ = chunk[0];
+  // Its chunks can be written as they are if nothing filters them and each
+  // holds whole rows.
+  r.raw_chunks_ = chunk_rank == rank && r.chunk_rows_ > 0 && H5Pget_nfilters(dcpl.id()) == 0 &&
+                  (rank == 1 || chunk[1] == r.cols_);
   const Datatype type(check(H5Dget_type(r.dataset_.id()), what));
   bool found = false;
   for (Type t : {Type::Int8, Type::UInt8, Type::Int16, Type::UInt16, Type::Int32, Type::UInt32, Type::Int64,

@@ -401,7 +401,10 @@ private:
   std::uint64_t rows_ = 0, cols_ = 0, chunk_rows_ = 0;
   Type type_ = Type::UInt8;
   bool appendable_ = false;
+  bool raw_chunks_ = false; //!< fixed size, chunks of whole rows, no filter: whole chunks written directly
   Id transfer_ = 0; //!< 0: H5P_DEFAULT
+
+  void write_selection(std::uint64_t offset, std::uint64_t n, Type type, const void* data);
 };
 
 } // namespace journeysim::h5

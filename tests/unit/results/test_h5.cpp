@@ -242,6 +242,53 @@ TEST_CASE("h5 row datasets are written block by block", "[results][h5]")
   H5Pclose(dcpl);
 }
 
+TEST_CASE("h5 row datasets store whole chunks directly and the rest through a selection", "[results][h5]")
+{
+  // Pieces on and off the chunk grid (chunks of 16 rows, 100 rows: the last
+  // chunk partial), 1-D and 2-D, a value conversion (float64 into a float32
+  // column, which cannot go directly), and a reopened dataset.
+  TempDir dir;
+  const std::string path = dir.file("direct.h5");
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>> pieces{{0, 5}, {5, 40}, {40, 48}, {48, 100}};
+  std::vector<std::int32_t> col(100);
+  std::vector<std::int16_t> grid(300);
+  for (std::size_t i = 0; i < col.size(); ++i)
+    col[i] = static_cast<std::int32_t>(i * 7 + 1);
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    grid[i] = static_cast<std::int16_t>(1000 - i);
+  std::vector<double> wide(100);
+  for (std::size_t i = 0; i < wide.size(); ++i)
+    wide[i] = 0.5 * static_cast<double>(i);
+  h5::RowOptions ro;
+  ro.chunk_rows = 16;
+  {
+    const h5::File f = h5::create_file(path);
+    auto c = h5::RowDataset::create<std::int32_t>(f, "col", 100, 0, ro);
+    auto g = h5::RowDataset::create<std::int16_t>(f, "grid", 100, 3, ro);
+    auto w = h5::RowDataset::create<float>(f, "converted", 100, 0, ro);
+    h5::RowDataset::create<std::int32_t>(f, "later", 100, 0, ro);
+    for (const auto& [a, b] : pieces) {
+      c.write_rows(a, std::span<const std::int32_t>(col.data() + a, b - a));
+      g.write_rows(a, std::span<const std::int16_t>(grid.data() + 3 * a, 3 * (b - a)));
+      w.write_rows(a, std::span<const double>(wide.data() + a, b - a));
+    }
+  }
+  {
+    const h5::File f = h5::open_file(path, true);
+    auto later = h5::RowDataset::open(f, "later");
+    for (const auto& [a, b] : pieces)
+      later.write_rows(a, std::span<const std::int32_t>(col.data() + a, b - a));
+  }
+  const h5::File f = h5::open_file(path);
+  CHECK(h5::read_dataset<std::int32_t>(f, "col") == col);
+  CHECK(h5::read_dataset<std::int16_t>(f, "grid") == grid);
+  CHECK(h5::read_dataset<std::int32_t>(f, "later") == col);
+  const auto converted = h5::read_dataset<float>(f, "converted");
+  REQUIRE(converted.size() == wide.size());
+  for (std::size_t i = 0; i < wide.size(); ++i)
+    CHECK(converted[i] == static_cast<float>(wide[i]));
+}
+
 TEST_CASE("h5 row datasets keep wide chunks near 1 MiB", "[results][h5]")
 {
   TempDir dir;
