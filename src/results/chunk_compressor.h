@@ -38,6 +38,12 @@ namespace journeysim {
 //! (docs/PERFORMANCE.md, "--compress with libdeflate").
 inline constexpr int DEFLATE_LEVEL = h5::DEFLATE_LEVEL;
 
+//! Shuffled chunks in which fewer bytes than this repeat the byte before
+//! them are coded as literals only (huffman_deflate.h), the others by
+//! libdeflate. On bench_large the columns fall on either side of it by far
+//! (0.12–0.15 against ≥ 0.46).
+inline constexpr double HUFFMAN_ONLY_BELOW = 0.3;
+
 //! A libdeflate compressor at one level: its ≈ 200 kB of tables are
 //! allocated once and reused for every chunk. One per thread at a time.
 class Deflater {
