@@ -6,6 +6,7 @@
 // make them.
 
 #include "results/chunk_compressor.h"
+#include "results/huffman_deflate.h"
 
 #include "journeysim/engine/runner.h"
 #include "journeysim/experiment/grid.h"
@@ -25,6 +26,7 @@
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <random>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -318,6 +320,43 @@ TEST_CASE("shuffle_deflate: 1-byte elements are not shuffled, wider ones are", "
   CHECK(std::vector<unsigned char>(two.begin() + static_cast<std::ptrdiff_t>(plain.size()),
                                    two.begin() + static_cast<std::ptrdiff_t>(end)) == shuffled);
   CHECK(std::vector<unsigned char>(two.begin(), two.begin() + static_cast<std::ptrdiff_t>(plain.size())) == plain);
+}
+
+TEST_CASE("shuffle_deflate codes literals alone where bytes rarely repeat, else matches strings", "[results][compress]")
+{
+  Deflater deflater;
+  std::vector<unsigned char> scratch, out, expected;
+  const auto inflated = [&](std::size_t size, std::size_t raw) {
+    std::vector<unsigned char> d(raw + 16);
+    uLongf n = d.size();
+    REQUIRE(uncompress(d.data(), &n, out.data(), static_cast<uLong>(size)) == Z_OK);
+    d.resize(n);
+    return d;
+  };
+  const std::size_t N = 32768;
+  std::mt19937_64 rng(11);
+  // Sampled-attribute-like floats: few repeats — literals, one code per plane.
+  std::vector<float> floats(N);
+  std::normal_distribution<float> normal(40.0f, 8.0f);
+  for (auto& x : floats)
+    x = normal(rng);
+  std::size_t size = shuffle_deflate(floats.data(), N * 4, 4, deflater, scratch, out);
+  CHECK(inflated(size, N * 4) == scratch);
+  CHECK(size == huffman_zlib(scratch.data(), N * 4, N, expected));
+  // Mostly-zero counts and consecutive ids: libdeflate's string matching
+  // (only it finds the ids' low-byte ramp).
+  std::vector<std::uint16_t> counts(N, 0);
+  for (auto& x : counts)
+    if (rng() % 20 == 0)
+      x = static_cast<std::uint16_t>(1 + rng() % 3);
+  size = shuffle_deflate(counts.data(), N * 2, 2, deflater, scratch, out);
+  CHECK(inflated(size, N * 2) == scratch);
+  CHECK(size == deflater.zlib(scratch.data(), N * 2, expected));
+  std::vector<std::uint64_t> ids(N);
+  std::iota(ids.begin(), ids.end(), std::uint64_t{1} << 20);
+  size = shuffle_deflate(ids.data(), N * 8, 8, deflater, scratch, out);
+  CHECK(inflated(size, N * 8) == scratch);
+  CHECK(size * 100 < N * 8);
 }
 
 TEST_CASE("Deflater: a level libdeflate has not is an OutputError", "[results][compress]")
