@@ -226,7 +226,8 @@ void write_block(BitWriter& bits, const unsigned char* data, std::size_t n, bool
       const auto nlen16 = static_cast<std::uint16_t>(~len16);
       std::memcpy(p, &len16, 2);
       std::memcpy(p + 2, &nlen16, 2);
-      std::memcpy(p + 4, data + done, k);
+      if (k > 0) // an empty input's block: `data` may be null
+        std::memcpy(p + 4, data + done, k);
       bits.skip_to(p + 4 + k);
       done += k;
     } while (done < n);
