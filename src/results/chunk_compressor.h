@@ -4,9 +4,11 @@
 //! deflate(1) filters store (one zlib stream, RFC 1950, per chunk), and
 //! written later by the serial writer with HDF5's direct chunk write — so
 //! `--compress` costs the writer no more than an uncompressed run. The
-//! streams are libdeflate's, ≈ 2× faster to make than zlib's and a little
-//! smaller: any HDF5 reader decodes them with its ordinary deflate filter
-//! (plain zlib), but their bytes are not those HDF5's filters would store.
+//! streams are libdeflate's (≈ 2× faster to make than zlib's and a little
+//! smaller), or for chunks with few repeated bytes our own literal-only ones
+//! (huffman_deflate.h): any HDF5 reader decodes them with its ordinary
+//! deflate filter (plain zlib), but their bytes are not those HDF5's filters
+//! would store.
 //!
 //! Only the HDF5 chunks lying wholly inside the rows are compressed here;
 //! rows of chunks that straddle the rows' ends (a partial last chunk, a
