@@ -1,5 +1,6 @@
 #include "journeysim/engine/journey.h"
 
+#include "journeysim/engine/quiet_days.h"
 #include "journeysim/rng/stream.h"
 
 #include <algorithm>
@@ -254,27 +255,32 @@ private:
   unsigned used_ = 4;
 };
 
-//! Number of quiet days before the next eventful one, when each day is
-//! quiet with probability `quiet`: P(G ≥ g) = quiet^g. Consecutive
-//! segments often share `quiet` (the mood did not move): its log is kept.
-[[gnu::always_inline]] inline double quiet_days(Walker& w, double quiet, std::uint32_t word)
+//! Number of quiet days before the next eventful one (quiet_days.h), for a
+//! segment of `until_change` days. Consecutive segments often share
+//! `quiet` (the mood did not move): its log is kept.
+[[gnu::always_inline]] inline double quiet_days_of(Walker& w, double quiet, std::uint32_t word, int until_change)
 {
   if (quiet >= 1.0)
     return std::numeric_limits<double>::infinity();
   if (quiet <= 0.0)
     return 0.0;
+  if (until_change == 1) { // only G ≥ 1 matters
+    const int quiet_day = quiet_days::one_day(quiet, word);
+    if (quiet_day >= 0)
+      return quiet_day;
+  }
   if (w.v1()) {
     if (quiet != w.last_quiet) {
       w.last_quiet = quiet;
       w.last_log_quiet = std::log(quiet);
     }
-    return std::floor(std::log(rng::to_unit(word)) / w.last_log_quiet);
+    return quiet_days::by_division(word, w.last_log_quiet);
   }
   if (quiet != w.last_quiet) {
     w.last_quiet = quiet;
     w.last_inverse_log_quiet = 1.0 / std::log(quiet);
   }
-  return std::floor(std::log(rng::to_unit(word)) * w.last_inverse_log_quiet);
+  return quiet_days::by_reciprocal(word, w.last_inverse_log_quiet);
 }
 
 //! The touchpoints acting on the agent until something changes, and when
@@ -684,7 +690,7 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       // Skip the quiet days (a segment ends early where targeting changes).
       if (!cached)
         day_chances(w, seg, chances);
-      const double g = quiet_days(w, chances.quiet, ev[0]);
+      const double g = quiet_days_of(w, chances.quiet, ev[0], seg.until_change);
       if (g >= seg.until_change) {
         w.day += seg.until_change;
         w.days_in_stage += seg.until_change;
