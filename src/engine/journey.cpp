@@ -321,10 +321,16 @@ struct DayChances {
   seg.until_change = horizon_days - w.day;
   if (set->next_change != NEVER)
     seg.until_change = std::min(seg.until_change, set->next_change - w.days_in_stage);
-  c.head = set->chance_of(w.a.persona);
+  if (set->varies()) [[unlikely]] { // a budget or the calendar moves a chance
+    seg.until_change = std::min(seg.until_change, set->change_after[static_cast<std::size_t>(w.day)] - w.day);
+    const std::size_t P = w.m.mood0.size(), H = w.tally.horizon;
+    for (int paced : set->paced) // the budget's audience of the day (population feedback)
+      ++w.tally.eligible[(static_cast<std::size_t>(paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+  }
+  c.head = set->chance_of(w.a.persona, w.day);
   c.n_head = seg.n_active + 1;
   c.drop = dropout_chance(w.m.stages[static_cast<std::size_t>(w.s)], w);
-  c.quiet = set->quiet[w.a.persona] * (1.0 - c.drop);
+  c.quiet = set->quiet_of(w.a.persona, w.day) * (1.0 - c.drop);
   return true;
 }
 

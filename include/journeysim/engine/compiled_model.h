@@ -124,7 +124,12 @@ public:
   }
 
   const DayTables& days() const { return days_; }
-  void set_days(DayTables days) { days_ = std::move(days); }
+  //! Sets the day tables and rebuilds the active sets whose chances they move.
+  void set_days(DayTables days)
+  {
+    days_ = std::move(days);
+    active_sets = ActiveSets(*this);
+  }
 
   std::vector<CompiledStage> stages;
   std::vector<CompiledTouch> touches;
@@ -142,9 +147,9 @@ public:
   std::vector<int> varying;      //!< touch index of each row of the day tables
   std::vector<int> paced;        //!< touch index of each budgeted touchpoint
   std::vector<int> triggered[4]; //!< touch indices by Trigger
-  //! What acts between events, per stage (cached stages), built by the
-  //! constructor from the fields above: code that changes stages, touches or
-  //! exposures afterwards must rebuild it (active_sets = ActiveSets(*this)).
+  //! What acts between events, per stage (cached stages), built from the
+  //! fields above and the day tables by set_days(): code that changes stages,
+  //! touches or exposures afterwards must rebuild it (active_sets = ActiveSets(*this)).
   ActiveSets active_sets;
   std::size_t horizon() const { return horizon_; }
 
