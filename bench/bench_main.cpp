@@ -45,6 +45,14 @@ const Scenario& bench_large(rng::Stream stream = rng::DEFAULT_STREAM)
   return stream == rng::Stream::v1 ? one : stream == rng::Stream::v2 ? two : three;
 }
 
+//! The scenario `journeysim demo` runs: budgets, a trigger, a calendar,
+//! arrivals over time and referrals.
+const Scenario& default_what_if_scenario()
+{
+  static const Scenario s = load_scenario(std::string(JOURNEYSIM_SCENARIOS) + "/checkout_what_if.yaml");
+  return s;
+}
+
 void philox_block(benchmark::State& state)
 {
   const rng::Stream stream = stream_of(state.range(0));
@@ -116,15 +124,17 @@ BENCHMARK(log_of_uniform);
 
 //! Building the cached active sets of bench_large's baseline (once per
 //! variant, engine/active_sets.h).
+//! Range 0: 0 bench_large, 1 the default what-if (budgeted and calendar
+//! stages cached day by day, rebuilt on every feedback pass).
 void active_sets_build(benchmark::State& state)
 {
-  const Scenario& s = bench_large();
+  const Scenario& s = state.range(0) == 0 ? bench_large() : default_what_if_scenario();
   const Population population(s.baseline(), s.seed);
   const CompiledModel model(s.baseline(), population, touchpoint_union(s), s.horizon_days);
   for (auto _ : state)
     benchmark::DoNotOptimize(ActiveSets(model));
 }
-BENCHMARK(active_sets_build);
+BENCHMARK(active_sets_build)->ArgName("what_if")->Arg(0)->Arg(1);
 
 //! Range 0: every attribute; 1: only those the engine uses (--summary-only).
 //! Range 1: the random stream.
@@ -254,6 +264,35 @@ void whole_engine(benchmark::State& state)
 BENCHMARK(whole_engine)
   ->ArgNames({"agents", "threads", "stream"})
   ->ArgsProduct({{200000}, {1, 2}, {1, 2, 3}})
+  ->Unit(benchmark::kMillisecond)
+  ->UseRealTime();
+
+//! The default what-if's baseline, end to end without output: its
+//! population-feedback passes (budget pacing, referrals) and the final one.
+void default_what_if(benchmark::State& state)
+{
+  const Scenario& s = default_what_if_scenario();
+  RunOptions o;
+  o.agents = static_cast<std::uint64_t>(state.range(0));
+  o.threads = static_cast<int>(state.range(1));
+  o.variants = {0};
+  o.tables = std::make_shared<QuantileTables>();
+  RunOptions warm = o;
+  warm.agents = 1024;
+  run(s, warm, nullptr); // builds the quantile tables once, as in a sweep
+  int passes = 0;
+  for (auto _ : state) {
+    const RunResult r = run(s, o, nullptr);
+    passes = r.feedback[0].passes;
+    benchmark::DoNotOptimize(r.totals[0].revenue);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["threads"] = static_cast<double>(state.range(1));
+  state.counters["passes"] = passes;
+}
+BENCHMARK(default_what_if)
+  ->ArgNames({"agents", "threads"})
+  ->ArgsProduct({{50000}, {1, 2}})
   ->Unit(benchmark::kMillisecond)
   ->UseRealTime();
 
