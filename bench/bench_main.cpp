@@ -242,20 +242,27 @@ BENCHMARK_CAPTURE(journey_stage_kind, pre_purchase, PRE_PURCHASE)->ArgName("stre
 BENCHMARK_CAPTURE(journey_stage_kind, checkout, CHECKOUT)->ArgName("stream")->Arg(1)->Arg(2);
 BENCHMARK_CAPTURE(journey_stage_kind, post_purchase, POST_PURCHASE)->ArgName("stream")->Arg(1)->Arg(2);
 
-void whole_engine(benchmark::State& state)
+//! A run of the baseline with range 0 agents on range 1 threads. Stream 3's
+//! quantile tables are built once beforehand, as in a sweep: a run's own
+//! build (≈ 18 ms per distinct beta, quantile_table_build) is a fixed cost
+//! that 10⁵ agents would not amortise.
+RunOptions warm_baseline_run(const Scenario& s, const benchmark::State& state)
 {
-  const Scenario& s = bench_large(stream_of(state.range(2)));
   RunOptions o;
   o.agents = static_cast<std::uint64_t>(state.range(0));
   o.threads = static_cast<int>(state.range(1));
   o.variants = {0};
-  // Stream 3's quantile tables are built once, as in a sweep: a run's own
-  // build (≈ 18 ms per distinct beta, quantile_table_build) is a fixed cost
-  // that 2·10⁵ agents would not amortise.
   o.tables = std::make_shared<QuantileTables>();
   RunOptions warm = o;
   warm.agents = 1024;
   run(s, warm, nullptr); // builds them
+  return o;
+}
+
+void whole_engine(benchmark::State& state)
+{
+  const Scenario& s = bench_large(stream_of(state.range(2)));
+  const RunOptions o = warm_baseline_run(s, state);
   for (auto _ : state)
     benchmark::DoNotOptimize(run(s, o, nullptr).totals[0].revenue);
   state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -272,14 +279,7 @@ BENCHMARK(whole_engine)
 void default_what_if(benchmark::State& state)
 {
   const Scenario& s = default_what_if_scenario();
-  RunOptions o;
-  o.agents = static_cast<std::uint64_t>(state.range(0));
-  o.threads = static_cast<int>(state.range(1));
-  o.variants = {0};
-  o.tables = std::make_shared<QuantileTables>();
-  RunOptions warm = o;
-  warm.agents = 1024;
-  run(s, warm, nullptr); // builds the quantile tables once, as in a sweep
+  const RunOptions o = warm_baseline_run(s, state);
   int passes = 0;
   for (auto _ : state) {
     const RunResult r = run(s, o, nullptr);

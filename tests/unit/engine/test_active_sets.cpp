@@ -76,24 +76,40 @@ TEST_CASE("active sets: which touchpoints act, per cart flag and min_days_in_sta
   CHECK(general.active_sets.find(0, false, 0) == nullptr);
 }
 
+namespace {
+
+//! A scenario run once with its stages cached and once down the general
+//! path; the outcomes and tallies both runs must share are checked.
+struct PlayedTwice {
+  testing::CollectingSink a, b;
+  RunResult ra, rb;
+
+  PlayedTwice(const Scenario& cached, const Scenario& general)
+  {
+    RunOptions o;
+    o.agents = 20000;
+    o.threads = 2;
+    ra = run(cached, o, &a);
+    rb = run(general, o, &b);
+    CHECK(testing::same_outcomes(a.variants[0].all, b.variants[0].all));
+    const VariantTotals& x = ra.totals[0];
+    const VariantTotals& y = rb.totals[0];
+    CHECK(std::memcmp(&x.revenue, &y.revenue, sizeof(double)) == 0);
+    CHECK(x.tally.exposures == y.tally.exposures);
+    CHECK(x.tally.advances == y.tally.advances);
+  }
+};
+
+} // namespace
+
 TEST_CASE("active sets: a cached stage plays bit for bit as the general path", "[engine][active-sets][determinism]")
 {
   // patience lies in [0, 1] for every agent: the range changes nothing but
   // sends every segment down the general path.
-  const Scenario cached = targeted("");
-  const Scenario general = targeted("patience: {min: 0}");
-  RunOptions o;
-  o.agents = 20000;
-  o.threads = 2;
-  testing::CollectingSink a, b;
-  const RunResult ra = run(cached, o, &a);
-  const RunResult rb = run(general, o, &b);
-  CHECK(testing::same_outcomes(a.variants[0].all, b.variants[0].all));
-  const VariantTotals& x = ra.totals[0];
-  const VariantTotals& y = rb.totals[0];
-  CHECK(std::memcmp(&x.revenue, &y.revenue, sizeof(double)) == 0);
-  CHECK(x.tally.exposures == y.tally.exposures);
-  CHECK(x.tally.advances == y.tally.advances);
+  const PlayedTwice played(targeted(""), targeted("patience: {min: 0}"));
+  const testing::CollectingSink& a = played.a;
+  const VariantTotals& x = played.ra.totals[0];
+  const VariantTotals& y = played.rb.totals[0];
   CHECK(x.tally.mood_out == y.tally.mood_out);
   // The scenario exercises what it is meant to: cart abandons, late offers
   // taken up and repeat purchases all happen.
@@ -168,19 +184,11 @@ TEST_CASE("active sets: budgeted and calendar stages are cached day by day", "[e
 
 TEST_CASE("active sets: a budgeted stage plays bit for bit as the general path", "[engine][active-sets][determinism]")
 {
-  const Scenario cached = budgeted("");
-  const Scenario general = budgeted("patience: {min: 0}");
-  RunOptions o;
-  o.agents = 20000;
-  o.threads = 2;
-  testing::CollectingSink a, b;
-  const RunResult ra = run(cached, o, &a);
-  const RunResult rb = run(general, o, &b);
-  CHECK(testing::same_outcomes(a.variants[0].all, b.variants[0].all));
+  const PlayedTwice played(budgeted(""), budgeted("patience: {min: 0}"));
+  const RunResult& ra = played.ra;
+  const RunResult& rb = played.rb;
   const VariantTotals& x = ra.totals[0];
   const VariantTotals& y = rb.totals[0];
-  CHECK(std::memcmp(&x.revenue, &y.revenue, sizeof(double)) == 0);
-  CHECK(x.tally.exposures == y.tally.exposures);
   CHECK(x.tally.spend == y.tally.spend);
   CHECK(x.tally.eligible == y.tally.eligible);
   // The feedback solved the same budgets the same way.
