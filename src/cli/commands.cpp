@@ -194,8 +194,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
     ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
     ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
     ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
-    ("random-stream", po::value<int>(), "1, 2 or 3: how the draws are made (default: the scenario's random_stream, "
-                                        "else 3); 1 and 2 reproduce results files made before streams 2 and 3")
+    ("random-stream", po::value<int>(), "1 to 4: how the draws are made (default: the scenario's random_stream, "
+                                        "else 4); 1, 2 and 3 reproduce results files made before streams 2, 3 and 4")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::vector<std::string>>()->composing(), "run only this variant (repeatable); the baseline always runs")
     ("set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE: change one parameter of the baseline (and so of every variant), as a variant's `set` would (repeatable)")
@@ -236,8 +236,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
   if (vm.count("random-stream")) {
     // An option, not --set: the stored scenario text stays the one that made the file.
     const int stream = vm["random-stream"].as<int>();
-    if (stream < 1 || stream > 3)
-      throw InputError("--random-stream: expected 1, 2 or 3, got " + std::to_string(stream));
+    if (stream < 1 || stream > 4)
+      throw InputError("--random-stream: expected 1, 2, 3 or 4, got " + std::to_string(stream));
     for (Model& m : scenario.variants)
       m.random_stream = static_cast<rng::Stream>(stream);
   }

@@ -3,6 +3,7 @@
 #include "journeysim/engine/compiled_model.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace journeysim {
@@ -74,6 +75,8 @@ ActiveSets::ActiveSets(const CompiledModel& m)
               quiet *= 1.0 - q;
             }
             set.quiet.push_back(quiet);
+            if (varies)
+              set.log_quiet.push_back(std::log(quiet));
           }
           if (!varies)
             break;

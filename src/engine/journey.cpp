@@ -123,6 +123,8 @@ struct Walker {
   double last_quiet = 1.0;             //!< quiet of the last segment that had one, and:
   double last_log_quiet = 0.0;         //!< its log (stream 1)
   double last_inverse_log_quiet = 0.0; //!< 1 / its log (stream 2)
+  double last_drop = 0.0;              //!< dropout chance of the last varying segment, and:
+  double last_log_keep = 0.0;          //!< log(1 − it) (stream 4)
 
   bool v1() const { return m.stream == rng::Stream::v1; }
   rng::Counter block(Purpose purpose, std::uint32_t name, std::uint32_t position) const
@@ -288,9 +290,11 @@ private:
 struct Segment {
   const int* active = nullptr;    //!< n_active touch indices
   const int* positions = nullptr; //!< their walk positions in the stage's list
+  const ActiveSet* set = nullptr; //!< the cached set they come from (null: built here)
   int n_active = 0;
   int until_change = 0; //!< days from today
   bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
+  bool varying = false;  //!< stream 4: chances change within it (to_eventful_day)
   int storage[MAX_ACTIVE], position_storage[MAX_ACTIVE]; //!< of a segment built here (general path)
 };
 
@@ -301,6 +305,7 @@ struct DayChances {
   const double* head = nullptr; //!< n_head chances: repeat, exposures
   int n_head = 0;
   double drop = 0.0;
+  double open = 1.0;  //!< no repeat purchase and no exposure (the dropout aside)
   double quiet = 1.0; //!< no event at all
   double storage[MAX_ACTIVE + 1]; //!< `head` of chances computed here (general path)
 };
@@ -308,6 +313,18 @@ struct DayChances {
 //! The segment from the variant's cached set (active_sets.h): no walk over
 //! the stage's touchpoints, no product of chances. False where the stage is
 //! not cached.
+//! The agent is in the audience of a budgeted touchpoint on days [from, to]
+//! (population feedback: what the budget buys depends on it). A delta at
+//! each end; VariantTotals::finish() sums them over days.
+[[gnu::always_inline]] inline void count_in_audience(const Walker& w, int paced, int from, int to)
+{
+  const std::size_t P = w.m.mood0.size(), H = w.tally.horizon;
+  std::int64_t* days = &w.tally.eligible[(static_cast<std::size_t>(paced) * P + w.a.persona) * H];
+  ++days[from];
+  if (static_cast<std::size_t>(to) + 1 < H)
+    --days[to + 1];
+}
+
 [[gnu::always_inline]] inline bool cached_segment(const Walker& w, int horizon_days, Segment& seg,
                                                   DayChances& c)
 {
@@ -316,16 +333,20 @@ struct DayChances {
     return false;
   seg.active = set->touches.data();
   seg.positions = set->positions.data();
+  seg.set = set;
   seg.n_active = static_cast<int>(set->touches.size());
   seg.overflow = false;
+  seg.varying = false;
   seg.until_change = horizon_days - w.day;
   if (set->next_change != NEVER)
     seg.until_change = std::min(seg.until_change, set->next_change - w.days_in_stage);
   if (set->varies()) [[unlikely]] { // a budget or the calendar moves a chance
-    seg.until_change = std::min(seg.until_change, set->change_after[static_cast<std::size_t>(w.day)] - w.day);
-    const std::size_t P = w.m.mood0.size(), H = w.tally.horizon;
-    for (int paced : set->paced) // the budget's audience of the day (population feedback)
-      ++w.tally.eligible[(static_cast<std::size_t>(paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+    if (w.m.stream >= rng::Stream::v4)
+      seg.varying = true;
+    else
+      seg.until_change = std::min(seg.until_change, set->change_after[static_cast<std::size_t>(w.day)] - w.day);
+    for (int paced : set->paced)
+      count_in_audience(w, paced, w.day, w.day);
   }
   c.head = set->chance_of(w.a.persona, w.day);
   c.n_head = seg.n_active + 1;
@@ -339,9 +360,11 @@ struct DayChances {
   const CompiledModel& m = w.m;
   seg.active = seg.storage;
   seg.positions = seg.position_storage;
+  seg.set = nullptr;
   seg.n_active = 0;
   seg.until_change = horizon_days - w.day;
   seg.overflow = false;
+  seg.varying = false;
   const std::vector<int>& touches = m.stages[static_cast<std::size_t>(w.s)].touches;
   for (std::size_t pos = 0; pos < touches.size(); ++pos) {
     const int ti = touches[pos];
@@ -354,12 +377,14 @@ struct DayChances {
     if (t.trigger != Trigger::Daily || t.varying >= 0) [[unlikely]] {
       if (t.trigger != Trigger::Daily)
         seg.until_change = std::min(seg.until_change, 1); // it fires today only
-      if (t.varying >= 0)
-        seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
-      if (t.paced >= 0) { // the budget's audience of the day (population feedback)
-        const std::size_t P = m.mood0.size(), H = w.tally.horizon;
-        ++w.tally.eligible[(static_cast<std::size_t>(t.paced) * P + w.a.persona) * H + static_cast<std::size_t>(w.day)];
+      if (t.varying >= 0) {
+        if (m.stream >= rng::Stream::v4)
+          seg.varying = true;
+        else
+          seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
       }
+      if (t.paced >= 0)
+        count_in_audience(w, t.paced, w.day, w.day);
     }
     if (seg.n_active == MAX_ACTIVE) {
       seg.overflow = true;
@@ -393,8 +418,77 @@ struct FirstEvent {
     c.storage[c.n_head++] = q;
     c.quiet *= 1.0 - q;
   }
+  c.open = c.quiet;
   c.drop = dropout_chance(stage, w);
   c.quiet *= 1.0 - c.drop;
+}
+
+//! Stream 4: the first day from today on which the segment's chances may
+//! change (a budget's pacing moves daily, a campaign at its boundaries).
+int next_change_of(const Walker& w, const Segment& seg)
+{
+  if (seg.set)
+    return seg.set->change_after[static_cast<std::size_t>(w.day)];
+  int change = NEVER;
+  for (int i = 0; i < seg.n_active; ++i)
+    change = std::min(change, w.m.next_change(static_cast<std::size_t>(seg.active[i]), w.day));
+  return change;
+}
+
+//! Stream 4: counts the agent in the audiences of the segment's budgets on
+//! days [from, to].
+void count_in_audiences(const Walker& w, const Segment& seg, int from, int to)
+{
+  if (seg.set) {
+    for (int paced : seg.set->paced)
+      count_in_audience(w, paced, from, to);
+    return;
+  }
+  for (int i = 0; i < seg.n_active; ++i)
+    if (const int paced = w.m.touches[static_cast<std::size_t>(seg.active[i])].paced; paced >= 0)
+      count_in_audience(w, paced, from, to);
+}
+
+//! Stream 4: walks a segment whose chances change from day to day (a budget,
+//! a campaign) to its eventful day (true; `c` then holds that day's chances)
+//! or past its end (false). One word decides all its quiet days
+//! (quiet_days::Cumulative), a stretch of equal days at once; the agent is
+//! counted in a budget's audience on each day it spends in the stage (its
+//! first day was counted when the segment was built).
+bool to_eventful_day(Walker& w, const Segment& seg, DayChances& c, std::uint32_t word)
+{
+  quiet_days::Cumulative quiet_days(word);
+  if (c.drop != w.last_drop) { // the same every day: mood moves only on an event
+    w.last_drop = c.drop;
+    w.last_log_keep = std::log(1.0 - c.drop);
+  }
+  const int start = w.day, end = w.day + seg.until_change;
+  bool eventful = false;
+  for (;;) {
+    const int stretch = std::min(end, next_change_of(w, seg)) - w.day;
+    const double log_open = seg.set ? seg.set->log_quiet_of(w.a.persona, w.day) : std::log(c.open);
+    const int g = quiet_days.quiet(log_open + w.last_log_keep, stretch);
+    w.day += g;
+    w.days_in_stage += g;
+    if (g < stretch) {
+      eventful = true;
+      break;
+    }
+    if (w.day == end)
+      break;
+    if (!seg.set)
+      day_chances(w, seg, c);
+  }
+  const int last = eventful ? w.day : w.day - 1; // the last day spent in the segment
+  if (last > start)
+    count_in_audiences(w, seg, start + 1, last);
+  if (!eventful)
+    return false;
+  if (seg.set) {
+    c.head = seg.set->chance_of(w.a.persona, w.day);
+    c.quiet = seg.set->quiet_of(w.a.persona, w.day) * (1.0 - c.drop);
+  }
+  return true;
 }
 
 [[gnu::always_inline]] inline FirstEvent first_event(const DayChances& c, const Segment& seg, std::uint32_t word)
@@ -696,14 +790,19 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
       // Skip the quiet days (a segment ends early where targeting changes).
       if (!cached)
         day_chances(w, seg, chances);
-      const double g = quiet_days_of(w, chances.quiet, ev[0], seg.until_change);
-      if (g >= seg.until_change) {
-        w.day += seg.until_change;
-        w.days_in_stage += seg.until_change;
-        continue;
+      if (seg.varying) {
+        if (!to_eventful_day(w, seg, chances, ev[0]))
+          continue;
+      } else {
+        const double g = quiet_days_of(w, chances.quiet, ev[0], seg.until_change);
+        if (g >= seg.until_change) {
+          w.day += seg.until_change;
+          w.days_in_stage += seg.until_change;
+          continue;
+        }
+        w.day += static_cast<int>(g);
+        w.days_in_stage += static_cast<int>(g);
       }
-      w.day += static_cast<int>(g);
-      w.days_in_stage += static_cast<int>(g);
       lost = play_day(w, first_event(chances, seg, ev[1]), ev);
     }
     if (lost) {

@@ -105,6 +105,10 @@ void VariantTotals::finish()
   for (std::size_t d = 1; d < static_cast<std::size_t>(horizon_days); ++d)
     for (std::size_t k = 0; k < stages; ++k)
       in_stage[d * stages + k] += in_stage[(d - 1) * stages + k];
+  // Budget audiences were counted as deltas at each end of a run of days.
+  for (std::size_t row = 0; h > 0 && row < tally.eligible.size(); row += h)
+    for (std::size_t d = 1; d < h; ++d)
+      tally.eligible[row + d] += tally.eligible[row + d - 1];
 }
 
 Summary VariantTotals::summary() const

@@ -756,7 +756,7 @@ Model parse_model(const Context& ctx, const YNode& root, const std::vector<std::
   if (const YNode* v = top.get("clv_days"))
     m.clv_days = static_cast<int>(read_integer(ctx, *v, "clv_days", 0, 36500));
   if (const YNode* v = top.get("random_stream"))
-    m.random_stream = static_cast<rng::Stream>(read_integer(ctx, *v, "random_stream", 1, 3));
+    m.random_stream = static_cast<rng::Stream>(read_integer(ctx, *v, "random_stream", 1, 4));
   m.stages = read_stages(ctx, top);
   m.personas = read_personas(ctx, top, channels);
   m.touchpoints = read_touchpoints(ctx, top, m.stages, m.personas, horizon, cache);

@@ -5,9 +5,10 @@
 # with random stream 1, which `--random-stream 1` selects (MODEL.md
 # "Randomness"). Files made with stream 2 (the default before stream 3) are
 # pinned the same way: a model-v2 scenario, every per-agent column included.
-# Stream 3 (the default) is pinned on the default what-if scenario, whose
-# budgets, triggers, calendar, arrivals and referrals take every path of the
-# kernel: speed work must leave its results bit for bit as they were.
+# Stream 3 (the default before stream 4) is pinned on the default what-if
+# scenario, whose budgets, triggers, calendar, arrivals and referrals take
+# every path of the kernel: speed work must leave its results bit for bit
+# as they were.
 source "$(dirname "$0")/lib.sh"
 legacy="$TEST_DATA/legacy"
 
@@ -26,18 +27,23 @@ for threads in 1 2; do
 done
 pinned what_if_journey_v1 5 1 617 "$WORK/b.h5" 0
 
-# The file says which stream made it; the default (3) makes other draws.
+# The file says which stream made it; the default (4) makes other draws.
 expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --agents 20000 --seed 5 -o "$WORK/c.h5" --quiet
 stream_of() { "$PYTHON" -c "import h5py, sys; print(int(h5py.File(sys.argv[1], 'r').attrs['random_stream']))" "$1"; }
 [ "$(stream_of "$WORK/b.h5")" = 1 ] || fail "b.h5 should record random_stream 1"
 [ "$(stream_of "$WORK/e1.h5")" = 2 ] || fail "e1.h5 should record random_stream 2"
-[ "$(stream_of "$WORK/c.h5")" = 3 ] || fail "c.h5 should record random_stream 3"
+[ "$(stream_of "$WORK/c.h5")" = 4 ] || fail "c.h5 should record random_stream 4"
+[ "$(stream_of "$WORK/g1.h5")" = 3 ] || fail "g1.h5 should record random_stream 3"
 expect_exit 1 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/c.h5" \
   "$legacy/what_if_journey_v1.digest"
 expect_exit 0 "$JOURNEYSIM" run "$legacy/what_if_journey_v2.yaml" --agents 20000 --seed 5 -o "$WORK/f.h5" --quiet
 expect_exit 1 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/f.h5" \
   "$legacy/what_if_journey_v2.digest"
-expect_exit 2 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --random-stream 4 -o "$WORK/d.h5"
-expect_in "$WORK/err" "--random-stream: expected 1, 2 or 3, got 4"
+# Stream 4 changes the draws of budgeted and campaign stages only.
+expect_exit 0 "$JOURNEYSIM" run "$legacy/checkout_what_if_v3.yaml" --agents 20000 --seed 7 -o "$WORK/h.h5" --quiet
+expect_exit 1 "$PYTHON" "$SOURCE_DIR/tests/python/results_digest.py" check "$WORK/h.h5" \
+  "$legacy/checkout_what_if_v3.digest"
+expect_exit 2 "$JOURNEYSIM" run "$legacy/what_if_journey_v1.yaml" --random-stream 5 -o "$WORK/d.h5"
+expect_in "$WORK/err" "--random-stream: expected 1, 2, 3 or 4, got 5"
 [ ! -e "$WORK/d.h5" ] || fail "a refused run must not write d.h5"
 finish

@@ -130,7 +130,7 @@ with h5py.File(path, "r+") as f:
     f.attrs.modify("complete", 0)
 PY
 }
-streams=(1 2 3) # every value random_stream takes
+streams=(1 2 3 4) # every value random_stream takes
 small=(--set stages.intent.dropout=0.1,0.2 -n 2000 --quiet)
 for s in "${streams[@]}"; do
   sed "s/^seed: /random_stream: $s\nseed: /" "$scenario" > "$WORK/stream$s.yaml"

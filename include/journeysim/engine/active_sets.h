@@ -30,6 +30,9 @@ struct ActiveSet {
   //! [day][persona]: (1 − repeat) · Π (1 − exposure), multiplied in that
   //! order (bit for bit what the general path computes before the dropout).
   std::vector<double> quiet;
+  //! Where chances vary by day: the log of each `quiet` (stream 4 sums them
+  //! over a segment's days, quiet_days::Cumulative), else empty.
+  std::vector<double> log_quiet;
   //! Where chances vary by day: [day] the next day on which one of them may
   //! change (CompiledModel::next_change), else empty.
   std::vector<int> change_after;
@@ -44,6 +47,7 @@ struct ActiveSet {
     return chance.data() + (slot(day) * personas + persona) * (touches.size() + 1);
   }
   double quiet_of(std::size_t persona, int day = 0) const { return quiet[slot(day) * personas + persona]; }
+  double log_quiet_of(std::size_t persona, int day) const { return log_quiet[slot(day) * personas + persona]; }
 
 private:
   std::size_t slot(int day) const { return varies() ? static_cast<std::size_t>(day) : 0; }

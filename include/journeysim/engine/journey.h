@@ -73,7 +73,9 @@ struct JourneyTally {
   std::vector<std::int64_t> touches_by_kind;     //!< [stage][4], TouchKind order
   std::vector<double> mood_in, mood_out;         //!< [persona][stage] sums
   std::vector<double> spend;                     //!< [touch rows] realised
-  std::vector<std::int64_t> eligible;            //!< [paced][persona][day]
+  //! [paced][persona][day]; from simulate_journey, the change from the day
+  //! before (VariantTotals::finish() sums them over days).
+  std::vector<std::int64_t> eligible;
 };
 
 void simulate_journey(const CompiledModel& model, std::uint64_t seed, int horizon_days,

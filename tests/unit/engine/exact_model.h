@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <string>
 #include <vector>
 
 namespace journeysim::testing {
@@ -43,6 +44,18 @@ inline std::vector<double> arrival_hazard(const Model& m, int horizon)
   return c;
 }
 
+// Campaign factor on one touchpoint's reach, per day (1 outside campaigns).
+inline std::vector<double> reach_factor(const Model& m, const std::string& touch, int horizon)
+{
+  std::vector<double> f(static_cast<std::size_t>(horizon), 1.0);
+  for (const auto& camp : m.calendar)
+    for (const auto& [name, x] : camp.reach)
+      if (name == touch)
+        for (int d = camp.from; d <= camp.to && d < horizon; ++d)
+          f[static_cast<std::size_t>(d)] *= x;
+  return f;
+}
+
 // One persona's funnel. State: (stage, days in stage, cart flag, trigger
 // state). At most one triggered touchpoint (trigger: cart_abandoned, in one
 // stage, with delay_days δ and max_per_agent 0 or 1); its state g is 0 idle,
@@ -69,6 +82,9 @@ inline ExactFunnel exact_funnel(const Model& m, const Persona& persona, int hori
   const double mood = persona.mood; // constant: no emotion can move it here
   const double k = m.mood_effect;
   const std::vector<double> hazard = arrival_hazard(m, horizon);
+  std::vector<std::vector<double>> factor; // [touchpoint][day]
+  for (const auto& t : m.touchpoints)
+    factor.push_back(reach_factor(m, t.name, horizon));
 
   auto idx = [&](std::size_t s, std::size_t d, std::size_t c, std::size_t g) { return ((s * D + d) * 2 + c) * G + g; };
   std::vector<double> mass(K * D * 2 * G, 0.0), next(mass.size());
@@ -105,7 +121,9 @@ inline ExactFunnel exact_funnel(const Model& m, const Persona& persona, int hori
             continue;
           if (static_cast<int>(d) < t.target.min_days_in_stage)
             continue;
-          const double q = std::min(1.0, t.reach * persona.affinity_for(t.channel));
+          const double q = std::min(1.0, t.reach * persona.affinity_for(t.channel) *
+                                             factor[static_cast<std::size_t>(&t - m.touchpoints.data())]
+                                                   [static_cast<std::size_t>(day)]);
           double p = 0.0;
           if (!last) {
             if (t.checkout) {

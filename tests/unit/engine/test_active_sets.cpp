@@ -182,9 +182,47 @@ TEST_CASE("active sets: budgeted and calendar stages are cached day by day", "[e
   CHECK(bought.chance_of(1, 35)[1] == 2.0 * bought.chance_of(1, 0)[1]);
 }
 
+namespace {
+
+//! The scenario drawn with one random stream.
+Scenario with_stream(Scenario s, rng::Stream stream)
+{
+  for (Model& m : s.variants)
+    m.random_stream = stream;
+  return s;
+}
+
+//! Agents in search_ads' audience per day, counted from their outcomes: it
+//! targets everyone in aware (from the arrival day) and intent (from the day
+//! after entering), to the day they left the stage or the horizon's last.
+std::vector<std::int64_t> search_ads_audience(const OutcomeColumns& all, int horizon)
+{
+  std::vector<std::int64_t> days(static_cast<std::size_t>(horizon), 0);
+  const std::size_t K = all.stages;
+  for (std::size_t i = 0; i < all.size; ++i) {
+    if (all.arrival_day[i] < 0)
+      continue;
+    for (std::size_t k = 0; k < 2 && all.stage_day[i * K + k] >= 0; ++k) {
+      const int entered = all.stage_day[i * K + k];
+      const int next = all.stage_day[i * K + k + 1];
+      const int left = next >= 0 ? next
+                       : all.lost[i] && static_cast<std::size_t>(all.final_stage[i]) == k ? all.lost_day[i]
+                                                                                         : horizon - 1;
+      for (int d = k == 0 ? entered : entered + 1; d <= left; ++d)
+        ++days[static_cast<std::size_t>(d)];
+    }
+  }
+  return days;
+}
+
+} // namespace
+
 TEST_CASE("active sets: a budgeted stage plays bit for bit as the general path", "[engine][active-sets][determinism]")
 {
-  const PlayedTwice played(budgeted(""), budgeted("patience: {min: 0}"));
+  // Stream 4 walks a budgeted segment to its eventful day on one word;
+  // stream 3 played its days one by one.
+  const rng::Stream stream = GENERATE(rng::Stream::v3, rng::Stream::v4);
+  const PlayedTwice played(with_stream(budgeted(""), stream), with_stream(budgeted("patience: {min: 0}"), stream));
   const RunResult& ra = played.ra;
   const RunResult& rb = played.rb;
   const VariantTotals& x = ra.totals[0];
@@ -200,6 +238,13 @@ TEST_CASE("active sets: a budgeted stage plays bit for bit as the general path",
   for (const auto e : x.tally.eligible)
     audience += e;
   CHECK(audience > 100000); // agent-days in the budgets' audience
+  // Counted as the stage's days, not merely the same in both paths.
+  const std::size_t H = 90, P = 2;
+  std::vector<std::int64_t> search_ads(H, 0);
+  for (std::size_t p = 0; p < P; ++p)
+    for (std::size_t d = 0; d < H; ++d)
+      search_ads[d] += x.tally.eligible[(1 * P + p) * H + d];
+  CHECK(search_ads == search_ads_audience(played.a.variants[0].all, 90));
   CHECK(x.tally.exposures[0] > 1000);
   CHECK(x.tally.exposures[1] > 1000);
 }

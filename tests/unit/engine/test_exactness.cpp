@@ -24,9 +24,11 @@ void check_within_sampling_error(double simulated_count, double exact, double n,
   CHECK(std::abs(z) < 4.5);
 }
 
-void check_scenario(const std::string& file)
+void check_scenario(const std::string& file, rng::Stream stream = rng::DEFAULT_STREAM)
 {
-  const Scenario s = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/exact/" + file);
+  Scenario s = load_scenario(std::string(JOURNEYSIM_TEST_DATA) + "/exact/" + file);
+  for (Model& m : s.variants)
+    m.random_stream = stream;
   RunOptions o;
   o.variants = {0};
   const RunResult r = run(s, o, nullptr);
@@ -91,6 +93,16 @@ touchpoints: [{name: x, channel: c, stages: [a], reach: 0.0, advance: 0.5}]
 TEST_CASE("arrivals over time with a campaign calendar match the exact funnel", "[exact][slow]")
 {
   check_scenario("arrivals_calendar.yaml");
+}
+
+TEST_CASE("campaigns moving reach match the exact funnel, one word per segment (stream 4)", "[exact][slow]")
+{
+  check_scenario("calendar_reach.yaml", rng::Stream::v4);
+}
+
+TEST_CASE("campaigns moving reach match the exact funnel, a segment per change (stream 3)", "[exact][slow]")
+{
+  check_scenario("calendar_reach.yaml", rng::Stream::v3);
 }
 
 TEST_CASE("a triggered, capped cart e-mail matches the exact funnel", "[exact][slow]")
