@@ -37,6 +37,17 @@ struct ChunkWork {
   std::vector<std::vector<JourneyTally>> tallies; //!< [variant][block]
   std::vector<RunTimings> block_timings;          //!< [block]: generate, simulate
   double prepare_seconds = 0.0;                   //!< in ChunkSink::prepare
+  std::size_t slot = 0;                           //!< chunk index within this rank's range
+};
+
+//! The agents of every chunk, kept from the first pass of a run whose
+//! population feedback simulates it several times: the later passes and the
+//! final one read them instead of generating them again (a quarter of a
+//! pass of the default scenario). Only where they fit in
+//! RunOptions::population_cache_bytes, so memory stays bounded.
+struct PopulationCache {
+  bool filled = false;                           //!< false: the next pass fills it
+  std::vector<std::vector<AgentColumns>> chunks; //!< [slot][population]
 };
 
 double seconds_since(std::chrono::steady_clock::time_point& t)
@@ -160,9 +171,10 @@ namespace {
 //! (may be null); adds into `totals` (indexed like o.variants), and with
 //! several ranks combines them over the ranks (rank_totals.h).
 //! @throws Cancelled If o.cancel was set; the sink saw a prefix of chunks.
+//! With a `cache`, an unfilled one is filled and a filled one read.
 void simulate_population(const Scenario& scenario, const RunOptions& o, const Plan& plan,
                          const std::vector<std::size_t>& sel, ChunkSink* sink, std::vector<VariantTotals>& totals,
-                         RunTimings& timings, bool report_progress)
+                         RunTimings& timings, bool report_progress, PopulationCache* cache)
 {
   const std::size_t n_variants = o.variants.size();
   const int horizon = scenario.horizon_days;
@@ -174,6 +186,9 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
   const std::uint64_t n_chunks =
     range_end > range_first ? (range_end + o.chunk_agents - 1) / o.chunk_agents : first_chunk;
   std::uint64_t next_chunk = first_chunk;
+  const bool fill_cache = cache && !cache->filled;
+  if (fill_cache)
+    cache->chunks.assign(static_cast<std::size_t>(n_chunks - first_chunk), {});
   // With several ranks the floating-point partials of each block are kept,
   // to be folded in global block order once every rank is done.
   BlockLedger ledger(ranked ? n_variants : 0);
@@ -210,6 +225,7 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
           ChunkWork* w = nullptr;
           if (!spare.try_pop(w))
             w = owned.emplace_back(std::make_unique<ChunkWork>()).get();
+          w->slot = static_cast<std::size_t>(next_chunk - first_chunk);
           const std::uint64_t first = next_chunk++ * o.chunk_agents;
           w->chunk.first = first;
           w->chunk.size = static_cast<std::size_t>(std::min<std::uint64_t>(o.chunk_agents, range_end - first));
@@ -230,12 +246,15 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
             w->sums.resize(n_variants);
             w->tallies.resize(n_variants);
             w->block_timings.assign(n_blocks, RunTimings{});
-            for (std::size_t p = 0; p < plan.populations.size(); ++p)
-              plan.populations[p]->prepare(c.first, n, c.populations[p]);
+            std::vector<AgentColumns>* kept = cache && cache->filled ? &cache->chunks[w->slot] : nullptr;
+            std::vector<AgentColumns>& agents = kept ? *kept : c.populations;
+            if (!kept)
+              for (std::size_t p = 0; p < plan.populations.size(); ++p)
+                plan.populations[p]->prepare(c.first, n, c.populations[p]);
             for (std::size_t v : sel) {
               const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
               c.variants[v].variant = o.variants[v];
-              c.variants[v].agents = &c.populations[plan.population_of[v]];
+              c.variants[v].agents = &agents[plan.population_of[v]];
               c.variants[v].outcomes.resize(n, model.stages.size());
               w->sums[v].resize(n_blocks);
               w->tallies[v].resize(n_blocks, totals[v].tally);
@@ -252,8 +271,9 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
                                   const std::size_t begin = b * BLOCK_AGENTS;
                                   const std::size_t end = std::min(n, begin + BLOCK_AGENTS);
                                   auto clock = std::chrono::steady_clock::now();
-                                  for (std::size_t p = 0; p < plan.populations.size(); ++p)
-                                    plan.populations[p]->fill(c.populations[p], begin, end);
+                                  if (!kept)
+                                    for (std::size_t p = 0; p < plan.populations.size(); ++p)
+                                      plan.populations[p]->fill(c.populations[p], begin, end);
                                   w->block_timings[b].generate = seconds_since(clock);
                                   for (std::size_t v : sel) {
                                     // With 1000 variants a block is long: check between variants too.
@@ -268,6 +288,8 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
                                   w->block_timings[b].simulate = seconds_since(clock);
                                 }
                               });
+            if (fill_cache && !abandoned.load(std::memory_order_relaxed))
+              cache->chunks[w->slot] = c.populations;
             w->prepare_seconds = 0.0;
             if (sink && !abandoned.load(std::memory_order_relaxed)) {
               auto clock = std::chrono::steady_clock::now();
@@ -311,6 +333,8 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
 
   if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();
+  if (fill_cache)
+    cache->filled = true;
   if (sink)
     sink->finish();
   if (ranked)
@@ -331,7 +355,8 @@ std::vector<VariantTotals> make_totals(const Scenario& scenario, const RunOption
 //! passes without output until each variant's curve stops changing. Leaves
 //! each compiled model with the day tables its final pass must use.
 std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOptions& o, Plan& plan,
-                                           const std::vector<TouchpointInfo>& rows, RunTimings& timings)
+                                           const std::vector<TouchpointInfo>& rows, RunTimings& timings,
+                                           PopulationCache* cache)
 {
   const std::size_t n_variants = o.variants.size();
   const std::size_t H = static_cast<std::size_t>(scenario.horizon_days);
@@ -342,7 +367,7 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
       pending.push_back(v);
   for (int pass = 1; !pending.empty(); ++pass) {
     std::vector<VariantTotals> totals = make_totals(scenario, o, rows);
-    simulate_population(scenario, o, plan, pending, nullptr, totals, timings, false);
+    simulate_population(scenario, o, plan, pending, nullptr, totals, timings, false, cache);
     std::vector<std::size_t> still;
     double worst = 0.0;
     for (std::size_t v : pending) {
@@ -389,13 +414,24 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
   for (std::size_t v = 0; v < n_variants; ++v)
     result.attribute_columns.push_back(plan.populations[plan.population_of[v]]->columns());
 
+  // Several passes over the same agents: keep them if they fit.
+  PopulationCache cache;
+  std::uint64_t bytes_per_agent = 0;
+  for (const auto& p : plan.populations)
+    bytes_per_agent += sizeof(std::uint64_t) + sizeof(std::uint16_t) + (3 + p->columns().size()) * sizeof(float);
+  const bool repeated = std::any_of(o.variants.begin(), o.variants.end(), [&](int v) {
+    return scenario.variants[static_cast<std::size_t>(v)].needs_feedback();
+  });
+  const bool fits = o.agents <= o.population_cache_bytes / std::max<std::uint64_t>(1, bytes_per_agent);
+  PopulationCache* kept = repeated && fits ? &cache : nullptr;
+
   const auto start = std::chrono::steady_clock::now();
-  result.feedback = solve_feedback(scenario, o, plan, rows, result.timings);
+  result.feedback = solve_feedback(scenario, o, plan, rows, result.timings, kept);
   result.totals = make_totals(scenario, o, rows);
   std::vector<std::size_t> all(n_variants);
   for (std::size_t v = 0; v < n_variants; ++v)
     all[v] = v;
-  simulate_population(scenario, o, plan, all, sink, result.totals, result.timings, true);
+  simulate_population(scenario, o, plan, all, sink, result.totals, result.timings, true, kept);
   result.seconds_simulating =
     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

@@ -50,6 +50,10 @@ struct RunOptions {
   //! Stream 3's quantile tables, to share with other runs of the same
   //! process (a sweep's, a calibration's); null: the run builds its own.
   std::shared_ptr<QuantileTables> tables;
+  //! Where the population feedback simulates the population several times:
+  //! the generated agents are kept from the first pass for the others if
+  //! they take at most this many bytes (0: always generated again).
+  std::uint64_t population_cache_bytes = std::uint64_t{256} << 20;
 };
 
 //! Agents of rank `rank` of `ranks` in a run: a contiguous range on chunk

@@ -26,14 +26,16 @@ template <class T> bool same_bits(const std::vector<T>& a, const std::vector<T>&
 
 } // namespace
 
-//! The same results for 1, 2 and 7 threads and any chunk size.
+//! The same results for 1, 2 and 7 threads and any chunk size, and whether
+//! the population feedback's passes keep the agents or generate them again.
 static void check_any_threads(const Scenario& s)
 {
   struct Setting {
     int threads;
     std::size_t chunk;
+    std::uint64_t cache_bytes = RunOptions{}.population_cache_bytes;
   };
-  const Setting settings[] = {{1, 32768}, {2, 1024}, {7, 4096}, {2, 100000}};
+  const Setting settings[] = {{1, 32768}, {2, 1024}, {7, 4096}, {2, 100000}, {2, 4096, 0}};
   std::vector<testing::CollectingSink> sinks(std::size(settings));
   std::vector<RunResult> results;
   for (std::size_t i = 0; i < std::size(settings); ++i) {
@@ -41,6 +43,7 @@ static void check_any_threads(const Scenario& s)
     o.agents = 50000;
     o.threads = settings[i].threads;
     o.chunk_agents = settings[i].chunk;
+    o.population_cache_bytes = settings[i].cache_bytes;
     results.push_back(run(s, o, &sinks[i]));
   }
   const auto& ref = sinks[0];
