@@ -505,6 +505,13 @@ void unlink(const Object& loc, const std::string& name)
   check(H5Ldelete(loc.id(), name.c_str(), H5P_DEFAULT), [&] { return "cannot remove " + where(loc.id(), name); });
 }
 
+void copy_object(const Object& src, const Object& dst, const std::string& name)
+{
+  const Silence silence;
+  check(H5Ocopy(src.id(), name.c_str(), dst.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        [&] { return "cannot copy " + where(src.id(), name); });
+}
+
 void link(const Object& src, const std::string& src_name, const Object& dst,
           const std::string& dst_name)
 {

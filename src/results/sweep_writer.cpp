@@ -267,22 +267,72 @@ struct SweepWriter::Impl {
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents, seed or "
                                      "random stream differ); resume it with the same command, or use --force");
+    salvage();
+  }
+
+  //! A SIGKILL during a flush can leave the file torn — metadata pointing
+  //! past the end of the allocation, index rows past the table's length
+  //! whose strings point into heap space never written (appending over them
+  //! makes HDF5 free those strings), a link to a group never written. So a
+  //! resumed sweep is rebuilt beside the target from what is intact: the
+  //! scenario tables afresh, every finished run whose groups copy whole
+  //! (copying reads every object and value) and its index rows; then it
+  //! takes the target's name, and the sweep goes on in it. A run that does
+  //! not copy is run again.
+  void salvage()
+  {
+    h5::File old = std::move(file);
+    const FileId torn = file_id(target);
+    std::vector<std::vector<Table::Value>> rows;
+    h5::Group old_runs;
     try {
-      h5::verify_objects(file);
+      old_runs = h5::open_group(old, "runs");
+      rows = Table::open(old_runs, "index").read();
     } catch (const OutputError& e) {
       throw InputError(quote(path) + " is damaged (" + e.what() + "); its runs cannot be trusted: use --force "
                        "to start the sweep again");
     }
-    runs = h5::open_group(file, "runs");
-    index = Table::open(runs, "index");
-    // A run counts as done when every one of its variants has its index row.
-    std::map<std::int64_t, std::size_t> rows_per_run;
-    for (const auto& row : index.read())
-      ++rows_per_run[std::get<std::int64_t>(row[0]) / static_cast<std::int64_t>(scenario->variants.size())];
-    for (const auto& [run, count] : rows_per_run)
-      if (count == scenario->variants.size())
-        done_runs.insert(static_cast<std::uint64_t>(run));
+    const std::string created =
+      h5::attribute_exists(old, "created_utc") ? h5::read_attribute_string(old, "created_utc") : std::string();
+
+    LiveLock rebuilt;
+    path = create_partial(target, rebuilt);
+    temporary = true; // removed if anything below fails
+    write_new();
+    if (!created.empty())
+      h5::write_attribute(file, "created_utc", created); // the sweep's, not the resume's
+    // A run counts as done when every one of its variants has its index row
+    // and its groups copy.
+    const std::size_t V = scenario->variants.size();
+    std::map<std::int64_t, std::vector<const std::vector<Table::Value>*>> rows_of_run;
+    for (const auto& row : rows)
+      rows_of_run[std::get<std::int64_t>(row[0]) / static_cast<std::int64_t>(V)].push_back(&row);
+    for (const auto& [run, its_rows] : rows_of_run) {
+      if (its_rows.size() != V)
+        continue;
+      std::size_t copied = 0;
+      try {
+        for (; copied < V; ++copied)
+          h5::copy_object(old_runs, runs, run_name(static_cast<std::size_t>(run), copied));
+      } catch (const OutputError&) {
+        for (std::size_t v = 0; v < copied; ++v)
+          h5::unlink(runs, run_name(static_cast<std::size_t>(run), v));
+        continue;
+      }
+      for (const auto* row : its_rows)
+        index.append(*row);
+      done_runs.insert(static_cast<std::uint64_t>(run));
+    }
     found = done_runs.size();
+    h5::flush(file);
+    old_runs.reset();
+    old.reset();
+    if (!publish(path, target, true, torn))
+      throw OutputError("lost the race for " + quote(target) + ": another process replaced it while this sweep "
+                        "was resumed; the rebuilt sweep is " + quote(path));
+    lock = std::move(rebuilt); // the old file is gone; its lock with it
+    path = target;
+    temporary = false;
   }
 
   std::string run_name(std::size_t run, std::size_t variant) const

@@ -162,14 +162,18 @@ Dataset open_dataset(const Object& loc, const std::string& name);
 //! @throws OutputError If loc is invalid.
 bool exists(const Object& loc, const std::string& name);
 
-//! Hard link: `dst_name` in `dst` becomes another name of the object at
-//! `src_name` in `src` (the data is stored once).
-//! @throws OutputError If the link cannot be created.
 //! Remove a link (and the object, once nothing links to it).
 //! @throws OutputError If there is no such link.
 void unlink(const Object& loc, const std::string& name);
+//! Hard link: `dst_name` in `dst` becomes another name of the object at
+//! `src_name` in `src` (the data is stored once).
+//! @throws OutputError If the link cannot be created.
 void link(const Object& src, const std::string& src_name, const Object& dst,
           const std::string& dst_name);
+//! Copy the object `name` of `src` — everything under it, every value read
+//! — to `name` in `dst` (another file's group, say).
+//! @throws OutputError If any part of it cannot be read or written.
+void copy_object(const Object& src, const Object& dst, const std::string& name);
 
 //! File name, and the object's path inside its file (for messages).
 std::string file_name(const Object& obj);
