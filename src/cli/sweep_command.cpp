@@ -212,6 +212,9 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
     check_free_space(output, need);
   }
   SweepWriter writer(output, scenario, o, fo);
+  if (writer.rebuilt()) // said even with --quiet: the file on disk was replaced
+    std::cerr << "journeysim: " << output << " was torn by a kill inside a write; rebuilt from its "
+              << writer.runs_found() << " intact runs\n";
   if (!quiet && writer.runs_found() > 0)
     std::cerr << "resuming: " << writer.runs_found() << " of " << runs.size() << " runs already in " << output << "\n";
 

@@ -4,6 +4,10 @@
 
 #include <hdf5.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -407,6 +411,36 @@ File open_for_append(const std::string& path)
   check(H5Pset(fapl.id(), "clear_status_flags", &clear), what);
   metadata_at_flush_only(fapl.id(), path);
   return File(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id()), what));
+}
+
+bool pad_to_recorded_length(const std::string& path)
+{
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return false;
+  // Superblock v2/v3: signature (8), version, sizes of offsets and lengths,
+  // flags, base address (8), extension address (8), end-of-file address (8).
+  std::array<unsigned char, 36> head{};
+  struct stat st {};
+  bool padded = false;
+  if (::pread(fd, head.data(), head.size(), 0) == static_cast<ssize_t>(head.size()) && ::fstat(fd, &st) == 0 &&
+      std::memcmp(head.data(), "\x89HDF\r\n\x1a\n", 8) == 0 && (head[8] == 2 || head[8] == 3) && head[9] == 8) {
+    std::uint64_t recorded = 0;
+    for (int i = 7; i >= 0; --i)
+      recorded = recorded << 8 | head[28 + static_cast<std::size_t>(i)];
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (recorded > size && recorded - size <= (std::uint64_t{64} << 20))
+      padded = ::ftruncate(fd, static_cast<off_t>(recorded)) == 0;
+  }
+  ::close(fd);
+  return padded;
+}
+
+void extend_allocation_to_file_size(const File& file)
+{
+  const Silence silence;
+  check(H5Fincrement_filesize(file.id(), 0),
+        [&] { return "cannot extend the allocation of " + quote(file_of(file.id())); });
 }
 
 void verify_objects(const File& file)
@@ -968,6 +1002,29 @@ Table Table::open(const Object& loc, const std::string& name)
   t.build_type();
   t.rows_ = dims(t.dataset_).at(0);
   return t;
+}
+
+bool Table::nothing_past_end() const
+{
+  const Silence silence;
+  const auto what = [&] { return "cannot read table " + where(dataset_.id()); };
+  const PropertyList create(check(H5Dget_create_plist(dataset_.id()), what));
+  hsize_t chunk_rows = 0;
+  check(H5Pget_chunk(create.id(), 1, &chunk_rows), what);
+  if (chunk_rows == 0 || rows_ % chunk_rows == 0)
+    return true; // the end is a chunk boundary: no chunk holds anything past it
+  const hsize_t offset = rows_ - rows_ % chunk_rows;
+  hsize_t bytes = 0;
+  if (H5Dget_chunk_storage_size(dataset_.id(), &offset, &bytes) < 0 || bytes == 0)
+    return true; // not allocated
+  if (H5Pget_nfilters(create.id()) != 0 || bytes % chunk_rows != 0)
+    return false; // filtered: not checked here
+  const hsize_t width = bytes / chunk_rows; // on disk (a string is 16 bytes there, a pointer in memory)
+  std::vector<unsigned char> chunk(bytes);
+  std::uint32_t filters = 0;
+  check(H5Dread_chunk(dataset_.id(), H5P_DEFAULT, &offset, &filters, chunk.data()), what);
+  const auto past = chunk.begin() + static_cast<std::ptrdiff_t>((rows_ - offset) * width);
+  return std::all_of(past, chunk.end(), [](unsigned char b) { return b == 0; });
 }
 
 void Table::append(const std::vector<Value>& row)

@@ -159,6 +159,7 @@ struct SweepWriter::Impl {
   std::set<std::uint64_t> done_runs; //!< run indices complete in the file
   std::size_t groups_made_for = static_cast<std::size_t>(-1); //!< run whose groups chunks() made
   std::size_t found = 0;
+  bool rebuilt = false; //!< a torn file was salvaged
   std::unique_ptr<RunAgentsWriter> agents;
   h5::File file;
   h5::Group runs;
@@ -254,6 +255,8 @@ struct SweepWriter::Impl {
     if (!lock.acquire(path))
       throw InputError("another journeysim process is writing " + quote(path) +
                        " now; wait for it to finish (or stop it) before --resume");
+    // A file torn shorter than its superblock records is padded, then rebuilt.
+    const bool padded = h5::pad_to_recorded_length(path);
     try {
       file = h5::open_for_append(path);
     } catch (const OutputError& e) {
@@ -267,17 +270,58 @@ struct SweepWriter::Impl {
     if (h5::read_attribute_string(file, "sweep_definition") != definition())
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents, seed or "
                                      "random stream differ); resume it with the same command, or use --force");
+    // A SIGKILL inside a flush can leave the file torn: objects past the
+    // end of the allocation the superblock records, a link to a group never
+    // written, rows past the index's length whose strings point into heap
+    // space never written (appending over one makes HDF5 free the string
+    // it points to). Objects past the recorded end are claimed; a file
+    // whose objects all verify and whose index holds nothing past its
+    // length is continued in place, any other is rebuilt from its intact
+    // runs (salvage()).
+    if (!padded && continues_in_place())
+      return;
+    index = Table();
+    runs.reset();
     salvage();
   }
 
-  //! A SIGKILL during a flush can leave the file torn — metadata pointing
-  //! past the end of the allocation, index rows past the table's length
-  //! whose strings point into heap space never written (appending over them
-  //! makes HDF5 free those strings), a link to a group never written. So a
-  //! resumed sweep is rebuilt beside the target from what is intact: the
+  //! True (with `runs`, `index` and done_runs set) if the file can be
+  //! continued as it is.
+  bool continues_in_place()
+  {
+    try {
+      h5::extend_allocation_to_file_size(file);
+      h5::verify_objects(file);
+      runs = h5::open_group(file, "runs");
+      index = Table::open(runs, "index");
+      if (!index.nothing_past_end())
+        return false;
+      for (const std::uint64_t run : finished_runs(index.read()))
+        done_runs.insert(run);
+      found = done_runs.size();
+      return true;
+    } catch (const OutputError&) {
+      return false;
+    }
+  }
+
+  //! Runs with an index row for every variant.
+  std::vector<std::uint64_t> finished_runs(const std::vector<std::vector<Table::Value>>& rows) const
+  {
+    std::map<std::int64_t, std::size_t> rows_per_run;
+    for (const auto& row : rows)
+      ++rows_per_run[std::get<std::int64_t>(row[0]) / static_cast<std::int64_t>(scenario->variants.size())];
+    std::vector<std::uint64_t> finished;
+    for (const auto& [run, count] : rows_per_run)
+      if (count == scenario->variants.size())
+        finished.push_back(static_cast<std::uint64_t>(run));
+    return finished;
+  }
+
+  //! Rebuilds a torn sweep beside the target from what is intact: the
   //! scenario tables afresh, every finished run whose groups copy whole
-  //! (copying reads every object and value) and its index rows; then it
-  //! takes the target's name, and the sweep goes on in it. A run that does
+  //! (copying reads every object and value) with its index rows. It then
+  //! takes the target's name, and the sweep goes on in it; a run that does
   //! not copy is run again.
   void salvage()
   {
@@ -295,33 +339,27 @@ struct SweepWriter::Impl {
     const std::string created =
       h5::attribute_exists(old, "created_utc") ? h5::read_attribute_string(old, "created_utc") : std::string();
 
-    LiveLock rebuilt;
-    path = create_partial(target, rebuilt);
+    LiveLock fresh;
+    path = create_partial(target, fresh);
     temporary = true; // removed if anything below fails
     write_new();
     if (!created.empty())
       h5::write_attribute(file, "created_utc", created); // the sweep's, not the resume's
-    // A run counts as done when every one of its variants has its index row
-    // and its groups copy.
     const std::size_t V = scenario->variants.size();
-    std::map<std::int64_t, std::vector<const std::vector<Table::Value>*>> rows_of_run;
-    for (const auto& row : rows)
-      rows_of_run[std::get<std::int64_t>(row[0]) / static_cast<std::int64_t>(V)].push_back(&row);
-    for (const auto& [run, its_rows] : rows_of_run) {
-      if (its_rows.size() != V)
-        continue;
+    for (const std::uint64_t run : finished_runs(rows)) {
       std::size_t copied = 0;
       try {
         for (; copied < V; ++copied)
-          h5::copy_object(old_runs, runs, run_name(static_cast<std::size_t>(run), copied));
+          h5::copy_object(old_runs, runs, run_name(run, copied));
       } catch (const OutputError&) {
         for (std::size_t v = 0; v < copied; ++v)
-          h5::unlink(runs, run_name(static_cast<std::size_t>(run), v));
+          h5::unlink(runs, run_name(run, v));
         continue;
       }
-      for (const auto* row : its_rows)
-        index.append(*row);
-      done_runs.insert(static_cast<std::uint64_t>(run));
+      for (const auto& row : rows)
+        if (static_cast<std::uint64_t>(std::get<std::int64_t>(row[0])) / V == run)
+          index.append(row);
+      done_runs.insert(run);
     }
     found = done_runs.size();
     h5::flush(file);
@@ -330,9 +368,10 @@ struct SweepWriter::Impl {
     if (!publish(path, target, true, torn))
       throw OutputError("lost the race for " + quote(target) + ": another process replaced it while this sweep "
                         "was resumed; the rebuilt sweep is " + quote(path));
-    lock = std::move(rebuilt); // the old file is gone; its lock with it
+    lock = std::move(fresh); // the old file is gone; its lock with it
     path = target;
     temporary = false;
+    rebuilt = true;
   }
 
   std::string run_name(std::size_t run, std::size_t variant) const
@@ -435,6 +474,7 @@ SweepWriter::~SweepWriter()
 
 const std::string& SweepWriter::path() const { return impl_->path; }
 std::size_t SweepWriter::runs_found() const { return impl_->found; }
+bool SweepWriter::rebuilt() const { return impl_->rebuilt; }
 
 bool SweepWriter::has(const SweepRun& run) const
 {

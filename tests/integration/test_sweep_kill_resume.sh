@@ -96,7 +96,7 @@ same_as_full "$WORK/full_disk.h5" || fail "the sweep resumed after a full disk d
 #    chunk, their strings pointing into heap space the file may not hold;
 #    appending over such a row made HDF5 free the string it points to (here
 #    a copy of the last row's: the last finished run's variant name was
-#    silently overwritten). A resumed sweep is rebuilt from the intact runs.
+#    silently overwritten). Such a file is rebuilt from its intact runs.
 code=0
 (ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/stale.h5" --quiet) 2>/dev/null || code=$?
 [ "$code" = 1 ] || fail "sweep past the file size limit (stale rows): exit $code, wanted 1"
@@ -111,7 +111,38 @@ with h5py.File(sys.argv[1], "r+") as f:
     index.id.write_direct_chunk((0,), chunk[: n * width] + chunk[(n - 1) * width : n * width] + chunk[(n + 1) * width :], mask)
 PY
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/stale.h5" --quiet --resume
+expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
 same_as_full "$WORK/stale.h5" || fail "the sweep resumed over stale index rows differs from the uninterrupted one"
+
+# 5. A torn file that does not verify (here the object header of the last
+#    finished run's last group overwritten) is rebuilt from its intact runs
+#    beside itself, and the run that did not copy is run again.
+code=0
+(ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/torn.h5" --quiet) 2>/dev/null || code=$?
+[ "$code" = 1 ] || fail "sweep past the file size limit (torn): exit $code, wanted 1"
+expect_exit 0 "$PYTHON" - "$WORK/torn.h5" <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    last = int(f["runs/index"]["run"].max())
+    header = h5py.h5o.get_info(f[f"runs/{last}"].id).addr
+with open(sys.argv[1], "r+b") as raw:
+    raw.seek(header + 8)
+    raw.write(b"\xff" * 8)
+PY
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/torn.h5" --quiet --resume
+expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
+same_as_full "$WORK/torn.h5" || fail "the sweep rebuilt from its intact runs differs from the uninterrupted one"
+ls "$WORK" | grep -q 'torn.h5.partial' && fail "the rebuild left a partial file beside the sweep"
+
+# 6. A file shorter than its superblock records (the superblock reached the
+#    disk, the last writes did not) is padded, then rebuilt the same way.
+code=0
+(ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/short.h5" --quiet) 2>/dev/null || code=$?
+[ "$code" = 1 ] || fail "sweep past the file size limit (short): exit $code, wanted 1"
+truncate -s -5000 "$WORK/short.h5"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/short.h5" --quiet --resume
+expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
+same_as_full "$WORK/short.h5" || fail "the sweep rebuilt from a short file differs from the uninterrupted one"
 
 if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tiny" && mount -t tmpfs -o size=$((size / 2)) tmpfs "$WORK/tiny" 2>/dev/null; then
   trap 'umount "$WORK/tiny" 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -138,6 +138,20 @@ File open_file(const std::string& path, bool writable, const PropertyList& acces
 //! for a file no process writes (the caller holds its LiveLock).
 //! @throws OutputError If the file cannot be opened.
 File open_for_append(const std::string& path);
+//! A writer killed inside a flush can also leave the superblock recording a
+//! longer file than reached the disk, which HDF5 refuses to open: pads the
+//! file with zeros to the recorded length (what was never written is then
+//! found unreadable, object by object, instead of the whole file). Only for a
+//! superblock of version 2 or 3 (what create_file() writes) and a gap of at
+//! most 64 MiB; otherwise leaves the file alone.
+//! @return true if the file was padded.
+bool pad_to_recorded_length(const std::string& path);
+//! A writer killed inside a flush can leave objects past the end of the
+//! allocation the superblock records (they reached the file, the superblock
+//! did not): extends it to the file's size, as `h5clear --increment` would,
+//! so they can be read.
+//! @throws OutputError If HDF5 refuses.
+void extend_allocation_to_file_size(const File& file);
 //! Visits every object of the file, loading each object header (whose
 //! checksums HDF5 verifies): a file damaged by a failed write is found here,
 //! not halfway through appending to it.
@@ -315,6 +329,11 @@ public:
   //! @throws OutputError If the row does not match the fields, or HDF5 fails.
   void append(const std::vector<Value>& row);
   std::vector<std::vector<Value>> read() const;
+  //! True if the chunk holding the table's end has only fill (zero) bytes
+  //! past it: no rows left there by a writer killed between writing the
+  //! chunk and recording the table's length.
+  //! @throws OutputError If HDF5 fails.
+  bool nothing_past_end() const;
   std::uint64_t rows() const noexcept { return rows_; }
   const std::vector<Field>& fields() const noexcept { return fields_; }
 

@@ -45,6 +45,9 @@ public:
 
   //! Runs already in the file when it was opened (resume).
   std::size_t runs_found() const;
+  //! With --resume: the file was torn by a kill and rebuilt from its intact
+  //! runs (runs_found() of them) beside itself.
+  bool rebuilt() const;
   //! Writes /runs/summary and complete = 1 (and moves a --force file into place).
   void commit();
   const std::string& path() const; //!< the file being written
