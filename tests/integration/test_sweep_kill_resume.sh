@@ -3,7 +3,8 @@
 # "open for write" superblock flag was left in — to the same file as a sweep
 # that was never interrupted (SWEEP_KILL_TRIALS=N for more trials than 3).
 # A sweep being written is locked: a second
-# `--resume` of it is refused while the first runs.
+# `--resume` of it is refused while the first runs. Files torn the ways a
+# kill inside a flush tears them are rebuilt from their intact runs.
 source "$(dirname "$0")/lib.sh"
 # The model-v1 shop (no population feedback, 5 variants): the mechanics tested
 # here do not depend on the model, and it runs several times faster.
@@ -92,14 +93,35 @@ code=0
 [ "$(wc -l < "$WORK/err")" = 1 ] || fail "sweep past the file size limit: not one line of error"
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/full_disk.h5" --quiet --resume
 same_as_full "$WORK/full_disk.h5" || fail "the sweep resumed after a full disk differs from the uninterrupted one"
-# 4. A flush torn by SIGKILL can leave rows past the index's length in its
-#    chunk, their strings pointing into heap space the file may not hold;
-#    appending over such a row made HDF5 free the string it points to (here
-#    a copy of the last row's: the last finished run's variant name was
-#    silently overwritten). Such a file is rebuilt from its intact runs.
-code=0
-(ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/stale.h5" --quiet) 2>/dev/null || code=$?
-[ "$code" = 1 ] || fail "sweep past the file size limit (stale rows): exit $code, wanted 1"
+if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tiny" && mount -t tmpfs -o size=$((size / 2)) tmpfs "$WORK/tiny" 2>/dev/null; then
+  trap 'umount "$WORK/tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
+  expect_exit 1 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/tiny/s.h5" --quiet --no-space-check
+  cp "$WORK/tiny/s.h5" "$WORK/from_tmpfs.h5"
+  expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/from_tmpfs.h5" --quiet --resume
+  same_as_full "$WORK/from_tmpfs.h5" || fail "the sweep resumed after a full tmpfs differs from the uninterrupted one"
+  echo "full tmpfs: resumed"
+fi
+
+# Torn files (what a kill inside a flush leaves), made by hand from a sweep
+# stopped by the file size limit after some runs: --resume rebuilds each from
+# its intact runs and finishes the uninterrupted sweep.
+stopped_sweep() { # stopped_sweep FILE
+  local code=0
+  (ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$1" --quiet) 2>/dev/null || code=$?
+  [ "$code" = 1 ] || fail "sweep past the file size limit ($1): exit $code, wanted 1"
+}
+resumes_rebuilt() { # resumes_rebuilt FILE WHAT
+  expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$1" --quiet --resume
+  expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
+  same_as_full "$1" || fail "the sweep resumed $2 differs from the uninterrupted one"
+  if ls "$WORK" | grep -q "$(basename "$1").partial"; then fail "the rebuild of $1 left a partial file"; fi
+}
+
+# 4. Rows past the index's length in its chunk, their strings pointing into
+#    heap space the file may not hold: appending over such a row made HDF5
+#    free the string it points to (here a copy of the last row's: the last
+#    finished run's variant name was silently overwritten).
+stopped_sweep "$WORK/stale.h5"
 expect_exit 0 "$PYTHON" - "$WORK/stale.h5" <<'PY'
 import sys, h5py
 with h5py.File(sys.argv[1], "r+") as f:
@@ -110,16 +132,11 @@ with h5py.File(sys.argv[1], "r+") as f:
     width = len(chunk) // index.chunks[0]
     index.id.write_direct_chunk((0,), chunk[: n * width] + chunk[(n - 1) * width : n * width] + chunk[(n + 1) * width :], mask)
 PY
-expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/stale.h5" --quiet --resume
-expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
-same_as_full "$WORK/stale.h5" || fail "the sweep resumed over stale index rows differs from the uninterrupted one"
+resumes_rebuilt "$WORK/stale.h5" "over stale index rows"
 
-# 5. A torn file that does not verify (here the object header of the last
-#    finished run's last group overwritten) is rebuilt from its intact runs
-#    beside itself, and the run that did not copy is run again.
-code=0
-(ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/torn.h5" --quiet) 2>/dev/null || code=$?
-[ "$code" = 1 ] || fail "sweep past the file size limit (torn): exit $code, wanted 1"
+# 5. An object that does not verify (the object header of the last finished
+#    run's last group overwritten): that run does not copy and is run again.
+stopped_sweep "$WORK/torn.h5"
 expect_exit 0 "$PYTHON" - "$WORK/torn.h5" <<'PY'
 import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:
@@ -129,27 +146,11 @@ with open(sys.argv[1], "r+b") as raw:
     raw.seek(header + 8)
     raw.write(b"\xff" * 8)
 PY
-expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/torn.h5" --quiet --resume
-expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
-same_as_full "$WORK/torn.h5" || fail "the sweep rebuilt from its intact runs differs from the uninterrupted one"
-ls "$WORK" | grep -q 'torn.h5.partial' && fail "the rebuild left a partial file beside the sweep"
+resumes_rebuilt "$WORK/torn.h5" "after an overwritten object header"
 
 # 6. A file shorter than its superblock records (the superblock reached the
-#    disk, the last writes did not) is padded, then rebuilt the same way.
-code=0
-(ulimit -f $((size / 1024 * 2 / 5 + 1024)); exec "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/short.h5" --quiet) 2>/dev/null || code=$?
-[ "$code" = 1 ] || fail "sweep past the file size limit (short): exit $code, wanted 1"
+#    disk, the last writes did not), which HDF5 refuses to open: padded.
+stopped_sweep "$WORK/short.h5"
 truncate -s -5000 "$WORK/short.h5"
-expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/short.h5" --quiet --resume
-expect_in "$WORK/err" "was torn by a kill inside a write; rebuilt from its"
-same_as_full "$WORK/short.h5" || fail "the sweep rebuilt from a short file differs from the uninterrupted one"
-
-if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tiny" && mount -t tmpfs -o size=$((size / 2)) tmpfs "$WORK/tiny" 2>/dev/null; then
-  trap 'umount "$WORK/tiny" 2>/dev/null; rm -rf "$WORK"' EXIT
-  expect_exit 1 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/tiny/s.h5" --quiet --no-space-check
-  cp "$WORK/tiny/s.h5" "$WORK/from_tmpfs.h5"
-  expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -o "$WORK/from_tmpfs.h5" --quiet --resume
-  same_as_full "$WORK/from_tmpfs.h5" || fail "the sweep resumed after a full tmpfs differs from the uninterrupted one"
-  echo "full tmpfs: resumed"
-fi
+resumes_rebuilt "$WORK/short.h5" "from a short file"
 finish
