@@ -310,9 +310,6 @@ struct DayChances {
   double storage[MAX_ACTIVE + 1]; //!< `head` of chances computed here (general path)
 };
 
-//! The segment from the variant's cached set (active_sets.h): no walk over
-//! the stage's touchpoints, no product of chances. False where the stage is
-//! not cached.
 //! The agent is in the audience of a budgeted touchpoint on days [from, to]
 //! (population feedback: what the budget buys depends on it). A delta at
 //! each end; VariantTotals::finish() sums them over days.
@@ -325,6 +322,9 @@ struct DayChances {
     --days[to + 1];
 }
 
+//! The segment from the variant's cached set (active_sets.h): no walk over
+//! the stage's touchpoints, no product of chances. False where the stage is
+//! not cached.
 [[gnu::always_inline]] inline bool cached_segment(const Walker& w, int horizon_days, Segment& seg,
                                                   DayChances& c)
 {
