@@ -365,9 +365,11 @@ struct SweepWriter::Impl {
     h5::flush(file);
     old_runs.reset();
     old.reset();
-    if (!publish(path, target, true, torn))
+    if (!publish(path, target, true, torn)) {
+      committed = true; // kept, as the message says
       throw OutputError("lost the race for " + quote(target) + ": another process replaced it while this sweep "
                         "was resumed; the rebuilt sweep is " + quote(path));
+    }
     lock = std::move(fresh); // the old file is gone; its lock with it
     path = target;
     temporary = false;
