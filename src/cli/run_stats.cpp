@@ -56,7 +56,8 @@ void print_run_stats(const RunResult& r, double wall_seconds, std::ostream& out)
   if (t.prepare > 0)
     out << "  compressing   " << fixed(t.prepare, 2) << " thread-s (on the workers, before writing)\n";
   out << "  peak memory   " << fixed(static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0), 1)
-      << " MiB resident\n";
+      << " MiB resident (" << t.chunk_buffers << " of at most " << t.chunk_buffer_limit
+      << " chunk buffers in flight)\n";
 }
 
 } // namespace journeysim::cli

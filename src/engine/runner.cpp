@@ -330,6 +330,8 @@ void simulate_population(const Scenario& scenario, const RunOptions& o, const Pl
             spare.push(w);
           }));
   });
+  timings.chunk_buffers = std::max(timings.chunk_buffers, owned.size());
+  timings.chunk_buffer_limit = std::max(timings.chunk_buffer_limit, max_tokens);
 
   if (abandoned.load() || (o.cancel && o.cancel->load() && next_chunk < n_chunks))
     throw Cancelled();

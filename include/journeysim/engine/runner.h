@@ -112,6 +112,11 @@ struct RunTimings {
   double simulate = 0.0; //!< thread-seconds simulating journeys
   double sink = 0.0;     //!< seconds in the sink (writing per-agent columns) and reductions
   double prepare = 0.0;  //!< thread-seconds in ChunkSink::prepare (compressing columns)
+  //! Most chunk buffers the pipeline held at once, and its limit (2·threads
+  //! + 1): what peak memory is made of beyond the scenario's own tables. A
+  //! buffer is allocated only when none is free, so a run whose writer
+  //! never lags holds fewer than the limit, whatever its population.
+  std::size_t chunk_buffers = 0, chunk_buffer_limit = 0;
 };
 
 //! What the run resolved and produced.
