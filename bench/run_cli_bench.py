@@ -48,6 +48,8 @@ def cli_run(agents, threads, summary_only=False, compress=False):
            "agents_per_second": round(agents / seconds, 1), "peak_rss_kb": rss,
            "summary_only": summary_only, "compress": compress, "file_bytes": size,
            "thread_seconds": phases,
+           # What peak memory is made of: chunk buffers held at once (of 2·threads + 1).
+           "chunk_buffers": int(re.search(r"\((\d+) of at most \d+ chunk buffers", stdout).group(1)),
            "command": " ".join(["journeysim", "run", "scenarios/bench_large.yaml", "--agents", f"{agents:.0e}",
                                 "--threads", str(threads), "--variant", "baseline"]
                                + (["--summary-only"] if summary_only else [])
