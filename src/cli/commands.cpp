@@ -371,7 +371,7 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
   }
   if (vm["stats"].as<bool>())
     print_run_stats(result, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                    std::cout);
+                    wo.compress && wo.per_agent, std::cout);
   return 0;
 
   } catch (const std::exception& e) {

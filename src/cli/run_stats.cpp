@@ -34,7 +34,7 @@ std::string share(double part, double whole)
 
 } // namespace
 
-void print_run_stats(const RunResult& r, double wall_seconds, std::ostream& out)
+void print_run_stats(const RunResult& r, double wall_seconds, bool compressed, std::ostream& out)
 {
   const double agents = static_cast<double>(r.agents);
   const double threads = r.threads > 0 ? r.threads : 1;
@@ -53,7 +53,7 @@ void print_run_stats(const RunResult& r, double wall_seconds, std::ostream& out)
       << " per thread, all variants\n"
       << "  writing       " << fixed(t.sink, 2) << " s (one thread at a time, overlapped; "
       << share(t.sink, r.seconds_simulating) << " of the pipeline)\n";
-  if (t.prepare > 0)
+  if (compressed)
     out << "  compressing   " << fixed(t.prepare, 2) << " thread-s (on the workers, before writing)\n";
   out << "  peak memory   " << fixed(static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0), 1)
       << " MiB resident (" << t.chunk_buffers << " of at most " << t.chunk_buffer_limit

@@ -14,6 +14,7 @@ std::uint64_t peak_rss_bytes();
 //! Prints wall time, agents/s (total and per thread), the thread-seconds spent
 //! generating and simulating, the time in the writer, and peak memory.
 //! @param wall_seconds  the whole command: load, run, commit of the file.
-void print_run_stats(const RunResult& result, double wall_seconds, std::ostream& out);
+//! @param compressed    per-agent columns were compressed (the time it took is shown).
+void print_run_stats(const RunResult& result, double wall_seconds, bool compressed, std::ostream& out);
 
 } // namespace journeysim::cli

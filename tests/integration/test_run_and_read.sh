@@ -25,4 +25,12 @@ with h5py.File(sys.argv[1]) as f:
     assert f["variants/cart_discount/summary"].attrs["agents"] == 3000
     assert f.attrs["complete"] == 1
 PY
+# --stats: where the time and the memory went; compression only when asked.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/t.h5" --agents 3000 --threads 2 --stats --quiet
+grep -Eq '^  peak memory +[0-9.]+ MiB resident \([1-5] of at most 5 chunk buffers in flight\)$' "$WORK/out" ||
+  fail "--stats: no peak memory with its chunk buffers"
+grep -q 'compressing' "$WORK/out" && fail "--stats: compression shown for an uncompressed run"
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/t.h5" --agents 3000 --threads 1 --stats --quiet --compress --force
+expect_in "$WORK/out" "(1 of at most 3 chunk buffers in flight)"
+expect_in "$WORK/out" "compressing"
 finish
