@@ -54,6 +54,13 @@ std::uint64_t parse_seed(const std::string& text)
   return seed;
 }
 
+rng::Stream parse_random_stream(int stream)
+{
+  if (stream < 1 || stream > 4)
+    throw InputError("--random-stream: expected 1, 2, 3 or 4, got " + std::to_string(stream));
+  return static_cast<rng::Stream>(stream);
+}
+
 int cap_threads(int requested)
 {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -30,6 +30,10 @@ std::uint64_t parse_count(const std::string& text, const std::string& option);
 //! @throws InputError Quoting (at most 40 characters of) the text.
 std::uint64_t parse_seed(const std::string& text);
 
+//! "--random-stream": 1 to 4 (docs/MODEL.md "Randomness").
+//! @throws InputError Naming the option and the value.
+rng::Stream parse_random_stream(int stream);
+
 //! --threads beyond 4 × the cores only cost memory and Ctrl-C latency
 //! (every thread finishes the block it started); results do not depend on
 //! the thread count, so more is capped there, with a note on stderr.

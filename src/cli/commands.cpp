@@ -233,14 +233,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
       overrides.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
     }
   Scenario scenario = load_scenario_with(scenario_path, overrides);
-  if (vm.count("random-stream")) {
-    // An option, not --set: the stored scenario text stays the one that made the file.
-    const int stream = vm["random-stream"].as<int>();
-    if (stream < 1 || stream > 4)
-      throw InputError("--random-stream: expected 1, 2, 3 or 4, got " + std::to_string(stream));
-    for (Model& m : scenario.variants)
-      m.random_stream = static_cast<rng::Stream>(stream);
-  }
+  if (vm.count("random-stream")) // an option, not --set: the stored scenario text stays the one that made the file
+    scenario.use_random_stream(parse_random_stream(vm["random-stream"].as<int>()));
 
   RunOptions options;
   if (vm.count("agents"))

@@ -88,6 +88,8 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
     ("output,o", po::value<std::string>(), "sweep file (default: SCENARIO's file name with .sweep.h5)")
     ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
     ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
+    ("random-stream", po::value<int>(), "1 to 4: how the draws are made (default: the scenario's random_stream, "
+                                        "else 4); resumes a sweep made under another")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("per-agent", po::bool_switch(), "also store per-agent columns of every run (large)")
     ("compress", po::bool_switch(), "compress per-agent columns")
@@ -108,7 +110,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
   if (!vm.count("scenario"))
     throw InputError("journeysim sweep: missing SCENARIO.yaml (see 'journeysim sweep --help')");
   const std::string path = vm["scenario"].as<std::string>();
-  const Scenario scenario = load_scenario(path);
+  Scenario scenario = load_scenario(path);
 
   SweepOptions o;
   if (vm.count("set")) {
@@ -131,6 +133,10 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
   if (vm.count("seed")) {
     o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
+  }
+  if (vm.count("random-stream")) {
+    o.random_stream = parse_random_stream(vm["random-stream"].as<int>());
+    scenario.use_random_stream(*o.random_stream);
   }
   o.threads = vm["threads"].as<int>();
   if (o.threads < 0 || o.threads > 1024)

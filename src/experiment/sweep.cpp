@@ -166,6 +166,8 @@ void run_sweep(const std::string& path, const SweepOptions& o, SweepSink& sink,
     if (o.cancel && o.cancel->load())
       throw Cancelled();
     scenarios.push_back(load_scenario(path, overrides_of(o, runs[g])));
+    if (o.random_stream)
+      scenarios.back().use_random_stream(*o.random_stream);
   }
 
   const auto tables = std::make_shared<QuantileTables>(); // built once for all runs

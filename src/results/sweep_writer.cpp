@@ -208,6 +208,18 @@ struct SweepWriter::Impl {
     return d;
   }
 
+  //! A definition without its stream, and its stream ("1" where it names none).
+  static std::string without_stream(const std::string& d)
+  {
+    const auto at = d.find(";stream=");
+    return at == std::string::npos ? d : d.substr(0, at) + d.substr(std::min(d.size(), d.find(';', at + 1)));
+  }
+  static std::string stream_of(const std::string& d)
+  {
+    const auto at = d.find(";stream=");
+    return at == std::string::npos ? "1" : d.substr(at + 8, d.find(';', at + 1) - (at + 8));
+  }
+
   //! Create the (locked, empty) file at `path`; if that fails, nothing is left.
   void create()
   {
@@ -267,9 +279,16 @@ struct SweepWriter::Impl {
       throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
     if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
-    if (h5::read_attribute_string(file, "sweep_definition") != definition())
+    const std::string made = h5::read_attribute_string(file, "sweep_definition");
+    if (made != definition()) {
+      // Only the stream differs (another binary's default, or --random-stream): say which to give.
+      if (without_stream(made) == without_stream(definition()))
+        throw InputError(quote(path) + " was made under random stream " + stream_of(made) +
+                         ", this command draws by stream " + stream_of(definition()) +
+                         "; resume it with --random-stream " + stream_of(made) + ", or use --force");
       throw InputError(quote(path) + " holds a different sweep (scenario, grid, replications, agents, seed or "
                                      "random stream differ); resume it with the same command, or use --force");
+    }
     // A SIGKILL inside a flush can leave the file torn: objects past the
     // end of the allocation the superblock records, a link to a group never
     // written, rows past the index's length whose strings point into heap

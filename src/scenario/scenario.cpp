@@ -90,4 +90,10 @@ int Scenario::variant_index(const std::string& variant_name) const
   return -1;
 }
 
+void Scenario::use_random_stream(rng::Stream stream)
+{
+  for (Model& m : variants)
+    m.random_stream = stream;
+}
+
 } // namespace journeysim

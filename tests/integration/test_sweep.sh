@@ -112,8 +112,8 @@ with h5py.File(sys.argv[1]) as a, h5py.File(sys.argv[2]) as b:   # compound tabl
 print("resumed after", sys.argv[3].split()[1], "index rows: identical to the uninterrupted sweep")
 PY
 
-# --resume refuses a file made under another random stream: a stream draws
-# other customers, so its runs cannot be mixed with this one's. The stream is
+# --resume refuses a file made under another random stream, naming it: a
+# stream draws other customers, so its runs cannot be mixed with this one's. The stream is
 # in the sweep definition (`;stream=N`, none for stream 1); the scenario's
 # text is too, so each file is made under its own stream and its definition
 # then rewritten to another stream's, as a binary whose scenario resolved to
@@ -142,7 +142,7 @@ for s in "${streams[@]}"; do
     restream "$WORK/made$t.h5" "$t" || fail "restream made$t.h5"
     cp "$WORK/made$t.h5" "$WORK/made$t.before.h5"
     expect_exit 2 "$JOURNEYSIM" sweep "$WORK/stream$s.yaml" "${small[@]}" -o "$WORK/made$t.h5" --resume
-    expect_in "$WORK/err" "holds a different sweep (scenario, grid, replications, agents, seed or random stream"
+    expect_in "$WORK/err" "was made under random stream $t, this command draws by stream $s; resume it with --random-stream $t"
     [ "$(wc -l < "$WORK/err")" = 1 ] || fail "stream $s, file of stream $t: the refusal is not one line"
     cmp -s "$WORK/made$t.h5" "$WORK/made$t.before.h5" || fail "stream $s: the refused file of stream $t changed"
   done
@@ -151,6 +151,30 @@ for s in "${streams[@]}"; do
   "$PYTHON" -c "import h5py, sys; assert h5py.File(sys.argv[1]).attrs['complete'] == 1" "$WORK/own$s.h5" ||
     fail "stream $s: the resumed sweep is not complete"
 done
+
+# --random-stream: the same runs as the scenario's own `random_stream:`, and
+# the way to resume a sweep made under another stream (another binary's
+# default): the refusal says which to give.
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${small[@]}" --random-stream 3 -o "$WORK/opt3.h5"
+"$PYTHON" - "$WORK/opt3.h5" "$WORK/own3.h5" <<'PY' || fail "--random-stream 3 differs from random_stream: 3"
+import sys, h5py, numpy as np
+a, b = h5py.File(sys.argv[1]), h5py.File(sys.argv[2])
+assert a.attrs["random_stream"] == 3, a.attrs["random_stream"]
+ia, ib = a["runs/index"][()], b["runs/index"][()]
+assert len(ia) == len(ib) > 0, (len(ia), len(ib))
+for name in ia.dtype.names:
+    assert np.array_equal(ia[name], ib[name]), name
+PY
+restream "$WORK/opt3.h5" 3 || fail "restream opt3.h5"
+cp "$WORK/opt3.h5" "$WORK/opt3.before.h5"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${small[@]}" -o "$WORK/opt3.h5" --resume
+expect_in "$WORK/err" "was made under random stream 3, this command draws by stream 4; resume it with --random-stream 3"
+cmp -s "$WORK/opt3.h5" "$WORK/opt3.before.h5" || fail "the refused stream-3 sweep changed"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${small[@]}" -o "$WORK/opt3.h5" --resume --random-stream 3
+"$PYTHON" -c "import h5py, sys; assert h5py.File(sys.argv[1]).attrs['complete'] == 1" "$WORK/opt3.h5" ||
+  fail "--resume --random-stream 3 did not complete the sweep"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" "${small[@]}" --random-stream 5 -o "$WORK/e.h5"
+expect_in "$WORK/err" "--random-stream: expected 1, 2, 3 or 4, got 5"
 
 # Mistakes: clear, exit 2, naming the path.
 expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.chekout.reach=0.1,0.2 -o "$WORK/e.h5"

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,7 @@ struct SweepOptions {
   bool seed_given = false;  //!< false: the scenario's seed
   int threads = 0;          //!< 0: all cores
   bool per_agent = false;   //!< hand per-agent chunks to the sink
+  std::optional<rng::Stream> random_stream; //!< instead of the scenario's (`--random-stream`)
   const std::atomic<bool>* cancel = nullptr;
   //! Several: a task farm (docs/SCALING.md). Rank 0 hands out runs to the
   //! others as they become free and is the only one to use the sink; the

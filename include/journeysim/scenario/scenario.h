@@ -203,6 +203,9 @@ struct Scenario {
   const Model& baseline() const { return variants.front(); }
   //! Index of a variant by name; -1 if none.
   int variant_index(const std::string& name) const;
+  //! Every variant draws by `stream` (`--random-stream`): the scenario's
+  //! text, and with it the file's record of the scenario, stays as written.
+  void use_random_stream(rng::Stream stream);
 };
 
 } // namespace journeysim
