@@ -220,7 +220,8 @@ struct SweepWriter::Impl {
     return at == std::string::npos ? "1" : d.substr(at + 8, d.find(';', at + 1) - (at + 8));
   }
 
-  //! Create the (locked, empty) file at `path`; if that fails, nothing is left.
+  //! Writes the new sweep's file at `path` (a locked temporary beside the
+  //! target); if that fails, nothing is left.
   void create()
   {
     try {
@@ -236,10 +237,29 @@ struct SweepWriter::Impl {
     }
   }
 
+  //! Gives the new sweep's file, flushed whole, the target's name (never
+  //! replacing anything), so the target never holds a file a kill left
+  //! without its identity: a SIGKILL before this leaves a temporary the next
+  //! start removes, and no target; after it, a sweep `--resume` continues.
+  void publish_new()
+  {
+    index = Table();
+    runs.reset();
+    h5::close(file);
+    if (!publish(path, target, false, FileId{}))
+      throw InputError(quote(target) + " was created by another process just now; use --resume or --force, or "
+                       "choose another output");
+    path = target; // the lock, on the file, goes with it
+    temporary = false;
+    file = h5::open_for_append(path);
+    runs = h5::open_group(file, "runs");
+    index = Table::open(runs, "index");
+  }
+
   void write_new()
   {
     // The empty file we created and locked; metadata reaches the disk only
-    // at the flush after each run, so a SIGKILL leaves the last flush's file.
+    // at each flush, so a SIGKILL leaves the last flush's file.
     file = h5::create_file(path, false, true);
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "sweep");
@@ -269,13 +289,21 @@ struct SweepWriter::Impl {
                        " now; wait for it to finish (or stop it) before --resume");
     // A file torn shorter than its superblock records is padded, then rebuilt.
     const bool padded = h5::pad_to_recorded_length(path);
+    // A file this cannot identify as a sweep is not replaced, not even by
+    // --force: whose it is, only its owner knows.
+    const auto unidentified = [&](const OutputError& e) {
+      return InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
+                        "); if it is a sweep of yours, delete it and run the sweep again");
+    };
+    std::string kind;
     try {
       file = h5::open_for_append(path);
+      if (h5::attribute_exists(file, "kind"))
+        kind = h5::read_attribute_string(file, "kind");
     } catch (const OutputError& e) {
-      throw InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
-                       "); use --force to start it again");
+      throw unidentified(e);
     }
-    if (!h5::attribute_exists(file, "kind") || h5::read_attribute_string(file, "kind") != "sweep")
+    if (kind != "sweep")
       throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
     if (h5::attribute_exists(file, "complete") && h5::read_attribute_int(file, "complete") == 1)
       throw InputError(quote(path) + " is a complete sweep; nothing to resume (use --force to redo it)");
@@ -473,14 +501,13 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
   check_no_live_writer(target);
   if (exists)
     m.replaced = check_replaceable(target, "sweep", scenario.path);
-  if (exists) {
-    m.path = create_partial(target, m.lock);
-    m.temporary = true;
-  } else if (!create_locked(target, m.lock)) {
-    throw InputError(quote(target) + " was created by another process just now; use --resume or --force, or "
-                     "choose another output");
-  }
+  // Written beside the target: a new sweep takes its name once its file is
+  // whole, a replacing one (--force) once it is complete.
+  m.path = create_partial(target, m.lock);
+  m.temporary = true;
   m.create();
+  if (!exists)
+    m.publish_new();
 }
 
 SweepWriter::~SweepWriter()
