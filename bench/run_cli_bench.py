@@ -95,6 +95,8 @@ def main():
         runs.append(cli_run(10**8, 2))
     anchors = []
     for cmd in ([os.path.join(BUILD, "bench", "naive_daily"), SCENARIO, str(10**6)],
+                [os.path.join(BUILD, "bench", "skipping_minimal"), SCENARIO, str(10**6 if quick else 10**7), "philox"],
+                [os.path.join(BUILD, "bench", "skipping_minimal"), SCENARIO, str(10**6 if quick else 10**7), "splitmix"],
                 ["/usr/bin/python3", os.path.join(ROOT, "bench", "baselines", "numpy_daily.py"), SCENARIO,
                  str(10**5)]):
         seconds, rss, stdout = timed(cmd)
