@@ -4,9 +4,7 @@
 // Single thread, no output. Prints one JSON object.
 //   naive_daily SCENARIO.yaml AGENTS
 
-#include "journeysim/engine/compiled_model.h"
-#include "journeysim/population/population.h"
-#include "journeysim/scenario/loader.h"
+#include "anchor_model.h"
 
 #include <algorithm>
 #include <chrono>
@@ -36,11 +34,9 @@ int main(int argc, char** argv)
     std::fprintf(stderr, "usage: naive_daily SCENARIO.yaml AGENTS\n");
     return 2;
   }
-  const Scenario s = load_scenario(argv[1]);
+  const AnchorModel anchor(argv[1]);
+  const auto& [s, population, m] = anchor;
   const std::uint64_t n = std::stoull(argv[2]);
-  const Model& model = s.baseline();
-  const Population population(model, s.seed);
-  const CompiledModel m(model, population, touchpoint_union(s), s.horizon_days);
   const int K = static_cast<int>(m.stages.size());
   const double k = m.mood_effect;
 

@@ -11,10 +11,9 @@
 // Philox4x32-7 block per segment, the engine's generator. Single thread.
 // Prints one JSON object.
 
-#include "journeysim/engine/compiled_model.h"
-#include "journeysim/population/population.h"
+#include "anchor_model.h"
+
 #include "journeysim/rng/philox.h"
-#include "journeysim/scenario/loader.h"
 
 #include <algorithm>
 #include <chrono>
@@ -68,11 +67,9 @@ int main(int argc, char** argv)
     return 2;
   }
   const auto draws = generator == "philox" ? philox_draws : splitmix_draws;
-  const Scenario s = load_scenario(argv[1]);
+  const AnchorModel anchor(argv[1]);
+  const auto& [s, population, m] = anchor;
   const std::uint64_t n = std::stoull(argv[2]);
-  const Model& model = s.baseline();
-  const Population population(model, s.seed);
-  const CompiledModel m(model, population, touchpoint_union(s), s.horizon_days);
   const int K = static_cast<int>(m.stages.size());
   const int H = s.horizon_days;
   const double k = m.mood_effect;
