@@ -243,14 +243,29 @@ struct SweepWriter::Impl {
   //! start removes, and no target; after it, a sweep `--resume` continues.
   void publish_new()
   {
-    index = Table();
-    runs.reset();
-    h5::close(file);
+    close_file("after creating it");
     if (!publish(path, target, false, FileId{}))
       throw InputError(quote(target) + " was created by another process just now; use --resume or --force, or "
                        "choose another output");
     path = target; // the lock, on the file, goes with it
     temporary = false;
+    open_file();
+  }
+
+  //! Closes the file (`when` says at which point, if an object is left open).
+  void close_file(const std::string& when)
+  {
+    index = Table();
+    runs.reset();
+    if (const std::size_t open = h5::open_objects(file); open != 0)
+      throw OutputError("cannot close " + quote(path) + " " + when + ": " + std::to_string(open) +
+                        " objects still open");
+    h5::close(file);
+  }
+
+  //! Opens the file at `path` to go on writing it.
+  void open_file()
+  {
     file = h5::open_for_append(path);
     runs = h5::open_group(file, "runs");
     index = Table::open(runs, "index");
@@ -289,19 +304,15 @@ struct SweepWriter::Impl {
                        " now; wait for it to finish (or stop it) before --resume");
     // A file torn shorter than its superblock records is padded, then rebuilt.
     const bool padded = h5::pad_to_recorded_length(path);
-    // A file this cannot identify as a sweep is not replaced, not even by
-    // --force: whose it is, only its owner knows.
-    const auto unidentified = [&](const OutputError& e) {
-      return InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
-                        "); if it is a sweep of yours, delete it and run the sweep again");
-    };
     std::string kind;
     try {
       file = h5::open_for_append(path);
       if (h5::attribute_exists(file, "kind"))
         kind = h5::read_attribute_string(file, "kind");
     } catch (const OutputError& e) {
-      throw unidentified(e);
+      // Not replaced even by --force: whose it is, only its owner knows.
+      throw InputError(quote(path) + " cannot be resumed: it is not an HDF5 file, or it is damaged (" + e.what() +
+                       "); if it is a sweep of yours, delete it and run the sweep again");
     }
     if (kind != "sweep")
       throw InputError(quote(path) + " is not a journeysim sweep file; cannot --resume it");
@@ -576,15 +587,8 @@ void SweepWriter::store(const SweepRun& run, const Scenario& scenario, const Run
   // Close and reopen: the file on disk is then exactly this state (flag
   // cleared, readable by h5py), and the metadata cache, which evicts
   // nothing between flushes, holds one run's metadata, not the whole sweep's.
-  m.index = Table();
-  m.runs.reset();
-  if (const std::size_t open = h5::open_objects(m.file); open != 0)
-    throw OutputError("cannot close " + quote(m.path) + " after run " + std::to_string(run.index + 1) + ": " +
-                      std::to_string(open) + " objects still open");
-  h5::close(m.file);
-  m.file = h5::open_for_append(m.path);
-  m.runs = h5::open_group(m.file, "runs");
-  m.index = Table::open(m.runs, "index");
+  m.close_file("after run " + std::to_string(run.index + 1));
+  m.open_file();
 }
 
 void SweepWriter::Impl::write_summary()
