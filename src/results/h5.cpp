@@ -227,7 +227,8 @@ void write_attribute_raw(const Object& obj, const std::string& name, hid_t store
   };
   const Attribute a(
       check(H5Acreate2(obj.id(), name.c_str(), stored, space.id(), acpl.id(), H5P_DEFAULT), what));
-  check(H5Awrite(a.id(), memory, data), what);
+  if (data) // an empty list has no buffer, and nothing to write (H5Awrite refuses a null one)
+    check(H5Awrite(a.id(), memory, data), what);
 }
 
 Attribute open_attribute(const Object& obj, const std::string& name)

@@ -113,6 +113,7 @@ TEST_CASE("h5 attributes round-trip", "[results][h5]")
     h5::write_attribute(f, "utf8", std::string("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"));
     h5::write_attribute(f, "empty", std::string());
     h5::write_attribute(f, "list", std::vector<std::string>{"a", "", "b,c"});
+    h5::write_attribute(f, "no_list", std::vector<std::string>{}); // e.g. an optimisation without constraints
     h5::write_attribute(f, "complete", std::int64_t{0});
     h5::write_attribute(f, "complete", std::int64_t{1}); // replaces
     h5::close(f);
@@ -127,6 +128,7 @@ TEST_CASE("h5 attributes round-trip", "[results][h5]")
   CHECK(h5::read_attribute_string(f, "utf8") == "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac");
   CHECK(h5::read_attribute_string(f, "empty").empty());
   CHECK(h5::read_attribute_strings(f, "list") == std::vector<std::string>{"a", "", "b,c"});
+  CHECK(h5::read_attribute_strings(f, "no_list").empty());
   CHECK(h5::read_attribute_int(f, "complete") == 1);
   CHECK(h5::attribute_exists(f, "str"));
   CHECK_FALSE(h5::attribute_exists(f, "nope"));
