@@ -73,7 +73,10 @@ public:
     for (std::size_t i = 0; i < v.size(); ++i)
       overrides.push_back({free_[i].path, yaml_number(v[i])});
     try {
-      return parse_scenario(scenario_.source, scenario_.path, overrides);
+      Scenario s = parse_scenario(scenario_.source, scenario_.path, overrides);
+      if (o_.random_stream)
+        s.use_random_stream(*o_.random_stream);
+      return s;
     } catch (const ScenarioError& e) {
       if (e.file() != "--set")
         throw;

@@ -118,7 +118,8 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
     ("free", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH (repeatable)")
     ("output,o", po::value<std::string>(), "calibrated scenario to write")
     ("agents,n", po::value<std::string>()->default_value("100000"), "simulated agents per evaluation")
-    ("seed,s", po::value<std::uint64_t>(), "seed of every evaluation (default: the scenario's)")
+    ("seed,s", po::value<std::string>(), "seed of every evaluation (default: the scenario's)")
+    ("random-stream", po::value<int>(), "1 to 4: how the draws are made (default: the scenario's random_stream, else 4)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("max-evaluations", po::value<int>()->default_value(300), "evaluations of the point fit (intervals come on top)")
     ("no-intervals", po::bool_switch(), "skip the 95 % intervals")
@@ -170,9 +171,11 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   CalibrationOptions o;
   o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {
-    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
   }
+  if (vm.count("random-stream"))
+    o.random_stream = parse_random_stream(vm["random-stream"].as<int>());
   o.threads = vm["threads"].as<int>();
   if (o.threads < 0 || o.threads > 1024)
     throw InputError("--threads: expected 0 (all cores) to 1024");
@@ -238,7 +241,8 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   for (const auto& p : r.parameters)
     header << " " << p.parameter.path << "=" << yaml_number(p.value) << " (range " << num(p.parameter.low) << ":"
            << num(p.parameter.high) << ")";
-  header << "\n" << thousands(static_cast<std::int64_t>(r.agents)) << " agents per evaluation, seed " << r.seed << ", "
+  header << "\n" << thousands(static_cast<std::int64_t>(r.agents)) << " agents per evaluation, seed " << r.seed
+         << ", random stream " << static_cast<int>(o.random_stream.value_or(scenario.baseline().random_stream)) << ", "
          << r.evaluations << " evaluations\n\n"
          << table << "\nVariants below now run on this calibrated baseline.\n";
   write_text_file(output, calibrated_yaml(scenario, free, values, header.str()), force);

@@ -81,7 +81,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     ("customers", po::value<double>(), "customers of the period: the metric is scaled from the simulated agents to them")
     ("replications,r", po::value<int>()->default_value(8), "replications per setting (at most, for successive halving)")
     ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
-    ("seed,s", po::value<std::uint64_t>(), "master seed (default: the scenario's)")
+    ("seed,s", po::value<std::string>(), "master seed (default: the scenario's)")
+    ("random-stream", po::value<int>(), "1 to 4: how the draws are made (default: the scenario's random_stream, else 4)")
     ("threads,t", po::value<int>()->default_value(0), "worker threads (0: all cores)")
     ("variant,v", po::value<std::string>(), "the variant whose metrics count (default: the baseline)")
     ("max-evaluations", po::value<int>()->default_value(60), "ranges: settings NLopt may try")
@@ -105,7 +106,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   const std::string format = vm["format"].as<std::string>();
   if (format != "table" && format != "json")
     throw InputError("--format: expected table or json, got '" + format + "'");
-  const Scenario scenario = load_scenario(path);
+  Scenario scenario = load_scenario(path);
 
   OptimizeOptions o;
   if (!vm.count("lever"))
@@ -149,8 +150,12 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     o.objective.scale = c / static_cast<double>(agents);
   }
   if (vm.count("seed")) {
-    o.seed = vm["seed"].as<std::uint64_t>();
+    o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
+  }
+  if (vm.count("random-stream")) {
+    o.random_stream = parse_random_stream(vm["random-stream"].as<int>());
+    scenario.use_random_stream(*o.random_stream); // what the file records
   }
   o.threads = vm["threads"].as<int>();
   if (vm.count("variant")) {
@@ -194,7 +199,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   }
   bar.finish();
   if (!output.empty())
-    write_optimization_file(output, load_scenario(path), o, r, vm["force"].as<bool>());
+    write_optimization_file(output, scenario, o, r, vm["force"].as<bool>());
 
   // Best first, then the settings not significantly worse, then the rest.
   std::vector<std::size_t> order(r.evaluations.size());

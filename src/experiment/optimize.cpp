@@ -63,7 +63,9 @@ public:
     std::vector<Override> overrides;
     for (std::size_t l = 0; l < o_.levers.size(); ++l)
       overrides.push_back({o_.levers[l].path, yaml_number(e.x[l])});
-    const Scenario scenario = load_scenario(path_, overrides);
+    Scenario scenario = load_scenario(path_, overrides);
+    if (o_.random_stream)
+      scenario.use_random_stream(*o_.random_stream);
     e.constraint.resize(o_.constraints.size());
     double change = 0;
     for (const auto& [l, c] : change_lever_)

@@ -26,6 +26,7 @@ void write_optimization_file(const std::string& path, const Scenario& scenario, 
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "optimize");
     h5::write_attribute(file, "seed", o.seed_given ? o.seed : scenario.seed);
+    h5::write_attribute(file, "random_stream", static_cast<std::int64_t>(scenario.baseline().random_stream));
     h5::write_attribute(file, "population", o.agents ? o.agents : scenario.population);
     h5::write_attribute(file, "horizon_days", std::int64_t{scenario.horizon_days});
     layout::write_scenario_tables(file, scenario);

@@ -276,6 +276,28 @@ j = json.load(open(sys.argv[2]))                       # the same answer with ot
 assert j["evaluations"][j["best"]]["x"] == [0.15] and j["feasible"]
 assert [x["objective"] for x in j["evaluations"]] == list(e.objective_mean)
 PY
+# --random-stream N draws as the scenario's `random_stream: N` would, and the file says so.
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost \
+  -r 2 -n 2000 --random-stream 1 -o "$WORK/opt2.h5" --format json
+cp "$WORK/out" "$WORK/opt2.json"
+sed 's/^seed: 5$/seed: 5\nrandom_stream: 1/' "$WORK/closed.yaml" >"$WORK/closed2.yaml"
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed2.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost \
+  -r 2 -n 2000 --format json
+cp "$WORK/out" "$WORK/opt2k.json"
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost \
+  -r 2 -n 2000 --format json
+"$PYTHON" - "$WORK/opt2.h5" "$WORK/opt2.json" "$WORK/opt2k.json" "$WORK/out" <<'PY' || fail "optimize --random-stream"
+import sys, json, h5py
+assert h5py.File(sys.argv[1]).attrs["random_stream"] == 1
+objective = lambda p: [x["objective"] for x in json.load(open(p))["evaluations"]]
+given, keyed, default = (objective(p) for p in sys.argv[2:])
+assert given == keyed, (given, keyed)
+assert given != default, (given, default)   # stream 1 draws other customers than stream 4
+PY
+for bad in "--seed -1" "--seed 1x" "--random-stream 5"; do
+  expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost $bad
+done
+expect_in "$WORK/err" "--random-stream: expected 1, 2, 3 or 4, got 5"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/opt.h5" -o "$WORK/opt.html" --quiet
 for text in 'id="answer"' 'id="evaluations"' 'Best: touchpoints.ad.reach = 0.15' '<svg'; do
   expect_in "$WORK/opt.html" "$text"

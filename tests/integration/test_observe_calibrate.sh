@@ -89,6 +89,23 @@ diff <(grep -v "^# Calibrated" "$WORK/cal.yaml" | grep -v "evaluations in") \
 expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/cal.yaml"
 expect_in "$WORK/err" "exists; use --force"
+# --random-stream N fits as the scenario's `random_stream: N` would, and the header says so.
+expect_in "$WORK/cal.yaml" ", random stream 4, "
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --random-stream 1 \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal2s.yaml" --quiet --no-intervals
+expect_in "$WORK/cal2s.yaml" ", random stream 1, "
+{ echo "random_stream: 1"; cat "$scenario"; } >"$WORK/keyed2.yaml"
+expect_exit 0 "$JOURNEYSIM" calibrate "$WORK/keyed2.yaml" --target "$WORK/target.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal2k.yaml" --quiet --no-intervals
+fitted() { grep "^# fitted:" "$1"; }
+[ -n "$(fitted "$WORK/cal2s.yaml")" ] && [ "$(fitted "$WORK/cal2s.yaml")" = "$(fitted "$WORK/cal2k.yaml")" ] ||
+  fail "calibrate --random-stream 1 fits otherwise than random_stream: 1: $(fitted "$WORK/cal2s.yaml") / $(fitted "$WORK/cal2k.yaml")"
+[ "$(fitted "$WORK/cal2s.yaml")" != "$(fitted "$WORK/cal.yaml")" ] || fail "calibrate --random-stream 1 fits as stream 4"
+for bad in "--seed -1" "--random-stream 0"; do
+  expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" $bad \
+    --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/bad.yaml"
+done
+expect_in "$WORK/err" "--random-stream: expected 1, 2, 3 or 4, got 0"
 
 # Metric rows: the cart-abandonment rate gives the purchase stage's row (a transition); the
 # repeat rate and order value are shown, not fitted: step_abandon acts before the first purchase.

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct CalibrationOptions {
   std::uint64_t agents = 100000; //!< simulated agents per evaluation
   std::uint64_t seed = 0;
   bool seed_given = false;       //!< false: the scenario's seed
+  std::optional<rng::Stream> random_stream; //!< instead of the scenario's (`--random-stream`)
   int threads = 0;               //!< 0: all cores
   int max_evaluations = 300;     //!< of the point fit (intervals come on top)
   bool intervals = true;

@@ -14,10 +14,12 @@
 
 #include "journeysim/engine/totals.h"
 #include "journeysim/experiment/sweep_decision.h"
+#include "journeysim/rng/stream.h"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,7 @@ struct OptimizeOptions {
   std::uint64_t agents = 0;        //!< 0: the scenario's population
   std::uint64_t seed = 0;
   bool seed_given = false;
+  std::optional<rng::Stream> random_stream; //!< instead of the scenario's (`--random-stream`)
   int threads = 0;
   int variant = 0;                 //!< index of the variant whose metrics count
   int max_evaluations = 60;        //!< continuous: NLopt's budget of settings
