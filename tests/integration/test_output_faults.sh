@@ -36,6 +36,12 @@ expect_exit 1 "$JOURNEYSIM" run "$scenario" -o "$WORK/dir.h5" --agents 1000 --qu
 fault_ok "output is a directory" "is a directory"
 expect_exit 1 "$JOURNEYSIM" sweep "$scenario" --set stages.consideration.dropout=0.1,0.2 -o "$WORK/dir.h5" --agents 1000 --quiet
 fault_ok "sweep output is a directory" "is a directory"
+# --paths where it cannot be written is refused before the run, not after it.
+expect_exit 1 "$JOURNEYSIM" run "$scenario" -o "$WORK/p.h5" --paths "$WORK/nowhere/p.txt" --agents 1000 --quiet
+fault_ok "--paths in a missing directory" "--paths: cannot create '$WORK/nowhere/p.txt.partial-"
+[ ! -e "$WORK/p.h5" ] || fail "--paths in a missing directory: the run went ahead"
+expect_exit 1 "$JOURNEYSIM" run "$scenario" -o "$WORK/p.h5" --paths "$WORK/dir.h5" --agents 1000 --quiet
+fault_ok "--paths is a directory" "--paths: '$WORK/dir.h5' is a directory"
 
 # 2. The space check: more than the file system has is refused before anything is written.
 mkdir "$WORK/small"
