@@ -163,6 +163,7 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   const std::string target_path = vm["target"].as<std::string>();
   const std::string output = vm["output"].as<std::string>();
   const bool force = vm["force"].as<bool>();
+  check_can_create(output, "--output");
   if (!force && std::filesystem::exists(output))
     throw InputError(output + ": exists; use --force to replace it");
   const ObservedFunnel observed = read_observed_funnel(target_path);

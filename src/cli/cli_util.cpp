@@ -6,15 +6,18 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -151,9 +154,10 @@ void write_text_file(const std::string& path, const std::string& text, bool forc
     out << text;
     out.flush();
     if (!out) {
+      const int err = errno; // of the failed open or write
       std::error_code ignored;
       std::filesystem::remove(partial, ignored);
-      throw OutputError("cannot write " + path);
+      throw OutputError("cannot write " + path + (err ? std::string(": ") + std::strerror(err) : ""));
     }
   }
   std::error_code ec;
@@ -162,6 +166,19 @@ void write_text_file(const std::string& path, const std::string& text, bool forc
     std::filesystem::remove(partial, ec);
     throw OutputError("cannot write " + path + ": " + ec.message());
   }
+}
+
+void check_can_create(const std::string& path, const std::string& option)
+{
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw OutputError(option + ": '" + path + "' is a directory");
+  const std::string probe = path + ".partial-" + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw OutputError(option + ": cannot create '" + probe + "': " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 } // namespace journeysim::cli

@@ -64,6 +64,13 @@ namespace journeysim::cli {
 //! @throws InputError If `path` exists and not `force`; OutputError if writing fails.
 void write_text_file(const std::string& path, const std::string& text, bool force);
 
+//! Before a long computation whose answer goes to `path`: that a file can be
+//! created beside it (a temporary, removed at once) and that `path` is not a
+//! directory, so a wrong -o fails in a moment, not after the work.
+//! @throws OutputError "OPTION: 'PATH' is a directory" or "OPTION: cannot
+//!         create 'TEMP': REASON".
+void check_can_create(const std::string& path, const std::string& option);
+
 //! A failure on one MPI rank while the others may be waiting for it in a
 //! collective call: say which, and end them all (docs/SCALING.md).
 [[noreturn]] void abort_ranks(const parallel::Ranks& ranks, const std::string& message, int code);

@@ -15,13 +15,10 @@
 
 #include <boost/program_options.hpp>
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <iostream>
 #include <fstream>
@@ -148,23 +145,6 @@ void print_attribution(const Attribution& a, std::ostream& out)
                   value(g, "markov", 0).c_str());
     out << line;
   }
-}
-
-//! Before the run: the path file can be written where asked (a run that
-//! fails on it at the end has cost its whole time).
-void check_paths_target(const std::string& path, bool force)
-{
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw OutputError("--paths: '" + path + "' is a directory");
-  if (std::filesystem::exists(path, ec) && !force)
-    throw InputError("--paths: '" + path + "' exists; use --force to replace it");
-  const std::string probe = path + ".partial-" + std::to_string(::getpid());
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw OutputError("--paths: cannot create '" + probe + "': " + std::strerror(errno));
-  ::close(fd);
-  ::unlink(probe.c_str());
 }
 
 //! The ChannelAttribution path file, written beside its target and renamed.
@@ -313,8 +293,12 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
       check_free_space(output, estimate_results_size(scenario, options, wo));
   }
   const bool had_previous = std::filesystem::exists(output);
-  if (vm.count("paths"))
-    check_paths_target(vm["paths"].as<std::string>(), wo.force);
+  if (vm.count("paths")) { // before the run, not after it
+    const std::string paths = vm["paths"].as<std::string>();
+    check_can_create(paths, "--paths");
+    if (std::filesystem::exists(paths) && !wo.force)
+      throw InputError("--paths: '" + paths + "' exists; use --force to replace it");
+  }
 
   auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
   ProgressBar bar(options.agents, "agents", !quiet);

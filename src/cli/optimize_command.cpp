@@ -176,6 +176,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     throw InputError("--tolerance: expected a fraction of the range, between 0 and 1");
   o.cancel = &stop.requested;
   const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
+  if (!output.empty())
+    check_can_create(output, "--output");
   if (!output.empty() && std::filesystem::exists(output) && !vm["force"].as<bool>())
     throw InputError("'" + output + "' exists; use --force to replace it");
 

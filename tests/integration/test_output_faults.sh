@@ -42,6 +42,15 @@ fault_ok "--paths in a missing directory" "--paths: cannot create '$WORK/nowhere
 [ ! -e "$WORK/p.h5" ] || fail "--paths in a missing directory: the run went ahead"
 expect_exit 1 "$JOURNEYSIM" run "$scenario" -o "$WORK/p.h5" --paths "$WORK/dir.h5" --agents 1000 --quiet
 fault_ok "--paths is a directory" "--paths: '$WORK/dir.h5' is a directory"
+# So are optimize's and calibrate's outputs: one line, before any evaluation (nothing on stdout).
+expect_exit 1 "$JOURNEYSIM" optimize "$scenario" --lever stages.intent.dropout=0.1,0.2 --maximize profit -r 2 \
+  --agents 1000 -o "$WORK/nowhere/o.h5"
+fault_ok "optimize -o in a missing directory" "--output: cannot create '$WORK/nowhere/o.h5.partial-"
+[ ! -s "$WORK/out" ] || fail "optimize -o in a missing directory: it optimised first"
+printf 'stage,reached\nawareness,1000\ninterest,300\n' >"$WORK/funnel.csv"
+expect_exit 1 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/funnel.csv" --free stages.interest.dropout=0.01:0.5 \
+  --agents 1000 -o "$WORK/dir.h5"
+fault_ok "calibrate -o a directory" "--output: '$WORK/dir.h5' is a directory"
 
 # 2. The space check: more than the file system has is refused before anything is written.
 mkdir "$WORK/small"
