@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "cli_util.h"
+#include "json.h"
 #include "csv.h"
 
 #include "journeysim/analysis/sample_size.h"
@@ -365,39 +366,6 @@ void print_journey_map(const ResultsReader& r, const std::string& base, const st
 
 // ---------------------------------------------------------------- CSV, JSON
 
-std::string raw(double x)
-{
-  if (std::isnan(x) || std::isinf(x))
-    return "";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
-
-std::string json_string(const std::string& s)
-{
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double x)
-{
-  const std::string s = raw(x);
-  return s.empty() ? "null" : s;
-}
-
 void json_rows(const std::vector<ComparisonRow>& rows, bool grouped, std::ostream& out)
 {
   out << "[";
@@ -631,7 +599,7 @@ int compare_command(const std::vector<std::string>& args)
         e.ci_high = up ? plan->per_arm_conservative : plan->per_arm_optimistic;
         e.p_value = std::nan("");
         e.method = "per arm, two proportions, Fleiss et al. (2003) eq. 4.15 with continuity correction; power " +
-                   raw(sizing.power) + ", alpha " + raw(sizing.alpha) + " two-sided; ci_*: for the lift at each end "
+                   exact_number(sizing.power) + ", alpha " + exact_number(sizing.alpha) + " two-sided; ci_*: for the lift at each end "
                    "of its 95 % CI (empty: infinite)";
         row("ab_test", "", "sample_size_per_arm", e);
       }

@@ -1,4 +1,5 @@
 #include "csv.h"
+#include "json.h"
 
 #include "journeysim/error.h"
 
@@ -55,11 +56,7 @@ std::string csv_text(const std::string& s, const CsvStyle& style)
 
 std::string csv_number(double x, const CsvStyle& style)
 {
-  if (std::isnan(x) || std::isinf(x))
-    return "";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  std::string s = buf;
+  std::string s = exact_number(x);
   if (style.decimal_comma)
     for (char& c : s)
       if (c == '.')

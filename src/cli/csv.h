@@ -28,7 +28,7 @@ CsvStyle csv_style(const boost::program_options::variables_map& vm);
 void begin_csv(std::ostream& out, const CsvStyle& style);
 //! A text field, quoted when it holds the separator, a quote or a newline.
 std::string csv_text(const std::string& s, const CsvStyle& style);
-//! A number with all 17 significant digits; empty for NaN/∞.
+//! A number as exact_number writes it (with the style's decimal mark); empty for NaN/∞.
 std::string csv_number(double x, const CsvStyle& style);
 
 } // namespace journeysim::cli

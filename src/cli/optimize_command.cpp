@@ -3,6 +3,7 @@
 // settings that are not significantly worse.
 
 #include "cli_util.h"
+#include "json.h"
 #include "commands.h"
 #include "progress.h"
 
@@ -34,23 +35,6 @@ std::string num(double x)
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", x);
   return buf;
-}
-
-std::string json_number(double x)
-{
-  if (!std::isfinite(x))
-    return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
-
-std::string json_string(const std::string& s)
-{
-  std::string out = "\"";
-  for (char c : s)
-    out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
 }
 
 double mean(const std::vector<double>& v)

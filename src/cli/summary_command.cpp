@@ -3,6 +3,7 @@
 // --target / --minimize / --maximize asks for.
 
 #include "cli_util.h"
+#include "json.h"
 #include "commands.h"
 #include "csv.h"
 #include "decision_options.h"
@@ -51,33 +52,6 @@ void print_table(const std::vector<std::vector<std::string>>& cells, std::size_t
       line.pop_back();
     out << line << "\n";
   }
-}
-
-std::string json_string(const std::string& s)
-{
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_number(double x)
-{
-  if (!std::isfinite(x))
-    return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
 }
 
 std::string value_text(double v)
