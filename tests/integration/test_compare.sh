@@ -49,6 +49,12 @@ assert len(stage) == 7 * 2 and {r["metric"] for r in stage} == {"reach", "drop_o
 conv = next(r for r in rows if r["metric"] == "conversion_rate")
 assert float(conv["ci_low"]) < float(conv["difference"]) < float(conv["ci_high"])
 assert "McNemar" in conv["method"]
+# Numbers are the shortest text that reads back exactly: a rate of n/agents prints as such,
+# not as 0.017999999999999999 (the repr Python gives is the shortest one too).
+for r in rows:
+    for k in ("baseline", "variant_value", "difference", "ci_low", "ci_high", "p_value"):
+        if r[k]:
+            assert len(r[k]) <= len(repr(float(r[k]))), (k, r[k], repr(float(r[k])))
 PY
 
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format json --by stage --variant proactive_chat
