@@ -264,7 +264,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       for (const auto& [e, s] : o.map)
         types.push_back(e);
       return joined(types);
-    }() + ") in " + std::to_string(r.rows) + " rows");
+    }() + ") in " + std::to_string(r.rows) + " rows" +
+                     (r.first_bad_rows.empty()
+                          ? std::string()
+                          : ", " + std::to_string(r.bad_rows) + " of them bad (the first, " + name + ":" +
+                                std::to_string(r.first_bad_rows.front().line) + ": " +
+                                r.first_bad_rows.front().reason + ")"));
 
   // The funnel: a customer has reached stage j when their furthest stage is j or later.
   const int cart_stage = stage_of_event.count(o.cart_event) ? stage_of_event.at(o.cart_event) : -1;

@@ -131,6 +131,11 @@ TEST_CASE("observe: bad --map and files without mapped events are errors", "[obs
   o.map = parse_event_map("click=interest");
   std::istringstream in(EVENTS);
   CHECK_THROWS_WITH(read_clickstream(in, "events.csv", o), Catch::Contains("no event of a mapped type (click)"));
+  // When every row was bad, the message says why (an export with an unclosed quote, say).
+  o.map = parse_event_map("view=interest");
+  std::istringstream broken("event_time,event_type,user_id\n\"2019-10-01 00:00:00 UTC,view,7\n");
+  CHECK_THROWS_WITH(read_clickstream(broken, "events.csv", o),
+                    Catch::Contains("in 1 rows, 1 of them bad (the first, events.csv:2: unbalanced quote)"));
 }
 
 TEST_CASE("observe: event times in the usual forms", "[observed]")
