@@ -7,6 +7,7 @@
 #include "json.h"
 #include "csv.h"
 
+#include "journeysim/analysis/paired_stats.h"
 #include "journeysim/analysis/sample_size.h"
 #include "journeysim/error.h"
 #include "journeysim/results/results_reader.h"
@@ -199,7 +200,11 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
     s += show_difference(Unit::Rate, c->difference, scale) + " conversion (95 % CI " +
          number(100 * c->ci_low, digits_for(100 * scale, 2), true) + "…" +
          number(100 * c->ci_high, digits_for(100 * scale, 2), true) + ")" +
-         (significant(*c) ? "" : ", not significant");
+         (significant(*c) ? "" : ", not significant") +
+         (analysis::interval_and_test_disagree(c->ci_low, c->ci_high, c->p_value)
+              ? " (the test, p = " + number(c->p_value, 3, false) +
+                    ", disagrees with the interval: too few customers converted differently to tell; simulate more)"
+              : "");
   }
   if (const Estimate* e = find(t.summary, "cost_per_conversion"))
     s += ", cost per conversion " + relative(*e) + (significant(*e) ? "" : " (n.s.)");

@@ -2,6 +2,7 @@
 
 #include "svg.h"
 
+#include "journeysim/analysis/paired_stats.h"
 #include "journeysim/analysis/sample_size.h"
 #include "journeysim/error.h"
 
@@ -257,8 +258,12 @@ std::string recommendation_section(const ReportData& d)
   if (!significant(c) || c.difference <= 0) {
     text = "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
            signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
-           signed_fixed(100 * c.ci_high, 2) + " pp). Keep the baseline, or simulate more customers if a lift of "
-           "that size would matter.";
+           signed_fixed(100 * c.ci_high, 2) + " pp" +
+           (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
+                ? "; the interval excludes 0 but the test does not confirm it, p = " + fixed(c.p_value, 3) +
+                      ": too few customers converted differently for a firm answer"
+                : "") +
+           "). Keep the baseline, or simulate more customers if a lift of that size would matter.";
   } else {
     text = "<b>" + escape(top.name) + "</b> wins: conversion " + percent(c.baseline, 2) + " → " +
            percent(c.variant, 2) + " (" + signed_fixed(100 * c.difference, 2) + " pp, " +

@@ -143,4 +143,21 @@ check_error "--format" "$JOURNEYSIM" compare "$WORK/r.h5" --format xml
 expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 3000 -q -o "$WORK/summary.h5" --summary-only
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/summary.h5"
 check_error "--summary-only" "$JOURNEYSIM" compare "$WORK/summary.h5" --baseline cart_discount
+
+# Few customers: where the conversion interval excludes 0 but the exact test is not significant
+# (or the reverse), the verdict says they disagree instead of printing both as if they agreed.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 500 -q -o "$WORK/few.h5" --summary-only
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/few.h5" --format json
+"$PYTHON" - "$WORK/out" <<'PY' || fail "compare: the verdict of a small run"
+import json, sys
+said = 0
+for c in json.load(open(sys.argv[1]))["comparisons"]:
+    conv = next(r for r in c["summary"] if r["metric"] == "conversion_rate")
+    excludes_zero = conv["ci_low"] > 0 or conv["ci_high"] < 0
+    disagree = excludes_zero != (conv["p_value"] < 0.05)
+    assert ("disagrees with the interval" in c["verdict"]) == disagree, (c["verdict"], conv)
+    said += disagree
+assert said >= 1, "no variant of 500 customers shows the case this checks"
+PY
+expect_exit 0 "$JOURNEYSIM" report "$WORK/few.h5" -o "$WORK/few.html" --quiet
 finish

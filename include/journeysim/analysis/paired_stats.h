@@ -27,6 +27,19 @@ double normal_two_sided_p(double z);      //!< 2·(1 − Φ(|z|))
 //! min(1, 2·P(X ≤ min(k, n − k))).
 double binomial_half_two_sided_p(std::int64_t k, std::int64_t n);
 
+//! The 95 % interval and the test at α = 0.05 tell different stories: the
+//! interval excludes 0 and p ≥ 0.05, or the reverse. With few discordant
+//! pairs the exact McNemar p is conservative and no interval of the
+//! difference agrees with it everywhere (docs/STATISTICS.md): a verdict must
+//! say so rather than print both as if they agreed.
+inline bool interval_and_test_disagree(double ci_low, double ci_high, double p_value)
+{
+  if (!(ci_low <= ci_high) || !(p_value >= 0)) // NaN: nothing to compare
+    return false;
+  const bool excludes_zero = ci_low > 0 || ci_high < 0;
+  return excludes_zero != (p_value < 0.05);
+}
+
 //! Regularised incomplete beta function I_x(a, b) (continued fraction).
 double incomplete_beta(double a, double b, double x);
 //! Two-sided p of Student's t with `df` degrees of freedom: P(|T| ≥ |t|).

@@ -23,6 +23,24 @@ TEST_CASE("McNemar: exact binomial p below 100 discordant pairs", "[analysis]")
   CHECK(paired_proportion(50, 10, 0, 0).p_value == 1.0);
 }
 
+TEST_CASE("McNemar: with few discordant pairs the interval and the exact test can disagree, and it is said",
+          "[analysis]")
+{
+  // 500 customers, 4 convert only in the variant, none only in the baseline: the Wald
+  // interval [0.0002, 0.0158] excludes 0, the exact test gives p = 2/16 = 0.125.
+  const Estimate e = paired_proportion(500, 9, 0, 4);
+  CHECK(e.ci_low > 0);
+  CHECK(e.p_value == Approx(0.125));
+  CHECK(interval_and_test_disagree(e.ci_low, e.ci_high, e.p_value));
+  // They agree when both say "significant", both say "not", or there is nothing to compare.
+  const Estimate firm = paired_proportion(100, 20, 1, 9);
+  CHECK_FALSE(interval_and_test_disagree(firm.ci_low, firm.ci_high, firm.p_value));
+  const Estimate none = paired_proportion(500, 9, 2, 3);
+  CHECK_FALSE(interval_and_test_disagree(none.ci_low, none.ci_high, none.p_value));
+  CHECK_FALSE(interval_and_test_disagree(std::nan(""), std::nan(""), std::nan("")));
+  CHECK(interval_and_test_disagree(-0.01, 0.02, 0.01)); // the reverse: p < 0.05 and 0 inside
+}
+
 TEST_CASE("McNemar: chi-square above 100 discordant pairs", "[analysis]")
 {
   const Estimate e = paired_proportion(1000, 100, 40, 70);
