@@ -2,6 +2,7 @@
 
 #include "journeysim/analysis/paired_comparison.h"
 #include "journeysim/error.h"
+#include "journeysim/results/data_sync.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/publish.h"
@@ -109,6 +110,7 @@ struct ResultsWriter::Impl {
   RunOptions options;
   WriterOptions writer;
   LiveLock lock;          //!< held on the temporary file while it is written (docs/SAFETY.md)
+  DataSync sync;          //!< per-agent columns: the host flushes them as the run goes
   FileId replaced;        //!< with --force: the file checked at the start, the only one replaced
   bool created = false;   //!< the temporary file is ours (remove it unless committed)
   bool committed = false; //!< renamed into place (or deliberately left behind)
@@ -325,6 +327,8 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
       m.replaced = check_replaceable(target, "results", scenario.path);
     m.temp = create_partial(target, m.lock);
     m.created = true;
+    if (m.writer.per_agent)
+      m.sync.start(m.lock.fd());
     m.file = h5::create_file(m.temp, false); // the empty file create_partial made is ours
     // From here on, a throw destroys impl_, which removes the temporary file.
     m.write_header();
@@ -420,8 +424,10 @@ void ResultsWriter::write(const Chunk& chunk)
   // The page cache would hold the whole file until the fsync before its
   // rename, which then waits for all of it (0.7 s of a 10⁷-agent run on one
   // thread): written back as the run goes, it overlaps the simulation.
-  if (m.writer.per_agent && ++m.chunks_written % WRITEBACK_CHUNKS == 0)
+  if (m.writer.per_agent && ++m.chunks_written % WRITEBACK_CHUNKS == 0) {
     m.lock.start_writeback();
+    m.sync.request();
+  }
   for (std::size_t j = 1; j < m.comparisons.size(); ++j)
     if (m.comparisons[j])
       m.comparisons[j]->add(chunk.first, chunk.variants[0].outcomes, chunk.variants[j].outcomes,
@@ -510,6 +516,7 @@ void ResultsWriter::commit(const RunResult& result)
   if (const std::size_t open = h5::open_objects(m.file); open != 0)
     throw OutputError(where + ": " + std::to_string(open) + " objects still open");
   h5::close(m.file);
+  m.sync.stop();
   sync_file(m.temp);
 
   m.committed = true; // the file is complete: never delete it from here on

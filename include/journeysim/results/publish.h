@@ -29,6 +29,7 @@ public:
   void adopt(int fd) noexcept;
   void release() noexcept;
   bool held() const noexcept { return fd_ >= 0; }
+  int fd() const noexcept { return fd_; } //!< of the locked file; -1 if none
   //! Start writing the file's dirty pages to disk, without waiting for them
   //! (best effort): the fsync before the file takes its name then has little
   //! left to do.
