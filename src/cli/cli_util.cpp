@@ -175,6 +175,8 @@ void check_can_create(const std::string& path, const std::string& option)
     throw OutputError(option + ": '" + path + "' is a directory");
   const std::string probe = path + ".partial-" + std::to_string(::getpid());
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) // someone's file of that name: the directory is usable, not ours to touch
+    return;
   if (fd < 0)
     throw OutputError(option + ": cannot create '" + probe + "': " + std::strerror(errno));
   ::close(fd);
