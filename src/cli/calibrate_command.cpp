@@ -23,15 +23,6 @@ namespace journeysim::cli {
 
 namespace {
 
-std::string num(double v, int digits = 4)
-{
-  if (std::isnan(v))
-    return "—";
-  std::ostringstream o;
-  o << std::setprecision(digits) << v;
-  return o.str();
-}
-
 std::string pad(const std::string& s, std::size_t w)
 {
   return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
@@ -55,7 +46,7 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
       std::string name = (tr.persona >= 0 ? m.personas[tr.persona].name + ": " : std::string()) +
                          m.stages[tr.from].name + " -> " + m.stages[tr.to].name;
       o << pad(name, 40) << lpad(thousands(tr.n), 12) << lpad(thousands(tr.y), 12)
-        << lpad(num(static_cast<double>(tr.y) / static_cast<double>(tr.n)), 10) << lpad(num(t.fitted_rate), 10)
+        << lpad(num(static_cast<double>(tr.y) / static_cast<double>(tr.n), 4), 10) << lpad(num(t.fitted_rate, 4), 10)
         << lpad(num(t.residual, 3), 10) << "\n";
     }
     o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
@@ -68,8 +59,8 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
       const std::string name = (t.persona >= 0 ? m.personas[t.persona].name + ": " : std::string()) + t.row.name;
       const bool count = t.row.name == "customers" || t.row.name == "purchases";
       const std::string observed =
-        count ? thousands(static_cast<std::int64_t>(std::llround(t.row.value))) : num(t.row.value);
-      o << pad(name, 40) << lpad(observed, 12) << lpad(num(mf.simulated), 12) << lpad(num(mf.residual, 3), 10);
+        count ? thousands(static_cast<std::int64_t>(std::llround(t.row.value))) : num(t.row.value, 4);
+      o << pad(name, 40) << lpad(observed, 12) << lpad(num(mf.simulated, 4), 12) << lpad(num(mf.residual, 3), 10);
       if (!mf.fitted)
         o << "   not fitted: " << t.not_fitted;
       o << "\n";
@@ -86,12 +77,12 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
       << " observation(s)\n";
   o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (method: docs/CALIBRATION.md)\n";
   for (const auto& p : r.parameters) {
-    o << pad(p.parameter.path, 46) << lpad(num(p.start), 10) << lpad(num(p.value), 10) << "   ";
+    o << pad(p.parameter.path, 46) << lpad(num(p.start, 4), 10) << lpad(num(p.value, 4), 10) << "   ";
     if (std::isnan(p.low95))
       o << "not computed";
     else
-      o << "[" << (p.low95_at_bound ? "bound " : "") << num(p.low95) << ", " << (p.high95_at_bound ? "bound " : "")
-        << num(p.high95) << "] " << p.interval_method;
+      o << "[" << (p.low95_at_bound ? "bound " : "") << num(p.low95, 4) << ", " << (p.high95_at_bound ? "bound " : "")
+        << num(p.high95, 4) << "] " << p.interval_method;
     o << "\n";
   }
   for (const auto& w : r.warnings)
@@ -240,8 +231,8 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
                                                                               : "")
          << "\nscenario: " << path << "\ntarget: " << target_path << "\nfitted:";
   for (const auto& p : r.parameters)
-    header << " " << p.parameter.path << "=" << yaml_number(p.value) << " (range " << num(p.parameter.low) << ":"
-           << num(p.parameter.high) << ")";
+    header << " " << p.parameter.path << "=" << yaml_number(p.value) << " (range " << num(p.parameter.low, 4) << ":"
+           << num(p.parameter.high, 4) << ")";
   header << "\n" << thousands(static_cast<std::int64_t>(r.agents)) << " agents per evaluation, seed " << r.seed
          << ", random stream " << static_cast<int>(o.random_stream.value_or(scenario.baseline().random_stream)) << ", "
          << r.evaluations << " evaluations\n\n"

@@ -140,6 +140,15 @@ std::string fixed(double x, int digits)
   return buf;
 }
 
+std::string num(double x, int digits)
+{
+  if (std::isnan(x))
+    return "—";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
+  return buf;
+}
+
 } // namespace journeysim::cli
 
 namespace journeysim::cli {

@@ -54,6 +54,7 @@ std::string printable(const std::string& text);
 
 std::string thousands(std::int64_t n); //!< 1234567 → "1,234,567"
 std::string fixed(double x, int digits); //!< NaN → "—"
+std::string num(double x, int digits = 6); //!< `digits` significant digits (%g); NaN → "—"
 
 } // namespace journeysim::cli
 

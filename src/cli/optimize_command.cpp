@@ -28,15 +28,6 @@ namespace journeysim::cli {
 
 namespace {
 
-std::string num(double x)
-{
-  if (std::isnan(x))
-    return "—";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
-
 double mean(const std::vector<double>& v)
 {
   return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());

@@ -114,8 +114,13 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
 
   SweepOptions o;
   if (vm.count("set")) {
-    for (const auto& spec : vm["set"].as<std::vector<std::string>>())
+    for (const auto& spec : vm["set"].as<std::vector<std::string>>()) {
       o.parameters.push_back(parse_parameter(spec));
+      for (std::size_t i = 0; i + 1 < o.parameters.size(); ++i)
+        if (o.parameters[i].path == o.parameters.back().path)
+          throw InputError("--set " + o.parameters.back().path +
+                           ": given twice (give all its values in one --set, e.g. PATH=0.1,0.2,0.3)");
+    }
   } else {
     for (const auto& [p, values] : scenario.sweep.set)
       o.parameters.push_back({p, parse_values(values)});
@@ -173,7 +178,7 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
     for (const auto& p : o.parameters) {
       std::cout << "  " << p.path << " (" << p.values.size() << "):";
       for (double v : p.values)
-        std::cout << " " << yaml_number(v).substr(0, 10);
+        std::cout << " " << num(v, 6);
       std::cout << "\n";
     }
     const double total_agents = static_cast<double>(runs.size() * variants) * static_cast<double>(agents);

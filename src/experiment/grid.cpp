@@ -2,6 +2,7 @@
 
 #include "journeysim/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -41,8 +42,11 @@ std::vector<double> parse_values(const std::string& text)
 {
   if (text.find(':') == std::string::npos) {
     std::vector<double> values;
-    for (const auto& part : split(text, ','))
+    for (const auto& part : split(text, ',')) {
       values.push_back(number(part, text));
+      if (std::find(values.begin(), values.end() - 1, values.back()) != values.end() - 1)
+        throw InputError("'" + text + "': " + part + " is given twice (each value is one grid point)");
+    }
     if (values.empty())
       throw InputError("'" + text + "': no values");
     return values;

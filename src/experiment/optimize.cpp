@@ -342,6 +342,10 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
   if (o.levers.empty())
     throw InputError("optimize: give at least one --lever");
   const bool continuous = o.levers.front().continuous();
+  for (std::size_t i = 0; i < o.levers.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.levers[i].path == o.levers[j].path)
+        throw InputError("--lever " + o.levers[i].path + ": given twice (one --lever per path)");
   for (const Lever& l : o.levers)
     if (l.continuous() != continuous)
       throw InputError("--lever: either every lever is a range LOW:HIGH (continuous) or every lever is a list "

@@ -304,6 +304,8 @@ for text in 'id="answer"' 'id="evaluations"' 'Best: touchpoints.ad.reach = 0.15'
 done
 expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:0.3 --lever touchpoints.ad.cost=1,2 --minimize cost
 expect_in "$WORK/err" "either every lever is a range"
+expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:0.3 --lever touchpoints.ad.reach=0.2:0.4 --minimize cost
+expect_in "$WORK/err" "--lever touchpoints.ad.reach: given twice"
 expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:0.3 --minimize costs
 expect_in "$WORK/err" "did you mean 'cost'"
 expect_exit 2 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1:3 --minimize cost

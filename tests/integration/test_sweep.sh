@@ -10,6 +10,12 @@ grid=(--set touchpoints.checkout.checkout.steps=1:4:1 --set stages.intent.dropou
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -r 3 -n 4000 -o "$WORK/s.h5" --dry-run
 expect_in "$WORK/out" "8 grid point(s) × 3 replication(s) = 24 run(s)"
 [ ! -e "$WORK/s.h5" ] || fail "--dry-run wrote a file"
+# The grid as values, not as truncated digits (0.00316228, not 0.00316227).
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=1e-3:1e-1:log5 -n 4000 --dry-run
+expect_in "$WORK/out" "stages.intent.dropout (5): 0.001 0.00316228 0.01 0.0316228 0.1"
+# A path given twice is one mistake, said as such (not as a YAML duplicate key with 17 digits).
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set stages.intent.dropout=0.1 --set stages.intent.dropout=0.2 --dry-run
+expect_in "$WORK/err" "--set stages.intent.dropout: given twice"
 
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" "${grid[@]}" -r 3 -n 4000 -o "$WORK/s.h5" --quiet
 "$PYTHON" - "$WORK/s.h5" <<'PY' || fail "sweep file layout"

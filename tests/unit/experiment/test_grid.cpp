@@ -32,6 +32,8 @@ TEST_CASE("bad values and specs are clear input errors", "[grid]")
   CHECK_THROWS_AS(parse_values("0:1:log5"), InputError);
   CHECK_THROWS_AS(parse_values("1:10:log1"), InputError);
   CHECK_THROWS_AS(parse_values("0:1e9:1e-3"), InputError);
+  // A value twice would be two identical grid points (twice the runs, one point).
+  CHECK_THROWS_WITH(parse_values("0.1,0.2,0.10"), Catch::Contains("0.10 is given twice"));
   CHECK_THROWS_WITH(parse_parameter("stages.intent.dropout"), Catch::Contains("PATH=VALUES"));
   CHECK_THROWS_WITH(parse_parameter("stages.intent.dropout=x"), Catch::Contains("stages.intent.dropout"));
   const Parameter p = parse_parameter("touchpoints.checkout.checkout.steps=1:3:1");
