@@ -155,6 +155,9 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   }
   if (d.has_target)
     s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";
+  if (best->point->replications < 2) // no interval: "reaches" and "best" are the point estimates' alone
+    s += " — on one replication per setting, so without any interval: sampling noise could change this answer; "
+         "run the sweep with -r 3 or more to know how sure it is";
   return s;
 }
 

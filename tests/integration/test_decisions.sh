@@ -159,6 +159,11 @@ expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --target "conversion_rate>=$tar
 expect_in "$WORK/out" "best setting that reaches conversion_rate"
 expect_in "$WORK/out" "(largest profit minus change costs)"
 expect_in "$WORK/out" " − change cost "
+grep -q "one replication per setting" "$WORK/out" && fail "4 replications taken for one"
+# One replication has no interval: the decision says it rests on point estimates.
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set "$REACH=0.2,0.3" -r 1 -n 2000 -o "$WORK/s1.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s1.h5" --maximize profit
+expect_in "$WORK/out" "on one replication per setting, so without any interval"
 "$PYTHON" - "$WORK/s.h5" "$WORK/sum.csv" "$WORK/sum_pl.csv" "$WORK/sum.json" "$target" <<'PY' || fail "sweep summary values"
 import sys, csv, json, h5py, numpy as np, pandas as pd
 STEPS, REACH = "touchpoints.checkout.checkout.steps", "touchpoints.checkout.reach"
