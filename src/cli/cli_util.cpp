@@ -131,23 +131,21 @@ std::string thousands(std::int64_t n)
   return s;
 }
 
-std::string fixed(double x, int digits)
+namespace {
+//! `x` printed by `format` ("%.*f" or "%.*g") with `digits`; NaN → "—".
+std::string printed(const char* format, double x, int digits)
 {
   if (std::isnan(x))
     return "—";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  std::snprintf(buf, sizeof buf, format, digits, x);
   return buf;
 }
+} // namespace
 
-std::string num(double x, int digits)
-{
-  if (std::isnan(x))
-    return "—";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
-  return buf;
-}
+std::string fixed(double x, int digits) { return printed("%.*f", x, digits); }
+
+std::string num(double x, int digits) { return printed("%.*g", x, digits); }
 
 } // namespace journeysim::cli
 
