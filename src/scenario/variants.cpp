@@ -195,7 +195,12 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
     ctx.fail(path_node, "set: 'currency' cannot be set by a variant: every variant's money is in the same currency");
   if (head == "horizon_days" || head == "population" || head == "seed" || head == "random_stream")
     ctx.fail(path_node, "set: " + quote(head) +
-                            " cannot be set by a variant: all variants share the same agents and days");
+                            " cannot be set by a variant: all variants share the same agents and days" +
+                            (ctx.file != "--set"           ? ""
+                             : head == "horizon_days"      ? " (change horizon_days: in the scenario file)"
+                             : head == "population"        ? " (use --agents)"
+                             : head == "seed"              ? " (use --seed)"
+                                                           : " (use --random-stream)"));
   if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep" ||
       head == "calibrate")
     ctx.fail(path_node, "set: " + quote(head) + " cannot be set by a variant");

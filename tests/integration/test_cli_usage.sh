@@ -14,6 +14,11 @@ expect_exit 2 "$JOURNEYSIM" run "$scenario" --agents lots -o "$WORK/x.h5"
 expect_in "$WORK/err" "--agents"
 expect_exit 2 "$JOURNEYSIM" run "$scenario" --variant simplifed_checkout -o "$WORK/x.h5"
 expect_in "$WORK/err" "did you mean 'simplified_checkout'"
+# What --set cannot change says which option does.
+expect_exit 2 "$JOURNEYSIM" run "$scenario" --set population=5 -o "$WORK/x.h5"
+expect_in "$WORK/err" "cannot be set by a variant: all variants share the same agents and days (use --agents)"
+expect_exit 2 "$JOURNEYSIM" sweep "$scenario" --set horizon_days=30,60 --dry-run
+expect_in "$WORK/err" "(change horizon_days: in the scenario file)"
 expect_exit 2 "$JOURNEYSIM" run "$WORK/missing.yaml" -o "$WORK/x.h5"
 expect_in "$WORK/err" "missing.yaml"
 [ ! -e "$WORK/x.h5" ] || fail "a results file was written for bad input"
