@@ -260,8 +260,8 @@ std::string recommendation_section(const ReportData& d)
            signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
            signed_fixed(100 * c.ci_high, 2) + " pp" +
            (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
-                ? "; the interval excludes 0 but the test does not confirm it, p = " + fixed(c.p_value, 3) +
-                      ": too few customers converted differently for a firm answer"
+                ? "; the test, p = " + fixed(c.p_value, 3) +
+                      ", disagrees with the interval: too few customers converted differently to tell"
                 : "") +
            "). Keep the baseline, or simulate more customers if a lift of that size would matter.";
   } else {
