@@ -5,6 +5,7 @@
 
 #include "journeysim/calibration/calibration.h"
 #include "journeysim/error.h"
+#include "journeysim/results/text_output.h"
 #include "journeysim/experiment/grid.h"
 #include "journeysim/observed/observed_funnel.h"
 
@@ -154,9 +155,10 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   const std::string target_path = vm["target"].as<std::string>();
   const std::string output = vm["output"].as<std::string>();
   const bool force = vm["force"].as<bool>();
+  const OutputTarget text_output{"--output", OutputKind::CalibratedScenario, force,
+                                {{path, "the scenario"}, {target_path, "the --target file"}}};
   check_can_create(output, "--output");
-  if (!force && std::filesystem::exists(output))
-    throw InputError(output + ": exists; use --force to replace it");
+  check_output_target(output, text_output);
   const ObservedFunnel observed = read_observed_funnel(target_path);
   const FunnelTarget target = match_target(scenario, observed);
 
@@ -237,7 +239,7 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
          << ", random stream " << static_cast<int>(o.random_stream.value_or(scenario.baseline().random_stream)) << ", "
          << r.evaluations << " evaluations\n\n"
          << table << "\nVariants below now run on this calibrated baseline.\n";
-  write_text_file(output, calibrated_yaml(scenario, free, values, header.str()), force);
+  write_text_output(output, calibrated_yaml(scenario, free, values, header.str()), text_output);
 
   std::cout << table << r.evaluations << " evaluations (fit " << r.evaluations_fit << ", information "
             << r.evaluations_information << ", intervals " << r.evaluations_intervals << "; " << r.profiled_sides

@@ -151,30 +151,6 @@ std::string num(double x, int digits) { return printed("%.*g", x, digits); }
 
 namespace journeysim::cli {
 
-void write_text_file(const std::string& path, const std::string& text, bool force)
-{
-  if (!force && std::filesystem::exists(path))
-    throw InputError(path + ": exists; use --force to replace it");
-  const std::string partial = path + ".partial-" + std::to_string(::getpid());
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      const int err = errno; // of the failed open or write
-      std::error_code ignored;
-      std::filesystem::remove(partial, ignored);
-      throw OutputError("cannot write " + path + (err ? std::string(": ") + std::strerror(err) : ""));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(partial, path, ec);
-  if (ec) {
-    std::filesystem::remove(partial, ec);
-    throw OutputError("cannot write " + path + ": " + ec.message());
-  }
-}
-
 void check_can_create(const std::string& path, const std::string& option)
 {
   std::error_code ec;

@@ -60,11 +60,6 @@ std::string num(double x, int digits = 6); //!< `digits` significant digits (%g)
 
 namespace journeysim::cli {
 
-//! Writes `text` to `path` through a temporary file renamed into place, so a
-//! reader never sees half a file. An existing `path` is replaced only with `force`.
-//! @throws InputError If `path` exists and not `force`; OutputError if writing fails.
-void write_text_file(const std::string& path, const std::string& text, bool force);
-
 //! Before a long computation whose answer goes to `path`: that a file can be
 //! created beside it (a temporary, removed at once) and that `path` is not a
 //! directory, so a wrong -o fails in a moment, not after the work.

@@ -10,6 +10,7 @@
 #include "journeysim/parallel/ranks.h"
 #include "journeysim/results/output_safety.h"
 #include "journeysim/results/results_writer.h"
+#include "journeysim/results/text_output.h"
 #include "journeysim/scenario/loader.h"
 #include "journeysim/util/nearest_name.h"
 
@@ -23,6 +24,7 @@
 #include <iostream>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 #include <sstream>
 
@@ -144,29 +146,6 @@ void print_attribution(const Attribution& a, std::ostream& out)
                   value(g, "last_touch", 0).c_str(), value(g, "first_touch", 0).c_str(), value(g, "linear", 0).c_str(),
                   value(g, "markov", 0).c_str());
     out << line;
-  }
-}
-
-//! The ChannelAttribution path file, written beside its target and renamed.
-void write_paths_file(const std::string& path, const RuleAttribution& rules, bool force)
-{
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec) && !force)
-    throw InputError("--paths: '" + path + "' exists; use --force to replace it");
-  const std::string temp = path + ".partial-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    write_channel_attribution_paths(out, rules);
-    out.flush();
-    if (!out) {
-      std::filesystem::remove(temp, ec);
-      throw OutputError("--paths: cannot write '" + temp + "' (disk full or no such directory?)");
-    }
-  }
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    throw OutputError("--paths: cannot rename '" + temp + "' to '" + path + "'");
   }
 }
 
@@ -293,11 +272,15 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
       check_free_space(output, estimate_results_size(scenario, options, wo));
   }
   const bool had_previous = std::filesystem::exists(output);
+  std::optional<OutputTarget> paths_output;
   if (vm.count("paths")) { // before the run, not after it
     const std::string paths = vm["paths"].as<std::string>();
+    std::error_code ec1, ec2;
+    if (std::filesystem::weakly_canonical(paths, ec1) == std::filesystem::weakly_canonical(output, ec2))
+      throw InputError("--paths: '" + paths + "' is the results file (-o); give the path file a name of its own");
+    paths_output = OutputTarget{"--paths", OutputKind::TouchPaths, wo.force, {{scenario_path, "the scenario"}}};
     check_can_create(paths, "--paths");
-    if (std::filesystem::exists(paths) && !wo.force)
-      throw InputError("--paths: '" + paths + "' exists; use --force to replace it");
+    check_output_target(paths, *paths_output);
   }
 
   auto writer = std::make_unique<ResultsWriter>(output, scenario, options, wo);
@@ -353,8 +336,11 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
   }
   bar.finish();
   writer->commit(result);
-  if (vm.count("paths"))
-    write_paths_file(vm["paths"].as<std::string>(), rules, vm["force"].as<bool>());
+  if (paths_output) {
+    std::ostringstream paths;
+    write_channel_attribution_paths(paths, rules);
+    write_text_output(vm["paths"].as<std::string>(), paths.str(), *paths_output);
+  }
   if (ranks && !ranks->root())
     return 0;
 

@@ -4,6 +4,7 @@
 #include "commands.h"
 
 #include "journeysim/error.h"
+#include "journeysim/results/text_output.h"
 #include "journeysim/observed/clickstream.h"
 
 #include <filesystem>
@@ -80,8 +81,9 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
 
   const std::string events = vm["events"].as<std::string>();
   const std::string output = vm["output"].as<std::string>();
-  if (!vm["force"].as<bool>() && std::filesystem::exists(output))
-    throw InputError(output + ": exists; use --force to replace it");
+  const OutputTarget text_output{"--output", OutputKind::ObservedFunnel, vm["force"].as<bool>(),
+                                {{events, "the event file"}}};
+  check_output_target(output, text_output);
   ClickstreamResult r;
   if (events == "-") {
     r = read_clickstream(std::cin, "stdin", o);
@@ -100,7 +102,7 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
                          std::to_string(r.users) + " customers"};
   std::ostringstream text;
   write_observed_funnel(text, r.funnel);
-  write_text_file(output, text.str(), vm["force"].as<bool>());
+  write_text_output(output, text.str(), text_output);
 
   if (r.bad_rows > 0) {
     std::cerr << "journeysim observe: " << thousands(static_cast<std::int64_t>(r.bad_rows)) << " bad row(s) of "

@@ -153,8 +153,9 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
   if (!output.empty())
     check_can_create(output, "--output");
-  if (!output.empty() && std::filesystem::exists(output) && !vm["force"].as<bool>())
-    throw InputError("'" + output + "' exists; use --force to replace it");
+  const OutputTarget file{"--output", OutputKind::Optimization, vm["force"].as<bool>(), {{path, "the scenario"}}};
+  if (!output.empty())
+    check_output_target(output, file);
 
   // At most: every setting of a grid (or NLopt's budget) × the replications.
   std::uint64_t most = 1;
@@ -176,7 +177,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   }
   bar.finish();
   if (!output.empty())
-    write_optimization_file(output, scenario, o, r, vm["force"].as<bool>());
+    write_optimization_file(output, scenario, o, r, file);
 
   // Best first, then the settings not significantly worse, then the rest.
   std::vector<std::size_t> order(r.evaluations.size());

@@ -5,6 +5,7 @@
 #include "decision_options.h"
 
 #include "journeysim/error.h"
+#include "journeysim/results/text_output.h"
 #include "journeysim/report/html_report.h"
 #include "journeysim/report/optimize_report.h"
 #include "journeysim/report/report_data.h"
@@ -59,10 +60,12 @@ int report_command(const std::vector<std::string>& args)
                                : std::filesystem::path(results).replace_extension(".html").string();
   if (std::filesystem::path(output) == std::filesystem::path(results))
     throw InputError("journeysim report: the output would replace the results file '" + results + "'");
+  const OutputTarget html{"--output", OutputKind::Report, vm["force"].as<bool>(), {{results, "the file"}}};
+  check_output_target(output, html);
 
   if (is_optimization_file(results)) {
     const OptimizationData data = read_optimization_file(results);
-    report::write_report_file(report::render_optimize_html(data), output, vm["force"].as<bool>());
+    write_text_output(output, report::render_optimize_html(data), html);
     if (!vm["quiet"].as<bool>())
       std::cout << "report: " << output << "  (optimisation of '" << data.scenario_name << "', "
                 << data.rows.size() << " settings)\n";
@@ -85,7 +88,7 @@ int report_command(const std::vector<std::string>& args)
     o.decision = decision_from(vm, sweep);
     if (o.decision)
       o.decision_text = decision_text(sweep, *o.decision);
-    report::write_report_file(report::render_sweep_html(sweep, o), output, vm["force"].as<bool>());
+    write_text_output(output, report::render_sweep_html(sweep, o), html);
     if (!vm["quiet"].as<bool>())
       std::cout << "report: " << output << "  (sweep of '" << sweep.scenario_name << "', "
                 << sweep.points.size() / sweep.variants.size() << " grid points × " << sweep.replications
@@ -97,7 +100,7 @@ int report_command(const std::vector<std::string>& args)
       throw InputError(std::string("--") + option + ": only for sweep files; '" + results +
                        "' is the results of a run");
   const report::ReportData data = report::read_report_data(results);
-  report::write_report_file(report::render_html(data), output, vm["force"].as<bool>());
+  write_text_output(output, report::render_html(data), html);
   if (!vm["quiet"].as<bool>())
     std::cout << "report: " << output << "  (" << data.variants.size()
               << (data.variants.size() == 1 ? " variant" : " variants") << " of '" << data.scenario_name

@@ -926,33 +926,4 @@ std::string render_html(const ReportData& d)
   return h;
 }
 
-void write_report_file(const std::string& html, const std::string& output, bool force)
-{
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(output, ec) && !force)
-    throw InputError("journeysim report: '" + output + "' exists; use --force to replace it");
-  if (fs::is_directory(output, ec))
-    throw InputError("journeysim report: '" + output + "' is a directory");
-  const std::string temp = output + ".partial-" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw OutputError("cannot create '" + temp + "': " + std::strerror(errno));
-    out.write(html.data(), static_cast<std::streamsize>(html.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(temp, ec);
-      throw OutputError("cannot write '" + temp + "' (disk full?)");
-    }
-  }
-  fs::rename(temp, output, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw OutputError("cannot rename '" + temp + "' to '" + output + "': " + ec.message());
-  }
-}
-
 } // namespace journeysim::report

@@ -3,9 +3,12 @@
 #include "journeysim/error.h"
 #include "journeysim/experiment/grid.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/results/replace_policy.h"
 
 #include "layout.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <numeric>
 #include <unistd.h>
@@ -15,14 +18,14 @@ namespace fs = std::filesystem;
 namespace journeysim {
 
 void write_optimization_file(const std::string& path, const Scenario& scenario, const OptimizeOptions& o,
-                             const OptimizeResult& r, bool force)
+                             const OptimizeResult& r, const OutputTarget& target)
 {
+  const FileId replaced = check_output_target(path, target);
+  LiveLock lock;
+  const std::string temp = create_partial(path, lock);
   std::error_code ec;
-  if (fs::exists(path, ec) && !force)
-    throw InputError("'" + path + "' exists; use --force to replace it");
-  const std::string temp = path + ".partial-" + std::to_string(::getpid());
   try {
-    h5::File file = h5::create_file(temp, true);
+    h5::File file = h5::create_file(temp, false); // the empty file create_partial made is ours
     layout::write_identity(file);
     h5::write_attribute(file, "kind", "optimize");
     h5::write_attribute(file, "seed", o.seed_given ? o.seed : scenario.seed);
@@ -79,15 +82,16 @@ void write_optimization_file(const std::string& path, const Scenario& scenario, 
     h5::write_attribute(file, "complete", std::int64_t{1});
     h5::flush(file);
     h5::close(file);
+    if (::fsync(lock.fd()) != 0) // durable before it takes the name
+      throw OutputError("cannot write '" + temp + "': " + std::strerror(errno));
   } catch (...) {
     fs::remove(temp, ec);
     throw;
   }
-  fs::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw OutputError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
+  if (!publish(temp, path, target.force, replaced)) {
+    fs::remove(temp, ec);
+    throw OutputError(target.option + ": another process put a file at '" + path +
+                      "' while this one was being written; it was left as it is and nothing was written");
   }
 }
 

@@ -182,35 +182,4 @@ void check_no_live_writer(const std::string& target)
   }
 }
 
-FileId check_replaceable(const std::string& target, const std::string& kind, const std::string& scenario_path)
-{
-  const FileId id = file_id(target);
-  if (!id.exists)
-    return id;
-  const std::string refuse = "--force: will not replace " + quote(target) + ": ";
-  std::error_code ec;
-  if (!scenario_path.empty() && fs::equivalent(target, scenario_path, ec))
-    throw InputError(refuse + "it is the scenario this command reads");
-  const auto st = fs::symlink_status(target, ec);
-  if (fs::is_symlink(st))
-    throw InputError(refuse + "it is a symbolic link (give the file it points to)");
-  if (fs::is_directory(st))
-    throw InputError(refuse + "it is a directory");
-  if (!fs::is_regular_file(st))
-    throw InputError(refuse + "it is not a regular file (a device, FIFO or socket)");
-  const std::string not_ours = refuse + "it is not a journeysim " + kind + " file (--force replaces only those)";
-  bool ours = false;
-  try {
-    const h5::File f = h5::open_file(target, false);
-    const bool sweep = h5::attribute_exists(f, "kind") && h5::read_attribute_string(f, "kind") == "sweep";
-    ours = h5::attribute_exists(f, "format") && h5::read_attribute_string(f, "format") == "journeysim-results" &&
-           sweep == (kind == "sweep");
-  } catch (const std::exception&) {
-    ours = false;
-  }
-  if (!ours)
-    throw InputError(not_ours);
-  return id;
-}
-
 } // namespace journeysim

@@ -5,6 +5,7 @@
 #include "journeysim/results/data_sync.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/results/output_safety.h"
+#include "journeysim/results/replace_policy.h"
 #include "journeysim/results/publish.h"
 
 #include "journeysim/parallel/ranks.h"
@@ -324,7 +325,7 @@ ResultsWriter::ResultsWriter(const std::string& target, const Scenario& scenario
     check_target(target, options.force);
     check_no_live_writer(target);
     if (options.force)
-      m.replaced = check_replaceable(target, "results", scenario.path);
+      m.replaced = check_replaceable(target, OutputKind::Results, {{scenario.path, "the scenario"}});
     m.temp = create_partial(target, m.lock);
     m.created = true;
     if (m.writer.per_agent)

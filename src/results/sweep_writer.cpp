@@ -3,6 +3,7 @@
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/results/output_safety.h"
+#include "journeysim/results/replace_policy.h"
 #include "journeysim/results/publish.h"
 #include "journeysim/util/sha256.h"
 
@@ -511,7 +512,7 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
     throw InputError(quote(target) + " exists; use --resume to continue an interrupted sweep or --force to replace it");
   check_no_live_writer(target);
   if (exists)
-    m.replaced = check_replaceable(target, "sweep", scenario.path);
+    m.replaced = check_replaceable(target, OutputKind::Sweep, {{scenario.path, "the scenario"}});
   // Written beside the target: a new sweep takes its name once its file is
   // whole, a replacing one (--force) once it is complete.
   m.path = create_partial(target, m.lock);

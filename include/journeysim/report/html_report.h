@@ -18,10 +18,4 @@ std::string render_html(const ReportData& data);
 //! The page's inline stylesheet (shared with the sweep report).
 const char* report_stylesheet();
 
-//! Writes `html` to `output` safely: never replaces an existing file unless
-//! `force`, writes a temporary file next to it and renames it into place.
-//! @throws InputError If `output` exists and `force` is false.
-//! @throws OutputError If the file cannot be written.
-void write_report_file(const std::string& html, const std::string& output, bool force);
-
 } // namespace journeysim::report

@@ -5,6 +5,7 @@
 //! from the best. Written beside the target and renamed into place.
 
 #include "journeysim/experiment/optimize.h"
+#include "journeysim/results/replace_policy.h"
 #include "journeysim/scenario/scenario.h"
 
 #include <cstdint>
@@ -13,10 +14,10 @@
 
 namespace journeysim {
 
-//! @throws InputError  If `path` exists and `force` is false.
+//! @throws InputError  As check_output_target(path, target).
 //! @throws OutputError If the file cannot be written.
 void write_optimization_file(const std::string& path, const Scenario& scenario, const OptimizeOptions& options,
-                             const OptimizeResult& result, bool force);
+                             const OptimizeResult& result, const OutputTarget& target);
 
 //! What `journeysim report OPT.h5` shows, read back from such a file.
 struct OptimizationData {

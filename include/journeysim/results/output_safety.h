@@ -58,11 +58,4 @@ std::vector<std::string> remove_stale_partials(const std::string& target);
 //! @throws InputError "another journeysim process is writing 'T' now (…)".
 void check_no_live_writer(const std::string& target);
 
-//! What `--force` may replace: a regular file holding journeysim output of
-//! the same `kind` ("results" of run, "sweep"), never a device, a directory,
-//! a symbolic link, another file, or the scenario being read.
-//! @return The identity of the file to replace (exists = false if none).
-//! @throws InputError Naming the file and why it is not replaced.
-FileId check_replaceable(const std::string& target, const std::string& kind, const std::string& scenario_path);
-
 } // namespace journeysim
