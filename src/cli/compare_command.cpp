@@ -194,7 +194,7 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
   std::string s = name + ": ";
   const Estimate* c = find(t.summary, "conversion_rate");
   if (c && c->difference == 0 && c->ci_low == 0 && c->ci_high == 0) {
-    s += "conversion unchanged (the change acts after the first purchase)";
+    s += "conversion unchanged: no customer converted differently";
   } else if (c) {
     const double scale = std::max(std::abs(c->ci_high - c->ci_low), std::abs(c->difference));
     s += show_difference(Unit::Rate, c->difference, scale) + " conversion (95 % CI " +
@@ -213,7 +213,7 @@ std::string verdict(const std::string& name, const ComparisonTables& t)
   if (const Estimate* e = find(t.summary, "profit"))
     s += ", profit " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
   if (const Estimate* e = find(t.summary, "marketing_cost"))
-    s += ", marketing spend " + relative(*e);
+    s += ", marketing spend " + relative(*e) + (significant(*e) ? "" : " (n.s.)");
   if (const Estimate* e = find(t.summary, "roi"))
     s += ", ROI " + show_difference(Unit::Ratio, e->difference, 1) + (significant(*e) ? "" : " (n.s.)");
   // Which persona gains most (largest significant conversion lift).
@@ -440,11 +440,12 @@ std::string ab_test_line(const analysis::AbTestPlan& p, double daily_traffic)
   std::string s = "a real A/B test needs " + customers(p.per_arm) + " customers per arm (" +
                   customers(2 * p.per_arm) + " in all";
   if (daily_traffic > 0)
-    s += ", " + number(std::ceil(2 * p.per_arm / daily_traffic), 0) + " days at " + number(daily_traffic, 0) +
+    s += ", " + number(std::ceil(2 * p.per_arm / daily_traffic), 0) + " days at " +
+         (daily_traffic == std::floor(daily_traffic) ? number(daily_traffic, 0) : num(daily_traffic, 4)) +
          " customers a day";
   s += ") to detect " + show_difference(Unit::Rate, p.lift, scale) + " (" + show_value(Unit::Rate, p.baseline_rate) +
-       " → " + show_value(Unit::Rate, p.variant_rate) + ") with " + number(100 * p.options.power, 0) +
-       " % power at α = " + number(p.options.alpha, 2);
+       " → " + show_value(Unit::Rate, p.variant_rate) + ") with " + num(100 * p.options.power, 4) +
+       " % power at α = " + num(p.options.alpha, 4);
   if (std::isinf(p.per_arm_conservative))
     s += "; the simulated lift's 95 % CI includes 0, so no test size is sure to be enough";
   else if (!std::isnan(p.per_arm_conservative))

@@ -160,4 +160,30 @@ for c in json.load(open(sys.argv[1]))["comparisons"]:
 assert said >= 1, "no variant of 500 customers shows the case this checks"
 PY
 expect_exit 0 "$JOURNEYSIM" report "$WORK/few.h5" -o "$WORK/few.html" --quiet
+# Verdict wording: marketing spend is marked (n.s.) like every other item;
+# a change that moves nobody's conversion says so (not "acts after the first
+# purchase", which a budget or margin change does not); the A/B line prints
+# the α and the daily traffic given, not rounded ones.
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --format json
+"$PYTHON" - "$WORK/out" <<'PY' || fail "marketing spend (n.s.)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d["comparisons"]:
+    spend = next(r for r in c["summary"] if r["metric"] == "marketing_cost")
+    part = c["verdict"].split("marketing spend ")[1].split(",")[0]
+    assert part.endswith("(n.s.)") == (spend["p_value"] is None or spend["p_value"] >= 0.05), (part, spend)
+PY
+sed 's/^variants:.*//' "$TEST_DATA/exact/single_persona.yaml" > "$WORK/same.yaml"
+cat >> "$WORK/same.yaml" <<'YAML'
+variants:
+  - {name: same, set: {touchpoints.social_ads.cost: 0.01}}
+  - {name: short, set: {touchpoints.checkout.checkout.steps: 2}}
+YAML
+expect_exit 0 "$JOURNEYSIM" run "$WORK/same.yaml" -n 3000 -q -o "$WORK/same.h5"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/same.h5" --alpha 0.005 --power 0.825 --daily-traffic 1.5
+expect_in "$WORK/out" "same: conversion unchanged: no customer converted differently"
+expect_in "$WORK/out" "% power at α = 0.005"
+expect_in "$WORK/out" "82.5 % power"
+expect_in "$WORK/out" "at 1.5 customers a day"
+
 finish
