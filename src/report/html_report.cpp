@@ -251,20 +251,51 @@ std::string recommendation_section(const ReportData& d)
             "</td><td>" + relative_change(row_of(v, "marketing_cost")) + "</td><td>" +
             relative_change(row_of(v, "cost_per_conversion")) + "</td></tr>\n";
   }
-  // The paragraph.
-  const VariantReport& top = d.variants[ranked.front()];
-  const ComparisonRow& c = *conversion_row(top);
+  // The paragraph. The winner is the variant with the largest conversion
+  // lift among those whose lift is significant: one ahead on its point
+  // estimate alone must not hide one that surely helps.
+  std::vector<std::size_t> winners;
+  for (std::size_t i : ranked)
+    if (significant(*conversion_row(d.variants[i])) && conversion_row(d.variants[i])->difference > 0)
+      winners.push_back(i);
   std::string text;
-  if (!significant(c) || c.difference <= 0) {
-    text = "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
-           signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
-           signed_fixed(100 * c.ci_high, 2) + " pp" +
-           (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
-                ? "; the test, p = " + fixed(c.p_value, 3) +
-                      ", disagrees with the interval: too few customers converted differently to tell"
-                : "") +
-           "). Keep the baseline, or simulate more customers if a lift of that size would matter.";
+  if (winners.empty()) {
+    const VariantReport& top = d.variants[ranked.front()];
+    const ComparisonRow& c = *conversion_row(top);
+    const bool nobody_moved = c.difference == 0 && c.ci_low == 0 && c.ci_high == 0;
+    text = nobody_moved
+             ? "No variant changes any customer's conversion."
+             : "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
+                 signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
+                 signed_fixed(100 * c.ci_high, 2) + " pp" +
+                 (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
+                    ? "; the test, p = " + fixed(c.p_value, 3) +
+                        ", disagrees with the interval: too few customers converted differently to tell"
+                    : "") +
+                 ").";
+    // A change can pay without converting anyone more (repeat purchases,
+    // margin, spend): say so rather than only "keep the baseline".
+    const VariantReport* payer = nullptr;
+    for (std::size_t i : ranked) {
+      const ComparisonRow* p = row_of(d.variants[i], "profit");
+      if (p && significant(*p) && p->difference > 0 &&
+          (!payer || p->difference > row_of(*payer, "profit")->difference))
+        payer = &d.variants[i];
+    }
+    if (payer) {
+      const ComparisonRow& p = *row_of(*payer, "profit");
+      text += " But <b>" + escape(payer->name) + "</b> raises profit by " + smart(p.difference) +
+              (d.currency.empty() ? "" : " " + escape(d.currency)) + " (" + relative_change(&p) + "; 95 % CI " +
+              smart(p.ci_low) + " to " + smart(p.ci_high) + ", " +
+              (p.p_value < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(p.p_value, 3)) +
+              "): weigh that against the cost of building it.";
+    }
+    text += nobody_moved ? " Otherwise keep the baseline."
+                         : " Otherwise keep the baseline, or simulate more customers if a lift of that size would "
+                           "matter.";
   } else {
+    const VariantReport& top = d.variants[winners.front()];
+    const ComparisonRow& c = *conversion_row(top);
     text = "<b>" + escape(top.name) + "</b> wins: conversion " + percent(c.baseline, 2) + " → " +
            percent(c.variant, 2) + " (" + signed_fixed(100 * c.difference, 2) + " pp, " +
            signed_fixed(100 * c.difference / c.baseline, 1) + " % relative; 95 % CI " +
@@ -277,12 +308,15 @@ std::string recommendation_section(const ReportData& d)
       text += " Marketing cost " + relative_change(cost) + (cpc ? ", cost per conversion " + relative_change(cpc) : "") +
               (rev ? ", revenue per customer " + relative_change(rev) : "") +
               "; the cost of building the change itself is not in the model: weigh it against this.";
-    if (ranked.size() > 1) {
-      const VariantReport& second = d.variants[ranked[1]];
+    // The runner-up is the next variant that surely helps too, if any.
+    if (winners.size() > 1) {
+      const VariantReport& second = d.variants[winners[1]];
       const ComparisonRow& c2 = *conversion_row(second);
       text += " Runner-up: " + escape(second.name) + " (" + signed_fixed(100 * c2.difference, 2) + " pp" +
               (c2.ci_high >= c.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
                                       : "") + ").";
+    } else if (ranked.size() > 1) {
+      text += " No other variant raises conversion with confidence.";
     }
     // Who loses: the persona with the largest significant conversion drop.
     const PersonaChange* loser = nullptr;

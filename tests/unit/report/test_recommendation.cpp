@@ -45,3 +45,63 @@ TEST_CASE("report: the recommendation names a disagreement of interval and test 
   const std::string c = render_html(run_with_conversion(0.001, -0.002, 0.004, 0.6));
   CHECK(c.find("disagrees") == std::string::npos);
 }
+
+namespace {
+
+ComparisonRow row(const std::string& metric, double difference, double ci_low, double ci_high, double p_value)
+{
+  return {metric, 1.0, 1.0 + difference, difference, ci_low, ci_high, p_value, "paired"};
+}
+
+ReportData run_with(const std::vector<std::pair<std::string, std::vector<ComparisonRow>>>& variants)
+{
+  ReportData d = run_with_conversion(0, 0, 0, 1);
+  d.variants.resize(1);
+  for (const auto& [name, rows] : variants) {
+    VariantReport v = d.variants.front();
+    v.name = name;
+    v.comparison = rows;
+    d.variants.push_back(v);
+  }
+  return d;
+}
+
+std::string paragraph(const std::string& page)
+{
+  const std::size_t at = page.find("<p class=\"verdict\">");
+  return page.substr(at, page.find("</p>", at) - at);
+}
+
+} // namespace
+
+TEST_CASE("report: the recommended variant is the best of those whose lift is significant", "[report]")
+{
+  // "noisy" is ahead on its point estimate, "precise" surely helps.
+  const std::string p = paragraph(render_html(run_with({{"noisy", {row("conversion_rate", 0.0057, -0.0053, 0.0167, 0.3)}},
+                                                        {"precise", {row("conversion_rate", 0.002, 0.0004, 0.0036, 0.031)}}})));
+  CHECK(p.find("<b>precise</b> wins") != std::string::npos);
+  CHECK(p.find("No variant raises") == std::string::npos);
+  CHECK(p.find("No other variant raises conversion with confidence") != std::string::npos);
+  CHECK(p.find("Runner-up") == std::string::npos); // noisy is not sure to help
+}
+
+TEST_CASE("report: a runner-up is named only if it surely helps too", "[report]")
+{
+  const std::string p = paragraph(render_html(run_with({{"a", {row("conversion_rate", 0.004, 0.002, 0.006, 0.001)}},
+                                                        {"worse", {row("conversion_rate", -0.02, -0.03, -0.01, 0.001)}},
+                                                        {"b", {row("conversion_rate", 0.003, 0.001, 0.005, 0.01)}}})));
+  CHECK(p.find("<b>a</b> wins") != std::string::npos);
+  CHECK(p.find("Runner-up: b (+0.30 pp; its interval overlaps") != std::string::npos);
+  CHECK(p.find("worse") == std::string::npos);
+}
+
+TEST_CASE("report: a change that moves no conversion but raises profit is named, not 'simulate more'", "[report]")
+{
+  ReportData d = run_with({{"loyalty_club", {row("conversion_rate", 0, 0, 0, 1), row("profit", 6325.9, 5298, 7354, 1e-6)}}});
+  d.currency = "EUR";
+  const std::string p = paragraph(render_html(d));
+  CHECK(p.find("No variant changes any customer's conversion.") != std::string::npos);
+  CHECK(p.find("But <b>loyalty_club</b> raises profit by 6,326 EUR") != std::string::npos);
+  CHECK(p.find("p &lt; 0.001") != std::string::npos);
+  CHECK(p.find("simulate more") == std::string::npos);
+}
