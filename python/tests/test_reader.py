@@ -119,7 +119,8 @@ class ReaderTest(unittest.TestCase):
             self.assertAlmostEqual(mine["spend"].sum(), t[t.variant == v]["cost"].sum(), places=6)
         paid = sp[sp.channel.isin(["social", "search"])].groupby("variant")["planned_spend"].sum()
         self.assertAlmostEqual(paid["social_to_search"], paid["baseline"], places=6)  # the budgets moved
-        self.assertAlmostEqual(paid["baseline"], 12000, places=6)
+        # The budgets (12 000) are the scenario population's (200 000): N agents plan that share.
+        self.assertAlmostEqual(paid["baseline"], 12000 * N / 200000, places=6)
         s = self.r.summary()
         self.assertTrue((s["margin"] == 0.45).all())
         np.testing.assert_allclose(s["profit"], s["revenue"] - 0.55 * (s["revenue"] + s["discounts"]) - s["cost"])

@@ -113,7 +113,7 @@ CompiledModel::CompiledModel(const Model& model, const Population& population,
       reach_affinity_.push_back(t.reach * p.affinity_for(t.channel));
     }
   }
-  set_days(day_tables(model, *this, 1, nullptr)); // builds the active sets too
+  set_days(day_tables(model, *this, 1, 1.0, nullptr)); // builds the active sets too
 }
 
 } // namespace journeysim

@@ -44,7 +44,7 @@ std::vector<double> referral_contacts(const Model& model, const FeedbackCurves& 
   return contacts;
 }
 
-DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents,
+DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents, double budget_share,
                      const FeedbackCurves* curves)
 {
   const std::size_t H = compiled.horizon();
@@ -89,7 +89,7 @@ DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uin
       // base cost c from an audience whose saturated exposures are E;
       // x = b / (c·E), a share x / (1 + x) of the saturated reach is shown,
       // at c·(1 + x) per exposure, so the budget is spent in expectation.
-      const double b = t.budget->total / static_cast<double>(H);
+      const double b = t.budget->total * budget_share / static_cast<double>(H);
       const double c0 = t.budget->cost_per_exposure;
       for (std::size_t day = 0; day < H; ++day) {
         double E = 0.0;

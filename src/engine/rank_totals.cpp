@@ -117,7 +117,7 @@ RunResult unpack_result(const std::string& bytes, const Scenario& scenario, cons
     throw std::runtime_error("a run's results from another rank have the wrong number of variants");
   for (int v : o.variants) {
     VariantTotals& t = r.totals.emplace_back(scenario.variants[static_cast<std::size_t>(v)], scenario.horizon_days,
-                                              r.touchpoints.size());
+                                              r.touchpoints.size(), scenario.budget_share(o.agents));
     t.agents = b.get<std::uint64_t>();
     for_each_count(t, [&](std::int64_t& x) { x = b.get<std::int64_t>(); });
     for_each_sum(t, [&](double& x) { x = b.get<double>(); });

@@ -349,7 +349,8 @@ std::vector<VariantTotals> make_totals(const Scenario& scenario, const RunOption
 {
   std::vector<VariantTotals> totals;
   for (int v : o.variants)
-    totals.emplace_back(scenario.variants[static_cast<std::size_t>(v)], scenario.horizon_days, rows.size());
+    totals.emplace_back(scenario.variants[static_cast<std::size_t>(v)], scenario.horizon_days, rows.size(),
+                        scenario.budget_share(o.agents));
   return totals;
 }
 
@@ -385,7 +386,8 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
       if (r.residual <= model.feedback.tolerance * static_cast<double>(o.agents))
         continue; // this pass used r.curves and reproduced them: done
       r.curves = std::move(measured);
-      plan.models[v]->set_days(day_tables(model, *plan.models[v], o.agents, &r.curves));
+      plan.models[v]->set_days(
+        day_tables(model, *plan.models[v], o.agents, scenario.budget_share(o.agents), &r.curves));
       if (pass >= model.feedback.max_passes)
         r.converged = false;
       else

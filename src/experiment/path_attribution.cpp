@@ -113,7 +113,7 @@ RuleAttribution path_attribution(const Scenario& scenario, RunOptions options, c
   CompiledModel model(base, population, rows, scenario.horizon_days);
   // The run's journeys: with population feedback, the day tables its fixed point found.
   if (feedback && feedback->passes > 0)
-    model.set_days(day_tables(base, model, o.agents, &feedback->curves));
+    model.set_days(day_tables(base, model, o.agents, scenario.budget_share(o.agents), &feedback->curves));
   const std::size_t paced = model.paced.size();
   const int conversion = base.first_purchase_stage();
   const std::size_t K = base.stages.size();

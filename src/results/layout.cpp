@@ -171,7 +171,7 @@ void write_spend_and_feedback(const h5::Object& group, const VariantTotals& t, c
     if (tp.budget)
       for (std::size_t r = 0; r < rows.size(); ++r)
         if (rows[r].name == tp.name)
-          planned[r] = tp.budget->total;
+          planned[r] = tp.budget->total * t.budget_share;
   h5::write_dataset(h5::open_group(group, "touchpoints"), "planned_spend", planned);
   {
     std::vector<std::string> channel;

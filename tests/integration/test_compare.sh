@@ -146,7 +146,7 @@ check_error "--summary-only" "$JOURNEYSIM" compare "$WORK/summary.h5" --baseline
 
 # Few customers: where the conversion interval excludes 0 but the exact test is not significant
 # (or the reverse), the verdict says they disagree instead of printing both as if they agreed.
-expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 500 -q -o "$WORK/few.h5" --summary-only
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 500 -s 3 -q -o "$WORK/few.h5" --summary-only
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/few.h5" --format json
 "$PYTHON" - "$WORK/out" <<'PY' || fail "compare: the verdict of a small run"
 import json, sys

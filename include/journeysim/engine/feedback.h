@@ -37,7 +37,7 @@ struct FeedbackReport {
 //! day, and per varying touchpoint its calendar factor, pacing and price.
 //! `curves` null: the first pass (no advocates yet, budgets not yet paced:
 //! full reach at the base cost per exposure).
-DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents,
+DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents, double budget_share,
                      const FeedbackCurves* curves);
 
 //! max over days of |a − b| for each curve (summed over personas).

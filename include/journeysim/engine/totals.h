@@ -42,7 +42,8 @@ public:
   VariantTotals(std::size_t stages, std::size_t personas, int horizon_days,
                 std::size_t touch_rows, int cart_stage, int conversion_stage);
   //! Totals of one variant of a scenario (stages, personas, money, feedback).
-  VariantTotals(const Model& model, int horizon_days, std::size_t touch_rows);
+  //! `budget_share`: Scenario::budget_share() of the run (planned spend is that share of the budgets).
+  VariantTotals(const Model& model, int horizon_days, std::size_t touch_rows, double budget_share);
 
   //! Add one chunk's outcomes (integer counts: order does not matter).
   void add_counts(const AgentColumns& agents, const OutcomeColumns& outcomes);
@@ -72,6 +73,7 @@ public:
   double revenue = 0.0, cost = 0.0, mood_sum = 0.0;
   // Model v2.
   double margin = 1.0;
+  double budget_share = 1.0; //!< of each budget this run spends (Scenario::budget_share)
   double planned_spend = 0.0;
   int mature_days = 0;
   std::vector<std::uint8_t> advocate_stage; //!< [K] 1: agents in it are advocates

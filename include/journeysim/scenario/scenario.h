@@ -201,6 +201,13 @@ struct Scenario {
   CalibrateSpec calibrate;
 
   const Model& baseline() const { return variants.front(); }
+  //! The share of each budget a run of `agents` spends: budgets are stated
+  //! for the scenario's `population`, so a smaller sample of the same shop
+  //! buys the same reach per customer (MODEL.md "Budgets and pacing").
+  double budget_share(std::uint64_t agents) const
+  {
+    return population > 0 ? static_cast<double>(agents) / static_cast<double>(population) : 1.0;
+  }
   //! Index of a variant by name; -1 if none.
   int variant_index(const std::string& name) const;
   //! Every variant draws by `stream` (`--random-stream`): the scenario's

@@ -92,9 +92,13 @@ TEST_CASE("a budget is spent, and moving half of one into another keeps total sp
     budgeted_spend(s.variants[static_cast<std::size_t>(o.variants[1])], r.totals[1], r.touchpoints, &planned_v);
   CHECK(planned_b == Approx(6000));
   CHECK(planned_v == Approx(6000));
+  // Budgets are the scenario population's (50 000): a run of twice as many
+  // customers spends twice each, as the run's planned spend says.
+  REQUIRE(s.population == 50000);
+  CHECK(r.totals[0].summary().planned_spend == Approx(2 * 6000));
   // Pacing spends the budget (in expectation; the fixed point within its tolerance).
-  CHECK(std::abs(spent_b / planned_b - 1) < 0.01);
-  CHECK(std::abs(spent_v / planned_v - 1) < 0.01);
+  CHECK(std::abs(spent_b / (2 * planned_b) - 1) < 0.01);
+  CHECK(std::abs(spent_v / (2 * planned_v) - 1) < 0.01);
   CHECK(std::abs(total_spend(r.totals[1]) / total_spend(r.totals[0]) - 1) < 0.01);
   // The money moved: social got half, search one and a half.
   const auto row = [&](const char* name) {
@@ -104,9 +108,32 @@ TEST_CASE("a budget is spent, and moving half of one into another keeps total sp
     FAIL(name);
     return std::size_t{0};
   };
-  CHECK(r.totals[1].touch_cost[row("social_ads")] == Approx(1500).epsilon(0.02));
-  CHECK(r.totals[1].touch_cost[row("search_ads")] == Approx(4500).epsilon(0.02));
+  CHECK(r.totals[1].touch_cost[row("social_ads")] == Approx(2 * 1500).epsilon(0.02));
+  CHECK(r.totals[1].touch_cost[row("search_ads")] == Approx(2 * 4500).epsilon(0.02));
   CHECK(r.feedback[0].passes >= 2);
+}
+
+TEST_CASE("budgets are the scenario population's: a smaller run buys the same reach per customer", "[budget]")
+{
+  // A run of fewer agents than the scenario's population is a sample of the
+  // same shop: it spends that share of each budget, so what a customer sees
+  // (and what it costs per customer) does not depend on the sample's size.
+  const Scenario s = model_v2();
+  const auto per_agent = [&](std::uint64_t agents) {
+    RunOptions o;
+    o.agents = agents;
+    o.variants = {0};
+    const RunResult r = run(s, o, nullptr);
+    double exposures = 0;
+    for (std::size_t i = 0; i < r.touchpoints.size(); ++i)
+      if (r.touchpoints[i].name == "search_ads")
+        exposures = static_cast<double>(r.totals[0].tally.exposures[i]);
+    return std::pair{exposures / static_cast<double>(agents), r.totals[0].summary().cost / static_cast<double>(agents)};
+  };
+  const auto [exposed_small, cost_small] = per_agent(s.population / 4);
+  const auto [exposed_full, cost_full] = per_agent(s.population);
+  CHECK(exposed_small == Approx(exposed_full).epsilon(0.03)); // the whole budget on a quarter: 3 times as many
+  CHECK(cost_small == Approx(cost_full).epsilon(0.02));
 }
 
 TEST_CASE("budget pacing: diminishing returns — doubling a budget less than doubles exposures", "[budget]")
