@@ -144,8 +144,18 @@ void compare_with_best(const Evaluation& best, Evaluation& e, bool maximize)
 
 OptimizeResult finish(OptimizeResult r, const Evaluator& ev, bool maximize)
 {
+  // A setting successive halving dropped early keeps the mean of its first
+  // replications, which may be lucky: the best is among the settings with the
+  // most replications (the last round's survivors), feasible ones first.
+  const auto ranks_above = [&](const Evaluation& a, const Evaluation& b) {
+    if (a.feasible != b.feasible)
+      return a.feasible;
+    if (a.objective.size() != b.objective.size())
+      return a.objective.size() > b.objective.size();
+    return ev.better(a, b);
+  };
   for (std::size_t i = 1; i < r.evaluations.size(); ++i)
-    if (ev.better(r.evaluations[i], r.evaluations[r.best]))
+    if (ranks_above(r.evaluations[i], r.evaluations[r.best]))
       r.best = i;
   r.any_feasible = r.evaluations.empty() ? false : r.evaluations[r.best].feasible;
   for (auto& e : r.evaluations)
