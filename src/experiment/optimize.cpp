@@ -80,7 +80,7 @@ public:
       ro.cancel = o_.cancel;
       ro.tables = tables_;
       const Summary s = run(scenario, ro, nullptr).totals[0].summary();
-      const double m = metric_of(s, o_.objective.metric) * o_.objective.scale;
+      const double m = o_.objective.for_period(metric_of(s, o_.objective.metric));
       e.objective.push_back(o_.objective.maximize ? m - change : m + change);
       for (std::size_t c = 0; c < o_.constraints.size(); ++c)
         e.constraint[c].push_back(metric_of(s, o_.constraints[c].metric));
@@ -351,6 +351,7 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
 {
   if (o.levers.empty())
     throw InputError("optimize: give at least one --lever");
+  check_objective(o.objective);
   const bool continuous = o.levers.front().continuous();
   for (std::size_t i = 0; i < o.levers.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)

@@ -149,6 +149,30 @@ TEST_CASE("optimize: successive halving's best is a survivor, not a setting drop
   CHECK(dropped->diff > 0);        // on those same four, 0.35 does better
 }
 
+TEST_CASE("optimize: --customers scales totals only; change costs need a total", "[experiment][optimize]")
+{
+  const ScenarioFile file;
+  OptimizeOptions o;
+  o.levers = {parse_lever("touchpoints.ad.reach=0.1,0.2")};
+  o.objective.maximize = true;
+  o.replications = 2;
+  o.agents = 2000;
+  o.threads = 1;
+  const auto best_mean = [&](const char* metric, double scale) {
+    o.objective.metric = metric;
+    o.objective.scale = scale;
+    const OptimizeResult r = optimize(file.path, o);
+    return r.evaluations[r.best].mean;
+  };
+  // P(convert) at reach 0.2 = 0.65: a rate stays one whatever the customers.
+  const double rate = best_mean("conversion_rate", 1);
+  CHECK(rate == Approx(conversion(0.2)).margin(0.03));
+  CHECK(best_mean("conversion_rate", 50) == rate);
+  CHECK(best_mean("conversions", 50) == Approx(50 * best_mean("conversions", 1)));
+  o.objective.changes = {{"touchpoints.ad.reach", 100, 0.2}};
+  CHECK_THROWS_WITH(best_mean("conversion_rate", 1), Catch::Contains("conversion_rate is not a total"));
+}
+
 TEST_CASE("optimize: settings that do not differ are all good choices", "[experiment]")
 {
   const ScenarioFile file;

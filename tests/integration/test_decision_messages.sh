@@ -1,0 +1,51 @@
+# What summary and optimize say about their decisions, on small runs:
+# --customers scales totals only (a rate stays a rate), change costs need a
+# total, and the refusals and special cases read as what happened.
+source "$(dirname "$0")/lib.sh"
+checkout="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+journey="$SOURCE_DIR/scenarios/what_if_journey.yaml"
+STEPS=touchpoints.checkout.checkout.steps
+
+# ---------------------------------------------------------------- --customers scales totals only
+expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 2 -n 2000 -t 1 -o "$WORK/s.h5" --quiet
+for metric in "--maximize conversion_rate" "--minimize cost_per_conversion" "--maximize profit"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" $metric --customers 1000000 --format json
+  cp "$WORK/out" "$WORK/${metric#--*imize }.json"
+done
+"$PYTHON" - "$WORK/s.h5" "$WORK" <<'PY' || fail "summary --customers"
+import sys, json, h5py, pandas as pd
+s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); s = s[s.variant == b"baseline"]
+agents = h5py.File(sys.argv[1]).attrs["population"]
+for metric, scale, pick in (("conversion_rate", 1, max), ("cost_per_conversion", 1, min),
+                            ("profit", 1e6 / agents, max)):
+    d = json.load(open(f"{sys.argv[2]}/{metric}.json"))["decision"]
+    want = pick(s[metric + "_mean"]) * scale
+    assert abs(d["best_objective"] - want) <= 1e-9 * abs(want), (metric, d["best_objective"], want)
+PY
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize conversion_rate --customers 1000000
+grep -Eq "conversion_rate [0-9]\.[0-9]{3} %" "$WORK/out" || fail "summary: conversion_rate not a per-cent: $(tail -1 "$WORK/out")"
+# Change costs are money: refused for a rate, in one line naming it.
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize conversion_rate --change-cost "$STEPS=20000"
+expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
+expect_exit 2 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s.html" --minimize roi --change-cost "$STEPS=20000"
+expect_in "$WORK/err" "--change-cost: roi is not a total"
+
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate --customers 100000 \
+  -r 2 -n 1000 -t 1 --format json
+cp "$WORK/out" "$WORK/rate.json"
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate -r 2 -n 1000 -t 1 \
+  --format json
+"$PYTHON" - "$WORK/rate.json" "$WORK/out" <<'PY' || fail "optimize --customers on a rate"
+import sys, json
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert [e["objective"] for e in a["evaluations"]] == [e["objective"] for e in b["evaluations"]], (a, b)
+assert all(0 <= e["objective"] <= 1 for e in a["evaluations"]), a
+PY
+expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate \
+  --change-cost "$STEPS=100@5" -r 2 -n 1000 -t 1
+expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
+[ ! -s "$WORK/out" ] || fail "optimize ran before refusing --change-cost"
+
+finish
