@@ -229,7 +229,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   for (std::size_t k = 0; k < shown; ++k) {
     const std::size_t i = order[k];
     const Evaluation& e = r.evaluations[i];
-    std::vector<std::string> row{i == r.best ? "best" : e.equivalent ? "≈" : e.feasible ? "" : "✗"};
+    // With no feasible setting the first row is only the reference of best − this: ✗ like the others.
+    std::vector<std::string> row{!e.feasible ? "✗" : i == r.best ? "best" : e.equivalent ? "≈" : ""};
     for (double x : e.x)
       row.push_back(num(x));
     row.push_back(std::to_string(e.objective.size()));
@@ -261,7 +262,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     out << "(" << order.size() - shown << " more settings" << (output.empty() ? "; -o FILE.h5 keeps them all" : " in " + output) << ")\n";
   out << "\n";
   if (!r.any_feasible) {
-    out << "no evaluated setting meets the constraints: widen the levers' ranges or relax --subject-to\n";
+    out << "no evaluated setting meets the constraints (best − this is measured from the first row, the best "
+        << o.objective.metric << " among them): widen the levers' ranges or relax --subject-to\n";
     return 0;
   }
   out << "best: ";
@@ -269,7 +271,9 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     out << (l ? ", " : "") << o.levers[l].path << " = " << num(best.x[l]);
   out << " — " << o.objective.metric << " " << num(best.mean) << " (mean of " << best.objective.size()
       << " replications)\n";
-  if (equivalent)
+  if (r.evaluations.size() == 1)
+    out << "one setting only (each lever has one value): nothing to compare it with; give a lever more values\n";
+  else if (equivalent)
     out << equivalent << " other setting(s) (≈) are not significantly " << (o.objective.maximize ? "worse" : "costlier")
         << " (paired 95 % CI of the difference includes 0): any of them is as good a choice on this evidence\n";
   else

@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 
 namespace journeysim {
 
@@ -161,6 +162,29 @@ OptimizeResult finish(OptimizeResult r, const Evaluator& ev, bool maximize)
   for (auto& e : r.evaluations)
     compare_with_best(r.evaluations[r.best], e, maximize);
   return r;
+}
+
+//! Why the scenario refuses the levers at `setting`, if it does.
+//! @throws ScenarioError If the scenario itself is at fault, not a lever's value.
+std::optional<ScenarioError> rejection(const std::string& path, const std::vector<Override>& setting)
+{
+  try {
+    load_scenario(path, setting);
+    return std::nullopt;
+  } catch (const ScenarioError& e) {
+    if (e.file() != "--set" || e.line() < 1 || static_cast<std::size_t>(e.line()) > setting.size())
+      throw;
+    return e;
+  }
+}
+
+//! @throws InputError Naming the lever and its value, if the scenario refuses `setting`.
+void check_setting(const std::string& path, const std::vector<Override>& setting)
+{
+  if (const auto e = rejection(path, setting)) {
+    const Override& bad = setting[static_cast<std::size_t>(e->line() - 1)];
+    throw InputError("--lever " + bad.path + " at " + bad.value + ": " + e->message());
+  }
 }
 
 OptimizeResult successive_halving(const OptimizeOptions& o, Evaluator& ev)
@@ -363,21 +387,40 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
                        "of choices; fix " + l.path + " to one value list (e.g. 2,3,5) or make all ranges");
   if (o.replications < 2 || o.replications > 1000)
     throw InputError("--replications: expected 2 to 1000 (the paired intervals need at least 2)");
-  // Every setting must be a valid scenario: check the corners now (exit 2 before running).
+  // Every setting must be a valid scenario: check the corners and each
+  // lever's values now (exit 2 before running).
   std::vector<Override> lows, highs;
   for (const Lever& l : o.levers) {
     lows.push_back({l.path, yaml_number(continuous ? l.low : *std::min_element(l.values.begin(), l.values.end()))});
     highs.push_back({l.path, yaml_number(continuous ? l.high : *std::max_element(l.values.begin(), l.values.end()))});
   }
-  for (const auto* corner : {&lows, &highs}) {
-    try {
-      load_scenario(path, *corner);
-    } catch (const ScenarioError& e) {
-      if (e.file() != "--set" || e.line() < 1 || static_cast<std::size_t>(e.line()) > corner->size())
-        throw;
-      const Override& bad = (*corner)[static_cast<std::size_t>(e.line() - 1)];
-      throw InputError("--lever " + bad.path + " at " + bad.value + ": " + e.message());
+  check_setting(path, lows);
+  check_setting(path, highs);
+  for (std::size_t i = 0; i < o.levers.size(); ++i) {
+    const Lever& l = o.levers[i];
+    std::vector<Override> setting = lows;
+    if (!continuous) {
+      for (double v : l.values) {
+        setting[i].value = yaml_number(v);
+        check_setting(path, setting);
+      }
+      continue;
     }
+    // COBYLA tries fractional values anywhere in a range: a parameter that
+    // takes whole numbers (a fraction refused where its rounding is not)
+    // needs whole-number choices instead.
+    const double inside = l.low + 0.381966 * (l.high - l.low);
+    std::vector<Override> rounded = setting;
+    setting[i].value = yaml_number(inside);
+    rounded[i].value = yaml_number(std::round(inside));
+    if (!rejection(path, setting))
+      continue;
+    if (rejection(path, rounded))
+      check_setting(path, setting); // another reason: in the scenario's own words
+    throw InputError("--lever " + l.path + "=" + yaml_number(l.low) + ":" + yaml_number(l.high) + ": " + l.path +
+                     " takes whole numbers, but a range LOW:HIGH is searched through fractions; give whole-number "
+                     "choices as a list or FROM:TO:STEP (e.g. " + l.path + "=" + yaml_number(std::ceil(l.low)) + ":" +
+                     yaml_number(std::floor(l.high)) + ":1)");
   }
 
   Evaluator ev(path, o, progress);

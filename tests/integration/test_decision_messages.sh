@@ -48,4 +48,35 @@ expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximiz
 expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
 [ ! -s "$WORK/out" ] || fail "optimize ran before refusing --change-cost"
 
+# ---------------------------------------------------------------- optimize: what it says
+# A whole-number parameter as a range: a --lever error, not a --set one about a value never typed.
+expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1:6" --maximize profit -r 2 -n 500 -t 1
+expect_in "$WORK/err" "--lever $STEPS=1:6: $STEPS takes whole numbers"
+expect_in "$WORK/err" "(e.g. $STEPS=1:6:1)"
+grep -q -- "--set" "$WORK/err" && fail "the refusal names --set: $(cat "$WORK/err")"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
+# One setting: nothing to compare, not "every other setting is significantly worse".
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever touchpoints.live_chat.reach=0.1 --maximize profit \
+  -r 2 -n 500 -t 1 -q -o "$WORK/one.h5"
+expect_in "$WORK/out" "one setting only"
+grep -q "every other setting" "$WORK/out" && fail "one setting compared with others: $(tail -2 "$WORK/out")"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/one.h5" -o "$WORK/one.html" -q
+expect_in "$WORK/one.html" "One setting only"
+# No feasible setting: said so, every row ✗ (none labelled best), the file's best row has feasible = 0.
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever touchpoints.live_chat.reach=0.1,0.2 --maximize profit \
+  --subject-to 'conversion_rate>=0.5' -r 2 -n 500 -t 1 -q -o "$WORK/none.h5"
+expect_in "$WORK/out" "no evaluated setting meets the constraints"
+[ "$(grep -c '^✗ ' "$WORK/out")" = 2 ] || fail "infeasible rows not all ✗: $(cat "$WORK/out")"
+grep -q "^best " "$WORK/out" && fail "an infeasible row labelled best"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/none.h5" -o "$WORK/none.html" -q
+expect_in "$WORK/none.html" "No evaluated setting meets the constraints"
+grep -q 'class="best"' "$WORK/none.html" && fail "the report marks an infeasible row best"
+[ "$(grep -o '<td>misses a constraint</td>' "$WORK/none.html" | wc -l)" = 2 ] || fail "report rows not marked infeasible"
+"$PYTHON" - "$WORK/none.h5" <<'PY' || fail "optimize file without a feasible setting"
+import sys, h5py
+g = h5py.File(sys.argv[1])["optimization"]; e = g["evaluations"][()]
+assert g.attrs["any_feasible"] == 0 and (e["feasible"] == 0).all() and e["best"].sum() == 1, e
+assert e["best"][g.attrs["best"]] == 1 and e["diff_from_best"][g.attrs["best"]] == 0, e
+PY
+
 finish

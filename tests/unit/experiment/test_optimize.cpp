@@ -202,3 +202,21 @@ TEST_CASE("optimize: levers are parsed or refused with an example", "[experiment
   CHECK_THROWS_WITH(parse_lever("touchpoints.ad.reach=0.4:0.1"), Catch::Contains("LOW < HIGH"));
   CHECK_THROWS_WITH(parse_lever("touchpoints.ad.reach"), Catch::Contains("PATH=LOW:HIGH"));
 }
+
+TEST_CASE("optimize: a whole-number parameter as a range is refused before running, as a --lever error",
+          "[experiment][optimize]")
+{
+  OptimizeOptions o;
+  o.levers = {parse_lever("touchpoints.checkout.checkout.steps=1:6")};
+  o.objective.metric = "profit";
+  o.objective.maximize = true;
+  o.replications = 2;
+  o.agents = 500;
+  std::size_t runs = 0;
+  CHECK_THROWS_WITH(optimize(std::string(JOURNEYSIM_SCENARIOS) + "/what_if_journey.yaml", o,
+                             [&](std::size_t, std::size_t n) { runs = n; }),
+                    "--lever touchpoints.checkout.checkout.steps=1:6: touchpoints.checkout.checkout.steps takes "
+                    "whole numbers, but a range LOW:HIGH is searched through fractions; give whole-number choices "
+                    "as a list or FROM:TO:STEP (e.g. touchpoints.checkout.checkout.steps=1:6:1)");
+  CHECK(runs == 0);
+}
