@@ -137,12 +137,11 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
     }
     return s + ": widen the grid or lower the target";
   }
-  // "cheapest" only when minimising; a maximised metric has change costs subtracted.
-  std::string s = d.has_target ? (o.maximize ? "best setting that reaches " : "cheapest setting that reaches ") +
-                                   d.target.metric +
-                                   (d.target.at_least ? " ≥ " : " ≤ ") +
-                                   metric_text(d.target.metric, d.target.value) + " (" + goal + "): "
-                               : "best setting (" + goal + "): ";
+  std::string s = d.chosen() +
+                  (d.has_target ? " that reaches " + d.target.metric + (d.target.at_least ? " ≥ " : " ≤ ") +
+                                    metric_text(d.target.metric, d.target.value)
+                                : std::string()) +
+                  " (" + goal + "): ";
   s += setting_text(sweep, *best->point) + " — ";
   if (d.has_target) {
     const Band& b = best->point->band(d.target.metric);

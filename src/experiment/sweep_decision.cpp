@@ -179,6 +179,12 @@ const Option* Decision::best() const
   return !options.empty() && options.front().reaches ? &options.front() : nullptr;
 }
 
+std::string Decision::chosen() const
+{
+  // "cheapest" only when minimising: a maximised metric has change costs subtracted.
+  return has_target && !objective.maximize ? "cheapest setting" : "best setting";
+}
+
 Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective, const Target* target)
 {
   sweep.check_variant(variant, "--variant");

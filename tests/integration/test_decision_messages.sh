@@ -48,6 +48,22 @@ expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximiz
 expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
 [ ! -s "$WORK/out" ] || fail "optimize ran before refusing --change-cost"
 
+# The sweep report's heading names the decision as summary's answer does.
+for decision in "--target conversion_rate>=0.001 --maximize profit|best setting that reaches" \
+                "--target conversion_rate>=0.001 --minimize cost|cheapest setting that reaches" \
+                "--maximize profit|best setting (" "--minimize cost|best setting ("; do
+  options=${decision%|*} words=${decision#*|}
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" $options
+  expect_in "$WORK/out" "$words"
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/d.html" -q --force $options
+  heading=$(grep -o '<h2>[^<]*setting[^<]*</h2>' "$WORK/d.html")
+  want="<h2>${words%% (}</h2>"
+  [[ $words != *reaches ]] || want="<h2>$words the target</h2>"
+  [ "${heading,,}" = "${want,,}" ] || fail "report $options: heading '$heading', summary says '$words'"
+done
+
 # ---------------------------------------------------------------- optimize: what it says
 # A whole-number parameter as a range: a --lever error, not a --set one about a value never typed.
 expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1:6" --maximize profit -r 2 -n 500 -t 1

@@ -89,6 +89,9 @@ struct Decision {
   Target target;
   Objective objective;
   const Option* best() const; //!< null if none reaches the target
+  //! What is chosen, as summary's answer and the report's heading say it:
+  //! "cheapest setting" when minimising towards a target, else "best setting".
+  std::string chosen() const;
 };
 
 //! @throws InputError For an unknown metric, variant or change-cost path.

@@ -94,3 +94,16 @@ TEST_CASE("objective_change_costs: a rate takes none of the scenario's and refus
   CHECK(objective_change_costs("conversion_rate", source, levers, {}).empty());
   CHECK_THROWS_AS(objective_change_costs("conversion_rate", source, levers, {{levers[0], 100, 5}}), InputError);
 }
+
+TEST_CASE("Decision::chosen: cheapest only when minimising towards a target", "[experiment][decision]")
+{
+  Decision d;
+  d.objective.maximize = true;
+  CHECK(d.chosen() == "best setting");
+  d.has_target = true;
+  CHECK(d.chosen() == "best setting");
+  d.objective.maximize = false;
+  CHECK(d.chosen() == "cheapest setting");
+  d.has_target = false;
+  CHECK(d.chosen() == "best setting");
+}
