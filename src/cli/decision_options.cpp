@@ -44,7 +44,7 @@ double customers_scale(const po::variables_map& vm, std::uint64_t agents)
     return 1.0;
   const double c = vm["customers"].as<double>();
   if (!(c >= 1 && c <= 1e15))
-    throw InputError("--customers: expected a number of customers (1 or more)");
+    throw InputError("--customers: expected a number of customers from 1 to 1e15, got " + num(c));
   return c / static_cast<double>(agents);
 }
 
@@ -163,7 +163,7 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
     s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";
   if (best->point->replications < 2) // no interval: "reaches" and "best" are the point estimates' alone
     s += " — on one replication per setting, so without any interval: sampling noise could change this answer; "
-         "run the sweep with -r 3 or more to know how sure it is";
+         "run the sweep with -r " + std::to_string(ADVISED_REPLICATIONS) + " or more to know how sure it is";
   return s;
 }
 

@@ -13,6 +13,10 @@
 
 namespace journeysim::cli {
 
+//! The replications a sweep needs for intervals worth deciding on, as every
+//! message that advises more says it.
+constexpr int ADVISED_REPLICATIONS = 3;
+
 void add_decision_options(boost::program_options::options_description& options);
 
 //! The decision the options ask for, or nothing without --target,

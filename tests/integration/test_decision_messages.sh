@@ -48,6 +48,21 @@ expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximiz
 expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
 [ ! -s "$WORK/out" ] || fail "optimize ran before refusing --change-cost"
 
+# The limits of --customers are the real ones.
+for bad in 1e20 0.5; do
+  expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --customers $bad
+  expect_in "$WORK/err" "--customers: expected a number of customers from 1 to 1e15, got "
+  expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3" --maximize profit --customers $bad -n 500
+  expect_in "$WORK/err" "--customers: expected a number of customers from 1 to 1e15, got "
+done
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --customers 1e15
+
+# One replication: the table's footer and the decision advise the same replications.
+expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 1 -n 1000 -t 1 -o "$WORK/s1.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s1.h5" --maximize profit
+expect_in "$WORK/out" "sweep with --replications 3 or more)"
+expect_in "$WORK/out" "run the sweep with -r 3 or more"
+
 # The sweep report's heading names the decision as summary's answer does.
 for decision in "--target conversion_rate>=0.001 --maximize profit|best setting that reaches" \
                 "--target conversion_rate>=0.001 --minimize cost|cheapest setting that reaches" \
