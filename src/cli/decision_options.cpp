@@ -23,8 +23,9 @@ void add_decision_options(po::options_description& options)
     ("change-cost", po::value<std::vector<std::string>>()->composing(),
      "PATH=AMOUNT[@TODAY]: one-off cost per unit a swept lever moves away from today's value (read from the "
      "scenario, or given after @); repeatable")
-    ("customers", po::value<double>(), "customers of the period the decision is for: the metric (a total over "
-                                       "the simulated agents) is scaled to them before change costs are added")
+    ("customers", po::value<double>(), "customers of the period the decision is for: a total (conversions, "
+                                       "revenue, cost, profit, …) is scaled from the simulated agents to them "
+                                       "before change costs are added; rates and ratios stay as they are")
     ("variant,v", po::value<std::string>(), "the variant to decide on (default: the baseline)");
 }
 
@@ -35,6 +36,26 @@ std::string decision_variant(const po::variables_map& vm, const SweepData& sweep
   const std::string v = vm["variant"].as<std::string>();
   sweep.check_variant(v, "--variant");
   return v;
+}
+
+double customers_scale(const po::variables_map& vm, std::uint64_t agents)
+{
+  if (!vm.count("customers"))
+    return 1.0;
+  const double c = vm["customers"].as<double>();
+  if (!(c >= 1 && c <= 1e15))
+    throw InputError("--customers: expected a number of customers from 1 to 1e15, got " + num(c));
+  return c / static_cast<double>(agents);
+}
+
+std::vector<ChangeCost> change_costs_from(const po::variables_map& vm, const std::string& metric,
+                                          const std::string& scenario_source, const std::vector<std::string>& levers)
+{
+  std::vector<ChangeCost> given;
+  if (vm.count("change-cost"))
+    for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
+      given.push_back(parse_change_cost(spec, scenario_source));
+  return objective_change_costs(metric, scenario_source, levers, given);
 }
 
 std::optional<Decision> decision_from(const po::variables_map& vm, const SweepData& sweep)
@@ -54,22 +75,8 @@ std::optional<Decision> decision_from(const po::variables_map& vm, const SweepDa
   } else if (vm.count("minimize")) {
     o.metric = vm["minimize"].as<std::string>();
   }
-  if (vm.count("customers")) {
-    const double c = vm["customers"].as<double>();
-    if (!(c >= 1 && c <= 1e15))
-      throw InputError("--customers: expected a number of customers (1 or more)");
-    o.scale = c / static_cast<double>(sweep.agents);
-  }
-  // The scenario's own change_costs (for the levers this sweep moved), then
-  // the command line's, which replace a stated cost of the same lever.
-  for (const ChangeCost& c : scenario_change_costs(sweep.scenario_source))
-    if (std::find(sweep.parameters.begin(), sweep.parameters.end(), c.path) != sweep.parameters.end())
-      o.changes.push_back(c);
-  std::vector<ChangeCost> given;
-  if (vm.count("change-cost"))
-    for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
-      given.push_back(parse_change_cost(spec, sweep.scenario_source));
-  o.changes = merge_change_costs(o.changes, given);
+  o.scale = customers_scale(vm, sweep.agents);
+  o.changes = change_costs_from(vm, o.metric, sweep.scenario_source, sweep.parameters);
   std::optional<Target> target;
   if (vm.count("target"))
     target = parse_target(vm["target"].as<std::string>(), "--target");
@@ -130,12 +137,11 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
     }
     return s + ": widen the grid or lower the target";
   }
-  // "cheapest" only when minimising; a maximised metric has change costs subtracted.
-  std::string s = d.has_target ? (o.maximize ? "best setting that reaches " : "cheapest setting that reaches ") +
-                                   d.target.metric +
-                                   (d.target.at_least ? " ≥ " : " ≤ ") +
-                                   metric_text(d.target.metric, d.target.value) + " (" + goal + "): "
-                               : "best setting (" + goal + "): ";
+  std::string s = d.chosen() +
+                  (d.has_target ? " that reaches " + d.target.metric + (d.target.at_least ? " ≥ " : " ≤ ") +
+                                    metric_text(d.target.metric, d.target.value)
+                                : std::string()) +
+                  " (" + goal + "): ";
   s += setting_text(sweep, *best->point) + " — ";
   if (d.has_target) {
     const Band& b = best->point->band(d.target.metric);
@@ -157,7 +163,7 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
     s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";
   if (best->point->replications < 2) // no interval: "reaches" and "best" are the point estimates' alone
     s += " — on one replication per setting, so without any interval: sampling noise could change this answer; "
-         "run the sweep with -r 3 or more to know how sure it is";
+         "run the sweep with -r " + std::to_string(ADVISED_REPLICATIONS) + " or more to know how sure it is";
   return s;
 }
 

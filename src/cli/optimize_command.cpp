@@ -5,6 +5,7 @@
 #include "cli_util.h"
 #include "json.h"
 #include "commands.h"
+#include "decision_options.h"
 #include "progress.h"
 
 #include "journeysim/error.h"
@@ -53,7 +54,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     ("subject-to", po::value<std::vector<std::string>>()->composing(), "METRIC>=VALUE or METRIC<=VALUE on the mean (repeatable)")
     ("change-cost", po::value<std::vector<std::string>>()->composing(),
      "PATH=AMOUNT[@TODAY]: one-off cost per unit a lever moves from today's value (repeatable)")
-    ("customers", po::value<double>(), "customers of the period: the metric is scaled from the simulated agents to them")
+    ("customers", po::value<double>(), "customers of the period: a total (conversions, revenue, cost, profit, …) is "
+                                       "scaled from the simulated agents to them; rates and ratios stay as they are")
     ("replications,r", po::value<int>()->default_value(8), "replications per setting (at most, for successive halving)")
     ("agents,n", po::value<std::string>(), "agents per run (default: the scenario's population)")
     ("seed,s", po::value<std::string>(), "master seed (default: the scenario's)")
@@ -105,25 +107,15 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
       o.constraints.push_back(parse_target(spec, "--subject-to"));
       check_metric(o.constraints.back().metric, "--subject-to");
     }
-  // The scenario's change_costs for these levers, replaced by --change-cost.
-  for (const ChangeCost& c : scenario_change_costs(scenario.source))
-    if (std::any_of(o.levers.begin(), o.levers.end(), [&](const Lever& l) { return l.path == c.path; }))
-      o.objective.changes.push_back(c);
-  std::vector<ChangeCost> given;
-  if (vm.count("change-cost"))
-    for (const auto& spec : vm["change-cost"].as<std::vector<std::string>>())
-      given.push_back(parse_change_cost(spec, scenario.source));
-  o.objective.changes = merge_change_costs(o.objective.changes, given);
+  std::vector<std::string> lever_paths;
+  for (const Lever& l : o.levers)
+    lever_paths.push_back(l.path);
+  o.objective.changes = change_costs_from(vm, o.objective.metric, scenario.source, lever_paths);
   o.replications = vm["replications"].as<int>();
   if (vm.count("agents"))
     o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   const std::uint64_t agents = o.agents ? o.agents : scenario.population;
-  if (vm.count("customers")) {
-    const double c = vm["customers"].as<double>();
-    if (!(c >= 1 && c <= 1e15))
-      throw InputError("--customers: expected a number of customers (1 or more)");
-    o.objective.scale = c / static_cast<double>(agents);
-  }
+  o.objective.scale = customers_scale(vm, agents);
   if (vm.count("seed")) {
     o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
@@ -238,7 +230,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   for (std::size_t k = 0; k < shown; ++k) {
     const std::size_t i = order[k];
     const Evaluation& e = r.evaluations[i];
-    std::vector<std::string> row{i == r.best ? "best" : e.equivalent ? "≈" : e.feasible ? "" : "✗"};
+    // With no feasible setting the first row is only the reference of best − this: ✗ like the others.
+    std::vector<std::string> row{!e.feasible ? "✗" : i == r.best ? "best" : e.equivalent ? "≈" : ""};
     for (double x : e.x)
       row.push_back(num(x));
     row.push_back(std::to_string(e.objective.size()));
@@ -270,7 +263,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     out << "(" << order.size() - shown << " more settings" << (output.empty() ? "; -o FILE.h5 keeps them all" : " in " + output) << ")\n";
   out << "\n";
   if (!r.any_feasible) {
-    out << "no evaluated setting meets the constraints: widen the levers' ranges or relax --subject-to\n";
+    out << "no evaluated setting meets the constraints (best − this is measured from the first row, the best "
+        << o.objective.metric << " among them): widen the levers' ranges or relax --subject-to\n";
     return 0;
   }
   out << "best: ";
@@ -278,7 +272,9 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     out << (l ? ", " : "") << o.levers[l].path << " = " << num(best.x[l]);
   out << " — " << o.objective.metric << " " << num(best.mean) << " (mean of " << best.objective.size()
       << " replications)\n";
-  if (equivalent)
+  if (r.evaluations.size() == 1)
+    out << "one setting only (each lever has one value): nothing to compare it with; give a lever more values\n";
+  else if (equivalent)
     out << equivalent << " other setting(s) (≈) are not significantly " << (o.objective.maximize ? "worse" : "costlier")
         << " (paired 95 % CI of the difference includes 0): any of them is as good a choice on this evidence\n";
   else

@@ -225,7 +225,8 @@ int summary_command(const std::vector<std::string>& args)
   // Parameters and the variant read left-aligned; the point number and metrics right.
   print_table(cells, left, out);
   if (sweep.replications < 2)
-    out << "\n(one replication: no confidence intervals; sweep with --replications 5 or more)\n";
+    out << "\n(one replication: no confidence intervals; sweep with --replications " << ADVISED_REPLICATIONS
+        << " or more)\n";
   if (decision)
     out << "\n" << decision_text(sweep, *decision) << "\n";
   return 0;

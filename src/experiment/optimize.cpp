@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <optional>
 
 namespace journeysim {
 
@@ -80,7 +81,7 @@ public:
       ro.cancel = o_.cancel;
       ro.tables = tables_;
       const Summary s = run(scenario, ro, nullptr).totals[0].summary();
-      const double m = metric_of(s, o_.objective.metric) * o_.objective.scale;
+      const double m = o_.objective.for_period(metric_of(s, o_.objective.metric));
       e.objective.push_back(o_.objective.maximize ? m - change : m + change);
       for (std::size_t c = 0; c < o_.constraints.size(); ++c)
         e.constraint[c].push_back(metric_of(s, o_.constraints[c].metric));
@@ -144,13 +145,46 @@ void compare_with_best(const Evaluation& best, Evaluation& e, bool maximize)
 
 OptimizeResult finish(OptimizeResult r, const Evaluator& ev, bool maximize)
 {
+  // A setting successive halving dropped early keeps the mean of its first
+  // replications, which may be lucky: the best is among the settings with the
+  // most replications (the last round's survivors), feasible ones first.
+  const auto ranks_above = [&](const Evaluation& a, const Evaluation& b) {
+    if (a.feasible != b.feasible)
+      return a.feasible;
+    if (a.objective.size() != b.objective.size())
+      return a.objective.size() > b.objective.size();
+    return ev.better(a, b);
+  };
   for (std::size_t i = 1; i < r.evaluations.size(); ++i)
-    if (ev.better(r.evaluations[i], r.evaluations[r.best]))
+    if (ranks_above(r.evaluations[i], r.evaluations[r.best]))
       r.best = i;
   r.any_feasible = r.evaluations.empty() ? false : r.evaluations[r.best].feasible;
   for (auto& e : r.evaluations)
     compare_with_best(r.evaluations[r.best], e, maximize);
   return r;
+}
+
+//! Why the scenario refuses the levers at `setting`, if it does.
+//! @throws ScenarioError If the scenario itself is at fault, not a lever's value.
+std::optional<ScenarioError> rejection(const std::string& path, const std::vector<Override>& setting)
+{
+  try {
+    load_scenario(path, setting);
+    return std::nullopt;
+  } catch (const ScenarioError& e) {
+    if (e.file() != "--set" || e.line() < 1 || static_cast<std::size_t>(e.line()) > setting.size())
+      throw;
+    return e;
+  }
+}
+
+//! @throws InputError Naming the lever and its value, if the scenario refuses `setting`.
+void check_setting(const std::string& path, const std::vector<Override>& setting)
+{
+  if (const auto e = rejection(path, setting)) {
+    const Override& bad = setting[static_cast<std::size_t>(e->line() - 1)];
+    throw InputError("--lever " + bad.path + " at " + bad.value + ": " + e->message());
+  }
 }
 
 OptimizeResult successive_halving(const OptimizeOptions& o, Evaluator& ev)
@@ -341,6 +375,7 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
 {
   if (o.levers.empty())
     throw InputError("optimize: give at least one --lever");
+  check_objective(o.objective);
   const bool continuous = o.levers.front().continuous();
   for (std::size_t i = 0; i < o.levers.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
@@ -352,21 +387,40 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
                        "of choices; fix " + l.path + " to one value list (e.g. 2,3,5) or make all ranges");
   if (o.replications < 2 || o.replications > 1000)
     throw InputError("--replications: expected 2 to 1000 (the paired intervals need at least 2)");
-  // Every setting must be a valid scenario: check the corners now (exit 2 before running).
+  // Every setting must be a valid scenario: check the corners and each
+  // lever's values now (exit 2 before running).
   std::vector<Override> lows, highs;
   for (const Lever& l : o.levers) {
     lows.push_back({l.path, yaml_number(continuous ? l.low : *std::min_element(l.values.begin(), l.values.end()))});
     highs.push_back({l.path, yaml_number(continuous ? l.high : *std::max_element(l.values.begin(), l.values.end()))});
   }
-  for (const auto* corner : {&lows, &highs}) {
-    try {
-      load_scenario(path, *corner);
-    } catch (const ScenarioError& e) {
-      if (e.file() != "--set" || e.line() < 1 || static_cast<std::size_t>(e.line()) > corner->size())
-        throw;
-      const Override& bad = (*corner)[static_cast<std::size_t>(e.line() - 1)];
-      throw InputError("--lever " + bad.path + " at " + bad.value + ": " + e.message());
+  check_setting(path, lows);
+  check_setting(path, highs);
+  for (std::size_t i = 0; i < o.levers.size(); ++i) {
+    const Lever& l = o.levers[i];
+    std::vector<Override> setting = lows;
+    if (!continuous) {
+      for (double v : l.values) {
+        setting[i].value = yaml_number(v);
+        check_setting(path, setting);
+      }
+      continue;
     }
+    // COBYLA tries fractional values anywhere in a range: a parameter that
+    // takes whole numbers (a fraction refused where its rounding is not)
+    // needs whole-number choices instead.
+    const double inside = l.low + 0.381966 * (l.high - l.low);
+    std::vector<Override> rounded = setting;
+    setting[i].value = yaml_number(inside);
+    rounded[i].value = yaml_number(std::round(inside));
+    if (!rejection(path, setting))
+      continue;
+    if (rejection(path, rounded))
+      check_setting(path, setting); // another reason: in the scenario's own words
+    throw InputError("--lever " + l.path + "=" + yaml_number(l.low) + ":" + yaml_number(l.high) + ": " + l.path +
+                     " takes whole numbers, but a range LOW:HIGH is searched through fractions; give whole-number "
+                     "choices as a list or FROM:TO:STEP (e.g. " + l.path + "=" + yaml_number(std::ceil(l.low)) + ":" +
+                     yaml_number(std::floor(l.high)) + ":1)");
   }
 
   Evaluator ev(path, o, progress);

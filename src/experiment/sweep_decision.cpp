@@ -140,15 +140,56 @@ std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const
   return stated;
 }
 
+bool is_total_metric(const std::string& metric)
+{
+  // The summary's sums over customers (MODEL.md "Summary metrics"), and
+  // the comparison's totals (OUTPUT.md).
+  static const char* const TOTALS[] = {"agents",   "conversions",   "purchases",      "revenue",
+                                       "cost",     "discounts",     "profit",         "clv",
+                                       "spend",    "planned_spend", "marketing_cost", "arrived",
+                                       "referral_arrivals", "mature"};
+  return std::find(std::begin(TOTALS), std::end(TOTALS), metric) != std::end(TOTALS);
+}
+
+void check_objective(const Objective& objective)
+{
+  if (!objective.changes.empty() && !is_total_metric(objective.metric))
+    throw InputError("--change-cost: " + objective.metric +
+                     " is not a total (a rate, ratio, per-customer or mood metric), so a one-off cost in money "
+                     "cannot be added to it; decide on a total such as profit or cost, or leave out --change-cost");
+}
+
+std::vector<ChangeCost> objective_change_costs(const std::string& metric, const std::string& scenario_source,
+                                               const std::vector<std::string>& levers,
+                                               const std::vector<ChangeCost>& given)
+{
+  if (!is_total_metric(metric)) {
+    check_objective({metric, false, 1.0, given});
+    return {};
+  }
+  std::vector<ChangeCost> stated;
+  for (const ChangeCost& c : scenario_change_costs(scenario_source))
+    if (std::find(levers.begin(), levers.end(), c.path) != levers.end())
+      stated.push_back(c);
+  return merge_change_costs(stated, given);
+}
+
 const Option* Decision::best() const
 {
   return !options.empty() && options.front().reaches ? &options.front() : nullptr;
+}
+
+std::string Decision::chosen() const
+{
+  // "cheapest" only when minimising: a maximised metric has change costs subtracted.
+  return has_target && !objective.maximize ? "cheapest setting" : "best setting";
 }
 
 Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective, const Target* target)
 {
   sweep.check_variant(variant, "--variant");
   sweep.check_metric(objective.metric, objective.maximize ? "--maximize" : "--minimize");
+  check_objective(objective);
   if (target)
     sweep.check_metric(target->metric, "--target");
   std::vector<std::size_t> lever;
@@ -168,7 +209,7 @@ Decision decide(const SweepData& sweep, const std::string& variant, const Object
       continue;
     Option o;
     o.point = &p;
-    o.metric = p.band(objective.metric).mean * objective.scale;
+    o.metric = objective.for_period(p.band(objective.metric).mean);
     for (std::size_t i = 0; i < lever.size(); ++i)
       o.change_cost += objective.changes[i].per_unit * std::abs(p.values[lever[i]] - objective.changes[i].today);
     o.value = objective.maximize ? o.metric - o.change_cost : o.metric + o.change_cost;

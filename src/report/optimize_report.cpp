@@ -22,6 +22,10 @@ std::string num(double x)
   return buf;
 }
 
+//! The best row, if it meets the constraints: with none feasible, `best` is
+//! only the reference of best − this (OUTPUT.md), not a choice.
+bool chosen(const OptimizationData::Row& r) { return r.best && r.feasible; }
+
 //! The objective against the lever (one lever only): every evaluation, the
 //! best and the settings as good as it marked.
 std::string lever_chart(const OptimizationData& d)
@@ -53,10 +57,11 @@ std::string lever_chart(const OptimizationData& d)
     s.text(x(t), H - bottom + 16, num(t), "middle", "axis");
   s.text((left + W - right) / 2, H - 8, d.levers[0], "middle", "label");
   for (const auto& r : d.rows) {
-    const std::string color = r.best ? "#dc2626" : r.equivalent ? "#2563eb" : r.feasible ? "#9ca3af" : "#e5e7eb";
+    const bool best = chosen(r);
+    const std::string color = best ? "#dc2626" : r.equivalent ? "#2563eb" : r.feasible ? "#9ca3af" : "#e5e7eb";
     s.open_group(d.levers[0] + " = " + num(r.x[0]) + ": " + d.objective + " " + num(r.mean) +
-                 (r.best ? " (best)" : r.equivalent ? " (as good as the best)" : r.feasible ? "" : " (misses a constraint)"));
-    s.circle(x(r.x[0]), y(r.mean), r.best ? 7 : 4.5, color, "stroke=\"#1f2937\" stroke-width=\"0.6\"");
+                 (best ? " (best)" : r.equivalent ? " (as good as the best)" : r.feasible ? "" : " (misses a constraint)"));
+    s.circle(x(r.x[0]), y(r.mean), best ? 7 : 4.5, color, "stroke=\"#1f2937\" stroke-width=\"0.6\"");
     s.close_group();
   }
   return s.str();
@@ -96,14 +101,17 @@ std::string render_optimize_html(const OptimizationData& d)
 
   std::string answer;
   if (!d.any_feasible) {
-    answer = "No evaluated setting meets the constraints: widen the levers' ranges or relax the constraints.";
+    answer = "No evaluated setting meets the constraints (best − this is measured from the first row, the best " +
+             escape(d.objective) + " among them): widen the levers' ranges or relax the constraints.";
   } else {
     answer = "Best: ";
     for (std::size_t l = 0; l < d.levers.size(); ++l)
       answer += (l ? ", " : "") + escape(d.levers[l]) + " = " + num(best.x[l]);
     answer += " — " + escape(d.objective) + " " + num(best.mean) + " (mean of " + std::to_string(best.replications) +
               " replications). ";
-    answer += equivalent ? std::to_string(equivalent) + " other setting(s) are not significantly " +
+    answer += d.rows.size() == 1 ? std::string("One setting only (each lever has one value): nothing to compare it "
+                                               "with; give a lever more values.")
+              : equivalent ? std::to_string(equivalent) + " other setting(s) are not significantly " +
                              (d.maximize ? "worse" : "costlier") +
                              " (paired 95 % CI of the difference includes 0): on this evidence they are as good "
                              "a choice — pick among them on what the model does not know."
@@ -139,8 +147,8 @@ std::string render_optimize_html(const OptimizationData& d)
   h += "</tr></thead>\n<tbody>\n";
   for (std::size_t i : order) {
     const auto& r = d.rows[i];
-    h += std::string("<tr") + (r.best ? " class=\"best\"" : r.equivalent ? " class=\"same\"" : "") + "><td>" +
-         (r.best ? "best" : r.equivalent ? "≈ as good" : r.feasible ? "" : "misses a constraint") + "</td>";
+    h += std::string("<tr") + (chosen(r) ? " class=\"best\"" : r.equivalent ? " class=\"same\"" : "") + "><td>" +
+         (!r.feasible ? "misses a constraint" : r.best ? "best" : r.equivalent ? "≈ as good" : "") + "</td>";
     for (double x : r.x)
       h += "<td>" + num(x) + "</td>";
     h += "<td>" + std::to_string(r.replications) + "</td><td>" + num(r.mean) + "</td><td>" +

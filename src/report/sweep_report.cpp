@@ -5,6 +5,7 @@
 #include "journeysim/report/html_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -91,9 +92,10 @@ std::string decision_section(const SweepData& s, const SweepReportOptions& o)
   if (!o.decision)
     return "";
   const Decision& d = *o.decision;
-  std::string h = "<section id=\"decision\">\n<h2>" +
-                  std::string(d.has_target ? "Cheapest setting that reaches the target" : "Best setting") +
-                  "</h2>\n<p class=\"verdict\">" + escape(o.decision_text) + "</p>\n";
+  std::string heading = d.chosen() + (d.has_target ? " that reaches the target" : "");
+  heading[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(heading[0])));
+  std::string h = "<section id=\"decision\">\n<h2>" + heading + "</h2>\n<p class=\"verdict\">" +
+                  escape(o.decision_text) + "</p>\n";
   h += "<p class=\"lead\">A setting reaches the target when its whole 95 % confidence interval across "
        "replications does. " +
        std::string(d.objective.changes.empty()

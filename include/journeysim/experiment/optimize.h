@@ -6,7 +6,8 @@
 //!
 //! - Discrete levers (lists, FROM:TO:STEP): successive halving over the grid
 //!   — every setting gets 2 replications, the better half twice as many, …,
-//!   up to `replications` — then exhaustive on the survivors.
+//!   up to `replications` — then exhaustive on the survivors. The best is
+//!   among the settings with the most replications (feasible first).
 //! - Continuous levers (LOW:HIGH): NLopt's COBYLA (derivative-free, handles
 //!   the constraints) on the mean over `replications` replications.
 //! Replication r uses the seed replication_seed(seed, r) for every setting,
@@ -67,7 +68,7 @@ struct Evaluation {
 struct OptimizeResult {
   std::string method;
   std::vector<Evaluation> evaluations; //!< in evaluation order
-  std::size_t best = 0;                //!< index into evaluations
+  std::size_t best = 0;                //!< index into evaluations: the best of those with the most replications
   bool any_feasible = false;
   std::vector<std::string> metric_names; //!< of the constraints, for reports
 };

@@ -45,18 +45,39 @@ std::vector<ChangeCost> merge_change_costs(std::vector<ChangeCost> stated, const
 //! items by name) in a scenario's YAML text; NaN if it is not written there.
 double scenario_value(const std::string& scenario_source, const std::string& path);
 
+//! True for a total over the simulated customers — a count or a sum of money
+//! (conversions, purchases, revenue, cost, profit, …) — which grows with
+//! their number; false for rates, ratios, per-customer and mood metrics
+//! (and names it does not know).
+bool is_total_metric(const std::string& metric);
+
+//! The change costs of an objective on `metric`: the scenario's
+//! `change_costs:` for `levers`, replaced by `given` (the command line's).
+//! A metric that is not a total takes none: the scenario's are left out,
+//! and `given` is refused (money cannot be added to a rate).
+//! @throws InputError Naming the metric, if `given` is not empty and it is not a total.
+std::vector<ChangeCost> objective_change_costs(const std::string& metric, const std::string& scenario_source,
+                                               const std::vector<std::string>& levers,
+                                               const std::vector<ChangeCost>& given);
+
 struct Objective {
   std::string metric = "cost";
   bool maximize = false;
-  //! The metric's mean is multiplied by this (customers of the period ÷
-  //! simulated agents per run) before the change costs are counted.
+  //! Customers of the period ÷ simulated agents per run: a total metric's
+  //! mean is multiplied by this before the change costs are counted.
   double scale = 1.0;
   std::vector<ChangeCost> changes;
+  //! The metric's mean for the period decided on: scaled if it is a total.
+  double for_period(double mean) const { return is_total_metric(metric) ? mean * scale : mean; }
 };
+
+//! @throws InputError If change costs (money) are to be counted towards a
+//!         metric that is not a total.
+void check_objective(const Objective& objective);
 
 struct Option {
   const SweepPoint* point = nullptr;
-  double metric = 0.0;      //!< mean × scale
+  double metric = 0.0;      //!< Objective::for_period(mean)
   double change_cost = 0.0; //!< Σ per_unit · |value − today|
   double value = 0.0;       //!< metric + change cost (minimise) or metric − change cost (maximise)
   bool reaches = true;      //!< meets the target with 95 % confidence (its CI's far side); true without one
@@ -68,6 +89,9 @@ struct Decision {
   Target target;
   Objective objective;
   const Option* best() const; //!< null if none reaches the target
+  //! What is chosen, as summary's answer and the report's heading say it:
+  //! "cheapest setting" when minimising towards a target, else "best setting".
+  std::string chosen() const;
 };
 
 //! @throws InputError For an unknown metric, variant or change-cost path.

@@ -1,0 +1,113 @@
+# What summary and optimize say about their decisions, on small runs:
+# --customers scales totals only (a rate stays a rate), change costs need a
+# total, and the refusals and special cases read as what happened.
+source "$(dirname "$0")/lib.sh"
+checkout="$SOURCE_DIR/scenarios/checkout_what_if.yaml"
+journey="$SOURCE_DIR/scenarios/what_if_journey.yaml"
+STEPS=touchpoints.checkout.checkout.steps
+
+# ---------------------------------------------------------------- --customers scales totals only
+expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 2 -n 2000 -t 1 -o "$WORK/s.h5" --quiet
+for metric in "--maximize conversion_rate" "--minimize cost_per_conversion" "--maximize profit"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" $metric --customers 1000000 --format json
+  cp "$WORK/out" "$WORK/${metric#--*imize }.json"
+done
+"$PYTHON" - "$WORK/s.h5" "$WORK" <<'PY' || fail "summary --customers"
+import sys, json, h5py, pandas as pd
+s = pd.DataFrame(h5py.File(sys.argv[1])["runs/summary"][()]); s = s[s.variant == b"baseline"]
+agents = h5py.File(sys.argv[1]).attrs["population"]
+for metric, scale, pick in (("conversion_rate", 1, max), ("cost_per_conversion", 1, min),
+                            ("profit", 1e6 / agents, max)):
+    d = json.load(open(f"{sys.argv[2]}/{metric}.json"))["decision"]
+    want = pick(s[metric + "_mean"]) * scale
+    assert abs(d["best_objective"] - want) <= 1e-9 * abs(want), (metric, d["best_objective"], want)
+PY
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize conversion_rate --customers 1000000
+grep -Eq "conversion_rate [0-9]\.[0-9]{3} %" "$WORK/out" || fail "summary: conversion_rate not a per-cent: $(tail -1 "$WORK/out")"
+# Change costs are money: refused for a rate, in one line naming it.
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize conversion_rate --change-cost "$STEPS=20000"
+expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
+expect_exit 2 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s.html" --minimize roi --change-cost "$STEPS=20000"
+expect_in "$WORK/err" "--change-cost: roi is not a total"
+
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate --customers 100000 \
+  -r 2 -n 1000 -t 1 --format json
+cp "$WORK/out" "$WORK/rate.json"
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate -r 2 -n 1000 -t 1 \
+  --format json
+"$PYTHON" - "$WORK/rate.json" "$WORK/out" <<'PY' || fail "optimize --customers on a rate"
+import sys, json
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+assert [e["objective"] for e in a["evaluations"]] == [e["objective"] for e in b["evaluations"]], (a, b)
+assert all(0 <= e["objective"] <= 1 for e in a["evaluations"]), a
+PY
+expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate \
+  --change-cost "$STEPS=100@5" -r 2 -n 1000 -t 1
+expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
+[ ! -s "$WORK/out" ] || fail "optimize ran before refusing --change-cost"
+
+# The limits of --customers are the real ones.
+for bad in 1e20 0.5; do
+  expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --customers $bad
+  expect_in "$WORK/err" "--customers: expected a number of customers from 1 to 1e15, got "
+  expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3" --maximize profit --customers $bad -n 500
+  expect_in "$WORK/err" "--customers: expected a number of customers from 1 to 1e15, got "
+done
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --customers 1e15
+
+# One replication: the table's footer and the decision advise the same replications.
+expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 1 -n 1000 -t 1 -o "$WORK/s1.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s1.h5" --maximize profit
+expect_in "$WORK/out" "sweep with --replications 3 or more)"
+expect_in "$WORK/out" "run the sweep with -r 3 or more"
+
+# The sweep report's heading names the decision as summary's answer does.
+for decision in "--target conversion_rate>=0.001 --maximize profit|best setting that reaches" \
+                "--target conversion_rate>=0.001 --minimize cost|cheapest setting that reaches" \
+                "--maximize profit|best setting (" "--minimize cost|best setting ("; do
+  options=${decision%|*} words=${decision#*|}
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" $options
+  expect_in "$WORK/out" "$words"
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/d.html" -q --force $options
+  heading=$(grep -o '<h2>[^<]*setting[^<]*</h2>' "$WORK/d.html")
+  want="<h2>${words%% (}</h2>"
+  [[ $words != *reaches ]] || want="<h2>$words the target</h2>"
+  [ "${heading,,}" = "${want,,}" ] || fail "report $options: heading '$heading', summary says '$words'"
+done
+
+# ---------------------------------------------------------------- optimize: what it says
+# A whole-number parameter as a range: a --lever error, not a --set one about a value never typed.
+expect_exit 2 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1:6" --maximize profit -r 2 -n 500 -t 1
+expect_in "$WORK/err" "--lever $STEPS=1:6: $STEPS takes whole numbers"
+expect_in "$WORK/err" "(e.g. $STEPS=1:6:1)"
+grep -q -- "--set" "$WORK/err" && fail "the refusal names --set: $(cat "$WORK/err")"
+[ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
+# One setting: nothing to compare, not "every other setting is significantly worse".
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever touchpoints.live_chat.reach=0.1 --maximize profit \
+  -r 2 -n 500 -t 1 -q -o "$WORK/one.h5"
+expect_in "$WORK/out" "one setting only"
+grep -q "every other setting" "$WORK/out" && fail "one setting compared with others: $(tail -2 "$WORK/out")"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/one.h5" -o "$WORK/one.html" -q
+expect_in "$WORK/one.html" "One setting only"
+# No feasible setting: said so, every row ✗ (none labelled best), the file's best row has feasible = 0.
+expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever touchpoints.live_chat.reach=0.1,0.2 --maximize profit \
+  --subject-to 'conversion_rate>=0.5' -r 2 -n 500 -t 1 -q -o "$WORK/none.h5"
+expect_in "$WORK/out" "no evaluated setting meets the constraints"
+[ "$(grep -c '^✗ ' "$WORK/out")" = 2 ] || fail "infeasible rows not all ✗: $(cat "$WORK/out")"
+grep -q "^best " "$WORK/out" && fail "an infeasible row labelled best"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/none.h5" -o "$WORK/none.html" -q
+expect_in "$WORK/none.html" "No evaluated setting meets the constraints"
+grep -q 'class="best"' "$WORK/none.html" && fail "the report marks an infeasible row best"
+[ "$(grep -o '<td>misses a constraint</td>' "$WORK/none.html" | wc -l)" = 2 ] || fail "report rows not marked infeasible"
+"$PYTHON" - "$WORK/none.h5" <<'PY' || fail "optimize file without a feasible setting"
+import sys, h5py
+g = h5py.File(sys.argv[1])["optimization"]; e = g["evaluations"][()]
+assert g.attrs["any_feasible"] == 0 and (e["feasible"] == 0).all() and e["best"].sum() == 1, e
+assert e["best"][g.attrs["best"]] == 1 and e["diff_from_best"][g.attrs["best"]] == 0, e
+PY
+
+finish

@@ -1,0 +1,109 @@
+// Decisions from a sweep (experiment/sweep_decision.h) on a sweep built in
+// memory: --customers scales totals only, and change costs (money) are
+// refused for a metric that is not a total.
+
+#include "journeysim/error.h"
+#include "journeysim/experiment/sweep_decision.h"
+
+#include <catch2/catch.hpp>
+
+using namespace journeysim;
+
+namespace {
+
+//! Two grid points of one lever (steps = 3 and 5) over 1,000 agents per run.
+SweepData two_points()
+{
+  SweepData s;
+  s.path = "in-memory.h5";
+  s.agents = 1000;
+  s.replications = 3;
+  s.parameters = {"touchpoints.checkout.checkout.steps"};
+  s.variants = {"baseline"};
+  s.metrics = {"conversions", "conversion_rate", "profit", "cost_per_conversion", "mean_mood"};
+  for (int i = 0; i < 2; ++i) {
+    SweepPoint p;
+    p.point = i + 1;
+    p.variant = "baseline";
+    p.replications = 3;
+    p.values = {i == 0 ? 3.0 : 5.0};
+    p.metrics["conversions"] = {i == 0 ? 30.0 : 20.0, 1, 28, 32};
+    p.metrics["conversion_rate"] = {i == 0 ? 0.03 : 0.02, 0.001, 0.028, 0.032};
+    p.metrics["profit"] = {i == 0 ? 500.0 : 400.0, 10, 480, 520};
+    p.metrics["cost_per_conversion"] = {i == 0 ? 70.0 : 75.0, 1, 68, 72};
+    p.metrics["mean_mood"] = {0.1, 0.01, 0.09, 0.11};
+    s.points.push_back(p);
+  }
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("decide: --customers scales totals, not rates, ratios or moods", "[experiment][decision]")
+{
+  const SweepData sweep = two_points();
+  Objective o;
+  o.scale = 1e6 / 1000; // 1,000,000 customers of the period
+  o.maximize = true;
+  for (const auto& [metric, best] : {std::pair<const char*, double>{"conversion_rate", 0.03}, {"mean_mood", 0.1}}) {
+    o.metric = metric;
+    const Decision d = decide(sweep, "baseline", o, nullptr);
+    REQUIRE(d.best());
+    CHECK(d.best()->metric == best);
+    CHECK(d.best()->value == best);
+  }
+  o.maximize = false;
+  o.metric = "cost_per_conversion";
+  CHECK(decide(sweep, "baseline", o, nullptr).best()->metric == 70.0);
+  o.maximize = true;
+  o.metric = "profit";
+  CHECK(decide(sweep, "baseline", o, nullptr).best()->metric == 500.0 * 1000);
+  o.metric = "conversions";
+  CHECK(decide(sweep, "baseline", o, nullptr).best()->metric == 30.0 * 1000);
+}
+
+TEST_CASE("decide: change costs count towards totals only", "[experiment][decision]")
+{
+  const SweepData sweep = two_points();
+  Objective o;
+  o.maximize = true;
+  o.changes = {{"touchpoints.checkout.checkout.steps", 40.0, 5.0}};
+  o.metric = "profit";
+  const Decision d = decide(sweep, "baseline", o, nullptr);
+  CHECK(d.best()->value == 500.0 - 2 * 40.0);
+  for (const char* metric : {"conversion_rate", "cost_per_conversion", "mean_mood"}) {
+    o.metric = metric;
+    CHECK_THROWS_WITH(decide(sweep, "baseline", o, nullptr),
+                      Catch::StartsWith(std::string("--change-cost: ") + metric + " is not a total"));
+  }
+  CHECK(is_total_metric("marketing_cost"));
+  CHECK(!is_total_metric("roi"));
+  CHECK(!is_total_metric("clv_per_customer"));
+}
+
+TEST_CASE("objective_change_costs: a rate takes none of the scenario's and refuses the command line's",
+          "[experiment][decision]")
+{
+  const std::string source = "touchpoints:\n  - {name: checkout, checkout: {steps: 5}}\n"
+                             "change_costs:\n  touchpoints.checkout.checkout.steps: 20000\n";
+  const std::vector<std::string> levers = {"touchpoints.checkout.checkout.steps"};
+  const auto stated = objective_change_costs("profit", source, levers, {});
+  REQUIRE(stated.size() == 1);
+  CHECK(stated[0].per_unit == 20000);
+  CHECK(stated[0].today == 5);
+  CHECK(objective_change_costs("conversion_rate", source, levers, {}).empty());
+  CHECK_THROWS_AS(objective_change_costs("conversion_rate", source, levers, {{levers[0], 100, 5}}), InputError);
+}
+
+TEST_CASE("Decision::chosen: cheapest only when minimising towards a target", "[experiment][decision]")
+{
+  Decision d;
+  d.objective.maximize = true;
+  CHECK(d.chosen() == "best setting");
+  d.has_target = true;
+  CHECK(d.chosen() == "best setting");
+  d.objective.maximize = false;
+  CHECK(d.chosen() == "cheapest setting");
+  d.has_target = false;
+  CHECK(d.chosen() == "best setting");
+}
