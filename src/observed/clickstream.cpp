@@ -149,12 +149,10 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     throw InputError(name + ": empty file (expected a header line such as "
                             "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session)");
   std::vector<std::string> header;
-  if (!detail::split_csv_line(line, header))
+  if (!detail::split_csv_line(detail::without_utf8_bom(line), header))
     throw InputError(name + ":1:1: unbalanced quote in the header");
   for (auto& h : header)
     h = std::string(detail::trim(h));
-  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) // a UTF-8 byte-order mark
-    header[0].erase(0, 3);
   auto column = [&](const std::string& wanted, const char* option, bool needed) -> int {
     if (wanted.empty() && !needed)
       return -1;

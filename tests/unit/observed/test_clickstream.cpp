@@ -122,6 +122,16 @@ TEST_CASE("observe: a missing column is an error listing the columns present", "
                                     "event_time, event_type, product_id"));
 }
 
+TEST_CASE("observe: a UTF-8 byte-order mark before a quoted first column name is read", "[observed]")
+{
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest");
+  std::istringstream in("\xEF\xBB\xBF\"event_time\",event_type,user_id\r\n2019-10-01 00:00:00 UTC,view,7\r\n");
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.bad_rows == 0);
+  CHECK(reached(r.funnel, "", "interest") == 1);
+}
+
 TEST_CASE("observe: bad --map and files without mapped events are errors", "[observed]")
 {
   CHECK_THROWS_AS(parse_event_map("view"), InputError);
