@@ -131,6 +131,8 @@ public:
       sim.rate.push_back(from > 0 ? count(tr.to) / from : 0.0);
     }
     ++evaluations;
+    if (phase_evaluations)
+      ++*phase_evaluations;
     return sim;
   }
 
@@ -169,6 +171,9 @@ public:
   }
 
   int evaluations = 0;
+  //! The running phase's counter, counted as evaluations happen so that an
+  //! interrupted phase's share is right too.
+  int* phase_evaluations = nullptr;
   double best = std::numeric_limits<double>::infinity();
   std::vector<double> best_u;
   Simulated best_simulated; //!< at best_u (common random numbers: simulating it again gives the same)
@@ -392,6 +397,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     objective.scenario_at(hi);
   }
 
+  objective.phase_evaluations = &r.evaluations_fit;
   try {
     const auto fit = [&](const std::vector<double>& x) { return objective(x, "fit", true); };
     minimise(u, fit, o.max_evaluations, 0.1, 1e-4);
@@ -415,7 +421,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
   } catch (const Stopped&) {
     r.interrupted = true;
   }
-  r.evaluations_fit = objective.evaluations;
   if (objective.best_u.empty()) { // interrupted before the first evaluation
     r.evaluations = objective.evaluations;
     return r;
@@ -465,6 +470,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     return r;
   }
 
+  objective.phase_evaluations = &r.evaluations_information;
   try {
     const Simulated at = objective.best_simulated;
     fill_transitions(at);
@@ -580,7 +586,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
       }
     }
 
-    r.evaluations_information = objective.evaluations - r.evaluations_fit;
     // 95 % intervals: where the profile deviance (D minimised over the other
     // parameters) rises by χ²₁(0.95) = 3.84 above its minimum. To first order
     // the profile runs along the straight line û_rest − J_rr⁻¹ J_ri (u_i − û_i):
@@ -602,6 +607,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
       for (std::size_t j = 0; j < k; ++j)
         covariance[j][c] = column[j];
     }
+    objective.phase_evaluations = &r.evaluations_intervals;
     if (o.intervals) {
       const bool well_conditioned = information_well_conditioned;
       for (std::size_t i = 0; i < k; ++i) {
@@ -778,7 +784,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
                                fmt(free[i].high) + ": the data cannot pin it down");
       }
       r.intervals_done = true;
-      r.evaluations_intervals = objective.evaluations - r.evaluations_fit - r.evaluations_information;
     }
   } catch (const Stopped&) {
     r.interrupted = true;

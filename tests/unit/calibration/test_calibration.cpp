@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 
 using namespace journeysim;
@@ -150,6 +151,27 @@ TEST_CASE("calibrate: funnels simulated with other seeds are covered at the nomi
   CHECK(covered >= 0.9 * intervals);
   // The coverage is that of the fast method: most intervals come from the linear path.
   CHECK(on_line >= intervals / 2);
+}
+
+TEST_CASE("calibrate: interrupted during the intervals, the evaluations per phase add up", "[calibration]")
+{
+  const Scenario start = started_elsewhere();
+  const FunnelTarget target = match_target(start, simulated_funnel(5000, 79));
+  std::atomic<bool> cancel{false};
+  CalibrationOptions o = options(20000);
+  o.cancel = &cancel;
+  // Ctrl-C after the first interval evaluation: the next one stops the fit.
+  o.progress = [&](const CalibrationStep& step) {
+    const std::string phase = step.phase;
+    if (phase.rfind("interval ", 0) == 0 || phase.rfind("profile ", 0) == 0)
+      cancel = true;
+  };
+  const CalibrationResult r = calibrate(start, target, two_free(), o);
+  CHECK(r.interrupted);
+  CHECK_FALSE(r.intervals_done);
+  CHECK(r.evaluations_information == 4);
+  CHECK(r.evaluations_intervals == 1);
+  CHECK(r.evaluations == r.evaluations_fit + r.evaluations_information + r.evaluations_intervals);
 }
 
 TEST_CASE("calibrate: two parameters on the same transition are not separately identifiable", "[calibration]")
