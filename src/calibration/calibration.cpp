@@ -545,11 +545,18 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     bool information_well_conditioned = true; // J can be inverted: the line method may be tried
     std::vector<std::size_t> active;
     for (std::size_t i = 0; i < k; ++i) {
-      if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6)
+      if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6) {
         r.warnings.push_back(free[i].path + ": no effect on the observed stages near the fit: the data cannot "
-                                            "identify it (fix it, or observe a stage it acts on)");
-      else
+                                            "identify it (fix it, or observe a stage it acts on); its scenario "
+                                            "value is kept");
+        // Where BOBYQA's steps left it says nothing about the data: not a fitted value.
+        ParameterFit& p = r.parameters[i];
+        p.kept = true;
+        p.value = p.start;
+        p.at_bound = false;
+      } else {
         active.push_back(i);
+      }
     }
     conditional_widths();
     information_well_conditioned = active.size() == k;

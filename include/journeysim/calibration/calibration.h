@@ -51,6 +51,10 @@ struct ParameterFit {
   bool low95_at_bound = false, high95_at_bound = false; //!< the profile stays below the cut up to the bound
   bool at_bound = false; //!< the estimate itself is at a bound
   std::string interval_method; //!< "line" (the profile's linear path), "profile", or "" (not computed)
+  //! No effect on the likelihood near the fit (the "no effect" warning): the
+  //! data cannot move it, so `value` is `start` and the calibrated scenario
+  //! keeps the scenario's own value.
+  bool kept = false;
 };
 
 struct TransitionFit {

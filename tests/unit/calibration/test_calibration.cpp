@@ -191,6 +191,25 @@ TEST_CASE("calibrate: two parameters on the same transition are not separately i
   CHECK(warned);
 }
 
+TEST_CASE("calibrate: a parameter with no effect on the likelihood keeps its scenario value", "[calibration]")
+{
+  const Scenario start = started_elsewhere();
+  const FunnelTarget target = match_target(start, simulated_funnel(5000, 80));
+  // A cost changes no customer's path; the scenario's is 0 (not given), BOBYQA's first step is 0.1.
+  const std::vector<FreeParameter> free = {parse_free_parameter("touchpoints.video.advance=0.02:0.8"),
+                                           parse_free_parameter("touchpoints.blog.cost=0:1")};
+  CalibrationOptions o = options(20000);
+  o.intervals = false;
+  const CalibrationResult r = calibrate(start, target, free, o);
+  CHECK_FALSE(r.parameters[0].kept);
+  CHECK(r.parameters[0].value == Approx(0.2).margin(0.05));
+  CHECK(r.parameters[1].kept);
+  CHECK(r.parameters[1].value == 0.0);
+  CHECK_FALSE(r.parameters[1].at_bound);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK_THAT(r.warnings[0], Catch::StartsWith("touchpoints.blog.cost: no effect") && Catch::EndsWith("its scenario value is kept"));
+}
+
 TEST_CASE("calibrate: a fit at a bound is reported", "[calibration]")
 {
   const Scenario start = started_elsewhere();
