@@ -37,7 +37,7 @@ std::string fmt(double v)
 
 //! The simulated rates of the target's transitions at one parameter point.
 struct Simulated {
-  std::vector<double> rate; //!< reached[to] / reached[from]
+  std::vector<double> rate; //!< reached[to] / reached[from]: the fitted transitions', then the shown ones
   std::vector<double> from; //!< simulated agents in `from`
   std::vector<MetricTerm> metrics; //!< per metric row of the target
 };
@@ -122,14 +122,18 @@ public:
       for (std::size_t i = 0; i < target_.metrics.size(); ++i)
         sim.metrics.push_back(evaluate_metric(target_.metrics, i, s.baseline(), st));
     }
-    for (const Transition& tr : target_.transitions) {
+    const auto add_rate = [&](const Transition& tr) {
       const auto count = [&](int k) {
         return static_cast<double>(tr.persona < 0 ? t.reached[k] : t.reached_by_persona[tr.persona * K + k]);
       };
       const double from = count(tr.from);
       sim.from.push_back(from);
       sim.rate.push_back(from > 0 ? count(tr.to) / from : 0.0);
-    }
+    };
+    for (const Transition& tr : target_.transitions)
+      add_rate(tr);
+    for (const Transition& tr : target_.shown) // after the fitted ones, which deviance() reads by index
+      add_rate(tr);
     ++evaluations;
     if (phase_evaluations)
       ++*phase_evaluations;
@@ -436,12 +440,16 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
   const std::size_t T = target.transitions.size();
   auto fill_transitions = [&](const Simulated& sim) {
     r.transitions.clear();
-    for (std::size_t t = 0; t < T; ++t) {
-      const Transition& tr = target.transitions[t];
+    const auto add_fit = [&](const Transition& tr, std::size_t t, bool fitted) {
       const double n = static_cast<double>(tr.n), p = std::clamp(sim.rate[t], 1e-12, 1 - 1e-12);
       const double sd = std::sqrt(n * p * (1 - p) * Objective::inflation(n, sim.from[t]));
-      r.transitions.push_back({tr, sim.rate[t], sd > 0 ? (static_cast<double>(tr.y) - n * p) / sd : 0.0, sim.from[t]});
-    }
+      r.transitions.push_back(
+        {tr, sim.rate[t], sd > 0 ? (static_cast<double>(tr.y) - n * p) / sd : 0.0, sim.from[t], fitted});
+    };
+    for (std::size_t t = 0; t < T; ++t)
+      add_fit(target.transitions[t], t, true);
+    for (std::size_t s = 0; s < target.shown.size(); ++s)
+      add_fit(target.shown[s], T + s, false);
   };
   // The metric rows at the estimate: a row with a term counts as one observation.
   for (std::size_t j = 0; j < target.metrics.size(); ++j) {

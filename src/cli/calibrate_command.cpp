@@ -48,7 +48,7 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
                          m.stages[tr.from].name + " -> " + m.stages[tr.to].name;
       o << pad(name, 40) << lpad(thousands(tr.n), 12) << lpad(thousands(tr.y), 12)
         << lpad(num(static_cast<double>(tr.y) / static_cast<double>(tr.n), 4), 10) << lpad(num(t.fitted_rate, 4), 10)
-        << lpad(num(t.residual, 3), 10) << "\n";
+        << lpad(num(t.residual, 3), 10) << (t.fitted ? "" : "   shown, not fitted") << "\n";
     }
     o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
          " |residual| > 2 is a poor fit of that transition)\n";

@@ -121,6 +121,16 @@ expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" 
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/bad.yaml"
 expect_in "$WORK/err" "--fit-metrics: unknown metric 'repeat'"
 
+# With persona rows, the overall rows are shown (at the fit), not fitted, in the table and the header.
+printf 'persona,stage,reached\neveryone,interest,5000\neveryone,purchase,180\n,interest,5000\n,intent,340\n,purchase,180\n' \
+  > "$WORK/target_p.csv"
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_p.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 2000 -t 1 -o "$WORK/cal_p.yaml" --quiet --no-intervals
+expect_in "$WORK/out" "everyone: interest -> purchase                 5,000         180"
+grep -q "^interest -> intent  *5,000  *340 .*shown, not fitted$" "$WORK/out" || fail "overall row not shown: $(cat "$WORK/out")"
+grep -q "^intent -> purchase  *340  *180 .*shown, not fitted$" "$WORK/out" || fail "overall row not shown"
+grep -q "^# interest -> intent  *5,000  *340 .*shown, not fitted$" "$WORK/cal_p.yaml" || fail "overall row not in the header"
+
 # A parameter with no effect on the likelihood keeps the scenario's value (cost: 0.01), not where
 # BOBYQA's first step left it (0.1); the table says it was kept.
 expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \

@@ -62,6 +62,7 @@ struct TransitionFit {
   double fitted_rate = 0.0;  //!< simulated reached[to] / reached[from]
   double residual = 0.0;     //!< (y − n·p) / sqrt(n·p·(1 − p)·inflation)
   double simulated_from = 0; //!< simulated agents in `from` (the simulation's own sample)
+  bool fitted = true;        //!< false: an overall row of a target with persona rows, only shown
 };
 
 struct MetricFit {
@@ -73,7 +74,7 @@ struct MetricFit {
 
 struct CalibrationResult {
   std::vector<ParameterFit> parameters;
-  std::vector<TransitionFit> transitions;
+  std::vector<TransitionFit> transitions; //!< the fitted ones, then those only shown
   std::vector<MetricFit> metrics; //!< the target's metric rows, in file order
   double deviance = 0.0;
   int degrees_of_freedom = 0; //!< transitions + fitted metric rows − free parameters

@@ -289,6 +289,27 @@ TEST_CASE("calibrate: with persona rows, each persona's transitions are fitted a
   CHECK(t.transitions[0].to == 3);   // purchase: the next observed stage, not the next stage
   CHECK(t.transitions[0].n == 100);
   CHECK(t.transitions[0].y == 20);
+  // The overall rows make transitions that are shown at the fit, not fitted.
+  REQUIRE(t.shown.size() == 2);
+  CHECK(t.shown[0].persona == -1);
+  CHECK(t.shown[0].from == 1);
+  CHECK(t.shown[0].to == 2);
+  CHECK(t.shown[0].n == 100);
+  CHECK(t.shown[0].y == 50);
+  CHECK(t.shown[1].from == 2);
+  CHECK(t.shown[1].to == 3);
+  CHECK(t.shown[1].y == 20);
+  CalibrationOptions o = options(5000);
+  o.intervals = false;
+  const CalibrationResult r = calibrate(s, t, {parse_free_parameter("touchpoints.video.advance=0.02:0.8")}, o);
+  REQUIRE(r.transitions.size() == 3);
+  CHECK(r.transitions[0].fitted);
+  CHECK_FALSE(r.transitions[1].fitted);
+  CHECK_FALSE(r.transitions[2].fitted);
+  CHECK(r.transitions[1].transition.persona == -1);
+  // One persona: the overall rate at the fit is the persona's, a real simulated rate.
+  CHECK(r.transitions[1].fitted_rate * r.transitions[2].fitted_rate == Approx(r.transitions[0].fitted_rate));
+  CHECK(r.degrees_of_freedom == 0); // the shown rows add no observation
 }
 
 TEST_CASE("calibrate: a scenario's calibrate: section lists the free parameters, checked by the loader",
