@@ -86,6 +86,11 @@ def _decode_bytes_columns(df):
     return df
 
 
+def _tidy(frames, columns):
+    """The frames one under the other; with none (a sweep file has no variants), an empty frame of `columns`."""
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
 def _read_rows(ds, idx, k=None):
     """Rows `idx` (sorted, unique) of `ds`, or of its column `k` when it is 2-D.
 
@@ -344,9 +349,7 @@ class Results:
             frames.append(pd.DataFrame({"variant": v, "channel": c["name"].asstr()[()],
                                         "planned_spend": c["planned_spend"][()], "spend": c["spend"][()],
                                         "exposures": c["exposures"][()]}))
-        if not frames:
-            return pd.DataFrame(columns=["variant", "channel", "planned_spend", "spend", "exposures"])
-        return pd.concat(frames, ignore_index=True)
+        return _tidy(frames, ["variant", "channel", "planned_spend", "spend", "exposures"])
 
     @property
     def currency(self):
@@ -359,7 +362,8 @@ class Results:
         Columns: variant, [persona,] stage, stage_index, reached (agents that
         ever reached the stage), rate (reached / those who entered the first
         stage: every agent, or, when customers arrive over time, every agent
-        who arrived within the horizon).
+        who arrived within the horizon; at the first purchase stage it is the
+        summary's conversion_rate_arrived, docs/MODEL.md).
         """
         stages = self.stages["name"].tolist()
         personas = self.personas["name"].tolist()
@@ -383,10 +387,8 @@ class Results:
                 frames.append(pd.DataFrame({"variant": v, "stage": stages,
                                             "stage_index": np.arange(len(stages)),
                                             "reached": r, "rate": rate}))
-        if not frames:
-            return pd.DataFrame(columns=["variant"] + (["persona"] if by_persona else [])
-                                + ["stage", "stage_index", "reached", "rate"])
-        return pd.concat(frames, ignore_index=True)
+        return _tidy(frames, ["variant"] + (["persona"] if by_persona else [])
+                     + ["stage", "stage_index", "reached", "rate"])
 
     def daily(self, variant=None, wide=False):
         """Agents active in (in_stage) and lost from (lost) each stage at the end of each day.
@@ -405,12 +407,13 @@ class Results:
             frames.append(pd.DataFrame({"variant": v, "day": np.repeat(np.arange(h), k),
                                         "stage": np.tile(stages, h), "stage_index": np.tile(np.arange(k), h),
                                         "in_stage": ins.ravel(), "lost": lost.ravel()}))
-        df = pd.concat(frames, ignore_index=True)
+        df = _tidy(frames, ["variant", "day", "stage", "stage_index", "in_stage", "lost"])
         if not wide:
             return df
         w = df.pivot(index=["variant", "day"], columns="stage", values=["in_stage", "lost"])
         w = w.reindex(columns=pd.MultiIndex.from_product([["in_stage", "lost"], stages]))
-        return w.reindex(self._which(variant), level="variant")
+        # An empty index has no variant level to order by.
+        return w.reindex(self._which(variant), level="variant") if frames else w
 
     def touchpoint_stats(self, variant=None):
         """Per variant and touchpoint: exposures, advances, cost, advance_rate, cost_per_advance.
@@ -429,7 +432,8 @@ class Results:
                 df["advance_rate"] = df["advances"] / df["exposures"].where(df["exposures"] > 0)
                 df["cost_per_advance"] = df["cost"] / df["advances"].where(df["advances"] > 0)
             frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+        return _tidy(frames, ["variant", "touchpoint", "channel", "kind", "exposures", "advances", "cost",
+                              "advance_rate", "cost_per_advance"])
 
     # -- per-agent columns ---------------------------------------------------
 

@@ -139,6 +139,10 @@ class ReaderTest(unittest.TestCase):
             np.testing.assert_allclose(mine["rate"].to_numpy(), counted / counted[0])
             conv = self.r.summary().loc[v, "conversions"]
             self.assertEqual(mine[mine.stage == "purchase"]["reached"].item(), conv)
+            # Customers arrive over time here: the rate is per arrived customer, not per agent.
+            self.assertLess(counted[0], N)
+            self.assertAlmostEqual(mine[mine.stage == "purchase"]["rate"].item(),
+                                   self.r.summary().loc[v, "conversion_rate_arrived"], places=12)
             for p, name in enumerate(personas):
                 rows = byp[(byp.variant == v) & (byp.persona == name)]
                 want = (sd[a["persona"].to_numpy() == p] >= 0).sum(axis=0)
@@ -472,6 +476,21 @@ class ReaderTest(unittest.TestCase):
             self.assertIsInstance(df["variant"].iloc[0], str)
             self.assertEqual(df["seed"].nunique(), 2)
             self.assertTrue(r.summary().empty)  # no /variants in a sweep file
+            # ... so every per-variant table is empty, with its columns (daily and touchpoint_stats raised)
+            self.assertTrue(r.funnel().empty)
+            self.assertEqual(list(r.funnel().columns), ["variant", "stage", "stage_index", "reached", "rate"])
+            self.assertTrue(r.daily().empty)
+            self.assertEqual(list(r.daily().columns),
+                             ["variant", "day", "stage", "stage_index", "in_stage", "lost"])
+            wide = r.daily(wide=True)
+            self.assertTrue(wide.empty)
+            self.assertEqual(list(wide.index.names), ["variant", "day"])
+            self.assertEqual(list(wide.columns.get_level_values(0).unique()), ["in_stage", "lost"])
+            self.assertTrue(r.touchpoint_stats().empty)
+            self.assertEqual(list(r.touchpoint_stats().columns),
+                             ["variant", "touchpoint", "channel", "kind", "exposures", "advances", "cost",
+                              "advance_rate", "cost_per_advance"])
+            self.assertTrue(r.spend().empty)
             # a run id works where a variant name does
             row = df[(df.variant == "cart_discount") & (df.replication == 1)].iloc[0]
             fun = r.funnel(variant=int(row.run))

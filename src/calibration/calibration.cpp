@@ -37,7 +37,7 @@ std::string fmt(double v)
 
 //! The simulated rates of the target's transitions at one parameter point.
 struct Simulated {
-  std::vector<double> rate; //!< reached[to] / reached[from]
+  std::vector<double> rate; //!< reached[to] / reached[from]: the fitted transitions', then the shown ones
   std::vector<double> from; //!< simulated agents in `from`
   std::vector<MetricTerm> metrics; //!< per metric row of the target
 };
@@ -122,15 +122,21 @@ public:
       for (std::size_t i = 0; i < target_.metrics.size(); ++i)
         sim.metrics.push_back(evaluate_metric(target_.metrics, i, s.baseline(), st));
     }
-    for (const Transition& tr : target_.transitions) {
+    const auto add_rate = [&](const Transition& tr) {
       const auto count = [&](int k) {
         return static_cast<double>(tr.persona < 0 ? t.reached[k] : t.reached_by_persona[tr.persona * K + k]);
       };
       const double from = count(tr.from);
       sim.from.push_back(from);
       sim.rate.push_back(from > 0 ? count(tr.to) / from : 0.0);
-    }
+    };
+    for (const Transition& tr : target_.transitions)
+      add_rate(tr);
+    for (const Transition& tr : target_.shown) // after the fitted ones, which deviance() reads by index
+      add_rate(tr);
     ++evaluations;
+    if (phase_evaluations)
+      ++*phase_evaluations;
     return sim;
   }
 
@@ -169,6 +175,9 @@ public:
   }
 
   int evaluations = 0;
+  //! The running phase's counter, counted as evaluations happen so that an
+  //! interrupted phase's share is right too.
+  int* phase_evaluations = nullptr;
   double best = std::numeric_limits<double>::infinity();
   std::vector<double> best_u;
   Simulated best_simulated; //!< at best_u (common random numbers: simulating it again gives the same)
@@ -392,6 +401,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     objective.scenario_at(hi);
   }
 
+  objective.phase_evaluations = &r.evaluations_fit;
   try {
     const auto fit = [&](const std::vector<double>& x) { return objective(x, "fit", true); };
     minimise(u, fit, o.max_evaluations, 0.1, 1e-4);
@@ -415,7 +425,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
   } catch (const Stopped&) {
     r.interrupted = true;
   }
-  r.evaluations_fit = objective.evaluations;
   if (objective.best_u.empty()) { // interrupted before the first evaluation
     r.evaluations = objective.evaluations;
     return r;
@@ -431,12 +440,16 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
   const std::size_t T = target.transitions.size();
   auto fill_transitions = [&](const Simulated& sim) {
     r.transitions.clear();
-    for (std::size_t t = 0; t < T; ++t) {
-      const Transition& tr = target.transitions[t];
+    const auto add_fit = [&](const Transition& tr, std::size_t t, bool fitted) {
       const double n = static_cast<double>(tr.n), p = std::clamp(sim.rate[t], 1e-12, 1 - 1e-12);
       const double sd = std::sqrt(n * p * (1 - p) * Objective::inflation(n, sim.from[t]));
-      r.transitions.push_back({tr, sim.rate[t], sd > 0 ? (static_cast<double>(tr.y) - n * p) / sd : 0.0, sim.from[t]});
-    }
+      r.transitions.push_back(
+        {tr, sim.rate[t], sd > 0 ? (static_cast<double>(tr.y) - n * p) / sd : 0.0, sim.from[t], fitted});
+    };
+    for (std::size_t t = 0; t < T; ++t)
+      add_fit(target.transitions[t], t, true);
+    for (std::size_t s = 0; s < target.shown.size(); ++s)
+      add_fit(target.shown[s], T + s, false);
   };
   // The metric rows at the estimate: a row with a term counts as one observation.
   for (std::size_t j = 0; j < target.metrics.size(); ++j) {
@@ -465,6 +478,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     return r;
   }
 
+  objective.phase_evaluations = &r.evaluations_information;
   try {
     const Simulated at = objective.best_simulated;
     fill_transitions(at);
@@ -539,11 +553,18 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
     bool information_well_conditioned = true; // J can be inverted: the line method may be tried
     std::vector<std::size_t> active;
     for (std::size_t i = 0; i < k; ++i) {
-      if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6)
+      if (info[i][i] <= 1e-9 * largest || info[i][i] < 1e-6) {
         r.warnings.push_back(free[i].path + ": no effect on the observed stages near the fit: the data cannot "
-                                            "identify it (fix it, or observe a stage it acts on)");
-      else
+                                            "identify it (fix it, or observe a stage it acts on); its scenario "
+                                            "value is kept");
+        // Where BOBYQA's steps left it says nothing about the data: not a fitted value.
+        ParameterFit& p = r.parameters[i];
+        p.kept = true;
+        p.value = p.start;
+        p.at_bound = false;
+      } else {
         active.push_back(i);
+      }
     }
     conditional_widths();
     information_well_conditioned = active.size() == k;
@@ -580,7 +601,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
       }
     }
 
-    r.evaluations_information = objective.evaluations - r.evaluations_fit;
     // 95 % intervals: where the profile deviance (D minimised over the other
     // parameters) rises by χ²₁(0.95) = 3.84 above its minimum. To first order
     // the profile runs along the straight line û_rest − J_rr⁻¹ J_ri (u_i − û_i):
@@ -602,6 +622,7 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
       for (std::size_t j = 0; j < k; ++j)
         covariance[j][c] = column[j];
     }
+    objective.phase_evaluations = &r.evaluations_intervals;
     if (o.intervals) {
       const bool well_conditioned = information_well_conditioned;
       for (std::size_t i = 0; i < k; ++i) {
@@ -778,7 +799,6 @@ CalibrationResult calibrate(const Scenario& scenario, const FunnelTarget& given_
                                fmt(free[i].high) + ": the data cannot pin it down");
       }
       r.intervals_done = true;
-      r.evaluations_intervals = objective.evaluations - r.evaluations_fit - r.evaluations_information;
     }
   } catch (const Stopped&) {
     r.interrupted = true;

@@ -73,12 +73,11 @@ FunnelTarget match_target(const Scenario& scenario, const ObservedFunnel& observ
         throw InputError(at(b) + "'" + b.stage + "' reached by " + std::to_string(b.reached) +
                          " customers, more than the " + std::to_string(a.reached) + " who reached '" + a.stage +
                          "', an earlier stage: counts cannot increase down the funnel");
-      // With persona rows, the overall rows are shown, not fitted (they would count customers twice).
-      if (target.by_persona && persona < 0)
-        continue;
       if (a.reached == 0)
         continue; // nobody to move on: no information
-      target.transitions.push_back({persona, rows[i - 1].first, rows[i].first, a.reached, b.reached});
+      // With persona rows, the overall rows are shown, not fitted (they would count customers twice).
+      (target.by_persona && persona < 0 ? target.shown : target.transitions)
+        .push_back({persona, rows[i - 1].first, rows[i].first, a.reached, b.reached});
     }
   }
   if (target.transitions.empty())

@@ -9,6 +9,7 @@
 #include "journeysim/experiment/grid.h"
 #include "journeysim/observed/observed_funnel.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -48,7 +49,7 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
                          m.stages[tr.from].name + " -> " + m.stages[tr.to].name;
       o << pad(name, 40) << lpad(thousands(tr.n), 12) << lpad(thousands(tr.y), 12)
         << lpad(num(static_cast<double>(tr.y) / static_cast<double>(tr.n), 4), 10) << lpad(num(t.fitted_rate, 4), 10)
-        << lpad(num(t.residual, 3), 10) << "\n";
+        << lpad(num(t.residual, 3), 10) << (t.fitted ? "" : "   shown, not fitted") << "\n";
     }
     o << "(residual: (reached - customers x fitted) / its standard deviation, simulation noise included;\n"
          " |residual| > 2 is a poor fit of that transition)\n";
@@ -78,7 +79,7 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
       << " observation(s)\n";
   o << pad("parameter", 46) << lpad("start", 10) << lpad("fitted", 10) << "   95 % interval (method: docs/CALIBRATION.md)\n";
   for (const auto& p : r.parameters) {
-    o << pad(p.parameter.path, 46) << lpad(num(p.start, 4), 10) << lpad(num(p.value, 4), 10) << "   ";
+    o << pad(p.parameter.path, 46) << lpad(num(p.start, 4), 10) << lpad(p.kept ? "kept" : num(p.value, 4), 10) << "   ";
     if (std::isnan(p.low95))
       o << "not computed";
     else
@@ -86,6 +87,8 @@ std::string fit_table(const Scenario& s, const CalibrationResult& r)
         << num(p.high95, 4) << "] " << p.interval_method;
     o << "\n";
   }
+  if (std::any_of(r.parameters.begin(), r.parameters.end(), [](const ParameterFit& p) { return p.kept; }))
+    o << "(kept: no effect on the fit; the calibrated scenario keeps its value)\n";
   for (const auto& w : r.warnings)
     o << "warning: " << w << "\n";
   return o.str();
@@ -220,9 +223,14 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
   }
 
   const std::string table = fit_table(scenario, r);
+  // Only the parameters the data moved are written; a kept one stays as the scenario has it.
+  std::vector<FreeParameter> fitted;
   std::vector<double> values;
   for (const auto& p : r.parameters)
-    values.push_back(p.value);
+    if (!p.kept) {
+      fitted.push_back(p.parameter);
+      values.push_back(p.value);
+    }
   const std::time_t now = std::time(nullptr);
   char when[32];
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&now));
@@ -233,13 +241,13 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
                                                                               : "")
          << "\nscenario: " << path << "\ntarget: " << target_path << "\nfitted:";
   for (const auto& p : r.parameters)
-    header << " " << p.parameter.path << "=" << yaml_number(p.value) << " (range " << num(p.parameter.low, 4) << ":"
-           << num(p.parameter.high, 4) << ")";
+    header << " " << p.parameter.path << (p.kept ? " kept" : "=" + yaml_number(p.value)) << " (range "
+           << num(p.parameter.low, 4) << ":" << num(p.parameter.high, 4) << ")";
   header << "\n" << thousands(static_cast<std::int64_t>(r.agents)) << " agents per evaluation, seed " << r.seed
          << ", random stream " << static_cast<int>(o.random_stream.value_or(scenario.baseline().random_stream)) << ", "
          << r.evaluations << " evaluations\n\n"
          << table << "\nVariants below now run on this calibrated baseline.\n";
-  write_text_output(output, calibrated_yaml(scenario, free, values, header.str()), text_output);
+  write_text_output(output, calibrated_yaml(scenario, fitted, values, header.str()), text_output);
 
   std::cout << table << r.evaluations << " evaluations (fit " << r.evaluations_fit << ", information "
             << r.evaluations_information << ", intervals " << r.evaluations_intervals << "; " << r.profiled_sides

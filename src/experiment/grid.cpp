@@ -24,6 +24,20 @@ double number(const std::string& text, const std::string& whole)
   return v;
 }
 
+//! Decimal places of a number's text (0.05 → 2, 1e-3 → 3, 25 → 0, 1.5e1 → 0);
+//! -1 for text that is not plain decimal notation (a hex float).
+int decimals(const std::string& text)
+{
+  if (text.find_first_not_of("0123456789.+-eE") != std::string::npos)
+    return -1;
+  const std::size_t e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(0, e);
+  const std::size_t point = mantissa.find('.');
+  const int fraction = point == std::string::npos ? 0 : static_cast<int>(mantissa.size() - point - 1);
+  const int exponent = e == std::string::npos ? 0 : std::atoi(text.c_str() + e + 1);
+  return std::max(0, fraction - exponent);
+}
+
 std::vector<std::string> split(const std::string& s, char sep)
 {
   std::vector<std::string> parts;
@@ -72,13 +86,24 @@ std::vector<double> parse_values(const std::string& text)
     throw InputError("'" + text + "': the step must be positive");
   if (to < from)
     throw InputError("'" + text + "': FROM must not exceed TO");
-  // Count points from the step, tolerating rounding at the upper end, and
-  // compute each as from + i·step (no accumulated error).
+  // Count points from the step, tolerating rounding at the upper end.
   const double count = std::floor((to - from) / step * (1 + 1e-12) + 1e-9) + 1;
   if (count > static_cast<double>(MAX_VALUES))
     throw InputError("'" + text + "': more than 100000 values");
+  // Each point is the decimal from + i·step at the precision FROM and STEP
+  // are written in: counted in whole units of 10^-d and divided once, so
+  // 0.05:0.2:0.05 gives 0.15 (what a filter == 0.15 finds), not
+  // 0.15000000000000002. Exact while the units stay below 2^53; otherwise
+  // (or for a hex float) from + i·step.
+  const int d = std::max(decimals(parts[0]), decimals(parts[2]));
+  double scale = 1.0; // 10^d, exact up to 10^22
+  for (int i = 0; i < d; ++i)
+    scale *= 10;
+  const double first = std::round(from * scale), unit_step = std::round(step * scale);
+  const bool decimal = std::min(decimals(parts[0]), decimals(parts[2])) >= 0 && d <= 22 && unit_step > 0 &&
+                       std::abs(first) + unit_step * count < 0x1p53;
   for (int i = 0; i < static_cast<int>(count); ++i)
-    values.push_back(from + step * i);
+    values.push_back(decimal ? (first + unit_step * i) / scale : from + step * i);
   return values;
 }
 

@@ -45,6 +45,32 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d)
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+bool leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m)
+{
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+//! Mean and sum of squared deviations, updated one value at a time (Welford):
+//! no sum of squares to overflow or to cancel against n·mean².
+struct RunningMoments {
+  std::uint64_t n = 0;
+  double mean = 0.0, squared_deviations = 0.0;
+  void add(double x)
+  {
+    ++n;
+    const double delta = x - mean;
+    mean += delta / static_cast<double>(n);
+    squared_deviations += delta * (x - mean);
+  }
+  double sd() const { return n > 1 ? std::sqrt(squared_deviations / static_cast<double>(n - 1)) : 0.0; }
+};
+
+//! Above this a price is a mistake (a concatenated number, an id in the price column).
+constexpr double LARGEST_PRICE = 1e12;
+
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
 {
   if (at + n > s.size())
@@ -74,7 +100,7 @@ bool parse_event_time(std::string_view s, std::int64_t& seconds)
   s = detail::trim(s);
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
     return false;
   std::size_t i = 10;
   if (i < s.size()) {
@@ -92,7 +118,8 @@ bool parse_event_time(std::string_view s, std::int64_t& seconds)
     if (zone == "UTC" || zone == "Z" || zone.empty()) {
     } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
       int oh = 0, om = 0;
-      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om))
+      // Real offsets run from -12:00 to +14:00.
+      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om) || om > 59 || oh * 60 + om > 14 * 60)
         return false;
       offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
     } else {
@@ -149,12 +176,10 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     throw InputError(name + ": empty file (expected a header line such as "
                             "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session)");
   std::vector<std::string> header;
-  if (!detail::split_csv_line(line, header))
+  if (!detail::split_csv_line(detail::without_utf8_bom(line), header))
     throw InputError(name + ":1:1: unbalanced quote in the header");
   for (auto& h : header)
     h = std::string(detail::trim(h));
-  if (!header.empty() && header[0].rfind("\xEF\xBB\xBF", 0) == 0) // a UTF-8 byte-order mark
-    header[0].erase(0, 3);
   auto column = [&](const std::string& wanted, const char* option, bool needed) -> int {
     if (wanted.empty() && !needed)
       return -1;
@@ -174,8 +199,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   std::unordered_map<std::string, Customer> customers;
   std::vector<std::string> segments;
   std::unordered_map<std::string, int> segment_index;
-  double order_value_sum = 0.0, order_value_squares = 0.0;
-  std::uint64_t purchase_events = 0;
+  RunningMoments order_value;
   std::uint64_t line_no = 1;
   auto bad = [&](const std::string& reason) {
     ++r.bad_rows;
@@ -226,8 +250,9 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     if (purchase && price_col >= 0) {
       const std::string_view p = detail::trim(fields[price_col]);
       const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
-      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || !std::isfinite(price) || price < 0) {
-        bad(o.price_column + " '" + fields[price_col].substr(0, 40) + "' is not a price");
+      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || !std::isfinite(price) || price < 0 ||
+          price > LARGEST_PRICE) {
+        bad(o.price_column + " '" + fields[price_col].substr(0, 40) + "' is not a price (a number from 0 to 1e12)");
         continue;
       }
     }
@@ -237,9 +262,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       c.first_event = std::min(c.first_event, when);
     if (purchase) {
       ++c.purchases;
-      ++purchase_events;
-      order_value_sum += price;
-      order_value_squares += price * price;
+      order_value.add(price);
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
@@ -322,14 +345,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     for (int s : order)
       add_group(segments[s], s);
   }
-  if (purchase_events > 0 && price_col >= 0) {
+  if (order_value.n > 0 && price_col >= 0) {
     // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate.
-    const double n = static_cast<double>(purchase_events), mean = order_value_sum / n;
-    r.funnel.metrics.push_back({"", "purchases", n, 0});
-    r.funnel.metrics.push_back({"", "order_value_mean", mean, 0});
-    if (purchase_events > 1)
-      r.funnel.metrics.push_back(
-        {"", "order_value_sd", std::sqrt(std::max(0.0, (order_value_squares - n * mean * mean) / (n - 1))), 0});
+    r.funnel.metrics.push_back({"", "purchases", static_cast<double>(order_value.n), 0});
+    r.funnel.metrics.push_back({"", "order_value_mean", order_value.mean, 0});
+    if (order_value.n > 1)
+      r.funnel.metrics.push_back({"", "order_value_sd", order_value.sd(), 0});
   }
   return r;
 }

@@ -61,6 +61,16 @@ inline bool split_csv_line(std::string_view line, std::vector<std::string>& fiel
   return true;
 }
 
+//! Without a leading UTF-8 byte-order mark, which Excel's "CSV UTF-8" writes
+//! before the first line.
+inline std::string_view without_utf8_bom(std::string_view s)
+{
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (s.substr(0, bom.size()) == bom)
+    s.remove_prefix(bom.size());
+  return s;
+}
+
 //! Without leading and trailing spaces and tabs.
 inline std::string_view trim(std::string_view s)
 {

@@ -103,7 +103,7 @@ ObservedFunnel parse_observed_funnel(const std::string& text, const std::string&
   auto fail = [&](int line, int column, const std::string& message) {
     throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message);
   };
-  std::istringstream in(text);
+  std::istringstream in(std::string(detail::without_utf8_bom(text)));
   std::string raw;
   std::vector<std::string> fields;
   std::vector<int> columns;

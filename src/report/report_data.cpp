@@ -89,7 +89,7 @@ Calibration parse_calibration_header(const std::string& source)
     c.header.push_back(line);
     // A transition row: "[persona: ]from -> to   n   y   observed   fitted   residual".
     const std::size_t arrow = line.find(" -> ");
-    if (arrow == std::string::npos)
+    if (arrow == std::string::npos || line.find("not fitted") != std::string::npos) // shown rows were not fitted
       continue;
     std::istringstream row(line.substr(arrow + 4));
     CalibrationRow r;

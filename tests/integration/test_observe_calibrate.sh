@@ -121,6 +121,25 @@ expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_m.csv" 
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/bad.yaml"
 expect_in "$WORK/err" "--fit-metrics: unknown metric 'repeat'"
 
+# With persona rows, the overall rows are shown (at the fit), not fitted, in the table and the header.
+printf 'persona,stage,reached\neveryone,interest,5000\neveryone,purchase,180\n,interest,5000\n,intent,340\n,purchase,180\n' \
+  > "$WORK/target_p.csv"
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target_p.csv" \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 2000 -t 1 -o "$WORK/cal_p.yaml" --quiet --no-intervals
+expect_in "$WORK/out" "everyone: interest -> purchase                 5,000         180"
+grep -q "^interest -> intent  *5,000  *340 .*shown, not fitted$" "$WORK/out" || fail "overall row not shown: $(cat "$WORK/out")"
+grep -q "^intent -> purchase  *340  *180 .*shown, not fitted$" "$WORK/out" || fail "overall row not shown"
+grep -q "^# interest -> intent  *5,000  *340 .*shown, not fitted$" "$WORK/cal_p.yaml" || fail "overall row not in the header"
+
+# A parameter with no effect on the likelihood keeps the scenario's value (cost: 0.01), not where
+# BOBYQA's first step left it (0.1); the table says it was kept.
+expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
+  --free touchpoints.social_ads.cost=0:1 --agents 2000 -t 1 -o "$WORK/cal_dead.yaml" --quiet --no-intervals
+expect_in "$WORK/out" "no effect on the observed stages near the fit"
+expect_in "$WORK/out" "touchpoints.social_ads.cost                         0.01      kept"
+expect_in "$WORK/cal_dead.yaml" "fitted: touchpoints.social_ads.cost kept (range 0:1)"
+grep -q "name: social_ads.*cost: 0.01}" "$WORK/cal_dead.yaml" || fail "the kept cost changed: $(grep social_ads "$WORK/cal_dead.yaml")"
+
 # Ctrl-C: the best point so far is written, marked, exit 130.
 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 \
   --free touchpoints.video.advance=0.01:0.5 --agents 200000 -o "$WORK/int.yaml" >"$WORK/out" 2>"$WORK/err" &

@@ -51,6 +51,10 @@ struct ParameterFit {
   bool low95_at_bound = false, high95_at_bound = false; //!< the profile stays below the cut up to the bound
   bool at_bound = false; //!< the estimate itself is at a bound
   std::string interval_method; //!< "line" (the profile's linear path), "profile", or "" (not computed)
+  //! No effect on the likelihood near the fit (the "no effect" warning): the
+  //! data cannot move it, so `value` is `start` and the calibrated scenario
+  //! keeps the scenario's own value.
+  bool kept = false;
 };
 
 struct TransitionFit {
@@ -58,6 +62,7 @@ struct TransitionFit {
   double fitted_rate = 0.0;  //!< simulated reached[to] / reached[from]
   double residual = 0.0;     //!< (y − n·p) / sqrt(n·p·(1 − p)·inflation)
   double simulated_from = 0; //!< simulated agents in `from` (the simulation's own sample)
+  bool fitted = true;        //!< false: an overall row of a target with persona rows, only shown
 };
 
 struct MetricFit {
@@ -69,7 +74,7 @@ struct MetricFit {
 
 struct CalibrationResult {
   std::vector<ParameterFit> parameters;
-  std::vector<TransitionFit> transitions;
+  std::vector<TransitionFit> transitions; //!< the fitted ones, then those only shown
   std::vector<MetricFit> metrics; //!< the target's metric rows, in file order
   double deviance = 0.0;
   int degrees_of_freedom = 0; //!< transitions + fitted metric rows − free parameters

@@ -23,6 +23,9 @@ struct Transition {
 
 struct FunnelTarget {
   std::vector<Transition> transitions;
+  //! With persona rows, the overall rows' transitions: shown at the fit, not
+  //! fitted (they would count the personas' customers twice).
+  std::vector<Transition> shown;
   bool by_persona = false; //!< the target's persona rows are fitted (its overall rows then only shown)
   std::vector<MetricTarget> metrics; //!< the metric rows, in file order (metric_target.h)
 };

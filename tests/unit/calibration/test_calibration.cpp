@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 
 using namespace journeysim;
@@ -152,6 +153,27 @@ TEST_CASE("calibrate: funnels simulated with other seeds are covered at the nomi
   CHECK(on_line >= intervals / 2);
 }
 
+TEST_CASE("calibrate: interrupted during the intervals, the evaluations per phase add up", "[calibration]")
+{
+  const Scenario start = started_elsewhere();
+  const FunnelTarget target = match_target(start, simulated_funnel(5000, 79));
+  std::atomic<bool> cancel{false};
+  CalibrationOptions o = options(20000);
+  o.cancel = &cancel;
+  // Ctrl-C after the first interval evaluation: the next one stops the fit.
+  o.progress = [&](const CalibrationStep& step) {
+    const std::string phase = step.phase;
+    if (phase.rfind("interval ", 0) == 0 || phase.rfind("profile ", 0) == 0)
+      cancel = true;
+  };
+  const CalibrationResult r = calibrate(start, target, two_free(), o);
+  CHECK(r.interrupted);
+  CHECK_FALSE(r.intervals_done);
+  CHECK(r.evaluations_information == 4);
+  CHECK(r.evaluations_intervals == 1);
+  CHECK(r.evaluations == r.evaluations_fit + r.evaluations_information + r.evaluations_intervals);
+}
+
 TEST_CASE("calibrate: two parameters on the same transition are not separately identifiable", "[calibration]")
 {
   const Scenario start = started_elsewhere();
@@ -167,6 +189,25 @@ TEST_CASE("calibrate: two parameters on the same transition are not separately i
                                "identifiable") != std::string::npos);
   INFO((r.warnings.empty() ? std::string("no warnings") : r.warnings.front()));
   CHECK(warned);
+}
+
+TEST_CASE("calibrate: a parameter with no effect on the likelihood keeps its scenario value", "[calibration]")
+{
+  const Scenario start = started_elsewhere();
+  const FunnelTarget target = match_target(start, simulated_funnel(5000, 80));
+  // A cost changes no customer's path; the scenario's is 0 (not given), BOBYQA's first step is 0.1.
+  const std::vector<FreeParameter> free = {parse_free_parameter("touchpoints.video.advance=0.02:0.8"),
+                                           parse_free_parameter("touchpoints.blog.cost=0:1")};
+  CalibrationOptions o = options(20000);
+  o.intervals = false;
+  const CalibrationResult r = calibrate(start, target, free, o);
+  CHECK_FALSE(r.parameters[0].kept);
+  CHECK(r.parameters[0].value == Approx(0.2).margin(0.05));
+  CHECK(r.parameters[1].kept);
+  CHECK(r.parameters[1].value == 0.0);
+  CHECK_FALSE(r.parameters[1].at_bound);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK_THAT(r.warnings[0], Catch::StartsWith("touchpoints.blog.cost: no effect") && Catch::EndsWith("its scenario value is kept"));
 }
 
 TEST_CASE("calibrate: a fit at a bound is reported", "[calibration]")
@@ -248,6 +289,27 @@ TEST_CASE("calibrate: with persona rows, each persona's transitions are fitted a
   CHECK(t.transitions[0].to == 3);   // purchase: the next observed stage, not the next stage
   CHECK(t.transitions[0].n == 100);
   CHECK(t.transitions[0].y == 20);
+  // The overall rows make transitions that are shown at the fit, not fitted.
+  REQUIRE(t.shown.size() == 2);
+  CHECK(t.shown[0].persona == -1);
+  CHECK(t.shown[0].from == 1);
+  CHECK(t.shown[0].to == 2);
+  CHECK(t.shown[0].n == 100);
+  CHECK(t.shown[0].y == 50);
+  CHECK(t.shown[1].from == 2);
+  CHECK(t.shown[1].to == 3);
+  CHECK(t.shown[1].y == 20);
+  CalibrationOptions o = options(5000);
+  o.intervals = false;
+  const CalibrationResult r = calibrate(s, t, {parse_free_parameter("touchpoints.video.advance=0.02:0.8")}, o);
+  REQUIRE(r.transitions.size() == 3);
+  CHECK(r.transitions[0].fitted);
+  CHECK_FALSE(r.transitions[1].fitted);
+  CHECK_FALSE(r.transitions[2].fitted);
+  CHECK(r.transitions[1].transition.persona == -1);
+  // One persona: the overall rate at the fit is the persona's, a real simulated rate.
+  CHECK(r.transitions[1].fitted_rate * r.transitions[2].fitted_rate == Approx(r.transitions[0].fitted_rate));
+  CHECK(r.degrees_of_freedom == 0); // the shown rows add no observation
 }
 
 TEST_CASE("calibrate: a scenario's calibrate: section lists the free parameters, checked by the loader",

@@ -22,6 +22,20 @@ TEST_CASE("lists, ranges and log ranges", "[grid]")
   CHECK(l[4] == 1e-1);
 }
 
+TEST_CASE("range points are the decimals written, not from + i·step's float noise", "[grid]")
+{
+  // 0.05 + 2·0.05 is 0.15000000000000002: a sweep stored that, and runs[... == 0.15] found nothing.
+  CHECK(parse_values("0.05:0.2:0.05") == std::vector<double>{0.05, 0.1, 0.15, 0.2});
+  CHECK(parse_values("0:0.3:0.1") == std::vector<double>{0, 0.1, 0.2, 0.3});
+  CHECK(parse_values("0.1:0.13:0.01") == std::vector<double>{0.1, 0.11, 0.12, 0.13});
+  CHECK(parse_values("-0.3:0:0.1") == std::vector<double>{-0.3, -0.2, -0.1, 0});
+  CHECK(parse_values("1e-3:5e-3:1e-3") == std::vector<double>{0.001, 0.002, 0.003, 0.004, 0.005});
+  CHECK(parse_values("1.5e1:20:2.5") == std::vector<double>{15, 17.5, 20});
+  CHECK(parse_values("0.25:1:0.25") == std::vector<double>{0.25, 0.5, 0.75, 1}); // already exact: unchanged
+  // A hex float has no decimals to keep: from + i·step.
+  CHECK(parse_values("0x1p-2:1:0x1p-2") == std::vector<double>{0.25, 0.5, 0.75, 1});
+}
+
 TEST_CASE("bad values and specs are clear input errors", "[grid]")
 {
   CHECK_THROWS_AS(parse_values("1,,3"), InputError);

@@ -122,6 +122,16 @@ TEST_CASE("observe: a missing column is an error listing the columns present", "
                                     "event_time, event_type, product_id"));
 }
 
+TEST_CASE("observe: a UTF-8 byte-order mark before a quoted first column name is read", "[observed]")
+{
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest");
+  std::istringstream in("\xEF\xBB\xBF\"event_time\",event_type,user_id\r\n2019-10-01 00:00:00 UTC,view,7\r\n");
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.bad_rows == 0);
+  CHECK(reached(r.funnel, "", "interest") == 1);
+}
+
 TEST_CASE("observe: bad --map and files without mapped events are errors", "[observed]")
 {
   CHECK_THROWS_AS(parse_event_map("view"), InputError);
@@ -152,4 +162,71 @@ TEST_CASE("observe: event times in the usual forms", "[observed]")
   CHECK_FALSE(parse_event_time("01/10/2019", s));
   CHECK_FALSE(parse_event_time("2019-13-01 00:00:00", s));
   CHECK_FALSE(parse_event_time("2019-10-01 00:00:00 CET", s));
+}
+
+TEST_CASE("observe: impossible days and time-zone offsets are not times", "[observed]")
+{
+  std::int64_t s = 0;
+  CHECK_FALSE(parse_event_time("2019-02-30 00:02:00 UTC", s));
+  CHECK_FALSE(parse_event_time("2019-02-29", s)); // not a leap year
+  CHECK_FALSE(parse_event_time("1900-02-29", s)); // a century that is not a leap year
+  CHECK_FALSE(parse_event_time("2019-04-31 00:00:00 UTC", s));
+  REQUIRE(parse_event_time("2020-02-29", s));
+  CHECK(s == 1582934400);
+  REQUIRE(parse_event_time("2000-02-29", s));
+  CHECK(s == 951782400);
+  CHECK_FALSE(parse_event_time("2019-10-01T00:02:00+99:00", s));
+  CHECK_FALSE(parse_event_time("2019-10-01T00:02:00+14:01", s));
+  CHECK_FALSE(parse_event_time("2019-10-01T00:02:00-05:60", s));
+  REQUIRE(parse_event_time("2019-10-01T14:00:00+14:00", s)); // Kiribati
+  CHECK(s == 1569888000);
+  REQUIRE(parse_event_time("2019-09-30T12:00:00-12:00", s));
+  CHECK(s == 1569888000);
+
+  // In a file they are bad rows, located like every other.
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest");
+  std::istringstream in("event_time,event_type,user_id\n2019-10-01 00:00:00 UTC,view,1\n"
+                        "2019-02-30 00:02:00 UTC,view,2\n2019-10-01T00:02:00+99:00,view,3\n");
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.users == 1);
+  REQUIRE(r.first_bad_rows.size() == 2);
+  CHECK(r.first_bad_rows[0].line == 3);
+  CHECK(r.first_bad_rows[0].reason == "event_time '2019-02-30 00:02:00 UTC' is not a date-time such as 2019-10-01 00:00:00 UTC");
+  CHECK(r.first_bad_rows[1].line == 4);
+}
+
+namespace {
+
+ClickstreamResult purchases_priced(const std::vector<std::string>& prices)
+{
+  std::string text = "event_time,event_type,price,user_id\n";
+  for (std::size_t i = 0; i < prices.size(); ++i)
+    text += "2019-10-01 00:00:00 UTC,purchase," + prices[i] + ",u" + std::to_string(i) + "\n";
+  ClickstreamOptions o;
+  o.map = parse_event_map("purchase=purchase");
+  std::istringstream in(text);
+  return read_clickstream(in, "events.csv", o);
+}
+
+} // namespace
+
+TEST_CASE("observe: the order value's mean and sd are stable; absurd prices are bad rows", "[observed]")
+{
+  // Around 1e9 a sum of squares (~3e18) cannot hold their spread of 1: the sd came out as 0 or a multiple of 512.
+  const ClickstreamResult close = purchases_priced({"1000000001", "1000000002", "1000000003"});
+  CHECK(metric(close.funnel, "", "order_value_mean") == 1000000002.0);
+  CHECK(metric(close.funnel, "", "order_value_sd") == Approx(1.0).epsilon(1e-9));
+
+  // 1e308 twice summed to inf; 1e200 squared overflowed. Above 1e12 a price is a located bad row.
+  const ClickstreamResult huge = purchases_priced({"1e308", "1e308", "1e200", "2e200", "3", "5", "1000000000000"});
+  CHECK(huge.bad_rows == 4);
+  REQUIRE(huge.first_bad_rows.size() == 4);
+  CHECK(huge.first_bad_rows[0].line == 2);
+  CHECK(huge.first_bad_rows[0].reason == "price '1e308' is not a price (a number from 0 to 1e12)");
+  CHECK(metric(huge.funnel, "", "purchases") == 3);
+  const double mean = (3 + 5 + 1e12) / 3; // 1e12 itself is still a price
+  CHECK(metric(huge.funnel, "", "order_value_mean") == Approx(mean));
+  CHECK(metric(huge.funnel, "", "order_value_sd") ==
+        Approx(std::sqrt(((3 - mean) * (3 - mean) + (5 - mean) * (5 - mean) + (1e12 - mean) * (1e12 - mean)) / 2)));
 }

@@ -35,6 +35,21 @@ TEST_CASE("observed funnel: persona column in any order, blank lines, CRLF", "[o
   CHECK(f.stages[1].reached == 4);
 }
 
+TEST_CASE("observed funnel: a UTF-8 byte-order mark (Excel's CSV UTF-8) and CRLF are read", "[observed]")
+{
+  const ObservedFunnel f =
+    parse_observed_funnel("\xEF\xBB\xBFstage,reached\r\ninterest,1000\r\nintent,100\r\npurchase,30\r\n", "f.csv");
+  REQUIRE(f.stages.size() == 3);
+  CHECK(f.stages[0].stage == "interest");
+  CHECK(f.stages[0].reached == 1000);
+  CHECK(f.stages[2].reached == 30);
+  CHECK(f.stages[2].line == 4);
+  // Before a comment line, the mark is not part of the kept description.
+  const ObservedFunnel g = parse_observed_funnel("\xEF\xBB\xBF# GA4\r\nstage,reached\r\ninterest,10\r\n", "f.csv");
+  CHECK(g.comments == std::vector<std::string>{"GA4"});
+  CHECK(g.stages.at(0).reached == 10);
+}
+
 TEST_CASE("observed funnel: bad files are located errors", "[observed]")
 {
   CHECK_THROWS_WITH(parse_observed_funnel("stage,reached\ninterest,-5\n", "f.csv"),
