@@ -7,7 +7,7 @@ journey="$SOURCE_DIR/scenarios/what_if_journey.yaml"
 STEPS=touchpoints.checkout.checkout.steps
 
 # ---------------------------------------------------------------- --customers scales totals only
-expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 2 -n 2000 -t 1 -o "$WORK/s.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" sweep "$checkout" --set "$STEPS=2,5" -r 3 -n 3000 -t 1 -o "$WORK/s.h5" --quiet
 for metric in "--maximize conversion_rate" "--minimize cost_per_conversion" "--maximize profit"; do
   # shellcheck disable=SC2086
   expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" $metric --customers 1000000 --format json
