@@ -171,7 +171,8 @@ int run_command(const std::vector<std::string>& args, const StopRequest& stop, c
   visible.add_options()
     ("help,h", "show this help")
     ("output,o", po::value<std::string>(), "results file (default: SCENARIO's file name with .h5, in the current directory)")
-    ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population)")
+    ("agents,n", po::value<std::string>(), "agents to simulate, e.g. 1000000 or 1e6 (default: the scenario's population; a sample of it "
+                                          "spends its share of the budgets)")
     ("seed,s", po::value<std::string>(), "master seed (default: the scenario's seed)")
     ("random-stream", po::value<int>(), "1 to 4: how the draws are made (default: the scenario's random_stream, "
                                         "else 4); 1, 2 and 3 reproduce results files made before streams 2, 3 and 4")
