@@ -70,7 +70,8 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
       throw InputError("--segment needs --by COLUMN");
     for (const auto& spec : vm["segment"].as<std::vector<std::string>>())
       for (const auto& [value, persona] : parse_event_map(spec))
-        o.segment_names[value] = persona;
+        if (!o.segment_names.emplace(value, persona).second) // as --map: one persona per value
+          throw InputError("--segment: '" + value + "' is given twice");
   }
   o.cancel = &stop.requested;
   const bool quiet = vm["quiet"].as<bool>();

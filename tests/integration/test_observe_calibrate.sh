@@ -185,4 +185,9 @@ expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" -o
 expect_in "$WORK/err" "at least one --free"
 [ ! -e "$WORK/bad.yaml" ] || fail "a file was written for bad input"
 
+# A segment value mapped twice is refused, as a --map entry given twice is.
+expect_exit 2 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest --by device \
+  --segment mobile=a --segment mobile=b -o "$WORK/twice.csv"
+expect_in "$WORK/err" "--segment: 'mobile' is given twice"
+[ ! -e "$WORK/twice.csv" ] || fail "a refused observe wrote its output"
 finish
