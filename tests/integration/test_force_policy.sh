@@ -56,6 +56,10 @@ expect_exit 2 timeout 20 "$JOURNEYSIM" report "$WORK/run.h5" -o "$WORK/fifo" --f
 expect_in "$WORK/err" "not a regular file"
 [ -p "$WORK/fifo" ] || fail "report --force replaced a FIFO"
 
+# A directory is named as one, with or without --force (exit 1, as run -o DIR).
+expect_exit 1 "$JOURNEYSIM" report "$WORK/run.h5" -o "$WORK" -q
+expect_in "$WORK/err" "is a directory"
+
 # The path file and the results file cannot be one file.
 expect_exit 2 "$JOURNEYSIM" run "$scenario" -o "$WORK/same.h5" -n 100 --paths "$WORK/same.h5" -q
 expect_in "$WORK/err" "is the results file (-o)"
