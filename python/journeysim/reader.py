@@ -214,7 +214,7 @@ class Results:
 
     @property
     def kind(self):
-        """"run" for `journeysim run` files, "sweep" for `journeysim sweep` files."""
+        """"run" for `journeysim run` files, "sweep" for `journeysim sweep`, "optimize" for `optimize -o`."""
         return _scalar(self.file.attrs.get("kind", "run"))
 
     @property
@@ -288,10 +288,28 @@ class Results:
 
     @property
     def touchpoints(self):
-        """DataFrame, one row per touchpoint of all variants: name, channel, kind."""
+        """DataFrame, one row per touchpoint of all variants: name, channel, kind
+        (empty for an optimisation file, which has none)."""
+        if "touchpoints" not in self.file:
+            return pd.DataFrame({"name": pd.Series(dtype=object), "channel": pd.Series(dtype=object),
+                                 "kind": pd.Series(dtype=object)})
         t = self.file["touchpoints"]
         return pd.DataFrame({"name": _strings(t["name"]), "channel": _strings(t["channel"]),
                              "kind": _strings(t["kind"])})
+
+    def optimization(self):
+        """An optimisation file's evaluations (`/optimization/evaluations`, OUTPUT.md):
+        one row per evaluated setting — a column per lever, replications,
+        objective_mean, diff_from_best with its CI, feasible, equivalent, best —
+        and in `.attrs` the search (method, objective, maximize, levers, …)."""
+        if "optimization" not in self.file:
+            raise ResultsError(f"{self.path}: not an optimisation file (kind = {self.kind!r}); "
+                               "`journeysim optimize -o FILE.h5` writes one")
+        g = self.file["optimization"]
+        df = pd.DataFrame(g["evaluations"][()])
+        df.attrs = {k: [_scalar(x) for x in v] if isinstance(v, np.ndarray) else _scalar(v)
+                    for k, v in g.attrs.items()}
+        return df
 
     # -- per-variant aggregates ---------------------------------------------
 

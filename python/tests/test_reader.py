@@ -501,5 +501,25 @@ class ReaderTest(unittest.TestCase):
                 r.funnel(variant=10_000)
 
 
+    def test_optimization_file(self):
+        path = os.path.join(self.tmp, "opt.h5")
+        lever = "touchpoints.checkout.checkout.steps"
+        cli("optimize", SCENARIO, "--lever", f"{lever}=2,5", "--maximize", "profit", "-r", "2", "-n", "1000",
+            "-t", "1", "-o", path, "--quiet")
+        with journeysim.open_results(path) as r:
+            self.assertEqual(r.kind, "optimize")
+            self.assertEqual(r.variants, [])
+            self.assertTrue(r.touchpoints.empty)  # it raised KeyError
+            self.assertTrue(r.touchpoint_stats().empty)
+            e = r.optimization()
+            self.assertEqual(sorted(e[lever]), [2.0, 5.0])
+            self.assertEqual(int(e["best"].sum()), 1)
+            self.assertEqual(e.attrs["levers"], [lever])
+            self.assertEqual(e.attrs["objective"], "profit")
+            self.assertEqual(int(e.attrs["best"]), int(e.index[e["best"] == 1][0]))
+        with self.assertRaises(journeysim.ResultsError):
+            self.r.optimization()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
