@@ -1010,6 +1010,24 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   sc.variants.push_back(std::move(base));
   for (auto& m : models)
     sc.variants.push_back(std::move(m));
+  // Budgets are the population's (MODEL.md "Budgets and pacing"): a run of
+  // N agents spends N / population of each, so without `population:` the
+  // default would silently decide every run's spend.
+  if (!top.get("population"))
+    for (const Model& m : sc.variants)
+      for (const Touchpoint& t : m.touchpoints)
+        if (t.budget) {
+          const YNode* at = &name;
+          if (const YNode* list = root->find("touchpoints"); list && list->is_seq())
+            for (const NodePtr& item : list->items)
+              if (const YNode* b = item->is_map() ? item->find("budget") : nullptr) {
+                at = b;
+                break;
+              }
+          ctx.fail(*at, "budget: the scenario has budgets but no population: — give the number of customers "
+                        "they are spent on (e.g. population: 200000); --agents N then simulates a sample "
+                        "that spends its share");
+        }
   return sc;
 }
 
