@@ -2,6 +2,10 @@
 # exit 130 / 143; an existing results file survives an interrupted --force run.
 source "$(dirname "$0")/lib.sh"
 scenario="$SOURCE_DIR/scenarios/bench_large.yaml"
+# A run stops in well under a second on a quiet machine (70–160 ms in CI);
+# the bound leaves room for a CI host busy with other work (a run took 1.2 s
+# with two builds beside it), so that a slow machine never fails the test.
+STOP_MS=2500
 
 interrupt() { # interrupt SIGNAL WANT_CODE EXTRA_ARGS...
   local sig=$1 want=$2; shift 2
@@ -14,7 +18,7 @@ interrupt() { # interrupt SIGNAL WANT_CODE EXTRA_ARGS...
   wait "$pid" || code=$?
   local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   [ "$code" = "$want" ] || fail "SIGNAL $sig: exit $code, wanted $want"
-  ((ms < 1000)) || fail "SIGNAL $sig: took $ms ms to stop"
+  ((ms < STOP_MS)) || fail "SIGNAL $sig: took $ms ms to stop"
   expect_in "$WORK/err" "interrupted"
   ls "$WORK" | grep -q partial && fail "partial file left after $sig"
   return 0
@@ -69,7 +73,7 @@ for args in "$WORK/v1000.yaml --summary-only" "$scenario --threads 1024 --summar
   code=0; wait "$pid" || code=$?
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   [ "$code" = 130 ] || fail "run $args: exit $code, wanted 130"
-  ((ms < 1000)) || fail "run $args: took $ms ms to stop"
+  ((ms < STOP_MS)) || fail "run $args: took $ms ms to stop"
   echo "run $args: stopped in $ms ms"
 done
 finish
