@@ -4,17 +4,11 @@
 
 #include "journeysim/analysis/paired_stats.h"
 #include "journeysim/analysis/sample_size.h"
-#include "journeysim/error.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <unistd.h>
 
 namespace journeysim::report {
 
