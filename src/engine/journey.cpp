@@ -295,6 +295,7 @@ struct Segment {
   int until_change = 0; //!< days from today
   bool overflow = false; //!< more than MAX_ACTIVE: play one day unconditioned
   bool varying = false;  //!< stream 4: chances change within it (to_eventful_day)
+  bool paced = false;    //!< a budgeted touchpoint is among its active ones
   int storage[MAX_ACTIVE], position_storage[MAX_ACTIVE]; //!< of a segment built here (general path)
 };
 
@@ -311,8 +312,11 @@ struct DayChances {
 };
 
 //! The agent is in the audience of a budgeted touchpoint on days [from, to]
-//! (population feedback: what the budget buys depends on it). A delta at
-//! each end; VariantTotals::finish() sums them over days.
+//! (population feedback: what the budget buys depends on it): the walk
+//! reached the touchpoint on those days and it targeted the agent. A quiet
+//! day reaches every touchpoint of its segment; an eventful one those up to
+//! the exposure that moved the agent on (the walk counts them as it plays
+//! the day). A delta at each end; VariantTotals::finish() sums them over days.
 [[gnu::always_inline]] inline void count_in_audience(const Walker& w, int paced, int from, int to)
 {
   const std::size_t P = w.m.mood0.size(), H = w.tally.horizon;
@@ -337,6 +341,7 @@ struct DayChances {
   seg.n_active = static_cast<int>(set->touches.size());
   seg.overflow = false;
   seg.varying = false;
+  seg.paced = false;
   seg.until_change = horizon_days - w.day;
   if (set->next_change != NEVER)
     seg.until_change = std::min(seg.until_change, set->next_change - w.days_in_stage);
@@ -345,8 +350,7 @@ struct DayChances {
       seg.varying = true;
     else
       seg.until_change = std::min(seg.until_change, set->change_after[static_cast<std::size_t>(w.day)] - w.day);
-    for (int paced : set->paced)
-      count_in_audience(w, paced, w.day, w.day);
+    seg.paced = !set->paced.empty();
   }
   c.head = set->chance_of(w.a.persona, w.day);
   c.n_head = seg.n_active + 1;
@@ -365,6 +369,7 @@ struct DayChances {
   seg.until_change = horizon_days - w.day;
   seg.overflow = false;
   seg.varying = false;
+  seg.paced = false;
   const std::vector<int>& touches = m.stages[static_cast<std::size_t>(w.s)].touches;
   for (std::size_t pos = 0; pos < touches.size(); ++pos) {
     const int ti = touches[pos];
@@ -383,8 +388,7 @@ struct DayChances {
         else
           seg.until_change = std::min(seg.until_change, m.next_change(static_cast<std::size_t>(ti), w.day) - w.day);
       }
-      if (t.paced >= 0)
-        count_in_audience(w, t.paced, w.day, w.day);
+      seg.paced |= t.paced >= 0;
     }
     if (seg.n_active == MAX_ACTIVE) {
       seg.overflow = true;
@@ -435,7 +439,7 @@ int next_change_of(const Walker& w, const Segment& seg)
   return change;
 }
 
-//! Stream 4: counts the agent in the audiences of the segment's budgets on
+//! Counts the agent in the audiences of the segment's budgets on its quiet
 //! days [from, to].
 void count_in_audiences(const Walker& w, const Segment& seg, int from, int to)
 {
@@ -453,8 +457,8 @@ void count_in_audiences(const Walker& w, const Segment& seg, int from, int to)
 //! a campaign) to its eventful day (true; `c` then holds that day's chances)
 //! or past its end (false). One word decides all its quiet days
 //! (quiet_days::Cumulative), a stretch of equal days at once; the agent is
-//! counted in a budget's audience on each day it spends in the stage (its
-//! first day was counted when the segment was built).
+//! counted in a budget's audience on each quiet day (the eventful day's walk
+//! counts its own).
 bool to_eventful_day(Walker& w, const Segment& seg, DayChances& c, std::uint32_t word)
 {
   quiet_days::Cumulative quiet_days(word);
@@ -479,9 +483,8 @@ bool to_eventful_day(Walker& w, const Segment& seg, DayChances& c, std::uint32_t
     if (!seg.set)
       day_chances(w, seg, c);
   }
-  const int last = eventful ? w.day : w.day - 1; // the last day spent in the segment
-  if (last > start)
-    count_in_audiences(w, seg, start + 1, last);
+  if (w.day > start && seg.paced)
+    count_in_audiences(w, seg, start, w.day - 1);
   if (!eventful)
     return false;
   if (seg.set) {
@@ -516,6 +519,30 @@ bool to_eventful_day(Walker& w, const Segment& seg, DayChances& c, std::uint32_t
   if (first == c.n_head)
     return {FirstEvent::Kind::Dropout, -1};
   return {FirstEvent::Kind::Exposure, seg.active[first - 1], seg.positions[first - 1]};
+}
+
+//! The budgeted touchpoints of the segment that the eventful day's walk
+//! reached before its first event: all of them if it was the dropout, those
+//! up to the first exposure if it was one (nothing before it changed their
+//! targeting). From the first event on, the walk counts those it reaches.
+void count_reached_at_first_event(const Walker& w, const Segment& seg, const FirstEvent& first)
+{
+  using K = FirstEvent::Kind;
+  if (first.kind != K::Exposure && first.kind != K::Dropout)
+    return;
+  for (int i = 0; i < seg.n_active; ++i) {
+    if (first.kind == K::Exposure && seg.positions[i] > first.position)
+      break;
+    if (const int paced = w.m.touches[static_cast<std::size_t>(seg.active[i])].paced; paced >= 0)
+      count_in_audience(w, paced, w.day, w.day);
+  }
+}
+
+//! The walk reached touchpoint `t` and it targets the agent.
+[[gnu::always_inline]] inline void reached(const Walker& w, const CompiledTouch& t)
+{
+  if (t.paced >= 0) [[unlikely]]
+    count_in_audience(w, t.paced, w.day, w.day);
 }
 
 void enter_next_stage(Walker& w, const CompiledTouch* cause)
@@ -600,8 +627,10 @@ template <class Decision>
         continue;
       first_touch = -1;
     } else {
-      if (!targets(w.m.touches[static_cast<std::size_t>(ti)], w))
+      const CompiledTouch& t = w.m.touches[static_cast<std::size_t>(ti)];
+      if (!targets(t, w))
         continue;
+      reached(w, t);
       if (!rng::bernoulli(words.next(), w.m.exposure_on(w.a.persona, static_cast<std::size_t>(ti), w.day)))
         continue;
     }
@@ -629,6 +658,7 @@ constexpr int LOST = -1, NOTHING = -2;
     const auto ti = static_cast<std::size_t>(stage.touches[static_cast<std::size_t>(pos)]);
     if (!targets(w.m.touches[ti], w))
       continue;
+    reached(w, w.m.touches[ti]);
     const double q = w.m.exposure_on(w.a.persona, ti, w.day);
     const double mass = none_yet * q;
     if (u < mass)
@@ -795,6 +825,8 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
           continue;
       } else {
         const double g = quiet_days_of(w, chances.quiet, ev[0], seg.until_change);
+        if (seg.paced && g >= 1.0) [[unlikely]]
+          count_in_audiences(w, seg, w.day, w.day + static_cast<int>(std::min<double>(g, seg.until_change)) - 1);
         if (g >= seg.until_change) {
           w.day += seg.until_change;
           w.days_in_stage += seg.until_change;
@@ -803,7 +835,10 @@ void simulate_journey(const CompiledModel& m, std::uint64_t seed, int horizon_da
         w.day += static_cast<int>(g);
         w.days_in_stage += static_cast<int>(g);
       }
-      lost = play_day(w, first_event(chances, seg, ev[1]), ev);
+      const FirstEvent first = first_event(chances, seg, ev[1]);
+      if (seg.paced) [[unlikely]]
+        count_reached_at_first_event(w, seg, first);
+      lost = play_day(w, first, ev);
     }
     if (lost) {
       out.lost = true;

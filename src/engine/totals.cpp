@@ -15,16 +15,16 @@ VariantTotals::VariantTotals(std::size_t k, std::size_t p, int h, std::size_t to
 {
 }
 
-VariantTotals::VariantTotals(const Model& model, int h, std::size_t touch_rows, double budget_share)
+VariantTotals::VariantTotals(const Model& model, int h, std::size_t touch_rows, double share)
   : VariantTotals(model.stages.size(), model.personas.size(), h, touch_rows,
                   model.first_purchase_stage() - 1, model.first_purchase_stage())
 {
   margin = model.margin;
-  this->budget_share = budget_share;
+  budget_share = share;
   mature_days = model.arrivals.mature_days;
   for (const auto& t : model.touchpoints)
     if (t.budget)
-      planned_spend += t.budget->total * budget_share;
+      planned_spend += t.budget->total * share;
   if (model.referrals.enabled) {
     advocate_stage.assign(stages, 0);
     for (int k : model.referrals.advocate_stages)

@@ -10,7 +10,11 @@
 # every path of the kernel: speed work must leave its results bit for bit
 # as they were. Stream 4 is pinned on the same scenario file. (Its population
 # was set to the 20 000 agents it is pinned at when budgets became the
-# population's: same draws, only the stored scenario text changed.)
+# population's: same draws, only the stored scenario text changed.) Both
+# were re-pinned when a budget's audience came to be counted where the
+# touchpoint acts (MODEL.md "Budgets and pacing"): search_ads follows
+# social_ads in awareness, so its pacing, and every result after it, moved;
+# the files of scenarios without budgets (above) did not.
 source "$(dirname "$0")/lib.sh"
 legacy="$TEST_DATA/legacy"
 
