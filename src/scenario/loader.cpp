@@ -836,27 +836,70 @@ SweepSpec read_sweep(const Context& ctx, const YNode& n)
   return spec;
 }
 
+//! The variant whose `add:` brings touchpoint `name`, where the baseline
+//! has none of that name ("" otherwise): sweeps, optimisations and change
+//! costs act on the baseline, so such a touchpoint cannot be their lever.
+std::string variant_only_touchpoint(const std::string& name, const Model& base, const std::vector<VariantSpec>& specs)
+{
+  if (name.empty() || std::any_of(base.touchpoints.begin(), base.touchpoints.end(),
+                                  [&](const Touchpoint& t) { return t.name == name; }))
+    return {};
+  for (const VariantSpec& v : specs) {
+    const YNode* added = v.add ? v.add->find("touchpoints") : nullptr;
+    for (const NodePtr& item : added && added->is_seq() ? added->items : std::vector<NodePtr>{}) {
+      const YNode* item_name = item->is_map() ? item->find("name") : nullptr;
+      if (item_name && item_name->scalar == name)
+        return v.name;
+    }
+  }
+  return {};
+}
+
+//! The touchpoint a parameter path such as touchpoints.x.reach names ("" if none).
+std::string touchpoint_of(const std::string& path)
+{
+  if (path.rfind("touchpoints.", 0) != 0)
+    return {};
+  return path.substr(12, path.find('.', 12) - 12);
+}
+
 //! `change_costs:` — one-off cost per unit a lever moves from today's value,
 //! read by `summary`, `report` and `optimize` (experiment/sweep_decision.h):
-//! PATH: AMOUNT, or PATH: {per_unit: AMOUNT, today: VALUE}. Checked here,
-//! used from the scenario's text, so the model is unaffected.
-void check_change_costs(const Context& ctx, const YNode& n)
+//! PATH: AMOUNT, or PATH: {per_unit: AMOUNT, today: VALUE}. Checked here —
+//! each PATH must be one `set` could change, and the scenario must write
+//! today's number there unless `today` says it — and used from the
+//! scenario's text, so the model is unaffected.
+void check_change_costs(const Context& ctx, const YNode& n, const NodePtr& root, const Model& base,
+                        const std::vector<VariantSpec>& specs)
 {
   if (!n.is_map())
     ctx.fail(n, "change_costs: expected a map of PATH: AMOUNT (e.g. touchpoints.checkout.checkout.steps: 20000), got " +
                   n.describe());
   for (const auto& [key, value] : n.pairs) {
     const std::string path = "change_costs." + key->scalar;
-    if (key->scalar.find('.') == std::string::npos && key->scalar != "mood_effect")
-      ctx.fail(*key, path + ": expected a parameter path such as touchpoints.checkout.checkout.steps");
+    bool today = false;
     if (value->is_map()) {
       MapReader m(ctx, *value, path, path, {"per_unit", "today"}, true);
       read_number(ctx, m.require("per_unit"), path + ".per_unit");
-      if (const YNode* t = m.get("today"))
+      if (const YNode* t = m.get("today")) {
         read_number(ctx, *t, path + ".today");
+        today = true;
+      }
     } else {
       read_number(ctx, *value, path);
     }
+    if (const std::string v = variant_only_touchpoint(touchpoint_of(key->scalar), base, specs); !v.empty())
+      ctx.fail(*key, "change_costs: touchpoint " + quote(touchpoint_of(key->scalar)) + " exists only in variant " +
+                       quote(v) + " (its add:), and change costs count for the levers of sweeps and optimisations, "
+                       "which change the baseline: move it to the scenario's touchpoints: (reach: 0 keeps today's "
+                       "baseline) and state its cost there");
+    const Context path_ctx{ctx.file, "change_costs: ", -1, -1, {}};
+    const YNode* written = detail::check_parameter_path(path_ctx, root, *key, base);
+    double number = 0.0;
+    bool nonfinite = false;
+    if (!today && !(written && written->is_scalar() && parse_double(written->scalar, number, nonfinite) && !nonfinite))
+      ctx.fail(*key, path + ": the scenario does not write today's value at " + key->scalar +
+                       " (the default applies there); give it as {per_unit: AMOUNT, today: VALUE}");
   }
 }
 
@@ -893,24 +936,13 @@ NodePtr apply_overrides(const Context& ctx, const NodePtr& root, const std::vect
   const Model base = parse_model(ctx, *root, collect_channels(*root, specs), collect_touchpoints(*root, specs), cache);
   // A touchpoint only a variant adds cannot be swept: say how it can.
   for (std::size_t i = 0; i < overrides.size(); ++i) {
-    const std::string& path = overrides[i].path;
-    if (path.rfind("touchpoints.", 0) != 0)
-      continue;
-    const std::string name = path.substr(12, path.find('.', 12) - 12);
-    const bool in_baseline = std::any_of(base.touchpoints.begin(), base.touchpoints.end(),
-                                         [&](const Touchpoint& t) { return t.name == name; });
-    for (const VariantSpec& v : in_baseline ? std::vector<VariantSpec>{} : specs) {
-      const YNode* added = v.add ? v.add->find("touchpoints") : nullptr;
-      for (const NodePtr& item : added && added->is_seq() ? added->items : std::vector<NodePtr>{}) {
-        const YNode* item_name = item->is_map() ? item->find("name") : nullptr;
-        if (item_name && item_name->scalar == name)
-          throw ScenarioError("--set", static_cast<int>(i + 1), 1,
-                              "touchpoint '" + name + "' exists only in variant '" + v.name +
-                                "' (its add:), and sweeps and optimisations change the baseline: move it "
-                                "from that add: to the scenario's touchpoints: (reach: 0 keeps today's "
-                                "baseline; the variant can set it) and vary it there");
-      }
-    }
+    const std::string name = touchpoint_of(overrides[i].path);
+    if (const std::string v = variant_only_touchpoint(name, base, specs); !name.empty() && !v.empty())
+      throw ScenarioError("--set", static_cast<int>(i + 1), 1,
+                          "touchpoint '" + name + "' exists only in variant '" + v +
+                            "' (its add:), and sweeps and optimisations change the baseline: move it "
+                            "from that add: to the scenario's touchpoints: (reach: 0 keeps today's "
+                            "baseline; the variant can set it) and vary it there");
   }
   VariantSpec spec;
   spec.name = "--set";
@@ -956,8 +988,6 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   }
   if (const YNode* v = top.get("calibrate"))
     sc.calibrate = read_calibrate(ctx, *v);
-  if (const YNode* v = top.get("change_costs"))
-    check_change_costs(ctx, *v);
 
   const std::vector<VariantSpec> specs = read_variant_specs(ctx, top.get("variants"), baseline_name);
   const std::vector<std::string> channels = collect_channels(*root, specs);
@@ -966,6 +996,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   TouchpointCache cache;
   Model base = parse_model(ctx, *root, channels, touchpoint_names, cache);
   base.name = baseline_name;
+  if (const YNode* v = top.get("change_costs"))
+    check_change_costs(ctx, *v, root, base, specs);
 
   // Resolve variants (bases first, whatever their order in the file).
   const std::size_t n = specs.size();

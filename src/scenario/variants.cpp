@@ -122,7 +122,7 @@ std::size_t find_item(const Context& ctx, const YNode& root, const char* list_ke
   const std::vector<std::string> names = item_names(root.find(list_key));
   const auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end())
-    ctx.fail(at, std::string("set: no ") + what + " " + quote(name) + did_you_mean(name, names));
+    ctx.fail(at, std::string("no ") + what + " " + quote(name) + did_you_mean(name, names));
   return static_cast<std::size_t>(it - names.begin());
 }
 
@@ -139,11 +139,11 @@ void check_key(const Context& ctx, const YNode& at, const std::string& key, cons
                const char* what)
 {
   if (key == "name")
-    ctx.fail(at, std::string("set: the name of a ") + what +
+    ctx.fail(at, std::string("the name of a ") + what +
                      " cannot be set (names identify things across variants; use remove and add)");
   const auto settable = without_name(keys);
   if (std::find(settable.begin(), settable.end(), key) == settable.end())
-    ctx.fail(at, "set: unknown key " + quote(key) + " for a " + what + did_you_mean(key, settable));
+    ctx.fail(at, "unknown key " + quote(key) + " for a " + what + did_you_mean(key, settable));
 }
 
 void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, const NodePtr& value,
@@ -154,31 +154,31 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
   const std::vector<std::string> seg = split_path(path);
   for (const auto& s : seg)
     if (s.empty())
-      ctx.fail(path_node, "set: malformed path " + quote(path) + " (expected e.g. touchpoints.checkout.reach)");
+      ctx.fail(path_node, "malformed path " + quote(path) + " (expected e.g. touchpoints.checkout.reach)");
   const std::string& head = seg[0];
 
   if (head == "mood_effect" || head == "margin" || head == "clv_days") {
     if (seg.size() != 1)
-      ctx.fail(path_node, "set: " + head + " has no sub-keys");
+      ctx.fail(path_node, "" + head + " has no sub-keys");
     put(root, head, at, value);
     return;
   }
   if (head == "arrivals" || head == "referrals" || head == "feedback") {
     if (seg.size() > 2)
-      ctx.fail(path_node, "set: expected " + head + " or " + head + ".<key>, got " + quote(path));
+      ctx.fail(path_node, "expected " + head + " or " + head + ".<key>, got " + quote(path));
     if (seg.size() == 1) {
       put(root, head, at, value);
       return;
     }
     const auto& keys = head == "arrivals" ? ARRIVAL_KEYS : head == "referrals" ? REFERRAL_KEYS : FEEDBACK_KEYS;
     if (std::find(keys.begin(), keys.end(), seg[1]) == keys.end())
-      ctx.fail(path_node, "set: unknown key " + quote(seg[1]) + " for " + head + did_you_mean(seg[1], keys));
+      ctx.fail(path_node, "unknown key " + quote(seg[1]) + " for " + head + did_you_mean(seg[1], keys));
     put(*own_map(root, head, at, value->mark), seg[1], at, value);
     return;
   }
   if (head == "calendar") {
     if (seg.size() < 3 || seg.size() > 4)
-      ctx.fail(path_node, "set: expected calendar.<campaign>.<key>[.<touchpoint>], got " + quote(path));
+      ctx.fail(path_node, "expected calendar.<campaign>.<key>[.<touchpoint>], got " + quote(path));
     const std::size_t i = find_item(ctx, root, "calendar", "campaign", seg[1], path_node);
     check_key(ctx, path_node, seg[2], CAMPAIGN_KEYS, "campaign");
     YNode* item = own_item(*own_value(root, "calendar"), i);
@@ -187,14 +187,14 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
       return;
     }
     if (seg[2] != "reach")
-      ctx.fail(path_node, "set: " + quote(seg[2]) + " of a campaign has no sub-keys");
+      ctx.fail(path_node, "" + quote(seg[2]) + " of a campaign has no sub-keys");
     put(*own_map(*item, "reach", at, value->mark), seg[3], at, value);
     return;
   }
   if (head == "currency")
-    ctx.fail(path_node, "set: 'currency' cannot be set by a variant: every variant's money is in the same currency");
+    ctx.fail(path_node, "'currency' cannot be set by a variant: every variant's money is in the same currency");
   if (head == "horizon_days" || head == "population" || head == "seed" || head == "random_stream")
-    ctx.fail(path_node, "set: " + quote(head) +
+    ctx.fail(path_node, "" + quote(head) +
                             " cannot be set by a variant: all variants share the same agents and days" +
                             (ctx.file != "--set"           ? ""
                              : head == "horizon_days"      ? " (change horizon_days: in the scenario file)"
@@ -203,14 +203,14 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
                                                            : " (use --random-stream)"));
   if (head == "name" || head == "description" || head == "baseline" || head == "variants" || head == "sweep" ||
       head == "calibrate")
-    ctx.fail(path_node, "set: " + quote(head) + " cannot be set by a variant");
+    ctx.fail(path_node, "" + quote(head) + " cannot be set by a variant");
 
   if (head == "stages") {
     if (seg.size() == 1)
-      ctx.fail(path_node, "set: 'stages' cannot be set: all variants share the same stages "
+      ctx.fail(path_node, "'stages' cannot be set: all variants share the same stages "
                           "(set stages.<stage>.<key> to change one)");
     if (seg.size() != 3)
-      ctx.fail(path_node, "set: expected stages.<stage>.<key>, got " + quote(path));
+      ctx.fail(path_node, "expected stages.<stage>.<key>, got " + quote(path));
     const std::size_t i = find_item(ctx, root, "stages", "stage", seg[1], path_node);
     check_key(ctx, path_node, seg[2], STAGE_KEYS, "stage");
     YNode* item = own_item(*own_value(root, "stages"), i);
@@ -220,9 +220,9 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
 
   if (head == "personas") {
     if (seg.size() == 1)
-      ctx.fail(path_node, "set: 'personas' cannot be set as a whole (set personas.<persona>.<key>)");
+      ctx.fail(path_node, "'personas' cannot be set as a whole (set personas.<persona>.<key>)");
     if (seg.size() < 3 || seg.size() > 4)
-      ctx.fail(path_node, "set: expected personas.<persona>.<key>[.<sub-key>], got " + quote(path));
+      ctx.fail(path_node, "expected personas.<persona>.<key>[.<sub-key>], got " + quote(path));
     const std::size_t i = find_item(ctx, root, "personas", "persona", seg[1], path_node);
     check_key(ctx, path_node, seg[2], PERSONA_KEYS, "persona");
     YNode* item = own_item(*own_value(root, "personas"), i);
@@ -237,13 +237,13 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
         for (const auto& a : p.attributes)
           add_unique(known, a.name);
       if (std::find(known.begin(), known.end(), sub) == known.end())
-        ctx.fail(path_node, "set: no attribute " + quote(sub) + " in any persona" + did_you_mean(sub, known));
+        ctx.fail(path_node, "no attribute " + quote(sub) + " in any persona" + did_you_mean(sub, known));
     } else if (seg[2] == "affinity") {
       const std::string problem = name_problem(sub);
       if (!problem.empty())
-        ctx.fail(path_node, "set: channel " + quote(sub) + " " + problem);
+        ctx.fail(path_node, "channel " + quote(sub) + " " + problem);
     } else {
-      ctx.fail(path_node, "set: " + quote(seg[2]) + " of a persona has no sub-keys");
+      ctx.fail(path_node, "" + quote(seg[2]) + " of a persona has no sub-keys");
     }
     put(*own_map(*item, seg[2], at, value->mark), sub, at, value);
     return;
@@ -251,10 +251,10 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
 
   if (head == "touchpoints") {
     if (seg.size() == 1)
-      ctx.fail(path_node, "set: 'touchpoints' cannot be set as a whole "
+      ctx.fail(path_node, "'touchpoints' cannot be set as a whole "
                           "(use add/remove, or set touchpoints.<touchpoint>.<key>)");
     if (seg.size() < 3 || seg.size() > 4)
-      ctx.fail(path_node, "set: expected touchpoints.<touchpoint>.<key>[.<sub-key>], got " + quote(path));
+      ctx.fail(path_node, "expected touchpoints.<touchpoint>.<key>[.<sub-key>], got " + quote(path));
     const std::size_t i = find_item(ctx, root, "touchpoints", "touchpoint", seg[1], path_node);
     check_key(ctx, path_node, seg[2], TOUCHPOINT_KEYS, "touchpoint");
     YNode* item = own_item(*own_value(root, "touchpoints"), i);
@@ -265,10 +265,10 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
     const std::string& sub = seg[3];
     if (seg[2] == "checkout") {
       if (std::find(CHECKOUT_KEYS.begin(), CHECKOUT_KEYS.end(), sub) == CHECKOUT_KEYS.end())
-        ctx.fail(path_node, "set: unknown key " + quote(sub) + " for a checkout" + did_you_mean(sub, CHECKOUT_KEYS));
+        ctx.fail(path_node, "unknown key " + quote(sub) + " for a checkout" + did_you_mean(sub, CHECKOUT_KEYS));
     } else if (seg[2] == "budget") {
       if (std::find(BUDGET_KEYS.begin(), BUDGET_KEYS.end(), sub) == BUDGET_KEYS.end())
-        ctx.fail(path_node, "set: unknown key " + quote(sub) + " for a budget" + did_you_mean(sub, BUDGET_KEYS));
+        ctx.fail(path_node, "unknown key " + quote(sub) + " for a budget" + did_you_mean(sub, BUDGET_KEYS));
     } else if (seg[2] == "target") {
       std::vector<std::string> known = TARGET_KEYS;
       for (const auto& a : ENGINE_ATTRIBUTES)
@@ -277,16 +277,16 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
         for (const auto& a : p.attributes)
           add_unique(known, a.name);
       if (std::find(known.begin(), known.end(), sub) == known.end())
-        ctx.fail(path_node, "set: unknown key or attribute " + quote(sub) + " for a target" +
+        ctx.fail(path_node, "unknown key or attribute " + quote(sub) + " for a target" +
                                 did_you_mean(sub, known));
     } else {
-      ctx.fail(path_node, "set: " + quote(seg[2]) + " of a touchpoint has no sub-keys");
+      ctx.fail(path_node, "" + quote(seg[2]) + " of a touchpoint has no sub-keys");
     }
     put(*own_map(*item, seg[2], at, value->mark), sub, at, value);
     return;
   }
 
-  ctx.fail(path_node, "set: " + quote(path) + " names nothing that can be set" +
+  ctx.fail(path_node, "" + quote(path) + " names nothing that can be set" +
                           did_you_mean(head, {"touchpoints", "stages", "personas", "mood_effect", "margin",
                                               "clv_days", "arrivals", "calendar", "referrals", "feedback"}));
 }
@@ -479,6 +479,26 @@ std::vector<std::string> collect_touchpoints(const YNode& root, const std::vecto
   return out;
 }
 
+const YNode* check_parameter_path(const Context& ctx, const NodePtr& root, const YNode& path_node,
+                                  const Model& base_model)
+{
+  YNode scratch = *root; // apply_set_path copies what it changes: `root` stays as it is
+  apply_set_path(ctx, scratch, path_node, key_node("0", path_node.mark), base_model);
+  const YNode* node = root.get();
+  for (const std::string& part : split_path(path_node.scalar)) {
+    if (node->is_seq()) {
+      const std::vector<std::string> names = item_names(node);
+      const auto it = std::find(names.begin(), names.end(), part);
+      node = it == names.end() ? nullptr : node->items[static_cast<std::size_t>(it - names.begin())].get();
+    } else {
+      node = node->is_map() ? node->find(part) : nullptr;
+    }
+    if (!node)
+      return nullptr;
+  }
+  return node;
+}
+
 NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model& base_model,
                       const VariantSpec& spec)
 {
@@ -516,9 +536,12 @@ NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model&
     }
   }
 
-  if (spec.set)
+  if (spec.set) {
+    Context set_ctx = ctx;
+    set_ctx.prefix += "set: ";
     for (const auto& [k, v] : spec.set->pairs)
-      apply_set_path(ctx, *root, *k, v, base_model);
+      apply_set_path(set_ctx, *root, *k, v, base_model);
+  }
 
   if (spec.reallocate)
     apply_reallocation(ctx, *root, *spec.reallocate);

@@ -48,6 +48,13 @@ std::vector<std::string> collect_channels(const YNode& root, const std::vector<V
 //! variant adds.
 std::vector<std::string> collect_touchpoints(const YNode& root, const std::vector<VariantSpec>& specs);
 
+//! Checks that `path_node` (a scalar such as touchpoints.checkout.reach)
+//! names a parameter a variant's `set` could change in `root`, failing with
+//! the messages `set` gives (after ctx's prefix). Returns the node `root`
+//! writes at that path, or null where it writes none (the default applies).
+const YNode* check_parameter_path(const Context& ctx, const NodePtr& root, const YNode& path_node,
+                                  const Model& base_model);
+
 //! The variant's tree: its base's tree with `remove`, `add`, `set` applied.
 //! Never modifies `base_root`; unchanged subtrees are shared.
 NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model& base_model,

@@ -155,6 +155,10 @@ case('sweep_not_a_map', sub(('name: bad\n', 'name: bad\nsweep: ⟦[1, 2]\n')), '
 case('change_costs_not_a_map', sub(('name: bad\n', 'name: bad\nchange_costs: ⟦[1, 2]\n')), 'change_costs: expected a map of PATH: AMOUNT')
 case('change_costs_text', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.reach: ⟦lots}\n')), 'change_costs.touchpoints.checkout.reach')
 case('change_costs_unknown_key', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.reach: {per_unit: 1, ⟦when: 0}}\n')), 'when')
+case('change_costs_unknown_touchpoint', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.chekout.checkout.steps: 500}\n')), "change_costs: no touchpoint 'chekout' — did you mean 'checkout'?")
+case('change_costs_unknown_path', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.checkout.checkout.stpes: 500}\n')), "change_costs: unknown key 'stpes' for a checkout — did you mean 'steps'?")
+case('change_costs_variant_touchpoint', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.cart_ads.reach: {per_unit: 5000, today: 0}}\n')), "change_costs: touchpoint 'cart_ads' exists only in variant 'remarketing' (its add:)")
+case('change_costs_not_written', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.checkout.cooldown_days: 500}\n')), "the scenario does not write today's value at touchpoints.checkout.cooldown_days")
 case('variants_not_a_list', BASE[:BASE.index('variants:')] + 'variants: ⟦{short_checkout: {set: {mood_effect: 0}}}\n', 'variants: expected a list, got a map')
 
 # --- variants
@@ -162,6 +166,8 @@ case('variant_base_cycle', append('  - name: a\n    base: b\n  - name: b\n    ba
 case('variant_base_self', append('  - name: a\n    base: ⟦a\n'), 'variant base cycle: a → a')
 case('variant_base_unknown', append('  - name: a\n    base: ⟦short_chekout\n'), "variant 'a': base: no variant 'short_chekout' — did you mean 'short_checkout'?")
 case('set_path_names_nothing', sub(('set: {touchpoints.checkout.checkout.steps: 2}', 'set: {⟦touchpionts.checkout.reach: 0.5}')), "set: 'touchpionts.checkout.reach' names nothing that can be set — did you mean 'touchpoints'?")
+case('random_stream_in_variant', sub(('set: {touchpoints.checkout.checkout.steps: 2}', 'set: {⟦random_stream: 1}')), "variant 'short_checkout': set: 'random_stream' cannot be set by a variant: all variants share the same agents and days")
+case('random_stream_unknown', sub(('name: bad\n', 'name: bad\nrandom_stream: ⟦5\n')), 'random_stream: expected a whole number in [1, 4], got 5')
 case('set_not_settable', sub(('set: {touchpoints.checkout.checkout.steps: 2}', 'set: {⟦horizon_days: 30}')), "set: 'horizon_days' cannot be set by a variant")
 case('set_name_key', sub(('set: {touchpoints.checkout.checkout.steps: 2}', 'set: {⟦touchpoints.checkout.name: pay}')), 'set: the name of a touchpoint cannot be set')
 case('set_stages_list', sub(('set: {touchpoints.checkout.checkout.steps: 2}', 'set: {⟦stages: []}')), "set: 'stages' cannot be set")
