@@ -71,7 +71,9 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
       continue;
     out << scenario.variants[static_cast<std::size_t>(r.variants[i])].name << ": population feedback "
         << (f.converged ? "solved" : "NOT converged") << " in " << f.passes << " passes (residual "
-        << fixed(f.residual, 0) << " agents)\n";
+        << fixed(f.residual, 0) << " agents"
+        << (std::isfinite(f.spend_error) ? "; budgets' pacing within " + fixed(100.0 * f.spend_error, 1) + " %" : "")
+        << ")\n";
   }
 }
 

@@ -29,6 +29,19 @@ double referral_rate(const Model& model, const Persona& p)
   return std::isnan(p.referral_rate) ? model.referrals.rate : p.referral_rate;
 }
 
+//! E of MODEL.md "Budgets": the exposures an unlimited budget would buy from
+//! budgeted touchpoint `paced` (touch `ti`) on a day, given its audience.
+double saturated_exposures(const CompiledModel& compiled, const FeedbackCurves& curves, int paced, std::size_t ti,
+                           std::size_t day, double calendar)
+{
+  const std::size_t P = compiled.mood0.size(), H = compiled.horizon();
+  double E = 0.0;
+  for (std::size_t p = 0; p < P; ++p)
+    E += static_cast<double>(curves.eligible[(static_cast<std::size_t>(paced) * P + p) * H + day]) *
+         std::min(1.0, compiled.reach_affinity(p, ti) * calendar);
+  return E;
+}
+
 } // namespace
 
 std::vector<double> referral_contacts(const Model& model, const FeedbackCurves& curves, std::size_t horizon)
@@ -69,7 +82,6 @@ DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uin
   }
 
   const std::size_t V = compiled.varying.size();
-  const std::size_t P = model.personas.size();
   d.calendar.assign(V * H, 1.0);
   d.pacing.assign(V * H, 1.0);
   d.price.assign(V * H, 0.0);
@@ -92,10 +104,7 @@ DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uin
       const double b = t.budget->total * budget_share / static_cast<double>(H);
       const double c0 = t.budget->cost_per_exposure;
       for (std::size_t day = 0; day < H; ++day) {
-        double E = 0.0;
-        for (std::size_t p = 0; p < P; ++p)
-          E += static_cast<double>(curves->eligible[(static_cast<std::size_t>(paced) * P + p) * H + day]) *
-               std::min(1.0, compiled.reach_affinity(p, ti) * calendar[day]);
+        const double E = saturated_exposures(compiled, *curves, paced, ti, day, calendar[day]);
         if (E > 0.0 && c0 > 0.0) {
           const double x = b / (c0 * E);
           pacing[day] = x / (1.0 + x);
@@ -119,6 +128,28 @@ DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uin
     }
   }
   return d;
+}
+
+double budget_spend_error(const CompiledModel& compiled, const FeedbackCurves& priced, const FeedbackCurves& measured)
+{
+  const std::size_t H = compiled.horizon();
+  const DayTables& days = compiled.days();
+  double worst = 0.0;
+  for (std::size_t k = 0; k < compiled.paced.size(); ++k) {
+    const auto ti = static_cast<std::size_t>(compiled.paced[k]);
+    const auto v = static_cast<std::size_t>(compiled.touches[ti].varying);
+    double error = 0.0;
+    for (std::size_t day = 0; day < H; ++day) {
+      // The day's budget b was priced for E_priced; what the pass reached,
+      // E_measured, buys b · E_measured / E_priced in expectation.
+      const double calendar = days.calendar[v * H + day];
+      const double was = saturated_exposures(compiled, priced, static_cast<int>(k), ti, day, calendar);
+      const double is = saturated_exposures(compiled, measured, static_cast<int>(k), ti, day, calendar);
+      error += was > 0.0 ? std::abs(is / was - 1.0) : is > 0.0 ? 1.0 : 0.0;
+    }
+    worst = std::max(worst, error / static_cast<double>(H));
+  }
+  return worst;
 }
 
 double curve_distance(const FeedbackCurves& a, const FeedbackCurves& b, std::size_t personas,

@@ -382,9 +382,17 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
       r.passes = pass;
       r.residual = pass == 1 ? std::numeric_limits<double>::infinity()
                              : curve_distance(measured, r.curves, model.personas.size(), H);
+      if (!plan.models[v]->paced.empty())
+        r.spend_error = pass == 1 ? std::numeric_limits<double>::infinity()
+                                  : budget_spend_error(*plan.models[v], r.curves, measured);
       worst = std::max(worst, r.residual);
-      if (r.residual <= model.feedback.tolerance * static_cast<double>(o.agents))
-        continue; // this pass used r.curves and reproduced them: done
+      // Done when this pass used r.curves and reproduced them: every curve
+      // within tolerance × N agents a day, and what the budgets' pacing
+      // spends within 10 × tolerance of them (a day's audience can be small
+      // beside N; its spend is not).
+      if (r.residual <= model.feedback.tolerance * static_cast<double>(o.agents) &&
+          !(r.spend_error > 10.0 * model.feedback.tolerance))
+        continue;
       r.curves = std::move(measured);
       plan.models[v]->set_days(
         day_tables(model, *plan.models[v], o.agents, scenario.budget_share(o.agents), &r.curves));

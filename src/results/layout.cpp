@@ -206,6 +206,8 @@ void write_spend_and_feedback(const h5::Object& group, const VariantTotals& t, c
     const h5::Group g = h5::create_group(group, "feedback");
     h5::write_attribute(g, "passes", std::int64_t{feedback.passes});
     h5::write_attribute(g, "residual", feedback.residual);
+    if (!std::isnan(feedback.spend_error))
+      h5::write_attribute(g, "budget_spend_error", feedback.spend_error);
     h5::write_attribute(g, "converged", std::int64_t{feedback.converged ? 1 : 0});
     h5::write_attribute(g, "tolerance", model.feedback.tolerance);
     if (!t.advocates.empty()) {

@@ -14,6 +14,7 @@
 #include "journeysim/engine/compiled_model.h"
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace journeysim {
@@ -29,6 +30,8 @@ struct FeedbackCurves {
 struct FeedbackReport {
   int passes = 0;        //!< simulations of the population before the final one
   double residual = 0.0; //!< max over days of |change| between the last two passes, in agents
+  //! budget_spend_error() of the last pass: 0.01 = its budgets spent within 1 % (NaN: no budget)
+  double spend_error = std::numeric_limits<double>::quiet_NaN();
   bool converged = true;
   FeedbackCurves curves; //!< the curve the final pass used
 };
@@ -39,6 +42,12 @@ struct FeedbackReport {
 //! full reach at the base cost per exposure).
 DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents, double budget_share,
                      const FeedbackCurves* curves);
+
+//! How far the spend of a pass priced on `priced` audiences, which reached
+//! `measured` ones, is from its budgets: the largest over budgets of the
+//! mean over days of |E_measured / E_priced − 1| (each day's budget is
+//! spent in proportion to that ratio; a day priced for nobody spends nothing).
+double budget_spend_error(const CompiledModel& compiled, const FeedbackCurves& priced, const FeedbackCurves& measured);
 
 //! max over days of |a − b| for each curve (summed over personas).
 double curve_distance(const FeedbackCurves& a, const FeedbackCurves& b, std::size_t personas,
