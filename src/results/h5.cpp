@@ -1,6 +1,7 @@
 #include "journeysim/results/h5.h"
 
 #include "journeysim/error.h"
+#include "journeysim/util/quote.h"
 
 #include <hdf5.h>
 
@@ -82,11 +83,6 @@ R check(R r, What&& what)
     throw OutputError(msg);
   }
   return r;
-}
-
-std::string quote(const std::string& s)
-{
-  return "'" + s + "'";
 }
 
 std::string file_of(hid_t id)

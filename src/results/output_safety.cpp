@@ -5,6 +5,7 @@
 #include "journeysim/error.h"
 #include "journeysim/population/population.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/util/quote.h"
 
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -46,11 +47,6 @@ std::uint64_t population_bytes(const Model& model, std::uint64_t seed)
   for (const auto& column : population.columns())
     bytes += column.choice ? 1 : 4;
   return bytes;
-}
-
-std::string quote(const std::string& s)
-{
-  return "'" + s + "'";
 }
 
 fs::path directory_of(const std::string& target)

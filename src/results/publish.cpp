@@ -1,6 +1,7 @@
 #include "journeysim/results/publish.h"
 
 #include "journeysim/error.h"
+#include "journeysim/util/quote.h"
 
 #include <fcntl.h>
 #include <stdio.h> // renameat2 (glibc ≥ 2.28)
@@ -15,11 +16,6 @@
 namespace journeysim {
 
 namespace {
-
-std::string quote(const std::string& s)
-{
-  return "'" + s + "'";
-}
 
 struct flock whole_file(short type)
 {

@@ -6,6 +6,7 @@
 #include "journeysim/scenario/scenario.h"
 #include "journeysim/util/nearest_name.h"
 #include "journeysim/util/regular_file.h"
+#include "journeysim/util/quote.h"
 
 #include "comparison_layout.h"
 #include "layout.h"
@@ -19,11 +20,6 @@
 namespace journeysim {
 
 namespace {
-
-std::string quote(const std::string& s)
-{
-  return "'" + s + "'";
-}
 
 std::vector<std::string> split_commas(const std::string& s)
 {

@@ -9,6 +9,7 @@
 #include "journeysim/results/publish.h"
 
 #include "journeysim/parallel/ranks.h"
+#include "journeysim/util/quote.h"
 
 #include "chunk_compressor.h"
 #include "comparison_layout.h"
@@ -37,11 +38,6 @@ namespace {
 constexpr std::uint64_t WRITEBACK_CHUNKS = 8;
 
 using layout::CHUNK_ROWS;
-
-std::string quote(const std::string& s)
-{
-  return "'" + s + "'";
-}
 
 //! Refuse targets we must not (or cannot) replace, before creating anything.
 void check_target(const std::string& target, bool force)

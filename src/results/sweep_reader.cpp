@@ -3,6 +3,7 @@
 #include "journeysim/error.h"
 #include "journeysim/results/h5.h"
 #include "journeysim/util/nearest_name.h"
+#include "journeysim/util/quote.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,8 +11,6 @@
 namespace journeysim {
 
 namespace {
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 std::string joined(const std::vector<std::string>& names)
 {

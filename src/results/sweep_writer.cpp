@@ -6,6 +6,7 @@
 #include "journeysim/results/replace_policy.h"
 #include "journeysim/results/publish.h"
 #include "journeysim/util/sha256.h"
+#include "journeysim/util/quote.h"
 
 #include "chunk_compressor.h"
 #include "layout.h"
@@ -26,8 +27,6 @@ namespace fs = std::filesystem;
 using h5::Table;
 
 namespace {
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 //! The summary metrics, in index-column order.
 const std::vector<std::string> METRICS = {"agents", "conversions", "conversion_rate", "purchases",

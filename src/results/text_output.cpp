@@ -1,6 +1,7 @@
 #include "journeysim/results/text_output.h"
 
 #include "journeysim/error.h"
+#include "journeysim/util/quote.h"
 
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 namespace journeysim {
 
 namespace {
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 //! The whole of `text` to `fd`, synced. False with errno set on failure.
 bool write_all(int fd, const std::string& text)

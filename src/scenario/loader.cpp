@@ -14,6 +14,7 @@
 #include "journeysim/error.h"
 #include "journeysim/util/nearest_name.h"
 #include "journeysim/util/regular_file.h"
+#include "journeysim/util/quote.h"
 #include "variants.h"
 #include "yaml_reader.h"
 
@@ -36,8 +37,6 @@ namespace journeysim {
 using namespace detail;
 
 namespace {
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 //! "list[name]" when the item has a valid name, else "list[#n]".
 std::string item_path(const char* list, const YNode& item, std::size_t index)

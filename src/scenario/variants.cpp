@@ -1,6 +1,7 @@
 #include "variants.h"
 
 #include "journeysim/util/nearest_name.h"
+#include "journeysim/util/quote.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -8,8 +9,6 @@
 namespace journeysim::detail {
 
 namespace {
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 void add_unique(std::vector<std::string>& v, const std::string& s)
 {
