@@ -228,7 +228,15 @@ struct NloptContext {
   std::exception_ptr error; //!< NLopt swallows exceptions: kept here, rethrown after
   const Evaluation& at(const double* x)
   {
+    // COBYLA approaches a bound without reaching it (a reach of 2.3e-40 or
+    // 4.5e-5 where the answer is "none"): within its tolerance of a bound
+    // is the bound, which is then what is simulated, stored and printed.
     std::vector<double> key(x, x + o->levers.size());
+    for (std::size_t l = 0; l < key.size(); ++l) {
+      const Lever& lever = o->levers[l];
+      const double near = o->tolerance * (lever.high - lever.low);
+      key[l] = key[l] - lever.low <= near ? lever.low : lever.high - key[l] <= near ? lever.high : key[l];
+    }
     const auto it = seen.find(key);
     if (it != seen.end())
       return r->evaluations[it->second];
