@@ -89,6 +89,9 @@ ChangeCost parse_change_cost(const std::string& text, const std::string& source)
   }
   if (!to_number(amount, c.per_unit))
     throw InputError("--change-cost " + text + ": the amount is not a number" + example);
+  if (c.per_unit < 0)
+    throw InputError("--change-cost " + text + ": the amount is a cost per unit the lever moves either way, so it "
+                     "cannot be negative (it would pay for any move)");
   return c;
 }
 

@@ -876,16 +876,16 @@ void check_change_costs(const Context& ctx, const YNode& n, const NodePtr& root,
                   n.describe());
   for (const auto& [key, value] : n.pairs) {
     const std::string path = "change_costs." + key->scalar;
-    bool today = false;
+    // A cost per unit moved either way: a negative one would pay for any move.
+    const char* const AMOUNT = "an amount ≥ 0 per unit the lever moves (either way)";
+    const YNode* today = nullptr;
     if (value->is_map()) {
       MapReader m(ctx, *value, path, path, {"per_unit", "today"}, true);
-      read_number(ctx, m.require("per_unit"), path + ".per_unit");
-      if (const YNode* t = m.get("today")) {
-        read_number(ctx, *t, path + ".today");
-        today = true;
-      }
+      read_range(ctx, m.require("per_unit"), path + ".per_unit", 0.0, std::numeric_limits<double>::max(), AMOUNT);
+      if ((today = m.get("today")))
+        read_number(ctx, *today, path + ".today");
     } else {
-      read_number(ctx, *value, path);
+      read_range(ctx, *value, path, 0.0, std::numeric_limits<double>::max(), AMOUNT);
     }
     if (const std::string v = variant_only_touchpoint(touchpoint_of(key->scalar), base, specs); !v.empty())
       ctx.fail(*key, "change_costs: touchpoint " + quote(touchpoint_of(key->scalar)) + " exists only in variant " +
@@ -894,11 +894,22 @@ void check_change_costs(const Context& ctx, const YNode& n, const NodePtr& root,
                        "baseline) and state its cost there");
     const Context path_ctx{ctx.file, "change_costs: ", -1, -1, {}};
     const YNode* written = detail::check_parameter_path(path_ctx, root, *key, base);
+    if (written && !written->is_scalar())
+      ctx.fail(*key, path + ": " + key->scalar + " is " + written->describe() +
+                       ", not one number a lever can move; name a number inside it");
     double number = 0.0;
     bool nonfinite = false;
-    if (!today && !(written && written->is_scalar() && parse_double(written->scalar, number, nonfinite) && !nonfinite))
+    const bool numeric = written && parse_double(written->scalar, number, nonfinite) && !nonfinite;
+    if (written && !numeric)
+      ctx.fail(*key, path + ": the scenario writes " + written->describe() + " at " + key->scalar +
+                       ", not a number a lever can move");
+    if (!written && !today)
       ctx.fail(*key, path + ": the scenario does not write today's value at " + key->scalar +
                        " (the default applies there); give it as {per_unit: AMOUNT, today: VALUE}");
+    if (written && today && read_number(ctx, *today, path + ".today") != number)
+      ctx.fail(*today, path + ".today: the scenario writes " + written->scalar + " at " + key->scalar +
+                         " (line " + std::to_string(written->mark.line + 1) +
+                         "), and today's value is what it writes; leave out today");
   }
 }
 

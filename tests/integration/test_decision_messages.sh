@@ -31,6 +31,9 @@ expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
 [ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
 expect_exit 2 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s.html" --minimize roi --change-cost "$STEPS=20000"
 expect_in "$WORK/err" "--change-cost: roi is not a total"
+# A cost per unit moved either way cannot be negative: it would pay for any move.
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=-20000"
+expect_in "$WORK/err" "cannot be negative"
 
 expect_exit 0 "$JOURNEYSIM" optimize "$journey" --lever "$STEPS=1,3,5" --maximize conversion_rate --customers 100000 \
   -r 2 -n 1000 -t 1 --format json

@@ -158,6 +158,9 @@ case('change_costs_unknown_key', sub(('name: bad\n', 'name: bad\nchange_costs: {
 case('change_costs_unknown_touchpoint', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.chekout.checkout.steps: 500}\n')), "change_costs: no touchpoint 'chekout' — did you mean 'checkout'?")
 case('change_costs_unknown_path', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.checkout.checkout.stpes: 500}\n')), "change_costs: unknown key 'stpes' for a checkout — did you mean 'steps'?")
 case('change_costs_variant_touchpoint', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.cart_ads.reach: {per_unit: 5000, today: 0}}\n')), "change_costs: touchpoint 'cart_ads' exists only in variant 'remarketing' (its add:)")
+case('change_costs_map_path', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.checkout.checkout: 500}\n')), "touchpoints.checkout.checkout is a map, not one number a lever can move")
+case('change_costs_negative', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.checkout.steps: ⟦-500}\n')), "expected an amount ≥ 0 per unit the lever moves (either way), got -500")
+case('change_costs_today_contradicts', sub(('name: bad\n', 'name: bad\nchange_costs: {touchpoints.checkout.checkout.steps: {per_unit: 500, today: ⟦2}}\n')), "today: the scenario writes 3 at touchpoints.checkout.checkout.steps")
 case('change_costs_not_written', sub(('name: bad\n', 'name: bad\nchange_costs: {⟦touchpoints.checkout.cooldown_days: 500}\n')), "the scenario does not write today's value at touchpoints.checkout.cooldown_days")
 case('variants_not_a_list', BASE[:BASE.index('variants:')] + 'variants: ⟦{short_checkout: {set: {mood_effect: 0}}}\n', 'variants: expected a list, got a map')
 
