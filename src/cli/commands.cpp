@@ -74,6 +74,19 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
         << fixed(f.residual, 0) << " agents"
         << (std::isfinite(f.spend_error) ? "; budgets' pacing within " + fixed(100.0 * f.spend_error, 1) + " %" : "")
         << ")\n";
+    // A day on which a budget reaches nobody spends nothing: say where money
+    // stays unspent, or a reallocation looks cheaper than it is.
+    const Model& model = scenario.variants[static_cast<std::size_t>(r.variants[i])];
+    const auto H = static_cast<std::size_t>(scenario.horizon_days);
+    std::size_t k = 0;
+    for (const Touchpoint& t : model.touchpoints) {
+      if (!t.budget)
+        continue;
+      const int idle = f.curves.eligible.empty() ? 0 : days_without_audience(f.curves, k++, model.personas.size(), H);
+      if (idle > 0)
+        out << "  " << t.name << " reached nobody on " << idle << " of " << H << " days: "
+            << fixed(100.0 * idle / static_cast<double>(H), 0) << " % of its budget was not spent\n";
+    }
   }
 }
 

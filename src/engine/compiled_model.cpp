@@ -99,10 +99,8 @@ CompiledModel::CompiledModel(const Model& model, const Population& population,
       c.varying = static_cast<int>(varying.size());
       varying.push_back(index);
     }
-    for (int s : t.stages) {
+    for (int s : t.stages)
       stages[static_cast<std::size_t>(s)].touches.push_back(index);
-      stages[static_cast<std::size_t>(s)].paced |= c.paced >= 0;
-    }
     touches.push_back(std::move(c));
   }
 

@@ -101,6 +101,8 @@ DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uin
       // base cost c from an audience whose saturated exposures are E;
       // x = b / (c·E), a share x / (1 + x) of the saturated reach is shown,
       // at c·(1 + x) per exposure, so the budget is spent in expectation.
+      // (Shared instead by the days that have an audience, tiny late
+      // audiences got whole days' money and the fixed point oscillated.)
       const double b = t.budget->total * budget_share / static_cast<double>(H);
       const double c0 = t.budget->cost_per_exposure;
       for (std::size_t day = 0; day < H; ++day) {
@@ -138,18 +140,34 @@ double budget_spend_error(const CompiledModel& compiled, const FeedbackCurves& p
   for (std::size_t k = 0; k < compiled.paced.size(); ++k) {
     const auto ti = static_cast<std::size_t>(compiled.paced[k]);
     const auto v = static_cast<std::size_t>(compiled.touches[ti].varying);
+    // A day priced for an audience E_priced spends its budget times
+    // E_measured / E_priced in expectation; a day priced for nobody spends
+    // nothing whatever the pacing (days_without_audience() counts them).
     double error = 0.0;
+    std::size_t priced_days = 0;
     for (std::size_t day = 0; day < H; ++day) {
-      // The day's budget b was priced for E_priced; what the pass reached,
-      // E_measured, buys b · E_measured / E_priced in expectation.
       const double calendar = days.calendar[v * H + day];
       const double was = saturated_exposures(compiled, priced, static_cast<int>(k), ti, day, calendar);
-      const double is = saturated_exposures(compiled, measured, static_cast<int>(k), ti, day, calendar);
-      error += was > 0.0 ? std::abs(is / was - 1.0) : is > 0.0 ? 1.0 : 0.0;
+      if (was > 0.0) {
+        error += saturated_exposures(compiled, measured, static_cast<int>(k), ti, day, calendar) / was - 1.0;
+        ++priced_days;
+      }
     }
-    worst = std::max(worst, error / static_cast<double>(H));
+    worst = std::max(worst, priced_days > 0 ? std::abs(error) / static_cast<double>(priced_days) : 0.0);
   }
   return worst;
+}
+
+int days_without_audience(const FeedbackCurves& curves, std::size_t k, std::size_t personas, std::size_t horizon)
+{
+  int days = 0;
+  for (std::size_t day = 0; day < horizon; ++day) {
+    std::int64_t n = 0;
+    for (std::size_t p = 0; p < personas; ++p)
+      n += curves.eligible[(k * personas + p) * horizon + day];
+    days += n == 0;
+  }
+  return days;
 }
 
 double curve_distance(const FeedbackCurves& a, const FeedbackCurves& b, std::size_t personas,

@@ -368,6 +368,9 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
   for (std::size_t v = 0; v < n_variants; ++v)
     if (scenario.variants[static_cast<std::size_t>(o.variants[v])].needs_feedback())
       pending.push_back(v);
+  // Per variant: the smallest spend error so far, and passes since it last fell by a fifth.
+  std::vector<double> least_spend_error(n_variants, std::numeric_limits<double>::infinity());
+  std::vector<int> stalled(n_variants, 0);
   for (int pass = 1; !pending.empty(); ++pass) {
     std::vector<VariantTotals> totals = make_totals(scenario, o, rows);
     simulate_population(scenario, o, plan, pending, nullptr, totals, timings, false, cache);
@@ -389,9 +392,17 @@ std::vector<FeedbackReport> solve_feedback(const Scenario& scenario, const RunOp
       // Done when this pass used r.curves and reproduced them: every curve
       // within tolerance × N agents a day, and what the budgets' pacing
       // spends within 10 × tolerance of them (a day's audience can be small
-      // beside N; its spend is not).
-      if (r.residual <= model.feedback.tolerance * static_cast<double>(o.agents) &&
-          !(r.spend_error > 10.0 * model.feedback.tolerance))
+      // beside N; its spend is not) — or, the curves settled, once that
+      // spend has stopped improving for two passes: where a few customers'
+      // days flip between passes it is as settled as whole agents allow.
+      const bool curves_settled = r.residual <= model.feedback.tolerance * static_cast<double>(o.agents);
+      bool spend_settled = !(r.spend_error > 10.0 * model.feedback.tolerance);
+      if (!spend_settled) {
+        stalled[v] = r.spend_error < 0.8 * least_spend_error[v] ? 0 : stalled[v] + 1;
+        least_spend_error[v] = std::min(least_spend_error[v], r.spend_error);
+        spend_settled = curves_settled && stalled[v] >= 2;
+      }
+      if (curves_settled && spend_settled)
         continue;
       r.curves = std::move(measured);
       plan.models[v]->set_days(

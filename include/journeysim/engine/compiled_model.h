@@ -63,7 +63,6 @@ struct CompiledStage {
   double purchase_rate = 0.0;
   std::uint32_t hash = 0;
   std::vector<int> touches; //!< indices into CompiledModel::touches, scenario order
-  bool paced = false;       //!< a budgeted touchpoint acts in it
 };
 
 //! What the population feedback decides for one pass: the arrival hazard

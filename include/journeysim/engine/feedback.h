@@ -43,11 +43,17 @@ struct FeedbackReport {
 DayTables day_tables(const Model& model, const CompiledModel& compiled, std::uint64_t agents, double budget_share,
                      const FeedbackCurves* curves);
 
-//! How far the spend of a pass priced on `priced` audiences, which reached
-//! `measured` ones, is from its budgets: the largest over budgets of the
-//! mean over days of |E_measured / E_priced − 1| (each day's budget is
-//! spent in proportion to that ratio; a day priced for nobody spends nothing).
+//! How far the expected spend of a pass priced on `priced` audiences, which
+//! reached `measured` ones, is from its budgets, as a share of the budget:
+//! the largest over budgets of |mean over the priced days of E_measured /
+//! E_priced − 1| (each priced day has an equal share of the budget and
+//! spends it in proportion to that ratio).
 double budget_spend_error(const CompiledModel& compiled, const FeedbackCurves& priced, const FeedbackCurves& measured);
+
+//! Days on which the k-th budgeted touchpoint (CompiledModel::paced order:
+//! the model's budgeted touchpoints in scenario order) reached nobody: a
+//! budget buys 1 / horizon of itself each day, and those days' is not spent.
+int days_without_audience(const FeedbackCurves& curves, std::size_t k, std::size_t personas, std::size_t horizon);
 
 //! max over days of |a − b| for each curve (summed over personas).
 double curve_distance(const FeedbackCurves& a, const FeedbackCurves& b, std::size_t personas,

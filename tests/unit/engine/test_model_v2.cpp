@@ -176,8 +176,9 @@ touchpoints:
     FAIL(name);
     return 0.0;
   };
-  // A day's budget is spent when anyone is in its audience: the e-mail has
-  // none on days 0 and 1 (a failed checkout comes on day 1 at the earliest).
+  // A day's share of a budget is spent when anyone is in its audience: the
+  // e-mail has none on days 0 and 1 (a failed checkout comes on day 1 at
+  // the earliest).
   const auto days_with_audience = [&](int paced) {
     const std::vector<std::int64_t>& e = r.feedback[0].curves.eligible;
     int days = 0;
@@ -191,17 +192,18 @@ touchpoints:
                  << r.feedback[0].residual);
   CHECK(spent("ads") == Approx(3000).epsilon(0.015));
   CHECK(spent("cart_email") == Approx(200.0 * 28 / 30).epsilon(0.02));
+  CHECK(days_without_audience(r.feedback[0].curves, 1, 1, 30) == 2);
 }
 
 TEST_CASE("a budget whose audience drains is spent as planned at the default tolerance", "[budget]")
 {
   // Everyone arrives on day 0 and leaves the first stage within days: late
-  // audiences are a few hundred customers, where tolerance × N (100 agents)
-  // was 6 % of the budget's spend. The fixed point also waits for the
-  // budget's spend to settle (MODEL.md "Population feedback").
+  // audiences are a few hundred customers, beside tolerance × N (100
+  // agents). The fixed point also waits for the budget's spend to settle
+  // (MODEL.md "Population feedback").
   const std::string yaml = R"(
 name: drain
-horizon_days: 30
+horizon_days: 20
 population: 100000
 seed: 5
 stages:
