@@ -76,6 +76,7 @@ std::optional<Decision> decision_from(const po::variables_map& vm, const SweepDa
     o.metric = vm["minimize"].as<std::string>();
   }
   o.scale = customers_scale(vm, sweep.agents);
+  o.customers_given = vm.count("customers") > 0;
   o.changes = change_costs_from(vm, o.metric, sweep.scenario_source, sweep.parameters);
   std::optional<Target> target;
   if (vm.count("target"))
@@ -133,7 +134,7 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
           closest = opt.point;
       }
       s += "; the closest is " + setting_text(sweep, *closest) + " (" + d.target.metric + " " +
-           metric_text(d.target.metric, closest->band(d.target.metric).mean) + ")";
+           metric_text(d.target.metric, o.for_period(d.target.metric, closest->band(d.target.metric).mean)) + ")";
     }
     return s + ": widen the grid or lower the target";
   }
@@ -145,8 +146,8 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   s += setting_text(sweep, *best->point) + " — ";
   if (d.has_target) {
     const Band& b = best->point->band(d.target.metric);
-    s += d.target.metric + " " + metric_text(d.target.metric, b.mean) + " (95 % CI " +
-         metric_text(d.target.metric, b.ci_low) + " … " + metric_text(d.target.metric, b.ci_high) + "), ";
+    const auto shown = [&](double x) { return metric_text(d.target.metric, o.for_period(d.target.metric, x)); };
+    s += d.target.metric + " " + shown(b.mean) + " (95 % CI " + shown(b.ci_low) + " … " + shown(b.ci_high) + "), ";
   }
   s += o.metric + " " + metric_text(o.metric, best->metric);
   if (!o.changes.empty())
@@ -161,6 +162,9 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   }
   if (d.has_target)
     s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";
+  if (!o.changes.empty() && !o.customers_given)
+    s += " — the change costs are set against the totals of " + thousands(static_cast<std::int64_t>(sweep.agents)) +
+         " simulated customers; give --customers for the customers the change would serve";
   if (best->point->replications < 2) // no interval: "reaches" and "best" are the point estimates' alone
     s += " — on one replication per setting, so without any interval: sampling noise could change this answer; "
          "run the sweep with -r " + std::to_string(ADVISED_REPLICATIONS) + " or more to know how sure it is";

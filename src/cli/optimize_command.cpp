@@ -116,6 +116,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   const std::uint64_t agents = o.agents ? o.agents : scenario.population;
   o.objective.scale = customers_scale(vm, agents);
+  o.objective.customers_given = vm.count("customers") > 0;
   if (vm.count("seed")) {
     o.seed = parse_seed(vm["seed"].as<std::string>());
     o.seed_given = true;
@@ -185,9 +186,13 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     return o.objective.maximize ? x.mean > y.mean : x.mean < y.mean;
   });
   const Evaluation& best = r.evaluations[r.best];
-  std::size_t equivalent = 0;
-  for (const auto& e : r.evaluations)
+  std::size_t equivalent = 0, ahead = 0;
+  for (const auto& e : r.evaluations) {
     equivalent += e.equivalent && &e != &best;
+    // best − this whose whole interval says this one did better (a setting
+    // successive halving dropped on a bad first round, then compared on it).
+    ahead += e.feasible && (o.objective.maximize ? e.diff_high < 0 : e.diff_low > 0);
+  }
 
   std::ostream& out = std::cout;
   if (format == "json") {
@@ -270,10 +275,19 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   out << "best: ";
   for (std::size_t l = 0; l < o.levers.size(); ++l)
     out << (l ? ", " : "") << o.levers[l].path << " = " << num(best.x[l]);
-  out << " — " << o.objective.metric << " " << num(best.mean) << " (mean of " << best.objective.size()
-      << " replications)\n";
+  out << " — " << o.objective.metric
+      << (o.objective.changes.empty() ? "" : o.objective.maximize ? " − change costs" : " + change costs") << " "
+      << num(best.mean) << " (mean of " << best.objective.size() << " replications"
+      << (o.objective.customers_given ? ", totals for " + num(o.objective.scale * static_cast<double>(agents)) + " customers" : "")
+      << ")\n";
+  if (!o.objective.changes.empty() && !o.objective.customers_given)
+    out << "the change costs are set against the totals of " << thousands(static_cast<std::int64_t>(agents))
+        << " simulated customers per run; give --customers for the customers the change would serve\n";
   if (r.evaluations.size() == 1)
     out << "one setting only (each lever has one value): nothing to compare it with; give a lever more values\n";
+  else if (ahead)
+    out << ahead << " setting(s) did significantly better than the best on the replications they share, but have "
+        << "fewer: the best is chosen among the settings with the most replications; give a larger -r to settle it\n";
   else if (equivalent)
     out << equivalent << " other setting(s) (≈) are not significantly " << (o.objective.maximize ? "worse" : "costlier")
         << " (paired 95 % CI of the difference includes 0): any of them is as good a choice on this evidence\n";

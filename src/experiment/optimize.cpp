@@ -84,7 +84,7 @@ public:
       const double m = o_.objective.for_period(metric_of(s, o_.objective.metric));
       e.objective.push_back(o_.objective.maximize ? m - change : m + change);
       for (std::size_t c = 0; c < o_.constraints.size(); ++c)
-        e.constraint[c].push_back(metric_of(s, o_.constraints[c].metric));
+        e.constraint[c].push_back(o_.objective.for_period(o_.constraints[c].metric, metric_of(s, o_.constraints[c].metric)));
       ++runs_;
     }
     e.mean = std::accumulate(e.objective.begin(), e.objective.end(), 0.0) / static_cast<double>(e.objective.size());
@@ -99,11 +99,14 @@ public:
       progress_(++evaluations_, runs_);
   }
 
-  //! Better: feasible first, then by the objective's mean.
+  //! Better: feasible first, then defined (cost per conversion has none
+  //! without a conversion), then by the objective's mean.
   bool better(const Evaluation& a, const Evaluation& b) const
   {
     if (a.feasible != b.feasible)
       return a.feasible;
+    if (std::isnan(a.mean) != std::isnan(b.mean))
+      return !std::isnan(a.mean);
     return o_.objective.maximize ? a.mean > b.mean : a.mean < b.mean;
   }
 

@@ -167,7 +167,10 @@ std::vector<ChangeCost> objective_change_costs(const std::string& metric, const 
                                                const std::vector<ChangeCost>& given)
 {
   if (!is_total_metric(metric)) {
-    check_objective({metric, false, 1.0, given});
+    Objective o;
+    o.metric = metric;
+    o.changes = given;
+    check_objective(o);
     return {};
   }
   std::vector<ChangeCost> stated;
@@ -219,8 +222,9 @@ Decision decide(const SweepData& sweep, const std::string& variant, const Object
     if (target) {
       const Band& b = p.band(target->metric);
       // With one replication there is no CI: the mean decides.
-      const double side = target->at_least ? (std::isnan(b.ci_low) ? b.mean : b.ci_low)
-                                           : (std::isnan(b.ci_high) ? b.mean : b.ci_high);
+      const double side = objective.for_period(
+        target->metric, target->at_least ? (std::isnan(b.ci_low) ? b.mean : b.ci_low)
+                                         : (std::isnan(b.ci_high) ? b.mean : b.ci_high));
       o.reaches = target->at_least ? side >= target->value : side <= target->value;
     }
     d.options.push_back(o);

@@ -31,6 +31,11 @@ expect_in "$WORK/err" "--change-cost: conversion_rate is not a total"
 [ "$(wc -l <"$WORK/err")" = 1 ] || fail "not one line: $(cat "$WORK/err")"
 expect_exit 2 "$JOURNEYSIM" report "$WORK/s.h5" -o "$WORK/s.html" --minimize roi --change-cost "$STEPS=20000"
 expect_in "$WORK/err" "--change-cost: roi is not a total"
+# Change costs set against a run's totals say so (money for the shop against a sample's profit).
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=20000"
+expect_in "$WORK/out" "give --customers for the customers the change would serve"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=20000" --customers 1e6
+! grep -qF "give --customers" "$WORK/out" || fail "--customers given, yet told to give it"
 # A cost per unit moved either way cannot be negative: it would pay for any move.
 expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=-20000"
 expect_in "$WORK/err" "cannot be negative"

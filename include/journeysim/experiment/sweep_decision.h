@@ -66,9 +66,12 @@ struct Objective {
   //! Customers of the period ÷ simulated agents per run: a total metric's
   //! mean is multiplied by this before the change costs are counted.
   double scale = 1.0;
+  bool customers_given = false; //!< scale came from --customers
   std::vector<ChangeCost> changes;
-  //! The metric's mean for the period decided on: scaled if it is a total.
-  double for_period(double mean) const { return is_total_metric(metric) ? mean * scale : mean; }
+  //! The objective's mean for the period decided on: scaled if it is a total.
+  double for_period(double mean) const { return for_period(metric, mean); }
+  //! Any metric's value for that period (a target's or a constraint's too).
+  double for_period(const std::string& m, double value) const { return is_total_metric(m) ? value * scale : value; }
 };
 
 //! @throws InputError If change costs (money) are to be counted towards a

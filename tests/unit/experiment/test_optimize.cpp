@@ -102,6 +102,24 @@ TEST_CASE("optimize: a lever whose best is its bound is the bound, not COBYLA's 
   }
 }
 
+TEST_CASE("optimize: a setting whose objective is undefined ranks last", "[experiment]")
+{
+  // Reach 0 converts nobody: cost per conversion is undefined there. Listed
+  // first, it used to survive successive halving and be declared the best.
+  const ScenarioFile file;
+  OptimizeOptions o;
+  o.levers = {parse_lever("touchpoints.ad.reach=0,0.1,0.3")};
+  o.objective.metric = "cost_per_conversion";
+  o.replications = 4;
+  o.agents = 2000;
+  o.threads = 2;
+  const OptimizeResult r = optimize(file.path, o);
+  const Evaluation& best = r.evaluations[r.best];
+  CHECK(best.x[0] != 0.0);
+  CHECK(!std::isnan(best.mean));
+  CHECK(best.objective.size() == 4);
+}
+
 TEST_CASE("optimize: a discrete lever by successive halving", "[experiment]")
 {
   const ScenarioFile file;

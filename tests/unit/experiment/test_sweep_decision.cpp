@@ -62,6 +62,27 @@ TEST_CASE("decide: --customers scales totals, not rates, ratios or moods", "[exp
   CHECK(decide(sweep, "baseline", o, nullptr).best()->metric == 30.0 * 1000);
 }
 
+TEST_CASE("decide: a target on a total is for the same customers as the objective", "[experiment][decision]")
+{
+  // profit 500 [480, 520] and 400 [..] per 1,000 simulated customers: for
+  // 1,000,000 customers the first makes 480,000 at its CI's low end.
+  const SweepData sweep = two_points();
+  Objective o;
+  o.scale = 1e6 / 1000;
+  o.metric = "cost_per_conversion";
+  const Target reached{"profit", true, 450000};
+  const Decision d = decide(sweep, "baseline", o, &reached);
+  REQUIRE(d.best());
+  CHECK(d.best()->point->values[0] == 3.0);
+  const Target missed{"profit", true, 600000};
+  CHECK(!decide(sweep, "baseline", o, &missed).best());
+  // A rate's target is not scaled.
+  const Target rate{"conversion_rate", true, 0.025};
+  const Decision r = decide(sweep, "baseline", o, &rate);
+  REQUIRE(r.best());
+  CHECK(r.best()->point->values[0] == 3.0);
+}
+
 TEST_CASE("decide: change costs count towards totals only", "[experiment][decision]")
 {
   const SweepData sweep = two_points();
