@@ -554,6 +554,16 @@ int compare_command(const std::vector<std::string>& args)
   if (wanted.empty())
     throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
 
+  // A comparison on an unsettled fixed point is not what the shop would see.
+  if (const std::vector<std::string> unsettled = reader.unsettled(); !unsettled.empty()) {
+    std::string list;
+    for (const auto& v : unsettled)
+      list += (list.empty() ? "'" : ", '") + v + "'";
+    std::cerr << "caution: the population feedback of " << list << " did not converge (budgets' pacing and "
+              << "referrals are not settled, so their numbers below are not either): rerun with a larger "
+              << "feedback.max_passes or tolerance\n";
+  }
+
   std::vector<Compared> results;
   for (const auto& v : wanted) {
     Compared c;

@@ -295,6 +295,20 @@ analysis::ComparisonTables ResultsReader::Impl::comparison(const std::string& va
   return t;
 }
 
+std::vector<std::string> ResultsReader::unsettled() const
+{
+  std::vector<std::string> out;
+  for (const std::string& v : impl_->variants) {
+    const h5::Group g = impl_->variant_group(v);
+    if (!h5::exists(g, "feedback"))
+      continue;
+    const h5::Group f = h5::open_group(g, "feedback");
+    if (h5::attribute_exists(f, "converged") && h5::read_attribute_int(f, "converged") == 0)
+      out.push_back(v);
+  }
+  return out;
+}
+
 std::vector<analysis::ComparisonRow> ResultsReader::attribution() const
 {
   if (!h5::exists(impl_->file, "attribution/metric"))

@@ -185,5 +185,11 @@ expect_in "$WORK/out" "same: conversion unchanged: no customer converted differe
 expect_in "$WORK/out" "% power at α = 0.005"
 expect_in "$WORK/out" "82.5 % power"
 expect_in "$WORK/out" "at 1.5 customers a day"
+! grep -q "did not converge" "$WORK/err" || fail "a run without feedback was said not to converge"
+
+# Budgets whose fixed point did not settle: compare says so before its numbers.
+expect_exit 0 "$JOURNEYSIM" run "$TEST_DATA/good/model_v2.yaml" -n 3000 --set feedback.max_passes=1 -q -o "$WORK/unsettled.h5"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"
+expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'move_social_to_search', 'no_cart_email' did not converge"
 
 finish

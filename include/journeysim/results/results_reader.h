@@ -56,6 +56,10 @@ public:
 
   StoredAggregates aggregates(const std::string& variant) const;
 
+  //! Variants whose population feedback did not converge (feedback@converged
+  //! = 0): their budgets' pacing and referrals are not settled.
+  std::vector<std::string> unsettled() const;
+
   //! /attribution rows (`run --attribution`), empty if the file has none:
   //! group = touchpoint; baseline = with it, variant = without it,
   //! difference = baseline − without.
