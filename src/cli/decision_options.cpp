@@ -96,6 +96,10 @@ std::string metric_text(const std::string& metric, double x)
   const double a = std::abs(x);
   if (a == 0)
     return "0";
+  if (a >= 1e15) { // beyond what a 64-bit count holds exactly: no thousands separators
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+    return buf;
+  }
   if (a >= 1000) {
     std::string s = x < 0 ? "-" : "";
     return s += thousands(static_cast<std::int64_t>(std::llround(a)));

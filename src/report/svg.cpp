@@ -40,6 +40,11 @@ std::string grouped(double x)
 {
   if (!std::isfinite(x))
     return fixed(x, 0);
+  if (std::fabs(x) >= 1e15) { // beyond what a 64-bit count holds exactly: no separators
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+    return buf;
+  }
   const bool negative = x < 0;
   std::string digits = std::to_string(static_cast<long long>(std::llround(std::fabs(x))));
   std::string out;
