@@ -49,6 +49,10 @@ public:
     seed_ = o.seed_given ? o.seed : plain.seed;
     if (o.variant < 0 || static_cast<std::size_t>(o.variant) >= plain.variants.size())
       throw InputError("--variant: out of range");
+    std::vector<std::string> paths;
+    for (const Lever& l : o.levers)
+      paths.push_back(l.path);
+    check_levers_reach(plain.source, plain.variants[static_cast<std::size_t>(o.variant)].name, paths);
     for (std::size_t l = 0; l < o.levers.size(); ++l)
       for (const ChangeCost& c : o.objective.changes)
         if (c.path == o.levers[l].path)

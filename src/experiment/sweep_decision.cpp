@@ -191,9 +191,52 @@ std::string Decision::chosen() const
   return has_target && !objective.maximize ? "cheapest setting" : "best setting";
 }
 
+void check_levers_reach(const std::string& scenario_source, const std::string& variant,
+                        const std::vector<std::string>& levers)
+{
+  YAML::Node variants;
+  try {
+    const YAML::Node root = YAML::Load(scenario_source);
+    if (!root.IsMap() || !root["variants"] || !root["variants"].IsSequence())
+      return;
+    variants = root["variants"];
+  } catch (const YAML::Exception&) {
+    return; // the scenario was checked when it was loaded: nothing to add here
+  }
+  const auto find = [&](const std::string& name) -> YAML::Node {
+    for (const YAML::Node item : variants)
+      if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == name)
+        return item;
+    return YAML::Node();
+  };
+  std::string name = variant;
+  for (int depth = 0; depth < 100; ++depth) { // bases form no cycle (the loader checks); bounded anyway
+    const YAML::Node v = find(name);
+    if (!v)
+      return;
+    for (const std::string& lever : levers) {
+      const YAML::Node set = v["set"];
+      const bool sets = set && set.IsMap() && set[lever];
+      bool removes = false;
+      if (const YAML::Node removed = v["remove"] ? v["remove"]["touchpoints"] : YAML::Node(); removed && removed.IsSequence())
+        for (const auto& t : removed)
+          removes = removes || (t.IsScalar() && lever.rfind("touchpoints." + t.Scalar() + ".", 0) == 0);
+      if (sets || removes)
+        throw InputError("--variant " + variant + ": " + (name == variant ? "it" : "its base '" + name + "'") +
+                         (sets ? " sets " + lever + " itself" : " removes the touchpoint of " + lever) +
+                         ", so the lever, which moves the baseline's value, does not change it there: every "
+                         "setting is the same; decide on the baseline or a variant that leaves it");
+    }
+    if (!v["base"] || !v["base"].IsScalar())
+      return;
+    name = v["base"].Scalar();
+  }
+}
+
 Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective, const Target* target)
 {
   sweep.check_variant(variant, "--variant");
+  check_levers_reach(sweep.scenario_source, variant, sweep.parameters);
   sweep.check_metric(objective.metric, objective.maximize ? "--maximize" : "--minimize");
   check_objective(objective);
   if (target)

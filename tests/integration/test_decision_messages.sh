@@ -36,6 +36,14 @@ expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost
 expect_in "$WORK/out" "give --customers for the customers the change would serve"
 expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=20000" --customers 1e6
 ! grep -qF "give --customers" "$WORK/out" || fail "--customers given, yet told to give it"
+# A variant that sets the lever's path itself is not moved by it: every setting would be the same.
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" -v simplified_checkout --maximize profit
+expect_in "$WORK/err" "--variant simplified_checkout: it sets $STEPS itself"
+[ ! -s "$WORK/out" ] || fail "summary printed a table before refusing its variant"
+expect_exit 2 "$JOURNEYSIM" optimize "$checkout" -v simplified_checkout --lever "$STEPS=2,5" --maximize profit -r 2 -n 1000 -t 1
+expect_in "$WORK/err" "does not change it there: every setting is the same"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" -v cart_discount --maximize profit
+
 # A cost per unit moved either way cannot be negative: it would pay for any move.
 expect_exit 2 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit --change-cost "$STEPS=-20000"
 expect_in "$WORK/err" "cannot be negative"

@@ -60,6 +60,14 @@ std::vector<ChangeCost> objective_change_costs(const std::string& metric, const 
                                                const std::vector<std::string>& levers,
                                                const std::vector<ChangeCost>& given);
 
+//! A lever moves the baseline's value; a variant that sets the path itself
+//! (its `set:`, or that of a variant it is `base:`d on) or removes the
+//! touchpoint keeps its own, so deciding on it by that lever would compare
+//! settings that are all the same.
+//! @throws InputError Naming the variant and the first such lever.
+void check_levers_reach(const std::string& scenario_source, const std::string& variant,
+                        const std::vector<std::string>& levers);
+
 struct Objective {
   std::string metric = "cost";
   bool maximize = false;
