@@ -171,7 +171,16 @@ int summary_command(const std::vector<std::string>& args)
             << ", \"sd\": " << json_number(b.sd) << ", \"ci_low\": " << json_number(b.ci_low)
             << ", \"ci_high\": " << json_number(b.ci_high) << "}";
       }
-      out << "}}";
+      out << "}";
+      if (decision) { // as the CSV's last columns
+        const auto it = std::find_if(decision->options.begin(), decision->options.end(),
+                                     [&](const Option& o) { return o.point == &p; });
+        if (it != decision->options.end())
+          out << ", \"change_cost\": " << json_number(it->change_cost) << ", \"objective\": " << json_number(it->value)
+              << ", \"reaches_target\": " << (it->reaches ? "true" : "false")
+              << ", \"rank\": " << (it - decision->options.begin()) + 1;
+      }
+      out << "}";
     }
     out << "\n  ]";
     if (decision) {

@@ -83,6 +83,12 @@ ChangeCost parse_change_cost(const std::string& text, const std::string& source)
     amount.resize(at);
   } else {
     c.today = scenario_value(source, c.path);
+    // Not written, but the scenario's change_costs may state it: the
+    // command line replaces the amount, not what today is.
+    if (std::isnan(c.today))
+      for (const ChangeCost& stated : scenario_change_costs(source))
+        if (stated.path == c.path)
+          c.today = stated.today;
     if (std::isnan(c.today))
       throw InputError("--change-cost " + text + ": the scenario does not write a value at " + c.path +
                        "; state today's value as PATH=AMOUNT@TODAY");

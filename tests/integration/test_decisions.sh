@@ -189,6 +189,14 @@ else:
     assert d["best_point"] == int(ok.iloc[0].point), (d, ok.head())
     assert d["best_objective"] == ok.iloc[0].objective, (d["best_objective"], ok.iloc[0].objective)
     assert d["best_change_cost"] == 500 * abs(ok.iloc[0][STEPS] - 5)
+# Each point carries what the CSV's last columns say: its change cost, objective, whether it reaches, its rank.
+points = {p["point"]: p for p in json.load(open(sys.argv[4]))["points"] if p["variant"] == "baseline"}
+for _, r in b.iterrows():
+    p = points[int(r.point)]
+    assert p["change_cost"] == 500 * abs(r[STEPS] - 5) and p["objective"] == r.objective, (p, r)
+    assert p["reaches_target"] == bool(r.conversion_rate_ci_low >= target), p
+if not ok.empty:
+    assert points[int(ok.iloc[0].point)]["rank"] == 1
 print("decision:", d["text"])
 PY
 # The same change cost stated in the scenario (change_costs:) gives the same decision.

@@ -83,6 +83,25 @@ TEST_CASE("decide: a target on a total is for the same customers as the objectiv
   CHECK(r.best()->point->values[0] == 3.0);
 }
 
+TEST_CASE("parse_change_cost: today's value from the scenario, or from its change_costs, or refused",
+          "[experiment][decision]")
+{
+  const std::string source = "touchpoints:\n  - {name: checkout, checkout: {steps: 5}}\n"
+                             "change_costs:\n  touchpoints.live_chat.cooldown_days: {per_unit: 300, today: 2}\n";
+  const ChangeCost written = parse_change_cost("touchpoints.checkout.checkout.steps=20000", source);
+  CHECK(written.today == 5.0);
+  CHECK(written.per_unit == 20000.0);
+  // Not written, but stated by the scenario's change_costs: the command line
+  // replaces the amount, not today's value.
+  const ChangeCost stated = parse_change_cost("touchpoints.live_chat.cooldown_days=500", source);
+  CHECK(stated.today == 2.0);
+  CHECK(stated.per_unit == 500.0);
+  CHECK_THROWS_WITH(parse_change_cost("touchpoints.live_chat.reach=500", source),
+                    Catch::Contains("state today's value as PATH=AMOUNT@TODAY"));
+  CHECK_THROWS_WITH(parse_change_cost("touchpoints.checkout.checkout.steps=-1", source),
+                    Catch::Contains("cannot be negative"));
+}
+
 TEST_CASE("decide: change costs count towards totals only", "[experiment][decision]")
 {
   const SweepData sweep = two_points();
