@@ -96,6 +96,7 @@ std::string pack_result(const RunResult& r)
     const FeedbackReport f = v < r.feedback.size() ? r.feedback[v] : FeedbackReport{};
     b.put(static_cast<std::int64_t>(f.passes));
     b.put(f.residual);
+    b.put(f.spend_error);
     b.put(static_cast<std::uint8_t>(f.converged));
     b.put(f.curves.advocates);
     b.put(f.curves.eligible);
@@ -125,6 +126,7 @@ RunResult unpack_result(const std::string& bytes, const Scenario& scenario, cons
     FeedbackReport& f = r.feedback.emplace_back();
     f.passes = static_cast<int>(b.get<std::int64_t>());
     f.residual = b.get<double>();
+    f.spend_error = b.get<double>();
     f.converged = b.get<std::uint8_t>() != 0;
     b.get(f.curves.advocates);
     b.get(f.curves.eligible);

@@ -206,7 +206,7 @@ void write_spend_and_feedback(const h5::Object& group, const VariantTotals& t, c
     const h5::Group g = h5::create_group(group, "feedback");
     h5::write_attribute(g, "passes", std::int64_t{feedback.passes});
     h5::write_attribute(g, "residual", feedback.residual);
-    if (!std::isnan(feedback.spend_error))
+    if (std::isfinite(feedback.spend_error)) // NaN: no budget; ∞: one pass, nothing to compare
       h5::write_attribute(g, "budget_spend_error", feedback.spend_error);
     h5::write_attribute(g, "converged", std::int64_t{feedback.converged ? 1 : 0});
     h5::write_attribute(g, "tolerance", model.feedback.tolerance);

@@ -110,6 +110,8 @@ TEST_CASE("a run's results sent as bytes arrive bit for bit", "[parallel]")
     CHECK(a.mature_conversions == b.mature_conversions);
     CHECK(same_bits(a.summary().roi, b.summary().roi));
     CHECK(sent.feedback[v].passes == got.feedback[v].passes);
+    REQUIRE(std::isfinite(sent.feedback[v].spend_error)); // model_v2 has budgets
+    CHECK(same_bits(sent.feedback[v].spend_error, got.feedback[v].spend_error));
     CHECK(sent.feedback[v].curves.advocates == got.feedback[v].curves.advocates);
   }
   std::string cut = pack_result(sent);
