@@ -145,6 +145,28 @@ void batch_means_interval(Estimate& e, const std::vector<double>& batch_diff)
     e.p_value = e.difference == 0.0 ? 1.0 : 0.0;
 }
 
+ReplicationDifference paired_replications(const std::vector<double>& a, const std::vector<double>& b)
+{
+  ReplicationDifference d;
+  d.pairs = std::min(a.size(), b.size());
+  double sum = 0, sum2 = 0;
+  for (std::size_t r = 0; r < d.pairs; ++r) {
+    const double x = a[r] - b[r];
+    sum += x;
+    sum2 += x * x;
+  }
+  const double n = static_cast<double>(d.pairs);
+  d.mean = d.pairs ? sum / n : NaN;
+  double half = NaN;
+  if (d.pairs > 1) {
+    const double var = std::max(0.0, (sum2 - n * d.mean * d.mean) / (n - 1));
+    half = student_t_quantile(0.975, n - 1) * std::sqrt(var / n);
+  }
+  d.ci_low = d.mean - half;
+  d.ci_high = d.mean + half;
+  return d;
+}
+
 Estimate paired_proportion(std::int64_t n, std::int64_t n11, std::int64_t n10, std::int64_t n01)
 {
   Estimate e;

@@ -151,7 +151,8 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   if (d.has_target) {
     const Band& b = best->point->band(d.target.metric);
     const auto shown = [&](double x) { return metric_text(d.target.metric, o.for_period(d.target.metric, x)); };
-    s += d.target.metric + " " + shown(b.mean) + " (95 % CI " + shown(b.ci_low) + " … " + shown(b.ci_high) + "), ";
+    s += d.target.metric + " " + shown(b.mean) +
+         (std::isnan(b.ci_low) ? std::string() : " (95 % CI " + shown(b.ci_low) + " … " + shown(b.ci_high) + ")") + ", ";
   }
   s += o.metric + " " + metric_text(o.metric, best->metric);
   if (!o.changes.empty())
@@ -163,6 +164,23 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   if (reaching > 1) {
     const Option& next = d.options[1];
     s += "; runner-up: " + setting_text(sweep, *next.point) + " (" + metric_text(o.metric, next.value) + ")";
+    if (!std::isnan(next.diff_low)) {
+      // How much better the best is, paired over the replications (the same customers).
+      const double sign = o.maximize ? 1.0 : -1.0;
+      const double lo = std::min(sign * next.diff_low, sign * next.diff_high),
+                   hi = std::max(sign * next.diff_low, sign * next.diff_high);
+      const std::string by = metric_text(o.metric, sign * next.diff) + " (95 % CI " + metric_text(o.metric, lo) +
+                             " … " + metric_text(o.metric, hi) + ", paired over the replications)";
+      std::size_t equivalent = 0;
+      for (const auto& opt : d.options)
+        equivalent += opt.equivalent && &opt != best;
+      if (next.equivalent)
+        s += ", not significantly behind: the best is ahead of it by " + by + ", and " +
+             std::to_string(equivalent) + " setting(s) are as good as the best within sampling error — choose among "
+             "them on other grounds, or sweep with more replications to tell them apart";
+      else
+        s += ", significantly behind: the best is ahead of it by " + by;
+    }
   }
   if (d.has_target)
     s += "; " + std::to_string(reaching) + " of " + std::to_string(d.options.size()) + " settings reach the target";

@@ -122,7 +122,8 @@ int summary_command(const std::vector<std::string>& args)
       for (const char* stat : {"_mean", "_sd", "_ci_low", "_ci_high"})
         out << sep << m << stat;
     if (decision)
-      out << sep << "change_cost" << sep << "objective" << sep << "reaches_target" << sep << "rank";
+      out << sep << "change_cost" << sep << "objective" << sep << "reaches_target" << sep << "rank" << sep
+          << "diff_from_best" << sep << "diff_ci_low" << sep << "diff_ci_high" << sep << "equivalent";
     out << "\n";
     for (const SweepPoint& p : sweep.points) {
       if (only && p.variant != *only)
@@ -139,10 +140,12 @@ int summary_command(const std::vector<std::string>& args)
         const auto it = std::find_if(decision->options.begin(), decision->options.end(),
                                      [&](const Option& o) { return o.point == &p; });
         if (it == decision->options.end())
-          out << sep << sep << sep << sep;
+          out << std::string(8, sep);
         else
           out << sep << csv_number(it->change_cost, csv) << sep << csv_number(it->value, csv) << sep
-              << (it->reaches ? 1 : 0) << sep << (it - decision->options.begin()) + 1;
+              << (it->reaches ? 1 : 0) << sep << (it - decision->options.begin()) + 1 << sep
+              << csv_number(it->diff, csv) << sep << csv_number(it->diff_low, csv) << sep
+              << csv_number(it->diff_high, csv) << sep << (it->equivalent ? 1 : 0);
       }
       out << "\n";
     }
@@ -178,7 +181,10 @@ int summary_command(const std::vector<std::string>& args)
         if (it != decision->options.end())
           out << ", \"change_cost\": " << json_number(it->change_cost) << ", \"objective\": " << json_number(it->value)
               << ", \"reaches_target\": " << (it->reaches ? "true" : "false")
-              << ", \"rank\": " << (it - decision->options.begin()) + 1;
+              << ", \"rank\": " << (it - decision->options.begin()) + 1
+              << ", \"diff_from_best\": " << json_number(it->diff) << ", \"diff_ci_low\": " << json_number(it->diff_low)
+              << ", \"diff_ci_high\": " << json_number(it->diff_high)
+              << ", \"equivalent\": " << (it->equivalent ? "true" : "false");
       }
       out << "}";
     }

@@ -3,6 +3,7 @@
 #include "journeysim/error.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -139,9 +140,11 @@ std::vector<GridPoint> cartesian(const std::vector<Parameter>& parameters)
 
 std::string yaml_number(double v)
 {
+  if (!std::isfinite(v)) // YAML's spellings; to_chars would write "inf"/"nan"
+    return std::isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v); // the shortest text that reads back exactly
+  return std::string(buf, r.ptr);
 }
 
 } // namespace journeysim

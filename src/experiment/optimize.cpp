@@ -125,32 +125,17 @@ private:
 };
 
 //! Paired difference best − e on their common replications, 95 % t interval.
-void compare_with_best(const Evaluation& best, Evaluation& e, bool maximize)
+void compare_with_best(const Evaluation& best, Evaluation& e)
 {
-  const std::size_t n = std::min(best.objective.size(), e.objective.size());
-  double sum = 0, sum2 = 0;
-  for (std::size_t r = 0; r < n; ++r) {
-    const double d = best.objective[r] - e.objective[r];
-    sum += d;
-    sum2 += d * d;
-  }
-  const double nn = static_cast<double>(n);
-  e.diff = n ? sum / nn : NaN;
-  double half = NaN;
-  if (n > 1) {
-    const double var = std::max(0.0, (sum2 - nn * e.diff * e.diff) / (nn - 1));
-    half = analysis::student_t_quantile(0.975, nn - 1) * std::sqrt(var / nn);
-  }
-  e.diff_low = e.diff - half;
-  e.diff_high = e.diff + half;
+  const analysis::ReplicationDifference d = analysis::paired_replications(best.objective, e.objective);
+  e.diff = d.mean;
+  e.diff_low = d.ci_low;
+  e.diff_high = d.ci_high;
   // Not significant: the interval holds 0 (with one replication nothing is known: not equivalent).
-  const bool same = &best == &e || (n > 1 && e.diff_low <= 0 && e.diff_high >= 0) ||
-                    (n > 1 && e.diff_low == 0 && e.diff_high == 0);
-  (void)maximize;
-  e.equivalent = e.feasible && same;
+  e.equivalent = e.feasible && (&best == &e || d.not_significant());
 }
 
-OptimizeResult finish(OptimizeResult r, const Evaluator& ev, bool maximize)
+OptimizeResult finish(OptimizeResult r, const Evaluator& ev)
 {
   // A setting successive halving dropped early keeps the mean of its first
   // replications, which may be lucky: the best is among the settings with the
@@ -167,7 +152,7 @@ OptimizeResult finish(OptimizeResult r, const Evaluator& ev, bool maximize)
       r.best = i;
   r.any_feasible = r.evaluations.empty() ? false : r.evaluations[r.best].feasible;
   for (auto& e : r.evaluations)
-    compare_with_best(r.evaluations[r.best], e, maximize);
+    compare_with_best(r.evaluations[r.best], e);
   return r;
 }
 
@@ -450,7 +435,7 @@ OptimizeResult optimize(const std::string& path, const OptimizeOptions& o,
   }
   for (const Target& t : o.constraints)
     r.metric_names.push_back(t.metric);
-  return finish(std::move(r), ev, o.objective.maximize);
+  return finish(std::move(r), ev);
 }
 
 } // namespace journeysim

@@ -1,5 +1,6 @@
 #include "journeysim/experiment/sweep_decision.h"
 
+#include "journeysim/analysis/paired_stats.h"
 #include "journeysim/error.h"
 
 #include <yaml-cpp/yaml.h>
@@ -21,6 +22,36 @@ bool to_number(const std::string& text, double& out)
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
   return !text.empty() && *end == '\0' && std::isfinite(out);
+}
+
+//! The objective of `o` in each replication: what Option::value is of the means.
+std::vector<double> replication_values(const Decision& d, const Option& o)
+{
+  const auto it = o.point->by_replication.find(d.objective.metric);
+  std::vector<double> v = it == o.point->by_replication.end() ? std::vector<double>() : it->second;
+  for (double& x : v) {
+    x = d.objective.for_period(x);
+    x = d.objective.maximize ? x - o.change_cost : x + o.change_cost;
+  }
+  return v;
+}
+
+//! Each option against the best, pair by pair over the replications.
+void compare_with_best(Decision& d)
+{
+  const Option* best = d.best();
+  const std::vector<double> b = best ? replication_values(d, *best) : std::vector<double>();
+  for (Option& o : d.options) {
+    if (!best) {
+      o.diff = o.diff_low = o.diff_high = NaN;
+      continue;
+    }
+    const analysis::ReplicationDifference x = analysis::paired_replications(b, replication_values(d, o));
+    o.diff = x.mean;
+    o.diff_low = x.ci_low;
+    o.diff_high = x.ci_high;
+    o.equivalent = o.reaches && (&o == best || x.not_significant());
+  }
 }
 
 } // namespace
@@ -210,7 +241,7 @@ void check_levers_reach(const std::string& scenario_source, const std::string& v
     return; // the scenario was checked when it was loaded: nothing to add here
   }
   const auto find = [&](const std::string& name) -> YAML::Node {
-    for (const YAML::Node item : variants)
+    for (const YAML::Node& item : variants)
       if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == name)
         return item;
     return YAML::Node();
@@ -286,6 +317,7 @@ Decision decide(const SweepData& sweep, const std::string& variant, const Object
       return !std::isnan(x);
     return x < y;
   });
+  compare_with_best(d);
   return d;
 }
 

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
+#include <map>
 
 namespace journeysim {
 
@@ -21,6 +23,45 @@ std::string joined(const std::vector<std::string>& names)
 }
 
 constexpr const char* STATS[] = {"_mean", "_sd", "_ci_low", "_ci_high"};
+
+//! Each point's metrics by replication, from /runs/index (one row per run).
+void read_replications(const h5::File& f, SweepData& d)
+{
+  std::map<std::pair<std::int64_t, std::string>, SweepPoint*> at;
+  for (SweepPoint& p : d.points) {
+    at[{p.point, p.variant}] = &p;
+    for (const auto& m : d.metrics)
+      p.by_replication[m].assign(static_cast<std::size_t>(std::max<std::int64_t>(d.replications, 0)),
+                                 std::numeric_limits<double>::quiet_NaN());
+  }
+  const h5::Table index = h5::Table::open(h5::open_group(f, "runs"), "index");
+  const auto& fields = index.fields();
+  const auto find = [&](const std::string& name, h5::Table::Column type) -> std::ptrdiff_t {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (fields[i].name == name && fields[i].type == type)
+        return static_cast<std::ptrdiff_t>(i);
+    return -1;
+  };
+  const std::ptrdiff_t c_point = find("point", h5::Table::Column::Int64),
+                       c_rep = find("replication", h5::Table::Column::Int64),
+                       c_variant = find("variant", h5::Table::Column::String);
+  if (c_point < 0 || c_rep < 0 || c_variant < 0)
+    throw InputError(quote(d.path) + ": /runs/index has no point, replication or variant column");
+  std::vector<std::pair<std::string, std::ptrdiff_t>> c_metrics;
+  for (const auto& m : d.metrics)
+    if (const std::ptrdiff_t c = find(m, h5::Table::Column::Float64); c >= 0)
+      c_metrics.emplace_back(m, c);
+  for (const auto& row : index.read()) {
+    const auto p = at.find({std::get<std::int64_t>(row[static_cast<std::size_t>(c_point)]),
+                            std::get<std::string>(row[static_cast<std::size_t>(c_variant)])});
+    const std::int64_t r = std::get<std::int64_t>(row[static_cast<std::size_t>(c_rep)]);
+    if (p == at.end() || r < 0 || r >= d.replications)
+      throw InputError(quote(d.path) + ": /runs/index has a run of replication " + std::to_string(r) +
+                       " at a point or variant /runs/summary does not list");
+    for (const auto& [m, c] : c_metrics)
+      p->second->by_replication[m][static_cast<std::size_t>(r)] = std::get<double>(row[static_cast<std::size_t>(c)]);
+  }
+}
 
 } // namespace
 
@@ -123,6 +164,7 @@ SweepData read_sweep(const std::string& path)
         d.variants.push_back(p.variant);
       d.points.push_back(std::move(p));
     }
+    read_replications(f, d);
     // The scenario's variant order (the baseline first): runs 0 … V−1 are
     // the variants of the first run, in that order.
     {

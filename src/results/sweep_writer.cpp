@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -202,8 +203,11 @@ struct SweepWriter::Impl {
       d += ";stream=" + std::to_string(static_cast<int>(stream));
     for (const auto& p : sweep.parameters) {
       d += ";" + p.path + "=";
-      for (double v : p.values)
-        d += yaml_number(v) + ",";
+      for (double v : p.values) { // 17 digits, as files made before shortest texts wrote it: they still resume
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        d += std::string(buf) + ",";
+      }
     }
     return d;
   }

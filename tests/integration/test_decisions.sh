@@ -164,6 +164,8 @@ grep -q "one replication per setting" "$WORK/out" && fail "4 replications taken 
 expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set "$REACH=0.2,0.3" -r 1 -n 2000 -o "$WORK/s1.h5" --quiet
 expect_exit 0 "$JOURNEYSIM" summary "$WORK/s1.h5" --maximize profit
 expect_in "$WORK/out" "on one replication per setting, so without any interval"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s1.h5" --target "conversion_rate>=0.001"
+grep -q "CI —" "$WORK/out" && fail "one replication printed an empty interval: $(tail -1 "$WORK/out")"
 "$PYTHON" - "$WORK/s.h5" "$WORK/sum.csv" "$WORK/sum_pl.csv" "$WORK/sum.json" "$target" <<'PY' || fail "sweep summary values"
 import sys, csv, json, h5py, numpy as np, pandas as pd
 STEPS, REACH = "touchpoints.checkout.checkout.steps", "touchpoints.checkout.reach"
@@ -197,8 +199,24 @@ for _, r in b.iterrows():
     assert p["reaches_target"] == bool(r.conversion_rate_ci_low >= target), p
 if not ok.empty:
     assert points[int(ok.iloc[0].point)]["rank"] == 1
+    # Each point against the best, paired over the 4 replications (the same customers), from /runs/index.
+    ix = pd.DataFrame(h5py.File(sys.argv[1])["runs/index"][()]); ix = ix[ix.variant == b"baseline"]
+    ix["objective"] = ix.cost + 500 * (ix[STEPS] - 5).abs()
+    per = ix.pivot(index="replication", columns="point", values="objective")
+    best = per[int(ok.iloc[0].point)]
+    for point, p in points.items():
+        diff = best - per[point]
+        half = 3.182446305284263 * diff.std(ddof=1) / np.sqrt(len(diff))   # t(0.975, 3)
+        assert abs(p["diff_from_best"] - diff.mean()) <= 1e-9 * max(1, abs(diff.mean())), (p, diff.mean())
+        assert abs(p["diff_ci_low"] - (diff.mean() - half)) <= 1e-6 * max(1, half), (p, diff.mean() - half)
+        assert p["equivalent"] == (p["reaches_target"] and p["diff_ci_low"] <= 0 <= p["diff_ci_high"]), p
+    assert points[int(ok.iloc[0].point)]["equivalent"]
 print("decision:", d["text"])
 PY
+# The runner-up is said to be behind the best significantly or not, never left to be guessed.
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit
+grep -Eq "runner-up: .*(, significantly behind: the best is ahead of it by|, not significantly behind: the best is ahead of it by .* as good as the best within sampling error)" "$WORK/out" ||
+  fail "summary: the runner-up's gap is not tested: $(tail -1 "$WORK/out")"
 # The same change cost stated in the scenario (change_costs:) gives the same decision.
 cp "$scenario" "$WORK/costed.yaml"
 printf 'change_costs:\n  %s: 500\n' "$STEPS" >>"$WORK/costed.yaml"

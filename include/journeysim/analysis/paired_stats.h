@@ -55,6 +55,18 @@ void batch_means_interval(Estimate& e, const std::vector<double>& batch_diff);
 //! Below this many discordant pairs McNemar's p-value is the exact binomial one.
 inline constexpr std::int64_t MCNEMAR_EXACT_BELOW = 100;
 
+//! Replications that ran on the same customers (a sweep's grid points, the
+//! optimiser's settings): the mean of a[r] − b[r] over the first
+//! min(|a|, |b|) pairs and its 95 % Student-t interval (NaN bounds with fewer
+//! than two pairs; a NaN in any pair makes all three NaN).
+struct ReplicationDifference {
+  double mean = 0.0, ci_low = 0.0, ci_high = 0.0;
+  std::size_t pairs = 0;
+  //! The interval holds 0: not significantly different (false with one pair).
+  bool not_significant() const { return pairs > 1 && ci_low <= 0 && ci_high >= 0; }
+};
+ReplicationDifference paired_replications(const std::vector<double>& a, const std::vector<double>& b);
+
 //! Paired proportions: n agents, n10 = baseline 1 / variant 0, n01 = 0 / 1,
 //! n11 = both. Difference (n01 − n10)/n, Var = ((b+c) − (c−b)²/n)/n²,
 //! Wald 95 % CI, McNemar p (exact binomial below MCNEMAR_EXACT_BELOW

@@ -23,7 +23,8 @@ using GridPoint = std::vector<std::size_t>;
 //! All points, the last parameter varying fastest.
 std::vector<GridPoint> cartesian(const std::vector<Parameter>& parameters);
 
-//! A value as YAML text that reads back to the same double.
+//! A value as YAML text that reads back to the same double: the shortest such
+//! (0.1, not 0.10000000000000001), so messages that quote it read as typed.
 std::string yaml_number(double v);
 
 } // namespace journeysim

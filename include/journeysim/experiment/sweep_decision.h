@@ -92,6 +92,12 @@ struct Option {
   double change_cost = 0.0; //!< Σ per_unit · |value − today|
   double value = 0.0;       //!< metric + change cost (minimise) or metric − change cost (maximise)
   bool reaches = true;      //!< meets the target with 95 % confidence (its CI's far side); true without one
+  //! The best's objective minus this one's, paired over their replications
+  //! (the same customers), with its 95 % t interval; NaN without a best.
+  double diff = 0.0, diff_low = 0.0, diff_high = 0.0;
+  //! Reaches the target and is not significantly worse than the best (the
+  //! interval holds 0): as good a choice as far as the sweep can tell.
+  bool equivalent = false;
 };
 
 struct Decision {

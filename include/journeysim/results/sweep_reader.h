@@ -1,7 +1,8 @@
 #pragma once
 //! Reads a complete sweep file (docs/OUTPUT.md "Sweep files") for `summary`
 //! and `report`: its identity, the swept parameters and /runs/summary — the
-//! mean and 95 % CI across replications of every metric at every grid point.
+//! mean and 95 % CI across replications of every metric at every grid point —
+//! and /runs/index, each replication's value, for paired comparisons.
 //! Metrics are found by name (every `<m>_mean` column), so metrics added to
 //! the model later (profit, spend, …) appear without a change here.
 
@@ -23,6 +24,10 @@ struct SweepPoint {
   std::int64_t replications = 0;
   std::vector<double> values;          //!< one per parameter
   std::map<std::string, Band> metrics; //!< by metric name
+  //! Each metric's value in every replication (NaN where the index has none),
+  //! from /runs/index: replication r ran on the same customers at every
+  //! point, so two points are compared pair by pair.
+  std::map<std::string, std::vector<double>> by_replication;
   //! The metric's band. @throws InputError Naming the metrics the file has, if absent.
   const Band& band(const std::string& metric) const;
 };

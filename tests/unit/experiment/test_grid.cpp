@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 using namespace journeysim;
 
 TEST_CASE("lists, ranges and log ranges", "[grid]")
@@ -63,5 +65,15 @@ TEST_CASE("the grid is the Cartesian product, last parameter fastest", "[grid]")
   CHECK(g[1] == GridPoint{0, 1});
   CHECK(g[5] == GridPoint{1, 2});
   CHECK(cartesian({}).size() == 1); // no parameter: one run per replication
-  CHECK(std::stod(yaml_number(0.1)) == 0.1);
+}
+
+TEST_CASE("a value as YAML text is the shortest that reads back exactly", "[grid]")
+{
+  // Messages quote these texts: 0.1, not 0.10000000000000001.
+  CHECK(yaml_number(0.1) == "0.1");
+  CHECK(yaml_number(20000) == "20000");
+  CHECK(yaml_number(-0.25) == "-0.25");
+  for (double v : {0.1, 1.0 / 3.0, 0.030000000000000002, 1e-300, 123456789012.0})
+    CHECK(std::stod(yaml_number(v)) == v);
+  CHECK(yaml_number(std::numeric_limits<double>::infinity()) == ".inf");
 }

@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace journeysim;
 
 namespace {
@@ -146,4 +148,56 @@ TEST_CASE("Decision::chosen: cheapest only when minimising towards a target", "[
   CHECK(d.chosen() == "cheapest setting");
   d.has_target = false;
   CHECK(d.chosen() == "best setting");
+}
+
+TEST_CASE("decide: every setting is compared with the best pair by pair over the replications",
+          "[experiment][decision]")
+{
+  // Profit per replication: the customers of replication r are the same at
+  // both points, so a small steady lead is significant although the two
+  // points' intervals overlap widely.
+  SweepData sweep = two_points();
+  sweep.points[0].by_replication["profit"] = {510, 390, 600}; // mean 500
+  sweep.points[1].by_replication["profit"] = {410, 292, 498}; // mean 400: 100, 98, 102 behind
+  Objective o;
+  o.metric = "profit";
+  o.maximize = true;
+  Decision d = decide(sweep, "baseline", o, nullptr);
+  REQUIRE(d.best());
+  const Option& second = d.options[1];
+  CHECK(second.diff == Approx(100.0));
+  // t(0.975, 2) = 4.302653; sd of (100, 98, 102) = 2; half-width 4.302653 · 2 / √3
+  CHECK(second.diff_low == Approx(100.0 - 4.302653 * 2 / std::sqrt(3.0)).epsilon(1e-6));
+  CHECK(second.diff_high == Approx(100.0 + 4.302653 * 2 / std::sqrt(3.0)).epsilon(1e-6));
+  CHECK(!second.equivalent);
+  CHECK(d.options[0].equivalent);
+  CHECK(d.options[0].diff == 0.0);
+
+  // A lead that changes sign between replications is not significant.
+  sweep.points[1].by_replication["profit"] = {560, 290, 450}; // −50, 100, 150
+  d = decide(sweep, "baseline", o, nullptr);
+  CHECK(d.options[1].diff == Approx(200.0 / 3));
+  CHECK(d.options[1].diff_low < 0);
+  CHECK(d.options[1].equivalent);
+
+  // Change costs are the same in every replication: they move the difference, not its spread.
+  o.changes = {{"touchpoints.checkout.checkout.steps", 10, 5}}; // moving to 3 costs 20
+  d = decide(sweep, "baseline", o, nullptr);
+  CHECK(d.options[1].diff == Approx(200.0 / 3 - 20));
+
+  // Minimising: best − this is negative when the best is ahead.
+  o = Objective();
+  o.metric = "cost_per_conversion";
+  sweep.points[0].by_replication["cost_per_conversion"] = {69, 70, 71};
+  sweep.points[1].by_replication["cost_per_conversion"] = {74, 75, 76};
+  d = decide(sweep, "baseline", o, nullptr);
+  CHECK(d.options[1].diff == Approx(-5.0));
+  CHECK(d.options[1].diff_high == Approx(-5.0)); // the same gap in every replication: no spread
+  CHECK(!d.options[1].equivalent);
+
+  // A file without the replications (one made in memory here): no comparison, nothing claimed.
+  sweep.points[0].by_replication.clear();
+  d = decide(sweep, "baseline", o, nullptr);
+  CHECK(std::isnan(d.options[1].diff));
+  CHECK(!d.options[1].equivalent);
 }
