@@ -462,6 +462,16 @@ RunResult run(const Scenario& scenario, RunOptions options, ChunkSink* sink)
     auto& t = result.totals[v];
     t.finish();
     const Model& model = scenario.variants[static_cast<std::size_t>(o.variants[v])];
+    if (FeedbackReport& f = result.feedback[v]; f.passes > 0 && !f.converged) {
+      // Out of passes: the final pass used the last pass's curves, and what it
+      // measured says how far from self-consistent the file is (a converged
+      // variant's final pass repeats its last check exactly).
+      const FeedbackCurves measured{t.advocates, t.tally.eligible};
+      f.residual = curve_distance(measured, f.curves, model.personas.size(),
+                                  static_cast<std::size_t>(scenario.horizon_days));
+      if (!plan.models[v]->paced.empty())
+        f.spend_error = budget_spend_error(*plan.models[v], f.curves, measured);
+    }
     for (const auto& tp : model.touchpoints) {
       const auto r = static_cast<std::size_t>(
         std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.name == tp.name; }) -

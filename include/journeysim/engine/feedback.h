@@ -29,7 +29,9 @@ struct FeedbackCurves {
 //! How the fixed point went (stored with the results).
 struct FeedbackReport {
   int passes = 0;        //!< simulations of the population before the final one
-  double residual = 0.0; //!< max over days of |change| between the last two passes, in agents
+  //! Max over days of |change| between the last two passes, in agents; out of
+  //! passes, between the curves the final pass used and those it produced.
+  double residual = 0.0;
   //! budget_spend_error() of the last pass: 0.01 = its budgets spent within 1 % (NaN: no budget)
   double spend_error = std::numeric_limits<double>::quiet_NaN();
   bool converged = true;

@@ -322,3 +322,46 @@ TEST_CASE("arrivals: agents who never arrive have no outcome, conversion is also
   CHECK(sum.profit == Approx(0.4 * (sum.revenue + sum.discounts) - sum.discounts - sum.cost));
   CHECK(sum.roi == Approx(sum.profit / sum.cost));
 }
+
+TEST_CASE("out of passes, the feedback's residual is the final pass's, against the curves it used", "[feedback]")
+{
+  // One pass cannot compare two passes; it used to record an infinite
+  // residual. The final pass ran on the first pass's curves: what it
+  // produced says how far from self-consistent the file is.
+  const std::string yaml = R"(
+name: one_pass
+horizon_days: 40
+population: 20000
+seed: 11
+arrivals: {daily: 0.05}
+referrals: {advocates: [bought], rate: 0.2}
+stages:
+  - {name: aware, dropout: 0.02}
+  - {name: bought, purchase: true}
+personas: [{name: p, share: 1}]
+touchpoints:
+  - {name: ads, channel: social, stages: [aware], reach: 0.6, advance: 0.1,
+     budget: {total: 500, cost_per_exposure: 0.01}}
+)";
+  for (int passes : {1, 2, 60}) {
+    Scenario s = parse_scenario(yaml + "feedback: {tolerance: 0.0001, max_passes: " + std::to_string(passes) + "}\n",
+                                "one_pass.yaml");
+    const RunResult r = run(s, RunOptions(), nullptr);
+    const FeedbackReport& f = r.feedback[0];
+    const VariantTotals& t = r.totals[0];
+    const double distance = curve_distance(FeedbackCurves{t.advocates, t.tally.eligible}, f.curves, 1,
+                                           static_cast<std::size_t>(s.horizon_days));
+    INFO("max_passes " << passes << ": " << f.passes << " passes, residual " << f.residual);
+    CHECK(f.passes <= passes);
+    CHECK(std::isfinite(f.residual));
+    CHECK(std::isfinite(f.spend_error));
+    if (passes < 60) {
+      CHECK(!f.converged);
+      CHECK(f.residual == distance);
+      CHECK(f.residual > 2); // the first passes are far from the fixed point: a real figure, not 0
+    } else {
+      REQUIRE(f.converged);
+      CHECK(distance <= 0.0001 * 20000); // a converged variant's final pass repeats its last check
+    }
+  }
+}
