@@ -198,7 +198,21 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   if (format == "json") {
     out << "{\n  \"scenario\": " << json_string(scenario.name) << ",\n  \"method\": " << json_string(r.method)
         << ",\n  \"objective\": " << json_string(o.objective.metric)
+        << ",\n  \"objective_label\": " << json_string(o.objective.label(agents))
         << ",\n  \"maximize\": " << (o.objective.maximize ? "true" : "false")
+        << ",\n  \"customers_per_run\": " << agents << ",\n  \"scale\": " << json_number(o.objective.scale)
+        << ",\n  \"change_costs\": [";
+    for (std::size_t c = 0; c < o.objective.changes.size(); ++c) {
+      const ChangeCost& cc = o.objective.changes[c];
+      out << (c ? ", " : "") << "{\"path\": " << json_string(cc.path) << ", \"per_unit\": " << json_number(cc.per_unit)
+          << ", \"today\": " << json_number(cc.today) << "}";
+    }
+    out << "],\n  \"constraints\": [";
+    for (std::size_t c = 0; c < o.constraints.size(); ++c)
+      out << (c ? ", " : "") << "{\"metric\": " << json_string(o.constraints[c].metric)
+          << ", \"at_least\": " << (o.constraints[c].at_least ? "true" : "false")
+          << ", \"value\": " << json_number(o.constraints[c].value) << "}";
+    out << "]"
         << ",\n  \"feasible\": " << (r.any_feasible ? "true" : "false") << ",\n  \"levers\": [";
     for (std::size_t l = 0; l < o.levers.size(); ++l)
       out << (l ? ", " : "") << json_string(o.levers[l].path);
@@ -211,14 +225,21 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
       out << "], \"replications\": " << e.objective.size() << ", \"objective\": " << json_number(e.mean)
           << ", \"diff_from_best\": " << json_number(e.diff) << ", \"diff_ci\": [" << json_number(e.diff_low) << ", "
           << json_number(e.diff_high) << "], \"feasible\": " << (e.feasible ? "true" : "false")
-          << ", \"equivalent\": " << (e.equivalent ? "true" : "false") << "}";
+          << ", \"equivalent\": " << (e.equivalent ? "true" : "false");
+      if (!o.constraints.empty()) { // each constraint's mean, as the table and the file show it
+        out << ", \"constraint_means\": {";
+        for (std::size_t c = 0; c < e.constraint.size(); ++c)
+          out << (c ? ", " : "") << json_string(o.constraints[c].metric) << ": " << json_number(mean(e.constraint[c]));
+        out << "}";
+      }
+      out << "}";
     }
     out << "\n  ]\n}\n";
     return 0;
   }
 
   out << "optimize '" << scenario.name << "': " << (o.objective.maximize ? "maximize " : "minimize ")
-      << o.objective.metric << (o.objective.changes.empty() ? "" : o.objective.maximize ? " − change costs" : " + change costs");
+      << o.objective.label(agents);
   for (std::size_t c = 0; c < o.constraints.size(); ++c)
     out << (c ? ", " : " subject to ") << o.constraints[c].metric << (o.constraints[c].at_least ? " ≥ " : " ≤ ")
         << num(o.constraints[c].value);
@@ -227,7 +248,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   std::vector<std::string> head{""};
   for (const Lever& l : o.levers)
     head.push_back(l.path);
-  head.insert(head.end(), {"reps", o.objective.metric, "best − this [95 % CI]"});
+  head.insert(head.end(), {"reps", o.objective.label(), "best − this [95 % CI]"});
   for (const Target& t : o.constraints)
     head.push_back(t.metric);
   cells.push_back(head);
@@ -275,10 +296,11 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   out << "best: ";
   for (std::size_t l = 0; l < o.levers.size(); ++l)
     out << (l ? ", " : "") << o.levers[l].path << " = " << num(best.x[l]);
-  out << " — " << o.objective.metric
-      << (o.objective.changes.empty() ? "" : o.objective.maximize ? " − change costs" : " + change costs") << " "
+  out << " — " << o.objective.label() << " "
       << num(best.mean) << " (mean of " << best.objective.size() << " replications"
-      << (o.objective.customers_given ? ", totals for " + num(o.objective.scale * static_cast<double>(agents)) + " customers" : "")
+      << (o.objective.customers_given && is_total_metric(o.objective.metric)
+            ? ", totals for " + num(o.objective.scale * static_cast<double>(agents)) + " customers"
+            : "")
       << ")\n";
   if (!o.objective.changes.empty() && !o.objective.customers_given)
     out << "the change costs are set against the totals of " << thousands(static_cast<std::int64_t>(agents))

@@ -63,7 +63,15 @@ int report_command(const std::vector<std::string>& args)
   const OutputTarget html{"--output", OutputKind::Report, vm["force"].as<bool>(), {{results, "the file"}}};
   check_output_target(output, html);
 
+  // The sweep's options have nothing to act on elsewhere: refuse them rather than ignore them.
+  const auto only_for_sweeps = [&](const char* what) {
+    for (const char* option : {"metric", "target", "minimize", "maximize", "change-cost", "customers", "variant"})
+      if (vm.count(option))
+        throw InputError(std::string("--") + option + ": only for sweep files; '" + results + "' is " + what);
+  };
   if (is_optimization_file(results)) {
+    // Its objective, constraints and change costs were fixed when it ran.
+    only_for_sweeps("an optimisation, decided when it ran (run optimize again to decide otherwise)");
     const OptimizationData data = read_optimization_file(results);
     write_text_output(output, report::render_optimize_html(data), html);
     if (!vm["quiet"].as<bool>())
@@ -95,10 +103,7 @@ int report_command(const std::vector<std::string>& args)
                 << " replications)\n";
     return 0;
   }
-  for (const char* option : {"metric", "target", "minimize", "maximize", "change-cost", "customers", "variant"})
-    if (vm.count(option))
-      throw InputError(std::string("--") + option + ": only for sweep files; '" + results +
-                       "' is the results of a run");
+  only_for_sweeps("the results of a run");
   const report::ReportData data = report::read_report_data(results);
   write_text_output(output, report::render_html(data), html);
   if (!vm["quiet"].as<bool>())

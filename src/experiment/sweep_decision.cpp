@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <sstream>
@@ -215,6 +216,17 @@ std::vector<ChangeCost> objective_change_costs(const std::string& metric, const 
     if (std::find(levers.begin(), levers.end(), c.path) != levers.end())
       stated.push_back(c);
   return merge_change_costs(stated, given);
+}
+
+std::string Objective::label(std::uint64_t agents) const
+{
+  std::string s = metric + (changes.empty() ? "" : maximize ? " − change costs" : " + change costs");
+  if (agents > 0 && customers_given && is_total_metric(metric)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.15g", std::round(scale * static_cast<double>(agents)));
+    s += std::string(", totals for ") + buf + " customers";
+  }
+  return s;
 }
 
 const Option* Decision::best() const

@@ -48,7 +48,7 @@ std::string lever_chart(const OptimizationData& d)
   const double W = 1100, H = 360, left = 90, right = 20, top = 16, bottom = 46;
   const Scale x{xt.front(), xt.back(), left, W - right};
   const Scale y{yt.front(), yt.back(), H - bottom, top};
-  Svg s(W, H, d.objective + " against " + d.levers[0] + " at every evaluated setting");
+  Svg s(W, H, d.objective_label + " against " + d.levers[0] + " at every evaluated setting");
   for (double t : yt) {
     s.line(left, y(t), W - right, y(t), "#eef0f3", 1);
     s.text(left - 6, y(t) + 4, num(t), "end", "axis");
@@ -59,7 +59,7 @@ std::string lever_chart(const OptimizationData& d)
   for (const auto& r : d.rows) {
     const bool best = chosen(r);
     const std::string color = best ? "#dc2626" : r.equivalent ? "#2563eb" : r.feasible ? "#9ca3af" : "#e5e7eb";
-    s.open_group(d.levers[0] + " = " + num(r.x[0]) + ": " + d.objective + " " + num(r.mean) +
+    s.open_group(d.levers[0] + " = " + num(r.x[0]) + ": " + d.objective_label + " " + num(r.mean) +
                  (best ? " (best)" : r.equivalent ? " (as good as the best)" : r.feasible ? "" : " (misses a constraint)"));
     s.circle(x(r.x[0]), y(r.mean), best ? 7 : 4.5, color, "stroke=\"#1f2937\" stroke-width=\"0.6\"");
     s.close_group();
@@ -89,7 +89,14 @@ std::string render_optimize_html(const OptimizationData& d)
     levers += (levers.empty() ? "" : "<br>") + std::string("<code>") + escape(l) + "</code>";
   for (const auto& c : d.constraints)
     constraints += (constraints.empty() ? "" : "<br>") + std::string("<code>") + escape(c) + "</code>";
-  h += item("Objective", (d.maximize ? "maximise " : "minimise ") + std::string("<code>") + escape(d.objective) + "</code>");
+  h += item("Objective", (d.maximize ? "maximise " : "minimise ") + std::string("<code>") + escape(d.objective) +
+                           "</code>" + (d.objective_label == d.objective ? "" : " (" + escape(d.objective_label) + ")"));
+  if (!d.change_costs.empty()) {
+    std::string changes;
+    for (const auto& c : d.change_costs) // PATH=AMOUNT@TODAY
+      changes += (changes.empty() ? "" : "<br>") + std::string("<code>") + escape(c) + "</code>";
+    h += item("Change costs (per unit moved from today)", changes);
+  }
   h += item("Levers", levers);
   h += item("Constraints", constraints.empty() ? "none" : constraints);
   h += item("Method", escape(d.method));
@@ -107,7 +114,7 @@ std::string render_optimize_html(const OptimizationData& d)
     answer = "Best: ";
     for (std::size_t l = 0; l < d.levers.size(); ++l)
       answer += (l ? ", " : "") + escape(d.levers[l]) + " = " + num(best.x[l]);
-    answer += " — " + escape(d.objective) + " " + num(best.mean) + " (mean of " + std::to_string(best.replications) +
+    answer += " — " + escape(d.objective_label) + " " + num(best.mean) + " (mean of " + std::to_string(best.replications) +
               " replications). ";
     answer += d.rows.size() == 1 ? std::string("One setting only (each lever has one value): nothing to compare it "
                                                "with; give a lever more values.")
@@ -141,7 +148,7 @@ std::string render_optimize_html(const OptimizationData& d)
        "CI.</p>\n<div class=\"scroll\"><table class=\"compact\">\n<thead><tr><th></th>";
   for (const auto& l : d.levers)
     h += "<th>" + escape(l) + "</th>";
-  h += "<th>Replications</th><th>" + escape(d.objective) + "</th><th>Best − this [95 % CI]</th>";
+  h += "<th>Replications</th><th>" + escape(d.objective_label) + "</th><th>Best − this [95 % CI]</th>";
   for (const auto& m : d.constraint_metrics)
     h += "<th>" + escape(m) + "</th>";
   h += "</tr></thead>\n<tbody>\n";

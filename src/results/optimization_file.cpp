@@ -44,6 +44,13 @@ void write_optimization_file(const std::string& path, const Scenario& scenario, 
       h5::write_attribute(g, "objective", o.objective.metric);
       h5::write_attribute(g, "maximize", std::int64_t{o.objective.maximize ? 1 : 0});
       h5::write_attribute(g, "scale", o.objective.scale);
+      // What objective_mean is, in words, and the change costs counted in it.
+      h5::write_attribute(g, "objective_label",
+                          o.objective.label(o.agents ? o.agents : scenario.population));
+      std::vector<std::string> changes;
+      for (const ChangeCost& c : o.objective.changes)
+        changes.push_back(c.path + "=" + yaml_number(c.per_unit) + "@" + yaml_number(c.today));
+      h5::write_attribute(g, "change_costs", changes);
       h5::write_attribute(g, "levers", levers);
       h5::write_attribute(g, "constraints", constraints);
       h5::write_attribute(g, "variant", scenario.variants[static_cast<std::size_t>(o.variant)].name);
@@ -124,6 +131,11 @@ OptimizationData read_optimization_file(const std::string& path)
     const h5::Group g = h5::open_group(f, "optimization");
     d.method = h5::read_attribute_string(g, "method");
     d.objective = h5::read_attribute_string(g, "objective");
+    // Files before objective_label: the metric alone.
+    d.objective_label =
+      h5::attribute_exists(g, "objective_label") ? h5::read_attribute_string(g, "objective_label") : d.objective;
+    if (h5::attribute_exists(g, "change_costs"))
+      d.change_costs = h5::read_attribute_strings(g, "change_costs");
     d.variant = h5::read_attribute_string(g, "variant");
     d.maximize = h5::read_attribute_int(g, "maximize") == 1;
     d.any_feasible = h5::read_attribute_int(g, "any_feasible") == 1;

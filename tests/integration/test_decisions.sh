@@ -306,7 +306,31 @@ assert (e.feasible == (e["touchpoints.ad.reach"] >= 0.15)).all(), e
 j = json.load(open(sys.argv[2]))                       # the same answer with other threads
 assert j["evaluations"][j["best"]]["x"] == [0.15] and j["feasible"]
 assert [x["objective"] for x in j["evaluations"]] == list(e.objective_mean)
+# What the objective is and what the constraints were, and each setting's constraint mean, as the file has them.
+assert j["objective_label"] == "cost" and j["change_costs"] == [] and j["scale"] == 1, j
+assert j["constraints"] == [{"metric": "conversion_rate", "at_least": True, "value": 0.5}], j["constraints"]
+assert [x["constraint_means"]["conversion_rate"] for x in j["evaluations"]] == list(e.conversion_rate_mean)
 PY
+# Change costs and --customers are part of what the objective's figures are: the file, JSON and report say so.
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost \
+  --change-cost touchpoints.ad.reach=1000 --customers 1e6 -r 2 -n 2000 -o "$WORK/opt3.h5" --format json
+"$PYTHON" - "$WORK/opt3.h5" "$WORK/out" <<'PY' || fail "optimize: the objective's label"
+import sys, json, h5py
+label = "cost + change costs, totals for 1000000 customers"
+g = h5py.File(sys.argv[1])["optimization"]
+assert g.attrs["objective_label"] in (label, label.encode()), g.attrs["objective_label"]
+assert [c.decode() if isinstance(c, bytes) else c for c in g.attrs["change_costs"]] == ["touchpoints.ad.reach=1000@0.2"]
+j = json.load(open(sys.argv[2]))
+assert j["objective_label"] == label and j["change_costs"] == [{"path": "touchpoints.ad.reach", "per_unit": 1000, "today": 0.2}], j
+assert j["scale"] == 1e6 / 2000 and j["customers_per_run"] == 2000, j
+PY
+expect_exit 0 "$JOURNEYSIM" report "$WORK/opt3.h5" -o "$WORK/opt3.html" --quiet
+expect_in "$WORK/opt3.html" "cost + change costs, totals for 1000000 customers"
+expect_in "$WORK/opt3.html" "touchpoints.ad.reach=1000@0.2"
+# A decision's options have nothing to act on in an optimisation file: refused, not ignored.
+expect_exit 2 "$JOURNEYSIM" report "$WORK/opt3.h5" -o "$WORK/opt4.html" --maximize profit
+expect_in "$WORK/err" "--maximize: only for sweep files"
+[ ! -e "$WORK/opt4.html" ] || fail "a refused report wrote a page"
 # --random-stream N draws as the scenario's `random_stream: N` would, and the file says so.
 expect_exit 0 "$JOURNEYSIM" optimize "$WORK/closed.yaml" --lever touchpoints.ad.reach=0.1,0.2 --minimize cost \
   -r 2 -n 2000 --random-stream 1 -o "$WORK/opt2.h5" --format json

@@ -6,6 +6,7 @@
 
 #include "journeysim/results/sweep_reader.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,10 @@ struct Objective {
   double for_period(double mean) const { return for_period(metric, mean); }
   //! Any metric's value for that period (a target's or a constraint's too).
   double for_period(const std::string& m, double value) const { return is_total_metric(m) ? value * scale : value; }
+  //! What the objective's figures are, for a table's heading or a file:
+  //! "profit − change costs, totals for 1000000 customers" (`agents` simulated
+  //! per run; 0 leaves the customers out, for a column's heading).
+  std::string label(std::uint64_t agents = 0) const;
 };
 
 //! @throws InputError If change costs (money) are to be counted towards a

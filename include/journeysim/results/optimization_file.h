@@ -25,7 +25,9 @@ struct OptimizationData {
   bool maximize = false, any_feasible = false;
   std::uint64_t agents = 0;
   std::int64_t replications = 0, best = 0;
+  std::string objective_label; //!< "profit − change costs, totals for … customers"; the metric in older files
   std::vector<std::string> levers, constraints, constraint_metrics;
+  std::vector<std::string> change_costs; //!< "PATH=AMOUNT@TODAY" counted in the objective
   struct Row {
     std::vector<double> x;
     std::int64_t replications = 0;
