@@ -4,6 +4,7 @@
 #include "journeysim/util/quote.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 namespace journeysim::detail {
@@ -281,7 +282,13 @@ void apply_set_path(const Context& ctx, YNode& root, const YNode& path_node, con
     } else {
       ctx.fail(path_node, "" + quote(seg[2]) + " of a touchpoint has no sub-keys");
     }
-    put(*own_map(*item, seg[2], at, value->mark), sub, at, value);
+    YNode* map = own_map(*item, seg[2], at, value->mark);
+    if (seg[2] == "budget" && (sub == "total" || sub == "per_day")) {
+      // Two ways to state the same money: setting one replaces the other.
+      if (const int j = map->find_index(sub == "total" ? "per_day" : "total"); j >= 0)
+        map->pairs.erase(map->pairs.begin() + j);
+    }
+    put(*map, sub, at, value);
     return;
   }
 
@@ -538,8 +545,14 @@ NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model&
   if (spec.set) {
     Context set_ctx = ctx;
     set_ctx.prefix += "set: ";
-    for (const auto& [k, v] : spec.set->pairs)
+    for (const auto& [k, v] : spec.set->pairs) {
+      // A budget's total and per_day replace each other: both in one set is a contradiction.
+      for (const auto& [a, b] : {std::pair{".budget.total", ".budget.per_day"}, {".budget.per_day", ".budget.total"}})
+        if (const std::string& p = k->scalar; p.size() > std::strlen(a) && p.ends_with(a) &&
+                                              spec.set->find(p.substr(0, p.size() - std::strlen(a)) + b))
+          set_ctx.fail(*k, "a budget is given by total or per_day, not both: set one of them");
       apply_set_path(set_ctx, *root, *k, v, base_model);
+    }
   }
 
   if (spec.reallocate)
