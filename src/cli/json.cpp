@@ -1,19 +1,9 @@
 #include "json.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace journeysim::cli {
-
-std::string exact_number(double x)
-{
-  if (!std::isfinite(x))
-    return "";
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, x); // shortest round trip
-  return std::string(buf, r.ptr);
-}
 
 std::string json_number(double x)
 {

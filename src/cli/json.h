@@ -2,13 +2,13 @@
 //! Numbers and strings as the machine-readable outputs (`--format json`,
 //! CSV) print them.
 
+#include "journeysim/util/exact_number.h"
+
 #include <string>
 
 namespace journeysim::cli {
 
-//! The shortest decimal text that reads back as exactly `x` (0.018, not
-//! 0.017999999999999999); empty for NaN and ±∞.
-std::string exact_number(double x);
+using journeysim::exact_number; // the shortest text that reads back exactly; empty for NaN and ±∞
 
 //! A JSON number (exact_number), or null for NaN and ±∞.
 std::string json_number(double x);

@@ -1,9 +1,9 @@
 #include "journeysim/experiment/grid.h"
 
 #include "journeysim/error.h"
+#include "journeysim/util/exact_number.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -142,9 +142,7 @@ std::string yaml_number(double v)
 {
   if (!std::isfinite(v)) // YAML's spellings; to_chars would write "inf"/"nan"
     return std::isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
-  char buf[40];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v); // the shortest text that reads back exactly
-  return std::string(buf, r.ptr);
+  return exact_number(v);
 }
 
 } // namespace journeysim

@@ -5,6 +5,7 @@
 #include "journeysim/engine/journey.h"
 #include "journeysim/error.h"
 #include "journeysim/population/population.h"
+#include "journeysim/util/exact_number.h"
 
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -186,9 +187,7 @@ void write_channel_attribution_paths(std::ostream& out, const RuleAttribution& a
   for (const PathCount& pc : a.paths) {
     for (std::size_t k = 0; k < pc.path.size(); ++k)
       out << (k ? " > " : "") << a.touchpoints[pc.path[k]];
-    char value[64];
-    std::snprintf(value, sizeof value, "%.17g", pc.value);
-    out << ";" << pc.conversions << ";" << value << ";" << pc.nulls << "\n";
+    out << ";" << pc.conversions << ";" << exact_number(pc.value) << ";" << pc.nulls << "\n";
   }
 }
 
