@@ -7,6 +7,7 @@
 #include "journeysim/error.h"
 #include "journeysim/results/text_output.h"
 #include "journeysim/experiment/grid.h"
+#include "journeysim/experiment/sweep_decision.h"
 #include "journeysim/observed/observed_funnel.h"
 
 #include <algorithm>
@@ -247,6 +248,19 @@ int calibrate_command(const std::vector<std::string>& args, const StopRequest& s
          << ", random stream " << static_cast<int>(o.random_stream.value_or(scenario.baseline().random_stream)) << ", "
          << r.evaluations << " evaluations\n\n"
          << table << "\nVariants below now run on this calibrated baseline.\n";
+  // A variant that sets a fitted parameter itself keeps its own value: its
+  // what-if is no longer the change it was written as (+0.02 on 0.10 is now
+  // +0.08 on a fitted 0.04). Say so where the user reads, and in the file.
+  std::vector<std::string> fitted_paths;
+  for (const auto& p : fitted)
+    fitted_paths.push_back(p.path);
+  const std::vector<std::string> stale = variants_setting(scenario.source, fitted_paths);
+  for (const std::string& note : stale) {
+    const std::string advice = note + ": it keeps that value, not one relative to the fitted baseline — restate it "
+                                      "on the fitted value, or its difference from the baseline is another change";
+    header << "CAUTION: " << advice << "\n";
+    std::cerr << "journeysim: caution: " << advice << "\n"; // even with --quiet: the file it writes is affected
+  }
   write_text_output(output, calibrated_yaml(scenario, fitted, values, header.str()), text_output);
 
   std::cout << table << r.evaluations << " evaluations (fit " << r.evaluations_fit << ", information "

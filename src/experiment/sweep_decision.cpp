@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace journeysim {
@@ -68,6 +69,11 @@ Target parse_target(const std::string& text, const std::string& option)
     throw InputError(option + ": expected METRIC>=VALUE or METRIC<=VALUE (e.g. conversion_rate>=0.035), got '" +
                      text + "'");
   t.metric = text.substr(0, op);
+  // A rate is a fraction, shown as a per-cent: 60 meant 60 % would hold for
+  // every setting (≤) or none (≥) and decide nothing.
+  if (t.metric.find("rate") != std::string::npos && !(t.value >= 0 && t.value <= 1))
+    throw InputError(option + " " + text + ": " + t.metric + " is a rate, a fraction from 0 to 1 (0.6 = 60 %), got " +
+                     text.substr(op + 2));
   return t;
 }
 
@@ -240,18 +246,31 @@ std::string Decision::chosen() const
   return has_target && !objective.maximize ? "cheapest setting" : "best setting";
 }
 
-void check_levers_reach(const std::string& scenario_source, const std::string& variant,
-                        const std::vector<std::string>& levers)
+namespace {
+
+//! The scenario's variants, or an empty node if it has none (or is not YAML).
+YAML::Node variants_of(const std::string& scenario_source)
 {
-  YAML::Node variants;
   try {
     const YAML::Node root = YAML::Load(scenario_source);
-    if (!root.IsMap() || !root["variants"] || !root["variants"].IsSequence())
-      return;
-    variants = root["variants"];
+    if (root.IsMap() && root["variants"] && root["variants"].IsSequence())
+      return root["variants"];
   } catch (const YAML::Exception&) {
-    return; // the scenario was checked when it was loaded: nothing to add here
+    // the scenario was checked when it was loaded: nothing to add here
   }
+  return YAML::Node();
+}
+
+struct Fixing {
+  std::string by;    //!< the variant itself or a base it is built on
+  std::string path;  //!< the lever or parameter
+  bool sets = true;  //!< false: it removes the path's touchpoint
+};
+
+//! The first of `paths` that `variant` (or a base of it) sets or removes the touchpoint of.
+std::optional<Fixing> fixing(const YAML::Node& variants, const std::string& variant,
+                             const std::vector<std::string>& paths)
+{
   const auto find = [&](const std::string& name) -> YAML::Node {
     for (const YAML::Node& item : variants)
       if (item.IsMap() && item["name"] && item["name"].IsScalar() && item["name"].Scalar() == name)
@@ -262,24 +281,48 @@ void check_levers_reach(const std::string& scenario_source, const std::string& v
   for (int depth = 0; depth < 100; ++depth) { // bases form no cycle (the loader checks); bounded anyway
     const YAML::Node v = find(name);
     if (!v)
-      return;
-    for (const std::string& lever : levers) {
+      return std::nullopt;
+    for (const std::string& path : paths) {
       const YAML::Node set = v["set"];
-      const bool sets = set && set.IsMap() && set[lever];
-      bool removes = false;
+      if (set && set.IsMap() && set[path])
+        return Fixing{name, path, true};
       if (const YAML::Node removed = v["remove"] ? v["remove"]["touchpoints"] : YAML::Node(); removed && removed.IsSequence())
         for (const auto& t : removed)
-          removes = removes || (t.IsScalar() && lever.rfind("touchpoints." + t.Scalar() + ".", 0) == 0);
-      if (sets || removes)
-        throw InputError("--variant " + variant + ": " + (name == variant ? "it" : "its base '" + name + "'") +
-                         (sets ? " sets " + lever + " itself" : " removes the touchpoint of " + lever) +
-                         ", so the lever, which moves the baseline's value, does not change it there: every "
-                         "setting is the same; decide on the baseline or a variant that leaves it");
+          if (t.IsScalar() && path.rfind("touchpoints." + t.Scalar() + ".", 0) == 0)
+            return Fixing{name, path, false};
     }
     if (!v["base"] || !v["base"].IsScalar())
-      return;
+      return std::nullopt;
     name = v["base"].Scalar();
   }
+  return std::nullopt;
+}
+
+} // namespace
+
+void check_levers_reach(const std::string& scenario_source, const std::string& variant,
+                        const std::vector<std::string>& levers)
+{
+  if (const auto f = fixing(variants_of(scenario_source), variant, levers))
+    throw InputError("--variant " + variant + ": " + (f->by == variant ? "it" : "its base '" + f->by + "'") +
+                     (f->sets ? " sets " + f->path + " itself" : " removes the touchpoint of " + f->path) +
+                     ", so the lever, which moves the baseline's value, does not change it there: every "
+                     "setting is the same; decide on the baseline or a variant that leaves it");
+}
+
+std::vector<std::string> variants_setting(const std::string& scenario_source, const std::vector<std::string>& paths)
+{
+  std::vector<std::string> notes;
+  const YAML::Node variants = variants_of(scenario_source);
+  for (const YAML::Node& v : variants) {
+    if (!v.IsMap() || !v["name"] || !v["name"].IsScalar())
+      continue;
+    const std::string name = v["name"].Scalar();
+    if (const auto f = fixing(variants, name, paths); f && f->sets)
+      notes.push_back("variant '" + name + "' " + (f->by == name ? "" : "(through its base '" + f->by + "') ") +
+                      "sets " + f->path + " itself");
+  }
+  return notes;
 }
 
 Decision decide(const SweepData& sweep, const std::string& variant, const Objective& objective, const Target* target)

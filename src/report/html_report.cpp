@@ -6,6 +6,7 @@
 #include "journeysim/analysis/sample_size.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -234,6 +235,13 @@ std::string recommendation_section(const ReportData& d)
   std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
     return conversion_row(d.variants[a])->difference > conversion_row(d.variants[b])->difference;
   });
+  // Profit beside the conversion lift: a change can convert more and earn less.
+  const bool with_profit = std::any_of(ranked.begin(), ranked.end(),
+                                       [&](std::size_t i) { return row_of(d.variants[i], "profit") != nullptr; });
+  const auto profit_change = [&](const VariantReport& v) {
+    const ComparisonRow* p = row_of(v, "profit");
+    return p ? (p->difference >= 0 ? "+" : "") + smart(p->difference) + (significant(*p) ? " *" : "") : "—";
+  };
   std::string rows;
   for (std::size_t r = 0; r < ranked.size(); ++r) {
     const VariantReport& v = d.variants[ranked[r]];
@@ -243,30 +251,60 @@ std::string recommendation_section(const ReportData& d)
             signed_fixed(100 * c.ci_low, 2) + ", " + signed_fixed(100 * c.ci_high, 2) + "]</small></td><td>" +
             (significant(c) ? "yes" : "no") + "</td><td>" + relative_change(row_of(v, "revenue_per_agent")) +
             "</td><td>" + relative_change(row_of(v, "marketing_cost")) + "</td><td>" +
-            relative_change(row_of(v, "cost_per_conversion")) + "</td></tr>\n";
+            relative_change(row_of(v, "cost_per_conversion")) + "</td>" +
+            (with_profit ? "<td>" + profit_change(v) + "</td>" : "") + "</tr>\n";
   }
   // The paragraph. The winner is the variant with the largest conversion
   // lift among those whose lift is significant: one ahead on its point
-  // estimate alone must not hide one that surely helps.
-  std::vector<std::size_t> winners;
+  // estimate alone must not hide one that surely helps. One that surely
+  // loses profit does not win, however many more it converts (a deep
+  // discount at a thin margin): it is named as such instead.
+  const auto loses_profit = [&](std::size_t i) {
+    const ComparisonRow* p = row_of(d.variants[i], "profit");
+    return p && significant(*p) && p->difference < 0;
+  };
+  const auto money = [&](double x) { return smart(x) + (d.currency.empty() ? "" : " " + escape(d.currency)); };
+  const auto p_text = [](double p) { return p < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(p, 3); };
+  std::vector<std::size_t> winners, unprofitable;
   for (std::size_t i : ranked)
     if (significant(*conversion_row(d.variants[i])) && conversion_row(d.variants[i])->difference > 0)
-      winners.push_back(i);
+      (loses_profit(i) ? unprofitable : winners).push_back(i);
+  // Variants that convert fewer, surely: a strategist reading "no variant
+  // raises conversion" must not take them for harmless.
+  std::string lowering;
+  std::size_t n_lowering = 0;
+  for (auto it = ranked.rbegin(); it != ranked.rend(); ++it) {
+    const ComparisonRow& c = *conversion_row(d.variants[*it]);
+    if (significant(c) && c.difference < 0) {
+      lowering += std::string(n_lowering ? ", " : "") + escape(d.variants[*it].name) + " (" +
+                  signed_fixed(100 * c.difference, 2) + " pp)";
+      ++n_lowering;
+    }
+  }
+  const auto still = [&](std::size_t i) {
+    const ComparisonRow& c = *conversion_row(d.variants[i]);
+    return c.difference == 0 && c.ci_low == 0 && c.ci_high == 0;
+  };
   std::string text;
   if (winners.empty()) {
     const VariantReport& top = d.variants[ranked.front()];
     const ComparisonRow& c = *conversion_row(top);
-    const bool nobody_moved = c.difference == 0 && c.ci_low == 0 && c.ci_high == 0;
-    text = nobody_moved
-             ? "No variant changes any customer's conversion."
-             : "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
-                 signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
-                 signed_fixed(100 * c.ci_high, 2) + " pp" +
-                 (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
-                    ? "; the test, p = " + fixed(c.p_value, 3) +
-                        ", disagrees with the interval: too few customers converted differently to tell"
-                    : "") +
-                 ").";
+    const bool nobody_moved = std::all_of(ranked.begin(), ranked.end(), still);
+    if (nobody_moved)
+      text = "No variant changes any customer's conversion.";
+    else if (!unprofitable.empty())
+      text = "No variant raises conversion and pays for it.";
+    else if (still(ranked.front()))
+      text = "No variant raises conversion: the best, " + escape(top.name) + ", changes no customer's conversion.";
+    else
+      text = "No variant raises conversion with confidence: the best, " + escape(top.name) + ", changes it by " +
+             signed_fixed(100 * c.difference, 2) + " pp (95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " +
+             signed_fixed(100 * c.ci_high, 2) + " pp" +
+             (analysis::interval_and_test_disagree(c.ci_low, c.ci_high, c.p_value)
+                ? "; the test, p = " + fixed(c.p_value, 3) +
+                    ", disagrees with the interval: too few customers converted differently to tell"
+                : "") +
+             ").";
     // A change can pay without converting anyone more (repeat purchases,
     // margin, spend): say so rather than only "keep the baseline".
     const VariantReport* payer = nullptr;
@@ -278,15 +316,10 @@ std::string recommendation_section(const ReportData& d)
     }
     if (payer) {
       const ComparisonRow& p = *row_of(*payer, "profit");
-      text += " But <b>" + escape(payer->name) + "</b> raises profit by " + smart(p.difference) +
-              (d.currency.empty() ? "" : " " + escape(d.currency)) + " (" + relative_change(&p) + "; 95 % CI " +
-              smart(p.ci_low) + " to " + smart(p.ci_high) + ", " +
-              (p.p_value < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(p.p_value, 3)) +
-              "): weigh that against the cost of building it.";
+      text += " But <b>" + escape(payer->name) + "</b> raises profit by " + money(p.difference) + " (" +
+              relative_change(&p) + "; 95 % CI " + smart(p.ci_low) + " to " + smart(p.ci_high) + ", " +
+              p_text(p.p_value) + "): weigh that against the cost of building it.";
     }
-    text += nobody_moved ? " Otherwise keep the baseline."
-                         : " Otherwise keep the baseline, or simulate more customers if a lift of that size would "
-                           "matter.";
   } else {
     const VariantReport& top = d.variants[winners.front()];
     const ComparisonRow& c = *conversion_row(top);
@@ -294,14 +327,26 @@ std::string recommendation_section(const ReportData& d)
            percent(c.variant, 2) + " (" + signed_fixed(100 * c.difference, 2) + " pp, " +
            signed_fixed(100 * c.difference / c.baseline, 1) + " % relative; 95 % CI " +
            signed_fixed(100 * c.ci_low, 2) + " to " + signed_fixed(100 * c.ci_high, 2) + " pp, " +
-           (c.p_value < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(c.p_value, 3)) + ").";
+           p_text(c.p_value) + ").";
     const ComparisonRow* cost = row_of(top, "marketing_cost");
     const ComparisonRow* cpc = row_of(top, "cost_per_conversion");
     const ComparisonRow* rev = row_of(top, "revenue_per_agent");
+    const ComparisonRow* profit = row_of(top, "profit");
+    std::string effects;
+    const auto effect = [&](const std::string& e) { effects += (effects.empty() ? "" : ", ") + e; };
     if (cost)
-      text += " Marketing cost " + relative_change(cost) + (cpc ? ", cost per conversion " + relative_change(cpc) : "") +
-              (rev ? ", revenue per customer " + relative_change(rev) : "") +
-              "; the cost of building the change itself is not in the model: weigh it against this.";
+      effect("marketing cost " + relative_change(cost));
+    if (cpc)
+      effect("cost per conversion " + relative_change(cpc));
+    if (rev)
+      effect("revenue per customer " + relative_change(rev));
+    if (profit)
+      effect("profit " + std::string(profit->difference >= 0 ? "+" : "") + money(profit->difference) + " (95 % CI " +
+             smart(profit->ci_low) + " to " + smart(profit->ci_high) + ")");
+    if (!effects.empty()) {
+      effects[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(effects[0])));
+      text += " " + effects + "; the cost of building the change itself is not in the model: weigh it against this.";
+    }
     // The runner-up is the next variant that surely helps too, if any.
     if (winners.size() > 1) {
       const VariantReport& second = d.variants[winners[1]];
@@ -310,7 +355,8 @@ std::string recommendation_section(const ReportData& d)
               (c2.ci_high >= c.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
                                       : "") + ").";
     } else if (ranked.size() > 1) {
-      text += " No other variant raises conversion with confidence.";
+      text += unprofitable.empty() ? " No other variant raises conversion with confidence."
+                                   : " No other variant raises conversion and pays for it.";
     }
     // Who loses: the persona with the largest significant conversion drop.
     const PersonaChange* loser = nullptr;
@@ -323,10 +369,30 @@ std::string recommendation_section(const ReportData& d)
     text += " To confirm it before building: a real A/B test with " + grouped(plan.per_arm) +
             " customers per arm (80 % power, α = 0.05).";
   }
+  for (std::size_t i : unprofitable) { // sure to convert more, sure to earn less
+    const ComparisonRow& c = *conversion_row(d.variants[i]);
+    const ComparisonRow& p = *row_of(d.variants[i], "profit");
+    text += " <b>" + escape(d.variants[i].name) + "</b> converts more (" + signed_fixed(100 * c.difference, 2) +
+            " pp) but loses profit: " + money(p.difference) + " (" + relative_change(&p) + "; 95 % CI " +
+            smart(p.ci_low) + " to " + smart(p.ci_high) + ", " + p_text(p.p_value) + ") — not a change to make for "
+            "its conversions.";
+  }
+  if (n_lowering)
+    text += " " + lowering + (n_lowering == 1 ? " converts" : " convert") + " significantly fewer customers.";
+  if (winners.empty()) {
+    const ComparisonRow& c = *conversion_row(d.variants[ranked.front()]);
+    text += unprofitable.empty() && c.difference > 0 && !still(ranked.front())
+              ? " Otherwise keep the baseline, or simulate more customers if a lift of that size would matter."
+              : " Otherwise keep the baseline.";
+  }
   return "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<p class=\"verdict\">" + text +
          "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Rank</th><th>Variant</th><th>Conversion lift "
          "[95 % CI]</th><th>Significant</th><th>Revenue per customer</th><th>Marketing cost</th><th>Cost per "
-         "conversion</th></tr></thead>\n<tbody>\n" +
+         "conversion</th>" +
+         (with_profit ? "<th>Profit" + (d.currency.empty() ? "" : " (" + escape(d.currency) + ")") +
+                          " <small>(* significant)</small></th>"
+                      : std::string()) +
+         "</tr></thead>\n<tbody>\n" +
          rows + "</tbody></table></div>\n</section>\n";
 }
 

@@ -69,6 +69,13 @@ std::vector<ChangeCost> objective_change_costs(const std::string& metric, const 
 void check_levers_reach(const std::string& scenario_source, const std::string& variant,
                         const std::vector<std::string>& levers);
 
+//! For each variant that sets one of `paths` itself (in its `set:` or that
+//! of a base it is built on): "variant 'v' sets PATH itself". Such a
+//! variant keeps its own value when the baseline's moves (a calibration's
+//! fitted parameter): its difference from the baseline is no longer the
+//! change it was written as.
+std::vector<std::string> variants_setting(const std::string& scenario_source, const std::vector<std::string>& paths);
+
 struct Objective {
   std::string metric = "cost";
   bool maximize = false;

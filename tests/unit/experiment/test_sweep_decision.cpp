@@ -201,3 +201,22 @@ TEST_CASE("decide: every setting is compared with the best pair by pair over the
   CHECK(std::isnan(d.options[1].diff));
   CHECK(!d.options[1].equivalent);
 }
+
+TEST_CASE("parse_target: a rate is a fraction; a per-cent typed for it is refused", "[experiment][decision]")
+{
+  const Target t = parse_target("conversion_rate>=0.035", "--target");
+  CHECK(t.metric == "conversion_rate");
+  CHECK(t.at_least);
+  CHECK(t.value == 0.035);
+  CHECK(parse_target("profit>=100000", "--target").value == 100000); // a total has no such bound
+  CHECK(parse_target("cart_abandon_rate<=1", "--subject-to").value == 1);
+  for (const char* bad : {"cart_abandon_rate<=60", "conversion_rate>=1.2", "conversion_rate_mature>=-0.1"}) {
+    INFO(bad);
+    try {
+      parse_target(bad, "--subject-to");
+      FAIL("accepted");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find("a fraction from 0 to 1 (0.6 = 60 %)") != std::string::npos);
+    }
+  }
+}

@@ -92,7 +92,8 @@ TEST_CASE("report: a runner-up is named only if it surely helps too", "[report]"
                                                         {"b", {row("conversion_rate", 0.003, 0.001, 0.005, 0.01)}}})));
   CHECK(p.find("<b>a</b> wins") != std::string::npos);
   CHECK(p.find("Runner-up: b (+0.30 pp; its interval overlaps") != std::string::npos);
-  CHECK(p.find("worse") == std::string::npos);
+  CHECK(p.find("Runner-up: worse") == std::string::npos);
+  CHECK(p.find("worse (−2.00 pp) converts significantly fewer customers.") != std::string::npos); // not left out
 }
 
 TEST_CASE("report: a change that moves no conversion but raises profit is named, not 'simulate more'", "[report]")
@@ -103,5 +104,50 @@ TEST_CASE("report: a change that moves no conversion but raises profit is named,
   CHECK(p.find("No variant changes any customer's conversion.") != std::string::npos);
   CHECK(p.find("But <b>loyalty_club</b> raises profit by 6,326 EUR") != std::string::npos);
   CHECK(p.find("p &lt; 0.001") != std::string::npos);
+  CHECK(p.find("simulate more") == std::string::npos);
+}
+
+TEST_CASE("report: a variant that converts more but surely loses profit does not win", "[report]")
+{
+  // A 40 % cart code at a 30 % margin: more buyers, less money.
+  ReportData d = run_with({{"deep_discount", {row("conversion_rate", 0.0037, 0.003, 0.0044, 1e-6),
+                                              row("profit", -7168, -8196, -6139, 1e-6)}},
+                           {"small_discount", {row("conversion_rate", 0.001, 0.0004, 0.0016, 0.002),
+                                               row("profit", -467, -648, -285, 1e-4)}}});
+  d.currency = "EUR";
+  const std::string page = render_html(d);
+  const std::string p = paragraph(page);
+  INFO(p);
+  CHECK(p.find("wins") == std::string::npos);
+  CHECK(p.find("No variant raises conversion and pays for it.") != std::string::npos);
+  CHECK(p.find("<b>deep_discount</b> converts more (+0.37 pp) but loses profit: −7,168 EUR") != std::string::npos);
+  CHECK(p.find("<b>small_discount</b> converts more") != std::string::npos);
+  CHECK(p.find("simulate more") == std::string::npos);
+  // The ranking shows profit beside the lift.
+  CHECK(page.find("<th>Profit (EUR) <small>(* significant)</small></th>") != std::string::npos);
+  CHECK(page.find("<td>−7,168 *</td>") != std::string::npos);
+
+  // A profitable one among them wins, and its profit is stated.
+  d = run_with({{"deep_discount", {row("conversion_rate", 0.0037, 0.003, 0.0044, 1e-6), row("profit", -7168, -8196, -6139, 1e-6)}},
+                {"chat", {row("conversion_rate", 0.002, 0.001, 0.003, 1e-4), row("profit", 900, 400, 1400, 1e-3)}}});
+  const std::string q = paragraph(render_html(d));
+  INFO(q);
+  CHECK(q.find("<b>chat</b> wins") != std::string::npos);
+  CHECK(q.find("Profit +900.00 (95 % CI 400.00 to 1,400)") != std::string::npos);
+  CHECK(q.find("No other variant raises conversion and pays for it.") != std::string::npos);
+  CHECK(q.find("<b>deep_discount</b> converts more (+0.37 pp) but loses profit") != std::string::npos);
+}
+
+TEST_CASE("report: 'no variant changes any conversion' only when none does; those that lower it are named",
+          "[report]")
+{
+  ReportData d = run_with({{"higher_margin", {row("conversion_rate", 0, 0, 0, 1), row("profit", 500, 300, 700, 1e-5)}},
+                           {"no_search", {row("conversion_rate", -0.00256, -0.00288, -0.00222, 1e-6)}}});
+  const std::string p = paragraph(render_html(d));
+  CHECK(p.find("No variant changes any customer's conversion") == std::string::npos);
+  CHECK(p.find("No variant raises conversion: the best, higher_margin, changes no customer's conversion.") !=
+        std::string::npos);
+  CHECK(p.find("But <b>higher_margin</b> raises profit by 500.00") != std::string::npos);
+  CHECK(p.find("no_search (-0.26 pp) converts significantly fewer customers.") != std::string::npos);
   CHECK(p.find("simulate more") == std::string::npos);
 }
