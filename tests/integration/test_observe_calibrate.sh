@@ -89,6 +89,17 @@ diff <(grep -v "^# Calibrated" "$WORK/cal.yaml" | grep -v "evaluations in") \
 expect_exit 2 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" \
   --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 -o "$WORK/cal.yaml"
 expect_in "$WORK/err" "exists; use --force"
+grep -q "CAUTION" "$WORK/cal.yaml" && fail "a caution without a variant that sets the fitted parameter"
+# A variant that sets a fitted parameter itself keeps its value: its what-if is
+# another change on the fitted baseline, and calibrate says so (even --quiet).
+{ cat "$scenario"; printf 'variants:\n  - name: easier\n    set: {touchpoints.checkout.checkout.step_abandon: 0.05}\n'
+  printf '  - name: easier_too\n    base: easier\n'; } >"$WORK/with_variant.yaml"
+expect_exit 0 "$JOURNEYSIM" calibrate "$WORK/with_variant.yaml" --target "$WORK/target.csv" --quiet --no-intervals \
+  --free touchpoints.checkout.checkout.step_abandon=0.01:0.4 --agents 20000 -o "$WORK/cal_v.yaml"
+expect_in "$WORK/err" "caution: variant 'easier' sets touchpoints.checkout.checkout.step_abandon itself: it keeps that value"
+expect_in "$WORK/err" "caution: variant 'easier_too' (through its base 'easier') sets"
+expect_in "$WORK/cal_v.yaml" "# CAUTION: variant 'easier' sets touchpoints.checkout.checkout.step_abandon itself"
+expect_exit 0 "$JOURNEYSIM" validate "$WORK/cal_v.yaml"
 # --random-stream N fits as the scenario's `random_stream: N` would, and the header says so.
 expect_in "$WORK/cal.yaml" ", random stream 4, "
 expect_exit 0 "$JOURNEYSIM" calibrate "$scenario" --target "$WORK/target.csv" --random-stream 1 \
