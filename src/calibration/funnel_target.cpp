@@ -59,7 +59,10 @@ FunnelTarget match_target(const Scenario& scenario, const ObservedFunnel& observ
       if (it == persona_names.end())
         throw InputError(at(row) + "unknown persona '" + row.persona + "'" + did_you_mean(row.persona, persona_names) +
                          " (the scenario's personas: " + listed(persona_names) +
-                         "; observe --segment VALUE=PERSONA names segments after personas)");
+                         (row.persona == "unknown"
+                            ? "; 'unknown' are the customers observe found no segment value for: name them with "
+                              "observe --segment unknown=PERSONA, or delete their rows)"
+                            : "; observe --segment VALUE=PERSONA names segments after personas)"));
       persona = static_cast<int>(it - persona_names.begin());
     }
     groups[persona].push_back({k, &row});

@@ -69,7 +69,7 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
     if (o.segment_column.empty())
       throw InputError("--segment needs --by COLUMN");
     for (const auto& spec : vm["segment"].as<std::vector<std::string>>())
-      for (const auto& [value, persona] : parse_event_map(spec))
+      for (const auto& [value, persona] : parse_event_map(spec, "--segment"))
         if (!o.segment_names.emplace(value, persona).second) // as --map: one persona per value
           throw InputError("--segment: '" + value + "' is given twice");
   }
@@ -97,8 +97,19 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
   if (!quiet && r.rows >= (1u << 20))
     std::cerr << "\n";
 
-  r.funnel.comments = {"observed funnel: journeysim observe " + events + " --map " + vm["map"].as<std::string>() +
-                         (o.segment_column.empty() ? "" : " --by " + o.segment_column),
+  // The whole command, as typed (each word quoted for a shell where it needs it): the file can be made again.
+  std::string command = "journeysim observe";
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                         "0123456789_./=,:@%+-") == std::string::npos;
+    std::string quoted = "'";
+    for (char ch : a)
+      quoted += ch == '\'' ? std::string("'\\''")
+                : static_cast<unsigned char>(ch) < 0x20 ? std::string("?") // one comment line, whatever was typed
+                                                         : std::string(1, ch);
+    command += " " + (plain ? a : quoted + "'");
+  }
+  r.funnel.comments = {"observed funnel: " + command,
                        std::to_string(r.rows) + " rows, " + std::to_string(r.bad_rows) + " bad rows skipped, " +
                          std::to_string(r.users) + " customers"};
   std::ostringstream text;

@@ -133,8 +133,9 @@ bool parse_event_time(std::string_view s, std::int64_t& seconds)
   return true;
 }
 
-std::vector<std::pair<std::string, std::string>> parse_event_map(const std::string& text)
+std::vector<std::pair<std::string, std::string>> parse_event_map(const std::string& text, const std::string& option)
 {
+  const bool segments = option != "--map";
   std::vector<std::pair<std::string, std::string>> map;
   std::size_t start = 0;
   for (;;) {
@@ -142,12 +143,15 @@ std::vector<std::pair<std::string, std::string>> parse_event_map(const std::stri
     const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const std::size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-      throw InputError("--map: '" + item + "' is not EVENT_TYPE=STAGE (e.g. --map view=interest,cart=intent,purchase=purchase)");
+      throw InputError(segments ? option + ": '" + item + "' is not VALUE=PERSONA (e.g. " + option +
+                                    " mobile=gen_z_mobile,unknown=gen_x_desktop; unknown: customers with no value)"
+                                : option + ": '" + item + "' is not EVENT_TYPE=STAGE (e.g. " + option +
+                                    " view=interest,cart=intent,purchase=purchase)");
     std::string event(detail::trim(std::string_view(item).substr(0, eq)));
     std::string stage(detail::trim(std::string_view(item).substr(eq + 1)));
     for (const auto& [e, s] : map)
       if (e == event)
-        throw InputError("--map: event type '" + event + "' is mapped twice");
+        throw InputError(option + ": " + (segments ? "value '" : "event type '") + event + "' is mapped twice");
     map.emplace_back(std::move(event), std::move(stage));
     if (comma == std::string::npos)
       break;
@@ -206,6 +210,17 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     if (r.first_bad_rows.size() < o.bad_rows_shown)
       r.first_bad_rows.push_back({line_no, reason});
   };
+  // A customer's segment: the value on their first row (in file order) that
+  // has one, whether or not its event type is mapped. Kept for every user
+  // seen, and given to those who turn out to be customers at the end.
+  std::unordered_map<std::string, std::string> first_value;
+  auto note_segment = [&](const std::string& user, const std::vector<std::string>& row) {
+    if (segment_col < 0 || detail::trim(user).empty())
+      return;
+    const std::string_view value = detail::trim(row[static_cast<std::size_t>(segment_col)]);
+    if (!value.empty())
+      first_value.try_emplace(user, value);
+  };
 
   while (std::getline(in, line)) {
     ++line_no;
@@ -231,8 +246,11 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     if (mapped == stage_of_event.end()) {
       if (type.empty())
         bad("empty " + o.type_column);
-      else if (r.ignored_event_types.size() < 1000 || r.ignored_event_types.count(type))
-        ++r.ignored_event_types[type];
+      else {
+        if (r.ignored_event_types.size() < 1000 || r.ignored_event_types.count(type))
+          ++r.ignored_event_types[type];
+        note_segment(fields[user_col], fields); // a session_start row often carries the device
+      }
       continue;
     }
     const std::string& user = fields[user_col];
@@ -266,17 +284,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
-    if (segment_col >= 0 && c.segment < 0) {
-      const std::string value(detail::trim(fields[segment_col]));
-      if (!value.empty()) {
-        const auto named = o.segment_names.find(value);
-        const std::string& persona = named != o.segment_names.end() ? named->second : value;
-        auto [it, fresh] = segment_index.try_emplace(persona, static_cast<int>(segments.size()));
-        if (fresh)
-          segments.push_back(persona);
-        c.segment = it->second;
-      }
-    }
+    note_segment(user, fields);
   }
   if (in.bad())
     throw InputError(name + ": read error after line " + std::to_string(line_no));
@@ -330,14 +338,18 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   };
   add_group("", -2); // -2: every customer
   if (segment_col >= 0) {
-    // Customers with no value in the segment column form the segment "unknown".
-    for (auto& [id, c] : customers)
-      if (c.segment < 0) {
-        auto [it, fresh] = segment_index.try_emplace("unknown", static_cast<int>(segments.size()));
-        if (fresh)
-          segments.push_back("unknown");
-        c.segment = it->second;
-      }
+    // Customers with no value in the segment column form the segment
+    // "unknown"; --segment names it (unknown=PERSONA) as it names the others.
+    for (auto& [id, c] : customers) {
+      const auto v = first_value.find(id);
+      const std::string value = v == first_value.end() ? std::string("unknown") : v->second;
+      const auto named = o.segment_names.find(value);
+      const std::string& persona = named != o.segment_names.end() ? named->second : value;
+      auto [it, fresh] = segment_index.try_emplace(persona, static_cast<int>(segments.size()));
+      if (fresh)
+        segments.push_back(persona);
+      c.segment = it->second;
+    }
     std::vector<int> order(segments.size());
     for (std::size_t i = 0; i < order.size(); ++i)
       order[i] = static_cast<int>(i);

@@ -51,7 +51,8 @@ struct ClickstreamResult {
 
 //! Parse `--map view=interest,cart=intent`.
 //! @throws InputError On a malformed item, an empty name or an event type given twice.
-std::vector<std::pair<std::string, std::string>> parse_event_map(const std::string& text);
+std::vector<std::pair<std::string, std::string>> parse_event_map(const std::string& text,
+                                                                 const std::string& option = "--map");
 
 //! Read the events. `name` is used in messages.
 //! @throws InputError If a named column is missing (listing the columns present),

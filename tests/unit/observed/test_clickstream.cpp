@@ -112,6 +112,35 @@ TEST_CASE("observe: --by gives a funnel per segment, named after personas by --s
   CHECK(reached(r.funnel, "", "interest") == 5);
 }
 
+TEST_CASE("observe: the segment comes from a customer's first row with a value, mapped or not", "[observed]")
+{
+  // As GA4 exports: the device sits on session_start (not mapped), the
+  // mapped events have none. v3 has no value anywhere: unknown, which
+  // --segment names as it names the others.
+  const char* events = "event_time,event_type,user_id,price,device\n"
+                       "2019-10-01 09:00:00 UTC,session_start,v1,,mobile\n"
+                       "2019-10-01 09:01:00 UTC,view,v1,,\n"
+                       "2019-10-01 09:02:00 UTC,purchase,v1,10,\n"
+                       "2019-10-01 09:03:00 UTC,view,v2,,desktop\n"
+                       "2019-10-01 09:04:00 UTC,session_start,v2,,mobile\n" // later: v2 stays desktop
+                       "2019-10-01 09:05:00 UTC,view,v3,,\n"
+                       "2019-10-01 09:06:00 UTC,session_start,v4,,mobile\n"; // no mapped event: no customer
+  ClickstreamOptions o = options();
+  o.segment_column = "device";
+  o.segment_names = {{"mobile", "gen_z_mobile"}, {"unknown", "gen_x_desktop"}};
+  std::istringstream in(events);
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.users == 3);
+  CHECK(reached(r.funnel, "gen_z_mobile", "interest") == 1);
+  CHECK(reached(r.funnel, "gen_z_mobile", "purchase") == 1);
+  CHECK(reached(r.funnel, "desktop", "interest") == 1);
+  CHECK(reached(r.funnel, "gen_x_desktop", "interest") == 1); // v3, named by unknown=…
+  for (const auto& row : r.funnel.stages)
+    CHECK(row.persona != "unknown");
+  CHECK_THROWS_WITH(parse_event_map("mobile=a,=b", "--segment"),
+                    Catch::StartsWith("--segment: '=b' is not VALUE=PERSONA"));
+}
+
 TEST_CASE("observe: a missing column is an error listing the columns present", "[observed]")
 {
   ClickstreamOptions o = options();
