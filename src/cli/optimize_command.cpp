@@ -171,6 +171,10 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   bar.finish();
   if (!output.empty())
     write_optimization_file(output, scenario, o, r, file);
+  if (r.unsettled_runs) // as compare: a decision on an unsettled fixed point is not what the shop would see
+    std::cerr << "caution: the population feedback did not converge in " << r.unsettled_runs
+              << " of the runs (budgets' pacing and referrals are not settled, so neither are their figures "
+                 "below): give the scenario a larger feedback.max_passes or tolerance\n";
 
   // Best first, then the settings not significantly worse, then the rest.
   std::vector<std::size_t> order(r.evaluations.size());

@@ -106,6 +106,10 @@ int summary_command(const std::vector<std::string>& args)
       if (std::find(sweep.metrics.begin(), sweep.metrics.end(), m) != sweep.metrics.end())
         metrics.emplace_back(m);
   }
+  if (sweep.unsettled_runs > 0) // as compare: a table on an unsettled fixed point is not what the shop would see
+    std::cerr << "caution: the population feedback did not converge in " << sweep.unsettled_runs
+              << " of the sweep's runs (budgets' pacing and referrals are not settled, so neither are their "
+                 "figures): sweep again with a larger feedback.max_passes or tolerance\n";
   const std::optional<std::string> only =
     vm.count("variant") ? std::optional<std::string>(decision_variant(vm, sweep)) : std::nullopt;
   const std::optional<Decision> decision = decision_from(vm, sweep);

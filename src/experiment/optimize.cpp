@@ -84,7 +84,9 @@ public:
       ro.variants = {o_.variant};
       ro.cancel = o_.cancel;
       ro.tables = tables_;
-      const Summary s = run(scenario, ro, nullptr).totals[0].summary();
+      const RunResult result = run(scenario, ro, nullptr);
+      const Summary s = result.totals[0].summary();
+      unsettled_ += !result.feedback[0].converged;
       const double m = o_.objective.for_period(metric_of(s, o_.objective.metric));
       e.objective.push_back(o_.objective.maximize ? m - change : m + change);
       for (std::size_t c = 0; c < o_.constraints.size(); ++c)
@@ -114,6 +116,8 @@ public:
     return o_.objective.maximize ? a.mean > b.mean : a.mean < b.mean;
   }
 
+  std::size_t unsettled_runs() const { return unsettled_; }
+
 private:
   std::string path_;
   const OptimizeOptions& o_;
@@ -121,6 +125,7 @@ private:
   std::uint64_t seed_ = 0;
   std::vector<std::pair<std::size_t, ChangeCost>> change_lever_;
   std::size_t evaluations_ = 0, runs_ = 0;
+  std::size_t unsettled_ = 0; //!< runs whose population feedback did not converge
   std::shared_ptr<QuantileTables> tables_ = std::make_shared<QuantileTables>(); //!< built once for all runs
 };
 
@@ -151,6 +156,7 @@ OptimizeResult finish(OptimizeResult r, const Evaluator& ev)
     if (ranks_above(r.evaluations[i], r.evaluations[r.best]))
       r.best = i;
   r.any_feasible = r.evaluations.empty() ? false : r.evaluations[r.best].feasible;
+  r.unsettled_runs = ev.unsettled_runs();
   for (auto& e : r.evaluations)
     compare_with_best(r.evaluations[r.best], e);
   return r;

@@ -385,7 +385,15 @@ std::string recommendation_section(const ReportData& d)
               ? " Otherwise keep the baseline, or simulate more customers if a lift of that size would matter."
               : " Otherwise keep the baseline.";
   }
-  return "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n<p class=\"verdict\">" + text +
+  // A decision on an unsettled fixed point is not what the shop would see (as compare warns).
+  std::string caution;
+  for (const std::string& v : d.unsettled)
+    caution += (caution.empty() ? "" : ", ") + escape(v);
+  if (!caution.empty())
+    caution = "<p class=\"caution\"><b>Caution:</b> the population feedback of " + caution +
+              " did not converge: budgets' pacing and referrals are not settled, so neither are the numbers "
+              "below. Rerun with a larger <code>feedback.max_passes</code> or tolerance before deciding.</p>\n";
+  return "<section id=\"recommendation\">\n<h2>Recommendation</h2>\n" + caution + "<p class=\"verdict\">" + text +
          "</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Rank</th><th>Variant</th><th>Conversion lift "
          "[95 % CI]</th><th>Significant</th><th>Revenue per customer</th><th>Marketing cost</th><th>Cost per "
          "conversion</th>" +
@@ -945,6 +953,7 @@ svg .phase{font-size:11px;fill:#6b7280;font-style:italic;text-transform:uppercas
 svg .stage{font-weight:600}
 svg .tpname{font-size:10px;fill:#4b5563}
 .verdict{font-size:16px;font-weight:600;background:#eff6ff;border-left:4px solid #2563eb;padding:10px 14px}
+.caution{background:#fef2f2;border-left:4px solid #dc2626;padding:8px 14px}
 td.gain{background:#dcfce7}td.loss{background:#fee2e2}
 footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 )";

@@ -146,6 +146,7 @@ ReportData read_report_data(const std::string& path)
       d.scenario_sha256 = optional_string(sc, "sha256");
       d.calibration = parse_calibration_header(optional_string(sc, "source"));
     }
+    d.unsettled = reader.unsettled();
     d.stages = reader.stages();
     d.phases = reader.phases();
     d.personas = reader.personas();

@@ -84,6 +84,11 @@ std::string identity(const SweepData& s)
   h += item("Run date (UTC)", escape(s.created_utc));
   h += item("Sweep file", "<code>" + escape(s.path) + "</code>");
   h += "</dl>\n</header>\n";
+  if (s.unsettled_runs > 0) // as compare and summary: not what the shop would see
+    h += "<p class=\"caution\"><b>Caution:</b> the population feedback did not converge in " +
+         std::to_string(s.unsettled_runs) + " of the sweep's runs: budgets' pacing and referrals are not settled "
+         "there, so neither are their figures below. Sweep again with a larger <code>feedback.max_passes</code> or "
+         "tolerance before deciding.</p>\n";
   return h;
 }
 
@@ -363,6 +368,7 @@ const char* const EXTRA_CSS = R"(
 figure{margin:0}figcaption{font-weight:600;font-size:13px;color:#374151}
 h3{font-size:15px;margin:16px 0 2px}
 .verdict{font-size:16px;font-weight:600;background:#eff6ff;border-left:4px solid #2563eb;padding:10px 14px}
+.caution{background:#fef2f2;border-left:4px solid #dc2626;padding:8px 14px}
 tr.best td{background:#fef9c3}
 svg .value.light{fill:#ffffff}
 )";

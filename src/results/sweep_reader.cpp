@@ -42,7 +42,8 @@ void read_replications(const h5::File& f, SweepData& d)
         return static_cast<std::ptrdiff_t>(i);
     return -1;
   };
-  const std::ptrdiff_t c_point = find("point", h5::Table::Column::Int64),
+  const std::ptrdiff_t c_run = find("run", h5::Table::Column::Int64),
+                       c_point = find("point", h5::Table::Column::Int64),
                        c_rep = find("replication", h5::Table::Column::Int64),
                        c_variant = find("variant", h5::Table::Column::String);
   if (c_point < 0 || c_rep < 0 || c_variant < 0)
@@ -60,6 +61,15 @@ void read_replications(const h5::File& f, SweepData& d)
                        " at a point or variant /runs/summary does not list");
     for (const auto& [m, c] : c_metrics)
       p->second->by_replication[m][static_cast<std::size_t>(r)] = std::get<double>(row[static_cast<std::size_t>(c)]);
+    // Each run's own feedback record (OUTPUT.md): a run out of passes is not settled.
+    if (c_run >= 0) {
+      const std::string feedback = "runs/" + std::to_string(std::get<std::int64_t>(row[static_cast<std::size_t>(c_run)])) +
+                                   "/feedback";
+      if (h5::exists(f, feedback)) {
+        const h5::Group g = h5::open_group(f, feedback);
+        d.unsettled_runs += h5::attribute_exists(g, "converged") && h5::read_attribute_int(g, "converged") == 0;
+      }
+    }
   }
 }
 

@@ -217,6 +217,20 @@ PY
 expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit
 grep -Eq "runner-up: .*(, significantly behind: the best is ahead of it by|, not significantly behind: the best is ahead of it by .* as good as the best within sampling error)" "$WORK/out" ||
   fail "summary: the runner-up's gap is not tested: $(tail -1 "$WORK/out")"
+# Runs whose population feedback ran out of passes: summary, the sweep's report and optimize say so, as compare does.
+{ cat "$scenario"; echo "feedback: {tolerance: 0.00001, max_passes: 2}"; } >"$WORK/unsettled.yaml"
+expect_exit 0 "$JOURNEYSIM" sweep "$WORK/unsettled.yaml" --set "$REACH=0.2,0.3" -r 2 -n 3000 -o "$WORK/unsettled.h5" --quiet
+unsettled='the population feedback did not converge in [0-9]+ of the sweep.s runs'
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/unsettled.h5" --maximize profit
+grep -Eq "caution: $unsettled" "$WORK/err" || fail "summary: no caution on stderr: $(cat "$WORK/err")"
+grep -Eq "caution: $unsettled, so their figures" "$WORK/out" || fail "summary: no caution in the decision: $(tail -1 "$WORK/out")"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/unsettled.h5" -o "$WORK/unsettled.html" --quiet
+grep -Eq "<b>Caution:</b> $unsettled" "$WORK/unsettled.html" || fail "the sweep's report has no caution"
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit
+grep -q "caution" "$WORK/err" "$WORK/out" && fail "a caution for a sweep whose feedback converged"
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/unsettled.yaml" --lever "$REACH=0.2,0.3" --maximize profit -r 2 -n 3000
+grep -Eq "caution: the population feedback did not converge in [0-9]+ of the runs" "$WORK/err" ||
+  fail "optimize: no caution: $(cat "$WORK/err")"
 # The same change cost stated in the scenario (change_costs:) gives the same decision.
 cp "$scenario" "$WORK/costed.yaml"
 printf 'change_costs:\n  %s: 500\n' "$STEPS" >>"$WORK/costed.yaml"

@@ -71,6 +71,7 @@ struct OptimizeResult {
   std::size_t best = 0;                //!< index into evaluations: the best of those with the most replications
   bool any_feasible = false;
   std::vector<std::string> metric_names; //!< of the constraints, for reports
+  std::size_t unsettled_runs = 0;        //!< runs whose population feedback did not converge
 };
 
 //! The metrics of a summary by name (as in a sweep's /runs/index).

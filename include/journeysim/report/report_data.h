@@ -101,6 +101,7 @@ struct ReportData {
   std::vector<VariantReport> variants; //!< the baseline first
   Calibration calibration;             //!< from the stored scenario source
   std::vector<TouchpointValue> touchpoint_values; //!< `run --attribution`; empty without
+  std::vector<std::string> unsettled; //!< variants whose population feedback did not converge
 };
 
 //! Reads the aggregates of a complete results file.

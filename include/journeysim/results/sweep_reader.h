@@ -41,6 +41,7 @@ struct SweepData {
   std::vector<std::string> variants;   //!< in order of first appearance (the baseline first)
   std::vector<std::string> metrics;    //!< in column order
   std::vector<SweepPoint> points;      //!< by point, then variant
+  std::int64_t unsettled_runs = 0;     //!< runs whose population feedback did not converge
 
   //! @throws InputError For an unknown metric (with a did-you-mean).
   void check_metric(const std::string& metric, const std::string& option) const;

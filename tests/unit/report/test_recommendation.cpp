@@ -151,3 +151,14 @@ TEST_CASE("report: 'no variant changes any conversion' only when none does; thos
   CHECK(p.find("no_search (-0.26 pp) converts significantly fewer customers.") != std::string::npos);
   CHECK(p.find("simulate more") == std::string::npos);
 }
+
+TEST_CASE("report: a variant whose population feedback did not converge is a caution above the verdict", "[report]")
+{
+  ReportData d = run_with({{"chat", {row("conversion_rate", 0.002, 0.001, 0.003, 1e-4)}}});
+  CHECK(render_html(d).find("Caution:") == std::string::npos);
+  d.unsettled = {"chat"};
+  const std::string page = render_html(d);
+  const std::size_t caution = page.find("<p class=\"caution\"><b>Caution:</b> the population feedback of chat did not converge");
+  CHECK(caution != std::string::npos);
+  CHECK(caution < page.find("<p class=\"verdict\">"));
+}
