@@ -46,19 +46,19 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   }
   const std::string cur = scenario.currency.empty() ? "" : " " + scenario.currency;
   char line[640];
-  std::snprintf(line, sizeof line, "%-*s %11s %12s %11s %16s %14s %14s %11s %8s\n", static_cast<int>(w), "variant",
+  std::snprintf(line, sizeof line, "%-*s %11s %12s %11s %16s %14s %14s %11s %10s\n", static_cast<int>(w), "variant",
                 "conversion", "conversions", arrivals ? "of arrived" : "purchases", ("revenue" + cur).c_str(),
                 ("spend" + cur).c_str(), ("profit" + cur).c_str(), "cost/conv", "ROI");
   out << line;
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const Summary s = r.totals[i].summary();
-    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %11s %16s %14s %14s %11s %8s\n", static_cast<int>(w),
+    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %11s %16s %14s %14s %11s %8s %%\n", static_cast<int>(w),
                   scenario.variants[static_cast<std::size_t>(r.variants[i])].name.c_str(),
                   fixed(100.0 * s.conversion_rate, 2).c_str(), thousands(s.conversions).c_str(),
                   arrivals ? (fixed(100.0 * s.conversion_rate_arrived, 2) + " %").c_str()
                            : thousands(s.purchases).c_str(),
                   fixed(s.revenue, 0).c_str(), fixed(s.cost, 0).c_str(), fixed(s.profit, 0).c_str(),
-                  fixed(s.cost_per_conversion, 2).c_str(), fixed(s.roi, 2).c_str());
+                  fixed(s.cost_per_conversion, 2).c_str(), fixed(100.0 * s.roi, 1).c_str()); // in %, as compare
     out << line;
   }
   const Summary base = r.totals[0].summary();

@@ -89,8 +89,8 @@ std::string metric_text(const std::string& metric, double x)
   if (std::isnan(x))
     return "—";
   char buf[64];
-  if (metric.find("rate") != std::string::npos) {
-    std::snprintf(buf, sizeof buf, "%.3f %%", 100 * x);
+  if (metric.find("rate") != std::string::npos || metric == "roi") { // fractions, shown as compare shows them
+    std::snprintf(buf, sizeof buf, metric == "roi" ? "%.1f %%" : "%.3f %%", 100 * x);
     return buf;
   }
   const double a = std::abs(x);

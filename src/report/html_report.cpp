@@ -186,7 +186,7 @@ std::string summary_table(const ReportData& d)
     h += "</td><td>" + percent(v.metric("conversion_rate"), 2) + "</td><td>" + delta + "</td><td>" +
          grouped(v.metric("conversions")) + "</td><td>" + grouped(v.metric("purchases")) + "</td><td>" +
          grouped(v.metric("revenue")) + "</td><td>" + grouped(v.metric("cost")) + "</td><td>" +
-         fixed(v.metric("cost_per_conversion"), 2) + "</td><td>" + fixed(v.metric("roi"), 2) + "</td><td>" +
+         fixed(v.metric("cost_per_conversion"), 2) + "</td><td>" + percent(v.metric("roi"), 1) + "</td><td>" +
          percent(v.metric("cart_abandon_rate"), 1) + "</td><td>" + fixed(v.metric("mean_mood"), 3) +
          "</td></tr>\n";
   }

@@ -18,7 +18,8 @@ const char* const LINE_COLORS[] = {"#2563eb", "#ea580c", "#16a34a", "#dc2626", "
                                    "#0891b2", "#ca8a04", "#db2777", "#4d7c0f"};
 constexpr std::size_t MAX_LINES = std::size(LINE_COLORS);
 
-bool is_rate(const std::string& metric) { return metric.find("rate") != std::string::npos; }
+//! Rates and ROI are fractions the page shows in % (as compare and the run's report do).
+bool is_rate(const std::string& metric) { return metric.find("rate") != std::string::npos || metric == "roi"; }
 
 //! A metric's value as the page shows it: rates in %, others readably.
 std::string shown(const std::string& metric, double x)
@@ -26,7 +27,7 @@ std::string shown(const std::string& metric, double x)
   if (!std::isfinite(x))
     return "—";
   if (is_rate(metric))
-    return percent(x, 3);
+    return percent(x, metric == "roi" ? 1 : 3);
   const double a = std::fabs(x);
   if (a == 0)
     return "0";
