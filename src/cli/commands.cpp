@@ -88,6 +88,28 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
             << fixed(100.0 * idle / static_cast<double>(H), 0) << " % of its budget was not spent\n";
     }
   }
+  // A touchpoint with a reach that exposed nobody at all is usually a map
+  // mistake (a trigger that fires after customers have left its stages, a
+  // targeting rule no customer meets): a what-if on it would test nothing.
+  if (r.agents < 10000) // a small run may miss a rare stage by chance
+    return;
+  for (std::size_t row = 0; row < r.touchpoints.size(); ++row) {
+    std::string where;
+    bool triggered = false;
+    for (std::size_t i = 0; i < r.variants.size(); ++i) {
+      const Model& model = scenario.variants[static_cast<std::size_t>(r.variants[i])];
+      const auto t = std::find_if(model.touchpoints.begin(), model.touchpoints.end(),
+                                  [&](const Touchpoint& x) { return x.name == r.touchpoints[row].name; });
+      if (t == model.touchpoints.end() || !(t->reach > 0) || r.totals[i].tally.exposures[row] > 0)
+        continue;
+      where += (where.empty() ? "" : ", ") + model.name;
+      triggered = triggered || t->trigger != Trigger::Daily;
+    }
+    if (!where.empty())
+      out << "note: " << r.touchpoints[row].name << " reached no customer in " << where << ": check its stages"
+          << (triggered ? " against its trigger (are customers in them when it fires?)" : "")
+          << " and its targeting\n";
+  }
 }
 
 //! Memory the chunks in flight may hold (docs/SAFETY.md).

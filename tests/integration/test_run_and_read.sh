@@ -33,4 +33,24 @@ grep -q 'compressing' "$WORK/out" && fail "--stats: compression shown for an unc
 expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/t.h5" --agents 3000 --threads 1 --stats --quiet --compress --force
 expect_in "$WORK/out" "(1 of at most 3 chunk buffers in flight)"
 expect_in "$WORK/out" "compressing"
+# A touchpoint that exposes nobody is named (here: an e-mail triggered by a
+# purchase but placed on the stage before it); the shipped scenario has none.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -o "$WORK/n.h5" --agents 10000 --summary-only
+grep -q "^note: " "$WORK/out" && fail "a 'reached no customer' note on the shipped scenario: $(grep '^note' "$WORK/out")"
+cat >"$WORK/dead_email.yaml" <<'YAML'
+name: dead_email
+horizon_days: 60
+population: 10000
+stages:
+  - {name: awareness, dropout: 0.03}
+  - {name: intent, dropout: 0.1}
+  - {name: purchase, purchase: true}
+personas: [{name: all, share: 1}]
+touchpoints:
+  - {name: ads, channel: social, stages: [awareness], reach: 0.3, advance: 0.2, cost: 0.01}
+  - {name: cart_email, channel: email, stages: [intent], trigger: purchase, reach: 0.5, advance: 0.1, cost: 0.05}
+  - {name: checkout, channel: website, stages: [intent], reach: 0.3, checkout: {steps: 3, step_abandon: 0.1}}
+YAML
+expect_exit 0 "$JOURNEYSIM" run "$WORK/dead_email.yaml" -o "$WORK/d.h5" --summary-only
+expect_in "$WORK/out" "note: cart_email reached no customer in baseline: check its stages against its trigger"
 finish
