@@ -136,8 +136,12 @@ void compare_with_best(const Evaluation& best, Evaluation& e)
   e.diff = d.mean;
   e.diff_low = d.ci_low;
   e.diff_high = d.ci_high;
-  // Not significant: the interval holds 0 (with one replication nothing is known: not equivalent).
-  e.equivalent = e.feasible && (&best == &e || d.not_significant());
+  // Not significant: the interval holds 0 (with one replication nothing is known: not equivalent). A
+  // setting successive halving dropped has fewer replications: its wide interval does not make it as
+  // good a choice as the survivors — it was dropped for looking worse — unless it did exactly as the
+  // best on every replication they share.
+  const bool as_many = e.objective.size() >= best.objective.size();
+  e.equivalent = e.feasible && (&best == &e || (d.not_significant() && (as_many || (d.ci_low == 0 && d.ci_high == 0))));
 }
 
 OptimizeResult finish(OptimizeResult r, const Evaluator& ev)

@@ -62,7 +62,9 @@ struct Evaluation {
   bool feasible = true;                        //!< every constraint's mean holds
   // Against the best, on the replications both have (paired): best − this.
   double diff = 0.0, diff_low = 0.0, diff_high = 0.0;
-  bool equivalent = false; //!< feasible and the difference from the best is not significant (or it is the best)
+  //! Feasible and the difference from the best not significant, with as many replications as the best (or
+  //! the same objective on every replication they share); true for the best.
+  bool equivalent = false;
 };
 
 struct OptimizeResult {
