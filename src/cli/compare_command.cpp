@@ -149,7 +149,7 @@ std::string show_difference(Unit u, double x, double scale)
   case Unit::Count: return number(x, 0, true);
   case Unit::Money: return number(x, digits_for(scale, 2), true);
   case Unit::Ratio: return number(100 * x, 1, true) + " pp";
-  case Unit::Days: return number(x, 1, true) + " d";
+  case Unit::Days: return number(x, digits_for(scale, 1), true) + " d"; // a 0.03-day shift is not "+0.0 d"
   case Unit::Plain: return number(x, digits_for(scale, 2), true);
   }
   return number(x, 2, true);
