@@ -7,6 +7,7 @@
 #include "journeysim/results/text_output.h"
 #include "journeysim/observed/clickstream.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -129,6 +130,16 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
         std::cout << " " << type << " (" << thousands(static_cast<std::int64_t>(n)) << ")";
       std::cout << "\n";
     }
+    // The metrics these events give, left out without a word otherwise (GA4 names them add_to_cart, purchase).
+    const auto mapped = [&](const std::string& event) {
+      return std::any_of(o.map.begin(), o.map.end(), [&](const auto& m) { return m.first == event; });
+    };
+    if (!mapped(o.cart_event))
+      std::cout << "note: the cart event '" << o.cart_event << "' is not in --map: no cart_abandon_rate (name your "
+                << "export's with --cart-event, e.g. --cart-event add_to_cart)\n";
+    if (!mapped(o.purchase_event))
+      std::cout << "note: the purchase event '" << o.purchase_event << "' is not in --map: no repeat_purchase_rate, "
+                << "order value or time to first purchase (name your export's with --purchase-event)\n";
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
               << "\n";
     for (const auto& s : r.funnel.stages)

@@ -52,6 +52,13 @@ expect_in "$WORK/err" "events.csv:51: expected 10 fields, found 3"
 expect_in "$WORK/err" "events.csv:101: empty user_id"
 expect_in "$WORK/err" "events.csv:151: event_time '2019-13-45 08:00:00 UTC' is not a date-time"
 expect_in "$WORK/out" "remove_from_cart (50)"
+grep -q "^note: " "$WORK/out" && fail "a note although the cart and purchase events are mapped"
+head -1 "$WORK/observed.csv" | grep -qF -- "--by device --segment mobile=everyone -o $WORK/observed.csv" ||
+  fail "the comment line is not the whole command: $(head -1 "$WORK/observed.csv")"
+# Metrics left out because their events are not mapped are named.
+expect_exit 0 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest -o "$WORK/o_views.csv"
+expect_in "$WORK/out" "note: the cart event 'cart' is not in --map: no cart_abandon_rate"
+expect_in "$WORK/out" "note: the purchase event 'purchase' is not in --map"
 
 # A wrong column name lists the columns present; an existing output needs --force.
 expect_exit 2 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest --user-column customer -o "$WORK/o2.csv"
