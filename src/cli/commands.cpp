@@ -52,13 +52,14 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
   out << line;
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const Summary s = r.totals[i].summary();
-    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %11s %16s %14s %14s %11s %8s %%\n", static_cast<int>(w),
+    std::snprintf(line, sizeof line, "%-*s %9s %% %12s %11s %16s %14s %14s %11s %10s\n", static_cast<int>(w),
                   scenario.variants[static_cast<std::size_t>(r.variants[i])].name.c_str(),
                   fixed(100.0 * s.conversion_rate, 2).c_str(), thousands(s.conversions).c_str(),
                   arrivals ? (fixed(100.0 * s.conversion_rate_arrived, 2) + " %").c_str()
                            : thousands(s.purchases).c_str(),
                   fixed(s.revenue, 0).c_str(), fixed(s.cost, 0).c_str(), fixed(s.profit, 0).c_str(),
-                  fixed(s.cost_per_conversion, 2).c_str(), fixed(100.0 * s.roi, 1).c_str()); // in %, as compare
+                  fixed(s.cost_per_conversion, 2).c_str(),
+                  (std::isfinite(s.roi) ? fixed(100.0 * s.roi, 1) + " %" : std::string(9, ' ') + "—").c_str()); // in %, as compare
     out << line;
   }
   const Summary base = r.totals[0].summary();
@@ -88,25 +89,35 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
             << fixed(100.0 * idle / static_cast<double>(H), 0) << " % of its budget was not spent\n";
     }
   }
-  // A touchpoint with a reach that exposed nobody at all is usually a map
-  // mistake (a trigger that fires after customers have left its stages, a
-  // targeting rule no customer meets): a what-if on it would test nothing.
-  if (r.agents < 10000) // a small run may miss a rare stage by chance
-    return;
+  // A touchpoint with a reach that exposed nobody although many customers
+  // stood in its stages is a map mistake (a trigger that fires after they
+  // have left them, a targeting rule no customer meets): a what-if on it
+  // would test nothing. A rare stage, or a budget set to 0 (a paused
+  // channel), is not one; nor is a touchpoint that acted in another variant.
+  constexpr std::int64_t MANY = 100; // customers in its stages: zero exposures is then no accident
   for (std::size_t row = 0; row < r.touchpoints.size(); ++row) {
     std::string where;
-    bool triggered = false;
+    bool triggered = false, acted = false;
     for (std::size_t i = 0; i < r.variants.size(); ++i) {
       const Model& model = scenario.variants[static_cast<std::size_t>(r.variants[i])];
       const auto t = std::find_if(model.touchpoints.begin(), model.touchpoints.end(),
                                   [&](const Touchpoint& x) { return x.name == r.touchpoints[row].name; });
-      if (t == model.touchpoints.end() || !(t->reach > 0) || r.totals[i].tally.exposures[row] > 0)
+      if (t == model.touchpoints.end())
         continue;
-      where += (where.empty() ? "" : ", ") + model.name;
-      triggered = triggered || t->trigger != Trigger::Daily;
+      const VariantTotals& totals = r.totals[i];
+      acted = acted || totals.tally.exposures[row] > 0;
+      std::int64_t stood = 0; // customers who reached one of its stages
+      for (int k : t->stages)
+        stood = std::max(stood, totals.reached[static_cast<std::size_t>(k)]);
+      const bool paused = t->budget && !(t->budget->total > 0);
+      if (t->reach > 0 && !paused && stood >= MANY && totals.tally.exposures[row] == 0) {
+        where += (where.empty() ? "" : ", ") + model.name;
+        triggered = triggered || t->trigger != Trigger::Daily;
+      }
     }
-    if (!where.empty())
-      out << "note: " << r.touchpoints[row].name << " reached no customer in " << where << ": check its stages"
+    if (!where.empty() && !acted)
+      out << "note: " << r.touchpoints[row].name << " reached no customer in " << where
+          << " although many stood in its stages: check its stages"
           << (triggered ? " against its trigger (are customers in them when it fires?)" : "")
           << " and its targeting\n";
   }

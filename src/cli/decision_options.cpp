@@ -187,9 +187,11 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   if (!o.changes.empty() && !o.customers_given)
     s += " — the change costs are set against the totals of " + thousands(static_cast<std::int64_t>(sweep.agents)) +
          " simulated customers; give --customers for the customers the change would serve";
-  if (sweep.unsettled_runs > 0)
-    s += " — caution: the population feedback did not converge in " + std::to_string(sweep.unsettled_runs) +
-         " of the sweep's runs, so their figures are not settled; sweep again with a larger feedback.max_passes";
+  // The decided variant's runs only: another variant's unsettled runs do not make this decision shaky.
+  if (const auto it = sweep.unsettled_by_variant.find(best->point->variant); it != sweep.unsettled_by_variant.end())
+    s += " — caution: the population feedback did not converge in " + std::to_string(it->second) + " of " +
+         best->point->variant + "'s runs, so their figures are not settled; sweep again with a larger "
+         "feedback.max_passes";
   if (best->point->replications < 2) // no interval: "reaches" and "best" are the point estimates' alone
     s += " — on one replication per setting, so without any interval: sampling noise could change this answer; "
          "run the sweep with -r " + std::to_string(ADVISED_REPLICATIONS) + " or more to know how sure it is";

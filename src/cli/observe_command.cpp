@@ -138,8 +138,9 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
       std::cout << "note: the cart event '" << o.cart_event << "' is not in --map: no cart_abandon_rate (name your "
                 << "export's with --cart-event, e.g. --cart-event add_to_cart)\n";
     if (!mapped(o.purchase_event))
-      std::cout << "note: the purchase event '" << o.purchase_event << "' is not in --map: no repeat_purchase_rate, "
-                << "order value or time to first purchase (name your export's with --purchase-event)\n";
+      std::cout << "note: the purchase event '" << o.purchase_event << "' is not in --map: no cart_abandon_rate, "
+                << "repeat_purchase_rate, order value or time to first purchase (name your export's with "
+                << "--purchase-event, e.g. --purchase-event order)\n";
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
               << "\n";
     for (const auto& s : r.funnel.stages)

@@ -303,7 +303,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   out << " — " << o.objective.label() << " "
       << num(best.mean) << " (mean of " << best.objective.size() << " replications"
       << (o.objective.customers_given && is_total_metric(o.objective.metric)
-            ? ", totals for " + num(o.objective.scale * static_cast<double>(agents)) + " customers"
+            ? ", totals for " + std::to_string(std::llround(o.objective.scale * static_cast<double>(agents))) +
+                " customers" // as the objective's label writes them
             : "")
       << ")\n";
   if (!o.objective.changes.empty() && !o.objective.customers_given)

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -284,8 +285,15 @@ std::optional<Fixing> fixing(const YAML::Node& variants, const std::string& vari
       return std::nullopt;
     for (const std::string& path : paths) {
       const YAML::Node set = v["set"];
+      // A budget's total and per_day state the same money: setting either fixes both.
+      std::string sibling;
+      for (const auto& [a, b] : {std::pair{".budget.total", ".budget.per_day"}, {".budget.per_day", ".budget.total"}})
+        if (path.size() > std::strlen(a) && path.ends_with(a))
+          sibling = path.substr(0, path.size() - std::strlen(a)) + b;
       if (set && set.IsMap() && set[path])
         return Fixing{name, path, true};
+      if (set && set.IsMap() && !sibling.empty() && set[sibling])
+        return Fixing{name, sibling, true}; // what it sets, which the lever's value gives way to
       if (const YAML::Node removed = v["remove"] ? v["remove"]["touchpoints"] : YAML::Node(); removed && removed.IsSequence())
         for (const auto& t : removed)
           if (t.IsScalar() && path.rfind("touchpoints." + t.Scalar() + ".", 0) == 0)
@@ -318,9 +326,10 @@ std::vector<std::string> variants_setting(const std::string& scenario_source, co
     if (!v.IsMap() || !v["name"] || !v["name"].IsScalar())
       continue;
     const std::string name = v["name"].Scalar();
-    if (const auto f = fixing(variants, name, paths); f && f->sets)
-      notes.push_back("variant '" + name + "' " + (f->by == name ? "" : "(through its base '" + f->by + "') ") +
-                      "sets " + f->path + " itself");
+    for (const std::string& path : paths) // each path on its own: a variant may fix several
+      if (const auto f = fixing(variants, name, {path}); f && f->sets)
+        notes.push_back("variant '" + name + "' " + (f->by == name ? "" : "(through its base '" + f->by + "') ") +
+                        "sets " + f->path + " itself");
   }
   return notes;
 }

@@ -232,7 +232,14 @@ std::string recommendation_section(const ReportData& d)
       ranked.push_back(i);
   if (ranked.empty())
     return "";
+  const auto loses_profit = [&](std::size_t i) {
+    const ComparisonRow* p = row_of(d.variants[i], "profit");
+    return p && significant(*p) && p->difference < 0;
+  };
+  // By conversion lift, those that surely lose profit last: the table ranks as the verdict decides.
   std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+    if (loses_profit(a) != loses_profit(b))
+      return !loses_profit(a);
     return conversion_row(d.variants[a])->difference > conversion_row(d.variants[b])->difference;
   });
   // Profit beside the conversion lift: a change can convert more and earn less.
@@ -259,10 +266,6 @@ std::string recommendation_section(const ReportData& d)
   // estimate alone must not hide one that surely helps. One that surely
   // loses profit does not win, however many more it converts (a deep
   // discount at a thin margin): it is named as such instead.
-  const auto loses_profit = [&](std::size_t i) {
-    const ComparisonRow* p = row_of(d.variants[i], "profit");
-    return p && significant(*p) && p->difference < 0;
-  };
   const auto money = [&](double x) { return smart(x) + (d.currency.empty() ? "" : " " + escape(d.currency)); };
   const auto p_text = [](double p) { return p < 0.001 ? std::string("p &lt; 0.001") : "p = " + fixed(p, 3); };
   std::vector<std::size_t> winners, unprofitable;

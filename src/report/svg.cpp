@@ -56,7 +56,10 @@ std::string grouped(double x)
   return (negative ? "−" : "") + out;
 }
 
-std::string percent(double fraction, int digits) { return fixed(100 * fraction, digits) + " %"; }
+std::string percent(double fraction, int digits)
+{
+  return std::isfinite(fraction) ? fixed(100 * fraction, digits) + " %" : fixed(fraction, digits); // "—", not "— %"
+}
 
 std::string signed_fixed(double x, int digits)
 {

@@ -67,7 +67,10 @@ void read_replications(const h5::File& f, SweepData& d)
                                    "/feedback";
       if (h5::exists(f, feedback)) {
         const h5::Group g = h5::open_group(f, feedback);
-        d.unsettled_runs += h5::attribute_exists(g, "converged") && h5::read_attribute_int(g, "converged") == 0;
+        if (h5::attribute_exists(g, "converged") && h5::read_attribute_int(g, "converged") == 0) {
+          ++d.unsettled_runs;
+          ++d.unsettled_by_variant[std::get<std::string>(row[static_cast<std::size_t>(c_variant)])];
+        }
       }
     }
   }

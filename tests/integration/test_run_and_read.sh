@@ -52,5 +52,15 @@ touchpoints:
   - {name: checkout, channel: website, stages: [intent], reach: 0.3, checkout: {steps: 3, step_abandon: 0.1}}
 YAML
 expect_exit 0 "$JOURNEYSIM" run "$WORK/dead_email.yaml" -o "$WORK/d.h5" --summary-only
-expect_in "$WORK/out" "note: cart_email reached no customer in baseline: check its stages against its trigger"
+expect_in "$WORK/out" "note: cart_email reached no customer in baseline although many stood in its stages: check its stages against its trigger"
+# A paused channel (budget 0) and an e-mail that can act are no map mistakes: no note.
+sed 's/trigger: purchase/trigger: cart_abandoned/' "$WORK/dead_email.yaml" >"$WORK/live_email.yaml"
+cat >>"$WORK/live_email.yaml" <<'YAML'
+  - {name: search, channel: search, stages: [awareness], reach: 0.1, advance: 0.1, budget: {total: 100, cost_per_exposure: 0.01}}
+variants:
+  - name: pause_search
+    set: {touchpoints.search.budget.total: 0}
+YAML
+expect_exit 0 "$JOURNEYSIM" run "$WORK/live_email.yaml" -o "$WORK/l.h5" --summary-only
+grep -q "^note: " "$WORK/out" && fail "a note on a paused channel or a live e-mail: $(grep '^note' "$WORK/out")"
 finish

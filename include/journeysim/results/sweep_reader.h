@@ -42,6 +42,7 @@ struct SweepData {
   std::vector<std::string> metrics;    //!< in column order
   std::vector<SweepPoint> points;      //!< by point, then variant
   std::int64_t unsettled_runs = 0;     //!< runs whose population feedback did not converge
+  std::map<std::string, std::int64_t> unsettled_by_variant; //!< the same, per variant
 
   //! @throws InputError For an unknown metric (with a did-you-mean).
   void check_metric(const std::string& metric, const std::string& option) const;

@@ -220,3 +220,35 @@ TEST_CASE("parse_target: a rate is a fraction; a per-cent typed for it is refuse
     }
   }
 }
+
+TEST_CASE("a lever a variant fixes is refused, and a fitted parameter it fixes is named", "[experiment][decision]")
+{
+  const std::string source = R"(
+variants:
+  - name: pause_social
+    set: {touchpoints.social_ads.budget.total: 0}
+  - name: easier
+    set: {touchpoints.checkout.checkout.step_abandon: 0.05}
+  - name: child
+    base: easier
+    set: {stages.intent.dropout: 0.1}
+  - name: no_chat
+    remove: {touchpoints: [live_chat]}
+)";
+  // A budget's per_day and total state the same money: setting one fixes the other.
+  CHECK_THROWS_WITH(check_levers_reach(source, "pause_social", {"touchpoints.social_ads.budget.per_day"}),
+                    Catch::Contains("it sets touchpoints.social_ads.budget.total itself"));
+  CHECK_THROWS_WITH(check_levers_reach(source, "child", {"touchpoints.checkout.checkout.step_abandon"}),
+                    Catch::Contains("its base 'easier' sets"));
+  CHECK_THROWS_WITH(check_levers_reach(source, "no_chat", {"touchpoints.live_chat.reach"}),
+                    Catch::Contains("removes the touchpoint of touchpoints.live_chat.reach"));
+  CHECK_NOTHROW(check_levers_reach(source, "easier", {"touchpoints.social_ads.budget.per_day"}));
+  CHECK_NOTHROW(check_levers_reach(source, "baseline", {"touchpoints.checkout.checkout.step_abandon"}));
+  // Every fitted parameter a variant keeps, its own and its base's.
+  const std::vector<std::string> notes =
+    variants_setting(source, {"stages.intent.dropout", "touchpoints.checkout.checkout.step_abandon"});
+  CHECK(notes == std::vector<std::string>{
+                   "variant 'easier' sets touchpoints.checkout.checkout.step_abandon itself",
+                   "variant 'child' sets stages.intent.dropout itself",
+                   "variant 'child' (through its base 'easier') sets touchpoints.checkout.checkout.step_abandon itself"});
+}

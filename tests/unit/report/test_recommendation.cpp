@@ -136,6 +136,11 @@ TEST_CASE("report: a variant that converts more but surely loses profit does not
   CHECK(q.find("Profit +900.00 (95 % CI 400.00 to 1,400)") != std::string::npos);
   CHECK(q.find("No other variant raises conversion and pays for it.") != std::string::npos);
   CHECK(q.find("<b>deep_discount</b> converts more (+0.37 pp) but loses profit") != std::string::npos);
+  // The ranking agrees with the verdict: the one that loses profit is last, not first.
+  const std::string table = render_html(d);
+  const std::size_t first = table.find("<tr><td>1</td>");
+  REQUIRE(first != std::string::npos);
+  CHECK(table.find("chat", first) < table.find("deep_discount", first));
 }
 
 TEST_CASE("report: 'no variant changes any conversion' only when none does; those that lower it are named",
