@@ -2,6 +2,7 @@
 
 #include "journeysim/analysis/paired_stats.h"
 #include "journeysim/error.h"
+#include "journeysim/scenario/vocabulary.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -9,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -286,10 +286,7 @@ std::optional<Fixing> fixing(const YAML::Node& variants, const std::string& vari
     for (const std::string& path : paths) {
       const YAML::Node set = v["set"];
       // A budget's total and per_day state the same money: setting either fixes both.
-      std::string sibling;
-      for (const auto& [a, b] : {std::pair{".budget.total", ".budget.per_day"}, {".budget.per_day", ".budget.total"}})
-        if (path.size() > std::strlen(a) && path.ends_with(a))
-          sibling = path.substr(0, path.size() - std::strlen(a)) + b;
+      const std::string sibling = vocabulary::other_budget_money(path);
       if (set && set.IsMap() && set[path])
         return Fixing{name, path, true};
       if (set && set.IsMap() && !sibling.empty() && set[sibling])

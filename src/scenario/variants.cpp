@@ -4,7 +4,6 @@
 #include "journeysim/util/quote.h"
 
 #include <algorithm>
-#include <cstring>
 #include <unordered_map>
 
 namespace journeysim::detail {
@@ -547,10 +546,8 @@ NodePtr apply_variant(const Context& ctx, const NodePtr& base_root, const Model&
     set_ctx.prefix += "set: ";
     for (const auto& [k, v] : spec.set->pairs) {
       // A budget's total and per_day replace each other: both in one set is a contradiction.
-      for (const auto& [a, b] : {std::pair{".budget.total", ".budget.per_day"}, {".budget.per_day", ".budget.total"}})
-        if (const std::string& p = k->scalar; p.size() > std::strlen(a) && p.ends_with(a) &&
-                                              spec.set->find(p.substr(0, p.size() - std::strlen(a)) + b))
-          set_ctx.fail(*k, "a budget is given by total or per_day, not both: set one of them");
+      if (const std::string other = vocabulary::other_budget_money(k->scalar); !other.empty() && spec.set->find(other))
+        set_ctx.fail(*k, "a budget is given by total or per_day, not both: set one of them");
       apply_set_path(set_ctx, *root, *k, v, base_model);
     }
   }

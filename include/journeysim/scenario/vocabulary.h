@@ -7,6 +7,7 @@
 
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace journeysim::vocabulary {
@@ -52,5 +53,16 @@ inline const std::vector<std::string> ENGINE_ATTRIBUTES = {"patience", "tech_sav
 inline const std::vector<std::string> WELL_KNOWN_CHANNELS = {
   "social", "search", "paid_ads", "referral", "reviews", "email", "newsletter",
   "live_chat", "phone", "website", "video", "blog"};
+
+//! A budget's `total` and `per_day` state the same money: the path of the
+//! other one (touchpoints.T.budget.total ↔ …per_day), or "" for any other path.
+inline std::string other_budget_money(const std::string& path)
+{
+  for (const auto& [a, b] : {std::pair<std::string, std::string>{".budget.total", ".budget.per_day"},
+                             {".budget.per_day", ".budget.total"}})
+    if (path.size() > a.size() && path.ends_with(a))
+      return path.substr(0, path.size() - a.size()) + b;
+  return "";
+}
 
 } // namespace journeysim::vocabulary
