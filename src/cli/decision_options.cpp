@@ -16,7 +16,7 @@ void add_decision_options(po::options_description& options)
 {
   options.add_options()
     ("target", po::value<std::string>(), "METRIC>=VALUE or METRIC<=VALUE that a setting must reach with 95 % "
-                                         "confidence (e.g. conversion_rate>=0.035)")
+                                         "confidence (e.g. conversion_rate>=0.035, or 3.5%; roi>=150%)")
     ("minimize", po::value<std::string>(), "the metric to make smallest among those settings (default with "
                                            "--target: cost)")
     ("maximize", po::value<std::string>(), "… or the metric to make largest (e.g. revenue, profit)")

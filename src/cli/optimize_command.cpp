@@ -51,7 +51,7 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     ("lever,l", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH, PATH=FROM:TO:STEP or PATH=a,b,c (repeatable)")
     ("maximize", po::value<std::string>(), "metric to make largest (conversion_rate, revenue, roi, … profit once modelled)")
     ("minimize", po::value<std::string>(), "metric to make smallest (cost, cost_per_conversion, … spend once modelled)")
-    ("subject-to", po::value<std::vector<std::string>>()->composing(), "METRIC>=VALUE or METRIC<=VALUE on the mean (repeatable)")
+    ("subject-to", po::value<std::vector<std::string>>()->composing(), "METRIC>=VALUE or METRIC<=VALUE on the mean; a rate or roi may end in % (repeatable)")
     ("change-cost", po::value<std::vector<std::string>>()->composing(),
      "PATH=AMOUNT[@TODAY]: one-off cost per unit a lever moves from today's value (repeatable)")
     ("customers", po::value<double>(), "customers of the period: a total (conversions, revenue, cost, profit, …) is "

@@ -66,15 +66,30 @@ Target parse_target(const std::string& text, const std::string& option)
   t.at_least = op != std::string::npos;
   if (!t.at_least)
     op = text.find("<=");
-  if (op == std::string::npos || op == 0 || !to_number(text.substr(op + 2), t.value))
-    throw InputError(option + ": expected METRIC>=VALUE or METRIC<=VALUE (e.g. conversion_rate>=0.035), got '" +
-                     text + "'");
+  std::string value = op == std::string::npos ? std::string() : text.substr(op + 2);
+  const bool per_cent = !value.empty() && value.back() == '%';
+  if (per_cent)
+    value.pop_back();
+  if (op == std::string::npos || op == 0 || !to_number(value, t.value))
+    throw InputError(option + ": expected METRIC>=VALUE or METRIC<=VALUE (e.g. conversion_rate>=0.035 or "
+                     "conversion_rate>=3.5%), got '" + text + "'");
   t.metric = text.substr(0, op);
+  const bool rate = t.metric.find("rate") != std::string::npos;
+  if (per_cent) {
+    if (!rate && t.metric != "roi")
+      throw InputError(option + " " + text + ": " + t.metric + " is not a rate or ROI, so it takes no %");
+    t.value /= 100;
+  }
   // A rate is a fraction, shown as a per-cent: 60 meant 60 % would hold for
   // every setting (≤) or none (≥) and decide nothing.
-  if (t.metric.find("rate") != std::string::npos && !(t.value >= 0 && t.value <= 1))
-    throw InputError(option + " " + text + ": " + t.metric + " is a rate, a fraction from 0 to 1 (0.6 = 60 %), got " +
-                     text.substr(op + 2));
+  if (rate && !(t.value >= 0 && t.value <= 1))
+    throw InputError(option + " " + text + ": " + t.metric + " is a rate, a fraction from 0 to 1 (0.6 = 60 %, or "
+                     "write 60%), got " + text.substr(op + 2));
+  // ROI has no upper bound, but 150 for 150 % is the likelier slip than a
+  // target of 15 000 %: above 1 000 % it must be written with its %.
+  if (t.metric == "roi" && !per_cent && std::fabs(t.value) > 10)
+    throw InputError(option + " " + text + ": roi is a fraction (1.5 = 150 %); write " + t.metric +
+                     text.substr(op, 2) + value + "% if you meant " + value + " %");
   return t;
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <limits>
 #include <unordered_map>
 
@@ -204,11 +205,41 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   std::vector<std::string> segments;
   std::unordered_map<std::string, int> segment_index;
   RunningMoments order_value;
-  std::uint64_t line_no = 1;
+  std::uint64_t line_no = 1, row_line = 1; // the last line read; the first line of the row
   auto bad = [&](const std::string& reason) {
     ++r.bad_rows;
     if (r.first_bad_rows.size() < o.bad_rows_shown)
-      r.first_bad_rows.push_back({line_no, reason});
+      r.first_bad_rows.push_back({row_line, reason});
+  };
+  // Lines read ahead for a quoted field that never closed: rows of their own.
+  std::deque<std::string> pending;
+  auto next_line = [&](std::string& out) -> bool {
+    if (pending.empty())
+      return static_cast<bool>(std::getline(in, out));
+    out = std::move(pending.front());
+    pending.pop_front();
+    return true;
+  };
+  // A quoted field with line breaks: the lines up to its closing quote are
+  // one row, if it closes within MAX_LINES lines (else an unbalanced quote).
+  constexpr std::size_t MAX_LINES = 100;
+  std::vector<std::string> ahead;
+  auto join_quoted_lines = [&](std::string& row) {
+    ahead.clear();
+    std::string joined = row;
+    for (std::string next; ahead.size() + 1 < MAX_LINES && next_line(next);) {
+      ahead.push_back(next);
+      if (!joined.empty() && joined.back() == '\r')
+        joined.pop_back();
+      joined += '\n';
+      joined += next;
+      if (!detail::ends_inside_quotes(joined)) {
+        row = std::move(joined);
+        line_no += ahead.size();
+        return;
+      }
+    }
+    pending.insert(pending.begin(), ahead.begin(), ahead.end());
   };
   // A customer's segment: the value on their first row (in file order) that
   // has one, whether or not its event type is mapped. Kept for every user
@@ -222,10 +253,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       first_value.try_emplace(user, value);
   };
 
-  while (std::getline(in, line)) {
-    ++line_no;
+  while (next_line(line)) {
+    row_line = ++line_no;
     if (line.empty() || (line.size() == 1 && line[0] == '\r'))
       continue;
+    if (detail::ends_inside_quotes(line))
+      join_quoted_lines(line);
     ++r.rows;
     if ((r.rows & 0xFFFFF) == 0) {
       if (o.cancel && o.cancel->load())

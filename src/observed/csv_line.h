@@ -1,6 +1,7 @@
 #pragma once
-//! Private to src/observed: one CSV line split into fields (RFC 4180 quotes:
-//! "a,b" and "" inside quotes; no line breaks inside a field).
+//! Private to src/observed: one CSV record split into fields (RFC 4180 quotes:
+//! "a,b" and "" inside quotes; a record whose quoted field holds line breaks
+//! is joined by the reader first, see ends_inside_quotes).
 
 #include <string>
 #include <string_view>
@@ -59,6 +60,42 @@ inline bool split_csv_line(std::string_view line, std::vector<std::string>& fiel
   }
   fields.resize(n);
   return true;
+}
+
+//! Whether `line` ends inside a quoted field that opened at a field's start,
+//! every field before it well formed: the record goes on on the next line
+//! (RFC 4180 allows line breaks in quotes; Shopify's order notes have them).
+//! A stray quote inside an unquoted field is not an opening one.
+inline bool ends_inside_quotes(std::string_view line)
+{
+  if (line.find('"') == std::string_view::npos)
+    return false;
+  std::size_t i = 0;
+  for (;;) {
+    if (i < line.size() && line[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= line.size())
+          return true;
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+      }
+      if (i < line.size() && line[i] != ',')
+        return false;
+    } else {
+      i = line.find(',', i);
+      if (i == std::string_view::npos)
+        return false;
+    }
+    if (i >= line.size())
+      return false;
+    ++i; // the comma
+  }
 }
 
 //! Without a leading UTF-8 byte-order mark, which Excel's "CSV UTF-8" writes

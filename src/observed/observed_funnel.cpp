@@ -196,7 +196,8 @@ namespace {
 
 std::string csv_field(const std::string& s)
 {
-  if (s.find_first_of(",\"\n\r") == std::string::npos)
+  // A leading # would make the row a comment to the reader.
+  if (s.find_first_of(",\"\n\r") == std::string::npos && (s.empty() || s.front() != '#'))
     return s;
   std::string q = "\"";
   for (char c : s)
@@ -216,8 +217,11 @@ std::string number_text(double v)
 
 void write_observed_funnel(std::ostream& out, const ObservedFunnel& f)
 {
-  for (const auto& c : f.comments)
-    out << "# " << c << "\n";
+  for (const auto& c : f.comments) {
+    std::istringstream lines(c); // a comment with a line break stays all comment
+    for (std::string line; std::getline(lines, line);)
+      out << "# " << line << "\n";
+  }
   const bool personas = std::any_of(f.stages.begin(), f.stages.end(), [](const auto& s) { return !s.persona.empty(); });
   out << (personas ? "persona,stage,reached\n" : "stage,reached\n");
   for (const auto& s : f.stages)

@@ -216,9 +216,30 @@ TEST_CASE("parse_target: a rate is a fraction; a per-cent typed for it is refuse
       parse_target(bad, "--subject-to");
       FAIL("accepted");
     } catch (const InputError& e) {
-      CHECK(std::string(e.what()).find("a fraction from 0 to 1 (0.6 = 60 %)") != std::string::npos);
+      CHECK(std::string(e.what()).find("a fraction from 0 to 1 (0.6 = 60 %") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("parse_target: a rate or ROI may be written as a per-cent; ROI above 10 needs its %", "[experiment][decision]")
+{
+  CHECK(parse_target("conversion_rate>=3.5%", "--target").value == 3.5 / 100);
+  CHECK(parse_target("roi>=150%", "--target").value == 1.5);
+  CHECK(parse_target("roi>=-0.5", "--target").value == -0.5);
+  CHECK(parse_target("roi>=10", "--target").value == 10);
+  CHECK(parse_target("roi>=4000%", "--target").value == 40);
+  const auto refused = [](const char* text) {
+    try {
+      parse_target(text, "--target");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK(refused("roi>=150") == "--target roi>=150: roi is a fraction (1.5 = 150 %); write roi>=150% if you meant 150 %");
+  CHECK(refused("profit>=5%") == "--target profit>=5%: profit is not a rate or ROI, so it takes no %");
+  CHECK(refused("conversion_rate>=120%").find("a fraction from 0 to 1") != std::string::npos);
+  CHECK(refused("conversion_rate>=%").find("expected METRIC>=VALUE") != std::string::npos);
 }
 
 TEST_CASE("a lever a variant fixes is refused, and a fitted parameter it fixes is named", "[experiment][decision]")

@@ -177,6 +177,33 @@ TEST_CASE("observe: bad --map and files without mapped events are errors", "[obs
                     Catch::Contains("in 1 rows, 1 of them bad (the first, events.csv:2: unbalanced quote)"));
 }
 
+TEST_CASE("observe: a quoted field with line breaks is part of its row", "[observed]")
+{
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest,purchase=purchase");
+  // An order note over three lines (CRLF, as Shopify exports), then a bad
+  // row whose line number counts the note's lines.
+  std::istringstream in("event_time,event_type,user_id,price,note\r\n"
+                        "2019-10-01 00:00:00 UTC,view,7,,\r\n"
+                        "2019-10-01 01:00:00 UTC,purchase,7,25,\"leave at the door,\r\nring twice\r\n\"\"thanks\"\"\"\r\n"
+                        "2019-10-01 02:00:00 UTC,view,8\r\n");
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.rows == 3);
+  CHECK(reached(r.funnel, "", "interest") == 1);
+  CHECK(reached(r.funnel, "", "purchase") == 1);
+  REQUIRE(r.bad_rows == 1);
+  CHECK(r.first_bad_rows.at(0).line == 6);
+  // A quote that never closes is one bad row; the lines after it are rows.
+  o.map = parse_event_map("view=interest");
+  std::istringstream open_quote("event_time,event_type,user_id\n2019-10-01 00:00:00 UTC,view,\"7\n"
+                                "2019-10-01 00:00:00 UTC,view,8\n2019-10-01 00:00:00 UTC,view,9\n");
+  const ClickstreamResult s = read_clickstream(open_quote, "events.csv", o);
+  CHECK(s.rows == 3);
+  CHECK(s.bad_rows == 1);
+  CHECK(s.first_bad_rows.at(0).line == 2);
+  CHECK(reached(s.funnel, "", "interest") == 2);
+}
+
 TEST_CASE("observe: event times in the usual forms", "[observed]")
 {
   std::int64_t s = 0;

@@ -27,6 +27,20 @@ TEST_CASE("observed funnel: written and read back", "[observed]")
   CHECK(g.comments == f.comments);
 }
 
+TEST_CASE("observed funnel: a segment starting with # and a comment with a line break read back", "[observed]")
+{
+  ObservedFunnel f;
+  f.comments = {"journeysim observe a.csv\n--map view=interest"};
+  f.stages = {{"#vip", "interest", 10, 0}, {"#vip", "purchase", 3, 0}, {"web", "interest", 7, 0}};
+  std::ostringstream out;
+  write_observed_funnel(out, f);
+  const ObservedFunnel g = parse_observed_funnel(out.str(), "f.csv");
+  REQUIRE(g.stages.size() == 3);
+  CHECK(g.stages[0].persona == "#vip");
+  CHECK(g.stages[1].reached == 3);
+  CHECK(g.comments == std::vector<std::string>{"journeysim observe a.csv", "--map view=interest"});
+}
+
 TEST_CASE("observed funnel: persona column in any order, blank lines, CRLF", "[observed]")
 {
   const ObservedFunnel f = parse_observed_funnel("reached,stage,persona\r\n10,interest,a\r\n\r\n4,intent,a\r\n", "f.csv");
