@@ -236,11 +236,29 @@ std::string recommendation_section(const ReportData& d)
     const ComparisonRow* p = row_of(d.variants[i], "profit");
     return p && significant(*p) && p->difference < 0;
   };
-  // By conversion lift, those that surely lose profit last: the table ranks as the verdict decides.
+  const auto by_lift = [&](std::size_t a, std::size_t b) {
+    return conversion_row(d.variants[a])->difference > conversion_row(d.variants[b])->difference;
+  };
+  const auto profit_of = [&](std::size_t i) {
+    const ComparisonRow* p = row_of(d.variants[i], "profit");
+    return p && std::isfinite(p->difference) ? p->difference : -std::numeric_limits<double>::infinity();
+  };
+  // Where money is modelled, the decision is about it: the variants that
+  // surely raise profit, most first. A larger conversion lift whose profit
+  // is not shown to rise must not outrank one that surely earns more.
+  std::vector<std::size_t> earners;
+  for (std::size_t i : ranked)
+    if (const ComparisonRow* p = row_of(d.variants[i], "profit"); p && significant(*p) && p->difference > 0)
+      earners.push_back(i);
+  std::stable_sort(earners.begin(), earners.end(), [&](std::size_t a, std::size_t b) { return profit_of(a) > profit_of(b); });
+  // The table ranks as the verdict decides: by profit if some variant surely
+  // raises it, else by conversion lift with those that surely lose profit last.
   std::stable_sort(ranked.begin(), ranked.end(), [&](std::size_t a, std::size_t b) {
+    if (!earners.empty())
+      return profit_of(a) > profit_of(b);
     if (loses_profit(a) != loses_profit(b))
       return !loses_profit(a);
-    return conversion_row(d.variants[a])->difference > conversion_row(d.variants[b])->difference;
+    return by_lift(a, b);
   });
   // Profit beside the conversion lift: a change can convert more and earn less.
   const bool with_profit = std::any_of(ranked.begin(), ranked.end(),
@@ -272,6 +290,8 @@ std::string recommendation_section(const ReportData& d)
   for (std::size_t i : ranked)
     if (significant(*conversion_row(d.variants[i])) && conversion_row(d.variants[i])->difference > 0)
       (loses_profit(i) ? unprofitable : winners).push_back(i);
+  std::stable_sort(winners.begin(), winners.end(), by_lift); // the table's order may be by profit
+  std::stable_sort(unprofitable.begin(), unprofitable.end(), by_lift);
   // Variants that convert fewer, surely: a strategist reading "no variant
   // raises conversion" must not take them for harmless.
   std::string lowering;
@@ -288,8 +308,88 @@ std::string recommendation_section(const ReportData& d)
     const ComparisonRow& c = *conversion_row(d.variants[i]);
     return c.difference == 0 && c.ci_low == 0 && c.ci_high == 0;
   };
+  // What the chosen variant changes besides conversion, who loses, how to confirm it.
+  const auto effects_of = [&](const VariantReport& v, bool with_profit_effect) {
+    const ComparisonRow* cost = row_of(v, "marketing_cost");
+    const ComparisonRow* cpc = row_of(v, "cost_per_conversion");
+    const ComparisonRow* rev = row_of(v, "revenue_per_agent");
+    const ComparisonRow* profit = row_of(v, "profit");
+    std::string effects;
+    const auto effect = [&](const std::string& e) { effects += (effects.empty() ? "" : ", ") + e; };
+    if (cost)
+      effect("marketing cost " + relative_change(cost));
+    if (cpc)
+      effect("cost per conversion " + relative_change(cpc));
+    if (rev)
+      effect("revenue per customer " + relative_change(rev));
+    if (profit && with_profit_effect)
+      effect("profit " + std::string(profit->difference >= 0 ? "+" : "") + money(profit->difference) + " (95 % CI " +
+             smart(profit->ci_low) + " to " + smart(profit->ci_high) + (significant(*profit) ? "" : ", not significant") +
+             ")");
+    if (effects.empty())
+      return std::string();
+    effects[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(effects[0])));
+    return " " + effects + "; the cost of building the change itself is not in the model: weigh it against this.";
+  };
+  const auto who_loses = [&](const VariantReport& v) {
+    // The persona with the largest significant conversion drop.
+    const PersonaChange* loser = nullptr;
+    for (const auto& pc : v.persona_conversion)
+      if (pc.p_value < 0.05 && pc.difference < 0 && (!loser || pc.difference < loser->difference))
+        loser = &pc;
+    return loser ? " Who loses: " + escape(loser->persona) + " (" + signed_fixed(100 * loser->difference, 2) + " pp)."
+                 : std::string(" No persona converts significantly less.");
+  };
+  const auto ab_test = [&](const ComparisonRow& c) {
+    const analysis::AbTestPlan plan = analysis::plan_ab_test(c.baseline, c.variant, c.ci_low, c.ci_high);
+    return " To confirm it before building: a real A/B test with " + grouped(plan.per_arm) +
+           " customers per arm (80 % power, α = 0.05).";
+  };
+  const auto conversion_text = [&](const ComparisonRow& c) {
+    return "conversion " + percent(c.baseline, 2) + " → " + percent(c.variant, 2) + " (" +
+           signed_fixed(100 * c.difference, 2) + " pp" +
+           (c.baseline > 0 ? ", " + signed_fixed(100 * c.difference / c.baseline, 1) + " % relative" : std::string()) +
+           "; 95 % CI " + signed_fixed(100 * c.ci_low, 2) + " to " + signed_fixed(100 * c.ci_high, 2) + " pp, " +
+           p_text(c.p_value) + ")";
+  };
+  const auto profit_text = [&](const ComparisonRow& p) {
+    return money(p.difference) + " (" + relative_change(&p) + "; 95 % CI " + smart(p.ci_low) + " to " +
+           smart(p.ci_high) + ", " + p_text(p.p_value) + ")";
+  };
   std::string text;
-  if (winners.empty()) {
+  if (!earners.empty() && (winners.empty() || winners.front() != earners.front())) {
+    // The variant that surely earns most wins, whatever converts most.
+    const VariantReport& top = d.variants[earners.front()];
+    const ComparisonRow& c = *conversion_row(top);
+    const ComparisonRow& p = *row_of(top, "profit");
+    text = "<b>" + escape(top.name) + "</b> wins on profit: +" + profit_text(p) + "; " +
+           (still(earners.front()) ? std::string("it changes no customer's conversion")
+                                   : conversion_text(c) + (significant(c) ? "" : ", not significant")) +
+           ".";
+    text += effects_of(top, false);
+    if (earners.size() > 1) {
+      const ComparisonRow& p2 = *row_of(d.variants[earners[1]], "profit");
+      text += " Runner-up: " + escape(d.variants[earners[1]].name) + " (profit +" + money(p2.difference) +
+              (p2.ci_high >= p.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
+                                      : "") + ").";
+    }
+    if (!winners.empty()) {
+      // The largest sure conversion lift, which earns less or is not shown to earn at all.
+      const VariantReport& most = d.variants[winners.front()];
+      const ComparisonRow& c2 = *conversion_row(most);
+      const ComparisonRow* p2 = row_of(most, "profit");
+      text += " <b>" + escape(most.name) + "</b> converts more (" + signed_fixed(100 * c2.difference, 2) + " pp) but " +
+              (p2 && significant(*p2) ? "earns less: profit +" + money(p2->difference)
+                                      : std::string("is not shown to earn more: profit ") +
+                                          (p2 ? (p2->difference >= 0 ? "+" : "") + money(p2->difference) + " (95 % CI " +
+                                                  smart(p2->ci_low) + " to " + smart(p2->ci_high) + ")"
+                                              : std::string("not compared"))) +
+              ".";
+    }
+    text += who_loses(top);
+    if (significant(c) && c.difference > 0)
+      text += ab_test(c);
+  } else if (winners.empty()) {
     const VariantReport& top = d.variants[ranked.front()];
     const ComparisonRow& c = *conversion_row(top);
     const bool nobody_moved = std::all_of(ranked.begin(), ranked.end(), still);
@@ -308,48 +408,14 @@ std::string recommendation_section(const ReportData& d)
                     ", disagrees with the interval: too few customers converted differently to tell"
                 : "") +
              ").";
-    // A change can pay without converting anyone more (repeat purchases,
-    // margin, spend): say so rather than only "keep the baseline".
-    const VariantReport* payer = nullptr;
-    for (std::size_t i : ranked) {
-      const ComparisonRow* p = row_of(d.variants[i], "profit");
-      if (p && significant(*p) && p->difference > 0 &&
-          (!payer || p->difference > row_of(*payer, "profit")->difference))
-        payer = &d.variants[i];
-    }
-    if (payer) {
-      const ComparisonRow& p = *row_of(*payer, "profit");
-      text += " But <b>" + escape(payer->name) + "</b> raises profit by " + money(p.difference) + " (" +
-              relative_change(&p) + "; 95 % CI " + smart(p.ci_low) + " to " + smart(p.ci_high) + ", " +
-              p_text(p.p_value) + "): weigh that against the cost of building it.";
-    }
   } else {
     const VariantReport& top = d.variants[winners.front()];
     const ComparisonRow& c = *conversion_row(top);
-    text = "<b>" + escape(top.name) + "</b> wins: conversion " + percent(c.baseline, 2) + " → " +
-           percent(c.variant, 2) + " (" + signed_fixed(100 * c.difference, 2) + " pp, " +
-           signed_fixed(100 * c.difference / c.baseline, 1) + " % relative; 95 % CI " +
-           signed_fixed(100 * c.ci_low, 2) + " to " + signed_fixed(100 * c.ci_high, 2) + " pp, " +
-           p_text(c.p_value) + ").";
-    const ComparisonRow* cost = row_of(top, "marketing_cost");
-    const ComparisonRow* cpc = row_of(top, "cost_per_conversion");
-    const ComparisonRow* rev = row_of(top, "revenue_per_agent");
+    text = "<b>" + escape(top.name) + "</b> wins: " + conversion_text(c) + ".";
+    text += effects_of(top, true);
     const ComparisonRow* profit = row_of(top, "profit");
-    std::string effects;
-    const auto effect = [&](const std::string& e) { effects += (effects.empty() ? "" : ", ") + e; };
-    if (cost)
-      effect("marketing cost " + relative_change(cost));
-    if (cpc)
-      effect("cost per conversion " + relative_change(cpc));
-    if (rev)
-      effect("revenue per customer " + relative_change(rev));
-    if (profit)
-      effect("profit " + std::string(profit->difference >= 0 ? "+" : "") + money(profit->difference) + " (95 % CI " +
-             smart(profit->ci_low) + " to " + smart(profit->ci_high) + ")");
-    if (!effects.empty()) {
-      effects[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(effects[0])));
-      text += " " + effects + "; the cost of building the change itself is not in the model: weigh it against this.";
-    }
+    if (profit && !significant(*profit))
+      text += " It converts more without being shown to earn more.";
     // The runner-up is the next variant that surely helps too, if any.
     if (winners.size() > 1) {
       const VariantReport& second = d.variants[winners[1]];
@@ -361,16 +427,8 @@ std::string recommendation_section(const ReportData& d)
       text += unprofitable.empty() ? " No other variant raises conversion with confidence."
                                    : " No other variant raises conversion and pays for it.";
     }
-    // Who loses: the persona with the largest significant conversion drop.
-    const PersonaChange* loser = nullptr;
-    for (const auto& pc : top.persona_conversion)
-      if (pc.p_value < 0.05 && pc.difference < 0 && (!loser || pc.difference < loser->difference))
-        loser = &pc;
-    text += loser ? " Who loses: " + escape(loser->persona) + " (" + signed_fixed(100 * loser->difference, 2) + " pp)."
-                  : std::string(" No persona converts significantly less.");
-    const analysis::AbTestPlan plan = analysis::plan_ab_test(c.baseline, c.variant, c.ci_low, c.ci_high);
-    text += " To confirm it before building: a real A/B test with " + grouped(plan.per_arm) +
-            " customers per arm (80 % power, α = 0.05).";
+    text += who_loses(top);
+    text += ab_test(c);
   }
   for (std::size_t i : unprofitable) { // sure to convert more, sure to earn less
     const ComparisonRow& c = *conversion_row(d.variants[i]);
@@ -382,7 +440,7 @@ std::string recommendation_section(const ReportData& d)
   }
   if (n_lowering)
     text += " " + lowering + (n_lowering == 1 ? " converts" : " convert") + " significantly fewer customers.";
-  if (winners.empty()) {
+  if (winners.empty() && earners.empty()) {
     const ComparisonRow& c = *conversion_row(d.variants[ranked.front()]);
     text += unprofitable.empty() && c.difference > 0 && !still(ranked.front())
               ? " Otherwise keep the baseline, or simulate more customers if a lift of that size would matter."

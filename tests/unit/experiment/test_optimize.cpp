@@ -192,7 +192,7 @@ TEST_CASE("optimize: successive halving's best is a survivor, not a setting drop
   CHECK(dropped->diff > 0);        // on those same four, 0.35 does better
 }
 
-TEST_CASE("optimize: --customers scales totals only; change costs need a total", "[experiment][optimize]")
+TEST_CASE("optimize: --customers scales totals only, change costs need a total", "[experiment][optimize]")
 {
   const ScenarioFile file;
   OptimizeOptions o;

@@ -202,7 +202,7 @@ TEST_CASE("decide: every setting is compared with the best pair by pair over the
   CHECK(!d.options[1].equivalent);
 }
 
-TEST_CASE("parse_target: a rate is a fraction; a per-cent typed for it is refused", "[experiment][decision]")
+TEST_CASE("parse_target: a rate is a fraction, a per-cent typed for it is refused", "[experiment][decision]")
 {
   const Target t = parse_target("conversion_rate>=0.035", "--target");
   CHECK(t.metric == "conversion_rate");
@@ -221,7 +221,7 @@ TEST_CASE("parse_target: a rate is a fraction; a per-cent typed for it is refuse
   }
 }
 
-TEST_CASE("parse_target: a rate or ROI may be written as a per-cent; ROI above 10 needs its %", "[experiment][decision]")
+TEST_CASE("parse_target: a rate or ROI may be written as a per-cent, ROI above 10 needs its %", "[experiment][decision]")
 {
   CHECK(parse_target("conversion_rate>=3.5%", "--target").value == 3.5 / 100);
   CHECK(parse_target("roi>=150%", "--target").value == 1.5);

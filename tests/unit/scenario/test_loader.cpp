@@ -599,7 +599,7 @@ TEST_CASE("the loader never lets a raw exception out", "[scenario][loader][error
   }
 }
 
-TEST_CASE("names may use letters of any script; the check agrees with what run writes", "[scenario][loader]")
+TEST_CASE("names may use letters of any script, the check agrees with what run writes", "[scenario][loader]")
 {
   const std::string text = R"(name: polski
 stages:
