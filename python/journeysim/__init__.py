@@ -18,6 +18,7 @@ from .reader import (
     NotResultsFileError,
     Results,
     ResultsError,
+    UnclosedFileError,
     UnsupportedVersionError,
     open_results,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "NotResultsFileError",
     "Results",
     "ResultsError",
+    "UnclosedFileError",
     "UnsupportedVersionError",
     "open_results",
 ]

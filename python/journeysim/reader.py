@@ -8,6 +8,7 @@ column or a random sample of rows costs what it reads.
 """
 
 import os
+import re
 
 import h5py
 import numpy as np
@@ -33,6 +34,8 @@ COMPARISON_COLUMNS = ("baseline", "variant", "difference", "ci_low", "ci_high", 
 
 # Rows are read in aligned blocks of this many agents (bounded memory per read).
 _BLOCK = 1 << 20
+# The HDF5 format signature; the superblock starts at 0, 512, 1024, 2048, … (HDF5 file format spec).
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 class ResultsError(ValueError):
@@ -51,6 +54,13 @@ class IncompleteResultsError(ResultsError):
     """The root attribute `complete` is not 1: an interrupted or still running run."""
 
 
+class UnclosedFileError(IncompleteResultsError, NotResultsFileError):
+    """An HDF5 file its writer never closed: HDF5 1.10 keeps the superblock's "open for
+    write" flag of a journeysim run or sweep that was killed (SIGKILL, a crash) or is still
+    running, and refuses to open the file. An IncompleteResultsError, and a
+    NotResultsFileError as readers that caught "not an HDF5 file" expect."""
+
+
 def open_results(path, allow_incomplete=False):
     """Opens a results file; use it as a context manager (``with open_results(p) as r:``).
 
@@ -59,6 +69,22 @@ def open_results(path, allow_incomplete=False):
     results; ``allow_incomplete=True`` reads an interrupted run's file anyway.
     """
     return Results(path, allow_incomplete=allow_incomplete)
+
+
+def _hdf5_signature(path):
+    """True if the file has the HDF5 signature where a superblock may start (0, 512, 1024, …)."""
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            offset = 0
+            while offset + len(_HDF5_SIGNATURE) <= size:
+                f.seek(offset)
+                if f.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE:
+                    return True
+                offset = 512 if offset == 0 else 2 * offset
+    except OSError:
+        return False
+    return False
 
 
 def _scalar(value):
@@ -150,7 +176,18 @@ class Results:
         try:
             self.file = h5py.File(self.path, "r")
         except OSError as e:
-            raise NotResultsFileError(f"{self.path}: not an HDF5 file ({e})") from e
+            if not _hdf5_signature(self.path):
+                raise NotResultsFileError(f"{self.path}: not an HDF5 file ({e})") from e
+            if "open for write" in str(e):
+                raise UnclosedFileError(
+                    f"{self.path} is an HDF5 file its writer never closed: a journeysim run or sweep "
+                    "killed while writing it (SIGKILL, a crash, a full disk), or one still running, and "
+                    f"HDF5 refuses to open it ({e}). An interrupted sweep continues with the same "
+                    "`journeysim sweep … --resume` command that made it; to read what it holds now, clear "
+                    f"the flag with `h5clear -s {self.path}` and open_results(path, allow_incomplete=True)"
+                ) from e
+            raise NotResultsFileError(f"{self.path}: an HDF5 file that HDF5 cannot open (damaged or "
+                                      f"truncated?): {e}") from e
         try:
             self._check(allow_incomplete)
         except Exception:
@@ -255,11 +292,38 @@ class Results:
 
     @property
     def baseline(self):
-        """The baseline variant's name (the first variant)."""
+        """The baseline variant's name (the first variant); in a sweep file, which has no
+        /variants, the variant of run 0 (every grid point runs the baseline first)."""
         v = self.variants
-        if not v:
-            raise ResultsError(f"{self.path}: no /variants in this file")
-        return v[0]
+        if v:
+            return v[0]
+        if self.kind == "sweep":
+            return self._sweep_baseline()
+        if self.kind == "optimize":
+            raise ResultsError(f"{self.path}: an optimisation file has no variants (so no baseline); "
+                               "its evaluations are in optimization()")
+        raise ResultsError(f"{self.path}: no /variants in this file")
+
+    def _sweep_baseline(self):
+        if "runs/index" in self.file and self.file["runs/index"].shape[0]:
+            idx = self.file["runs/index"]
+            runs = idx["run"]
+            if (runs == 0).any():
+                return _scalar(idx["variant"][int(np.flatnonzero(runs == 0)[0])])
+        if "runs/0" in self.file and "variant" in self.file["runs/0"].attrs:
+            return _scalar(self.file["runs/0"].attrs["variant"])
+        # No run finished yet: the scenario names it (top-level `baseline:`, default "baseline").
+        m = re.search(r"^baseline:[ \t]*[\"']?([^\s\"'#]+)", self.scenario.get("source", ""), re.MULTILINE)
+        return m.group(1) if m else "baseline"
+
+    def _default_variant(self, variant):
+        """`variant`, or the baseline when None; a sweep's runs are taken by run id only."""
+        if variant is not None:
+            return variant
+        if self.kind == "sweep":
+            raise ResultsError(f"{self.path}: a sweep file has no variants by name: give a run id "
+                               "(the run column of runs())")
+        return self.baseline
 
     @property
     def stages(self):
@@ -313,14 +377,40 @@ class Results:
 
     # -- per-variant aggregates ---------------------------------------------
 
+    @staticmethod
+    def _is_run(variant):
+        return isinstance(variant, (int, np.integer)) and not isinstance(variant, bool)
+
     def _variant(self, variant):
-        if isinstance(variant, (int, np.integer)) and not isinstance(variant, bool):
+        if self._is_run(variant):
             if "runs" in self.file and str(int(variant)) in self.file["runs"]:
+                if not self.complete and int(variant) not in self._finished_runs():
+                    raise ResultsError(f"{self.path}: run {variant} of this interrupted sweep was not "
+                                       "finished (it is not in /runs/index); its group may be partial")
                 return self.file["runs"][str(int(variant))]
             raise KeyError(f"no run {variant} in {self.path} (run ids are the `run` column of runs())")
         if variant not in self.variants:
+            if self.kind == "sweep":
+                raise KeyError(f"no variant {variant!r} in {self.path}: a sweep file's variants are "
+                               "taken by run id (the run column of runs())")
             raise KeyError(f"no variant {variant!r} in {self.path}; variants: {', '.join(self.variants)}")
         return self.file["variants"][variant]
+
+    def _finished_runs(self):
+        if "runs/index" not in self.file:
+            return set()
+        return set(int(x) for x in self.file["runs/index"]["run"])
+
+    def _label(self, variant):
+        """The leading columns of a row of `variant`: its name, and for a run id also the run."""
+        if self._is_run(variant):
+            g = self._variant(variant)
+            return {"run": int(variant), "variant": _scalar(g.attrs.get("variant", ""))}
+        return {"variant": variant}
+
+    def _lead(self, which):
+        """Leading columns of the tidy tables: run, variant when run ids were given, else variant."""
+        return ["run", "variant"] if any(self._is_run(v) for v in which) else ["variant"]
 
     def _which(self, variant):
         if variant is None:
@@ -333,21 +423,29 @@ class Results:
             self._variant(v)
         return names
 
-    def summary(self):
+    def summary(self, variant=None):
         """DataFrame indexed by variant (baseline first), one column per summary attribute.
 
         Columns: agents, conversions, conversion_rate, purchases, revenue, cost,
         cost_per_conversion, roi, cart_abandon_rate, mean_mood (and any further
         attribute the writer added), exactly as stored.
+
+        ``variant``: a name or list of names (default: all variants), or in a
+        sweep file run ids — then the index is the run id (named "run") and a
+        ``variant`` column, the run's variant, comes first.
         """
+        which = self._which(variant)
+        runs = self._lead(which) == ["run", "variant"]
         rows = {}
-        for v in self.variants:
-            rows[v] = {k: _scalar(x) for k, x in self._variant(v)["summary"].attrs.items()}
+        for v in which:
+            rows[int(v) if runs else v] = {k: _scalar(x) for k, x in self._variant(v)["summary"].attrs.items()}
         df = pd.DataFrame.from_dict(rows, orient="index")
         cols = [c for c in SUMMARY_METRICS if c in df.columns] + sorted(c for c in df.columns
                                                                          if c not in SUMMARY_METRICS)
         df = df[cols] if len(df) else pd.DataFrame(columns=list(SUMMARY_METRICS))
-        df.index.name = "variant"
+        if runs:
+            df.insert(0, "variant", [self._label(v)["variant"] for v in which])
+        df.index.name = "run" if runs else "variant"
         return df
 
     def spend(self, variant=None):
@@ -357,17 +455,18 @@ class Results:
         touchpoints with a stated reach cost), spend (what the exposures
         cost), exposures. Money is in the file's `currency` attribute.
         """
+        which = self._which(variant)
         frames = []
-        for v in self._which(variant):
+        for v in which:
             g = self._variant(v)
             if "channels" not in g:
                 raise ResultsError(f"{self.path}: variant {v!r} has no spend per channel "
                                    "(written by journeysim 0.2 and later)")
             c = g["channels"]
-            frames.append(pd.DataFrame({"variant": v, "channel": c["name"].asstr()[()],
+            frames.append(pd.DataFrame({**self._label(v), "channel": c["name"].asstr()[()],
                                         "planned_spend": c["planned_spend"][()], "spend": c["spend"][()],
                                         "exposures": c["exposures"][()]}))
-        return _tidy(frames, ["variant", "channel", "planned_spend", "spend", "exposures"])
+        return _tidy(frames, self._lead(which) + ["channel", "planned_spend", "spend", "exposures"])
 
     @property
     def currency(self):
@@ -385,15 +484,16 @@ class Results:
         """
         stages = self.stages["name"].tolist()
         personas = self.personas["name"].tolist()
+        which = self._which(variant)
         frames = []
-        for v in self._which(variant):
+        for v in which:
             g = self._variant(v)
             if by_persona:
                 m = g["funnel/by_persona"][()]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     rate = m / m[:, :1]
                 frames.append(pd.DataFrame({
-                    "variant": v,
+                    **self._label(v),
                     "persona": np.repeat(personas, len(stages)),
                     "stage": np.tile(stages, len(personas)),
                     "stage_index": np.tile(np.arange(len(stages)), len(personas)),
@@ -402,10 +502,10 @@ class Results:
                 r = g["funnel/reached"][()]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     rate = r / r[0] if len(r) else r.astype(float)
-                frames.append(pd.DataFrame({"variant": v, "stage": stages,
+                frames.append(pd.DataFrame({**self._label(v), "stage": stages,
                                             "stage_index": np.arange(len(stages)),
                                             "reached": r, "rate": rate}))
-        return _tidy(frames, ["variant"] + (["persona"] if by_persona else [])
+        return _tidy(frames, self._lead(which) + (["persona"] if by_persona else [])
                      + ["stage", "stage_index", "reached", "rate"])
 
     def daily(self, variant=None, wide=False):
@@ -417,21 +517,23 @@ class Results:
         """
         stages = self.stages["name"].tolist()
         k = len(stages)
+        which = self._which(variant)
+        lead = self._lead(which)
         frames = []
-        for v in self._which(variant):
+        for v in which:
             g = self._variant(v)
             ins, lost = g["daily/in_stage"][()], g["daily/lost"][()]
             h = ins.shape[0]
-            frames.append(pd.DataFrame({"variant": v, "day": np.repeat(np.arange(h), k),
+            frames.append(pd.DataFrame({**self._label(v), "day": np.repeat(np.arange(h), k),
                                         "stage": np.tile(stages, h), "stage_index": np.tile(np.arange(k), h),
                                         "in_stage": ins.ravel(), "lost": lost.ravel()}))
-        df = _tidy(frames, ["variant", "day", "stage", "stage_index", "in_stage", "lost"])
+        df = _tidy(frames, lead + ["day", "stage", "stage_index", "in_stage", "lost"])
         if not wide:
             return df
-        w = df.pivot(index=["variant", "day"], columns="stage", values=["in_stage", "lost"])
+        w = df.pivot(index=lead + ["day"], columns="stage", values=["in_stage", "lost"])
         w = w.reindex(columns=pd.MultiIndex.from_product([["in_stage", "lost"], stages]))
         # An empty index has no variant level to order by.
-        return w.reindex(self._which(variant), level="variant") if frames else w
+        return w.reindex(which, level=lead[0]) if frames else w
 
     def touchpoint_stats(self, variant=None):
         """Per variant and touchpoint: exposures, advances, cost, advance_rate, cost_per_advance.
@@ -440,18 +542,20 @@ class Results:
         not have show 0 exposures.
         """
         t = self.touchpoints
+        which = self._which(variant)
         frames = []
-        for v in self._which(variant):
+        for v in which:
             g = self._variant(v)["touchpoints"]
-            df = pd.DataFrame({"variant": v, "touchpoint": t["name"], "channel": t["channel"], "kind": t["kind"],
+            df = pd.DataFrame({**self._label(v), "touchpoint": t["name"], "channel": t["channel"],
+                               "kind": t["kind"],
                                "exposures": g["exposures"][()], "advances": g["advances"][()],
                                "cost": g["cost"][()]})
             with np.errstate(invalid="ignore", divide="ignore"):
                 df["advance_rate"] = df["advances"] / df["exposures"].where(df["exposures"] > 0)
                 df["cost_per_advance"] = df["cost"] / df["advances"].where(df["advances"] > 0)
             frames.append(df)
-        return _tidy(frames, ["variant", "touchpoint", "channel", "kind", "exposures", "advances", "cost",
-                              "advance_rate", "cost_per_advance"])
+        return _tidy(frames, self._lead(which) + ["touchpoint", "channel", "kind", "exposures", "advances",
+                                                  "cost", "advance_rate", "cost_per_advance"])
 
     # -- per-agent columns ---------------------------------------------------
 
@@ -464,7 +568,7 @@ class Results:
 
     def agent_columns(self, variant=None):
         """Names agents() can return for a variant: stage_day expands to stage_day_<stage>."""
-        ag = self._agents_group(variant or self.baseline)
+        ag = self._agents_group(self._default_variant(variant))
         names = list(ag)
         other = self._population_group(ag)
         if other is not None:
@@ -488,7 +592,7 @@ class Results:
 
     def n_agents(self, variant=None):
         """Number of agents (rows) of a variant."""
-        g = self._variant(variant or self.baseline)
+        g = self._variant(self._default_variant(variant))
         if "agents" in g and "agent_id" in g["agents"]:
             return int(g["agents/agent_id"].shape[0])
         return int(_scalar(g["summary"].attrs["agents"]))
@@ -514,8 +618,7 @@ class Results:
         is the agent's row number (its agent_id), named "agent", so frames of
         different variants align: all variants share the same customers.
         """
-        if variant is None:
-            variant = self.baseline
+        variant = self._default_variant(variant)
         ag = self._agents_group(variant)
         pop = self._population_group(ag)
         stages = self.stages["name"].tolist()
@@ -611,14 +714,15 @@ class Results:
         stages = self.stages["name"].tolist()
         personas = self.personas["name"].tolist()
         k, p = len(stages), len(personas)
+        which = self._which(variant)
         frames = []
         kinds_all = list(TOUCH_KINDS)
-        for v in self._which(variant):
+        for v in which:
             g = self._variant(v)
             if "journey_map" not in g:
                 continue
             jm = g["journey_map"]
-            df = pd.DataFrame({"variant": v, "persona": np.repeat(personas, k), "stage": np.tile(stages, p),
+            df = pd.DataFrame({**self._label(v), "persona": np.repeat(personas, k), "stage": np.tile(stages, p),
                                "stage_index": np.tile(np.arange(k), p),
                                "reached": g["funnel/by_persona"][()].ravel(),
                                "mood_in": jm["mood_in"][()].ravel(), "mood_out": jm["mood_out"][()].ravel()})
@@ -631,7 +735,8 @@ class Results:
                     if kind not in kinds_all:
                         kinds_all.append(kind)
             frames.append(df)
-        columns = ["variant", "persona", "stage", "stage_index", "reached", "mood_in", "mood_out"] + kinds_all
+        columns = (self._lead(which) + ["persona", "stage", "stage_index", "reached", "mood_in", "mood_out"]
+                   + kinds_all)
         if not frames:
             if required:
                 raise ResultsError(f"{self.path}: no journey_map/ in this file (written by a journeysim "
@@ -661,8 +766,13 @@ class Results:
         columns = ["variant", "metric", "baseline_value", "variant_value", "difference", "ci_low", "ci_high",
                    "p_value", "method"]
         if by is not None:
+            if by == "attribution":
+                raise ValueError("by='attribution': the touchpoint attribution (/attribution, written by "
+                                 "`journeysim run --attribution`) is not a comparison of variants; read it "
+                                 "with attribution()")
             if by not in ("persona", "stage", "phase", "touchpoint"):
-                raise ValueError(f"by={by!r}: expected 'persona', 'stage', 'phase' or 'touchpoint'")
+                raise ValueError(f"by={by!r}: expected 'persona', 'stage', 'phase' or 'touchpoint' "
+                                 "(touchpoint attribution: attribution())")
             columns.insert(1, "group")
         frames = []
         if "comparison" in self.file:
@@ -693,6 +803,65 @@ class Results:
             return pd.DataFrame(columns=columns)
         return pd.concat(frames, ignore_index=True)[columns]
 
+    def has_attribution(self):
+        """True if the file has /attribution (written by `journeysim run --attribution`)."""
+        return "attribution" in self.file and "metric" in self.file["attribution"]
+
+    def attribution(self, touchpoint=None, wide=False, required=False):
+        """What each touchpoint of the baseline is worth (/attribution, `journeysim run --attribution`).
+
+        Tidy: one row per touchpoint and metric, columns touchpoint, channel,
+        kind, metric, with_touchpoint (the baseline with every touchpoint),
+        without_touchpoint (the same customers without this one), difference
+        (with − without: the incremental value; for last_touch, first_touch,
+        linear and markov the conversions that rule credits to it), ci_low,
+        ci_high (paired 95 %), p_value, method. Metrics, in the file's order:
+        conversions, revenue, marketing_cost, profit (totals),
+        cost_per_incremental_conversion, incremental_roi, last_touch,
+        first_touch, linear, markov (docs/OUTPUT.md). NaN where undefined.
+
+        ``touchpoint``: a name or list of names (default: all).
+        ``wide=True``: index touchpoint, one column per metric, values the
+        difference — incremental conversions beside what each rule credits.
+
+        Without /attribution the result is an empty DataFrame with these
+        columns, or ResultsError when ``required=True``.
+        """
+        columns = ["touchpoint", "channel", "kind", "metric", "with_touchpoint", "without_touchpoint",
+                   "difference", "ci_low", "ci_high", "p_value", "method"]
+        if not self.has_attribution():
+            if required:
+                raise ResultsError(f"{self.path}: no /attribution in this file (written by "
+                                   "`journeysim run --attribution`)")
+            df = pd.DataFrame(columns=columns)
+            return df.set_index("touchpoint")[[]] if wide else df
+        g = self.file["attribution"]
+        df = pd.DataFrame({"touchpoint": _strings(g["group"]), "metric": _strings(g["metric"])})
+        t = self.touchpoints.set_index("name")
+        df["channel"] = df["touchpoint"].map(t["channel"])
+        df["kind"] = df["touchpoint"].map(t["kind"])
+        for src, dst in (("baseline", "with_touchpoint"), ("variant", "without_touchpoint"),
+                         ("difference", "difference"), ("ci_low", "ci_low"), ("ci_high", "ci_high"),
+                         ("p_value", "p_value")):
+            df[dst] = g[src][()] if src in g else np.nan
+        df["method"] = _strings(g["method"]) if "method" in g else ""
+        df = df[columns]
+        if touchpoint is not None:
+            wanted = [touchpoint] if isinstance(touchpoint, str) else list(touchpoint)
+            known = df["touchpoint"].unique().tolist()
+            for name in wanted:
+                if name not in known:
+                    raise KeyError(f"no touchpoint {name!r} in /attribution of {self.path}; "
+                                   f"touchpoints: {', '.join(known)}")
+            df = df[df["touchpoint"].isin(wanted)].reset_index(drop=True)
+        df.attrs = {k: _scalar(v) for k, v in g.attrs.items()}
+        if not wide:
+            return df
+        w = df.pivot(index="touchpoint", columns="metric", values="difference")
+        w = w.reindex(index=df["touchpoint"].unique(), columns=df["metric"].unique())
+        w.index.name, w.columns.name = "touchpoint", None
+        return w
+
     # -- sweeps --------------------------------------------------------------
 
     def runs(self):
@@ -700,22 +869,50 @@ class Results:
 
         Columns as stored (run, point, replication, variant, seed, each swept
         parameter's value, the run's summary metrics); strings decoded to str.
-        Raises ResultsError for a file without /runs/index (not a sweep).
+        Raises ResultsError for a file without /runs/index (not a sweep). An
+        interrupted sweep (open_results(path, allow_incomplete=True)) has a row
+        for each run finished so far: /runs/index gets a run's row only once
+        its group is complete.
 
         A run id (the `run` column, an int) works wherever a variant name is
-        taken: ``r.funnel(variant=12)``, ``r.daily(12)``, ``r.agents(12)``
-        (sweeps made with --per-agent).
+        taken: ``r.summary(12)``, ``r.funnel(variant=12)``, ``r.daily(12)``,
+        ``r.agents(12)`` (sweeps made with --per-agent). The tidy tables then
+        start with ``run`` and ``variant`` (the run's variant name);
+        summary() is indexed by run with a ``variant`` column.
         """
         return self._table("runs/index")
 
     def runs_summary(self):
-        """/runs/summary of a sweep (mean, sd and 95 % CI across replications per grid point)."""
+        """/runs/summary of a sweep (mean, sd and 95 % CI across replications per grid point).
+
+        Written when the sweep completes: on an interrupted sweep this raises
+        IncompleteResultsError (its finished runs are in runs()).
+        """
         return self._table("runs/summary")
+
+    def _resume_hint(self):
+        sc = self.scenario
+        swept = [_scalar(p) for p in self.file.attrs.get("parameters", [])]
+        return (f"continue it with the `journeysim sweep {sc.get('path') or 'SCENARIO.yaml'} --set … "
+                f"-o {self.path}` command that made it plus --resume"
+                + (f" (swept: {', '.join(swept)})" if swept else ""))
 
     def _table(self, path):
         if path not in self.file:
-            raise ResultsError(f"{self.path}: no /{path} — not a sweep file (made by `journeysim run`, "
-                               "not `journeysim sweep`)" if path.startswith("runs") else f"no /{path}")
+            if not path.startswith("runs"):
+                raise ResultsError(f"{self.path}: no /{path}")
+            if self.kind == "optimize":
+                raise ResultsError(f"{self.path}: no /{path} — an optimisation file (made by `journeysim "
+                                   "optimize -o`), not a sweep: its evaluations are in optimization()")
+            if self.kind == "sweep" and not self.complete:
+                done = len(self._finished_runs())
+                what = ("/runs/summary is written when the sweep completes; runs() has the "
+                        f"{done} run(s) finished so far" if path == "runs/summary" else "no run finished yet")
+                raise IncompleteResultsError(f"{self.path}: an interrupted sweep (root attribute complete = "
+                                             f"{_scalar(self.file.attrs.get('complete', 0))!r}): {what}; "
+                                             + self._resume_hint())
+            raise ResultsError(f"{self.path}: no /{path} — not a sweep file (kind = {self.kind!r}; made by "
+                               "`journeysim run`, not `journeysim sweep`)")
         ds = self.file[path]
         if ds.dtype.names is None:
             raise ResultsError(f"{self.path}: /{path} is not a compound table")

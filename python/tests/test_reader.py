@@ -7,9 +7,11 @@ Run: JOURNEYSIM=build/journeysim PYTHONPATH=python /usr/bin/python3 python/tests
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import h5py
@@ -53,10 +55,25 @@ class ReaderTest(unittest.TestCase):
         cls.f.close()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def copy(self, name):
+    def copy(self, name, src=None):
         dst = os.path.join(self.tmp, name)
-        shutil.copyfile(self.path, dst)
+        shutil.copyfile(src or self.path, dst)
         return dst
+
+    _sweep = None
+
+    @classmethod
+    def sweep(cls):
+        """A small real sweep (2 points x 2 replications x 7 variants of 1000 agents), made once."""
+        if cls._sweep is None:
+            path = os.path.join(cls.tmp, "sweep.h5")
+            try:
+                cli("sweep", SCENARIO, "--set", "touchpoints.checkout.checkout.steps=1:2:1", "-r", "2",
+                    "-n", "1000", "-o", path, "--quiet")
+            except RuntimeError as e:
+                raise unittest.SkipTest(f"no working `journeysim sweep` yet: {str(e).splitlines()[0]}")
+            cls._sweep = path
+        return cls._sweep
 
     # -- identity and tables --------------------------------------------------
 
@@ -461,12 +478,7 @@ class ReaderTest(unittest.TestCase):
             self.assertEqual(df["conversion_rate"].tolist(), [0.03, 0.04])
 
     def test_runs_of_a_real_sweep(self):
-        path = os.path.join(self.tmp, "sweep.h5")
-        try:
-            cli("sweep", SCENARIO, "--set", "touchpoints.checkout.checkout.steps=1:2:1", "-r", "2", "-n", "1000",
-                "-o", path, "--quiet")
-        except RuntimeError as e:
-            self.skipTest(f"no working `journeysim sweep` yet: {str(e).splitlines()[0]}")
+        path = self.sweep()
         with journeysim.open_results(path) as r:
             self.assertEqual(r.kind, "sweep")
             df = r.runs()
@@ -494,11 +506,75 @@ class ReaderTest(unittest.TestCase):
             # a run id works where a variant name does
             row = df[(df.variant == "cart_discount") & (df.replication == 1)].iloc[0]
             fun = r.funnel(variant=int(row.run))
-            self.assertEqual(fun["variant"].tolist(), [int(row.run)] * 7)
             self.assertEqual(fun[fun.stage == "purchase"]["reached"].item(), row.conversions)
             self.assertEqual(len(r.daily(int(row.run))), 120 * 7)
             with self.assertRaises(KeyError):
                 r.funnel(variant=10_000)
+            # the sweep's baseline is run 0's variant
+            self.assertEqual(r.baseline, "baseline")
+            self.assertEqual(df.set_index("run").loc[0, "variant"], "baseline")
+            with self.assertRaisesRegex(journeysim.ResultsError, "run id"):
+                r.agents(columns="mood")  # no variant by name to default to
+
+    def test_per_run_tables_name_the_variant_and_the_run(self):
+        with journeysim.open_results(self.sweep()) as r, h5py.File(self.sweep(), "r") as f:
+            df = r.runs()
+            row = df[(df.variant == "cart_discount") & (df.replication == 1)].iloc[0]
+            run = int(row.run)
+            self.assertNotEqual(run, 3)  # the variant's index: the run id is something else
+            fun = r.funnel(variant=run)
+            self.assertEqual(list(fun.columns), ["run", "variant", "stage", "stage_index", "reached", "rate"])
+            self.assertEqual(fun["variant"].tolist(), ["cart_discount"] * 7)
+            self.assertEqual(fun["run"].tolist(), [run] * 7)
+            np.testing.assert_array_equal(fun["reached"].to_numpy(), f[f"runs/{run}/funnel/reached"][()])
+            byp = r.funnel(variant=run, by_persona=True)
+            self.assertEqual(list(byp.columns[:3]), ["run", "variant", "persona"])
+            self.assertEqual(set(byp["variant"]), {"cart_discount"})
+            t = r.touchpoint_stats(variant=run)
+            self.assertEqual(list(t.columns[:3]), ["run", "variant", "touchpoint"])
+            self.assertEqual(set(t["variant"]), {"cart_discount"})
+            np.testing.assert_array_equal(t["exposures"].to_numpy(), f[f"runs/{run}/touchpoints/exposures"][()])
+            self.assertGreater(t.set_index("touchpoint").loc["cart_discount_code", "exposures"], 0)
+            # several runs: one block each, in the order asked
+            other = int(df[(df.variant == "baseline") & (df.replication == 0) & (df.point == 1)].run.item())
+            both = r.touchpoint_stats(variant=[run, other])
+            self.assertEqual(both["run"].unique().tolist(), [run, other])
+            self.assertEqual(both["variant"].unique().tolist(), ["cart_discount", "baseline"])
+            self.assertEqual(r.daily(run)["variant"].unique().tolist(), ["cart_discount"])
+            w = r.daily([run, other], wide=True)
+            self.assertEqual(list(w.index.names), ["run", "variant", "day"])
+            self.assertEqual(w.index.get_level_values("run").unique().tolist(), [run, other])
+            np.testing.assert_array_equal(w.loc[(run, "cart_discount")]["in_stage"].to_numpy(),
+                                          f[f"runs/{run}/daily/in_stage"][()])
+            self.assertEqual(r.spend(run)["variant"].unique().tolist(), ["cart_discount"])
+            self.assertEqual(r.journey_map(run)["variant"].unique().tolist(), ["cart_discount"])
+        # a run file keeps its columns: no run column
+        self.assertEqual(list(self.r.funnel(variant="cart_discount").columns),
+                         ["variant", "stage", "stage_index", "reached", "rate"])
+        self.assertEqual(self.r.touchpoint_stats(variant="cart_discount").columns[0], "variant")
+
+    def test_summary_of_some_variants_or_runs(self):
+        full = self.r.summary()
+        s = self.r.summary("cart_discount")
+        self.assertEqual(s.index.tolist(), ["cart_discount"])
+        self.assertEqual(s.index.name, "variant")
+        pd.testing.assert_frame_equal(s, full.loc[["cart_discount"]])
+        s2 = self.r.summary(["proactive_chat", "baseline"])
+        self.assertEqual(s2.index.tolist(), ["proactive_chat", "baseline"])
+        self.assertEqual(s2.loc["baseline", "conversions"], full.loc["baseline", "conversions"])
+        with self.assertRaises(KeyError):
+            self.r.summary("no_such_variant")
+        with journeysim.open_results(self.sweep()) as r, h5py.File(self.sweep(), "r") as f:
+            df = r.runs().set_index("run")
+            s = r.summary([5, 17])
+            self.assertEqual(s.index.name, "run")
+            self.assertEqual(s.index.tolist(), [5, 17])
+            self.assertEqual(s["variant"].tolist(), [df.loc[5, "variant"], df.loc[17, "variant"]])
+            for run in (5, 17):
+                self.assertEqual(s.loc[run, "conversions"], df.loc[run, "conversions"])
+                for k, x in f[f"runs/{run}/summary"].attrs.items():
+                    self.assertEqual(s.loc[run, k], x, (run, k))
+            self.assertTrue(r.summary().empty)  # no /variants in a sweep file
 
 
     def test_optimization_file(self):
@@ -519,6 +595,190 @@ class ReaderTest(unittest.TestCase):
             self.assertEqual(int(e.attrs["best"]), int(e.index[e["best"] == 1][0]))
         with self.assertRaises(journeysim.ResultsError):
             self.r.optimization()
+        with journeysim.open_results(path) as r:
+            # it says what the file is and where its results are, not "made by `journeysim run`"
+            for call in (r.runs, r.runs_summary, lambda: r.baseline):
+                with self.assertRaisesRegex(journeysim.ResultsError, r"optimi[sz]ation file.*optimization\(\)"):
+                    call()
+
+    # -- interrupted sweeps ---------------------------------------------------------
+
+    def interrupted_sweep(self, name, finished):
+        """A copy of the sweep as an interrupted one leaves it: complete = 0, no /runs/summary,
+        index rows of the first `finished` runs only, and one more run's group half written."""
+        path = self.copy(name, self.sweep())
+        with h5py.File(path, "r+") as f:
+            f.attrs["complete"] = np.int64(0)
+            del f["runs/summary"]
+            rows = f["runs/index"][()]
+            del f["runs/index"]
+            f["runs"].create_dataset("index", data=rows[rows["run"] < finished])
+            for g in [g for g in f["runs"] if g.isdigit() and int(g) > finished]:
+                del f["runs"][g]
+            del f[f"runs/{finished}/summary"]
+        return path
+
+    def test_interrupted_sweep(self):
+        path = self.interrupted_sweep("interrupted.h5", 10)
+        with self.assertRaises(journeysim.IncompleteResultsError):
+            journeysim.open_results(path)
+        with journeysim.open_results(path, allow_incomplete=True) as r, \
+                journeysim.open_results(self.sweep()) as full:
+            self.assertFalse(r.complete)
+            self.assertEqual(r.kind, "sweep")
+            # the finished runs are readable, exactly as in the whole sweep
+            df = r.runs()
+            self.assertEqual(df["run"].tolist(), list(range(10)))
+            pd.testing.assert_frame_equal(df, full.runs()[full.runs().run < 10].reset_index(drop=True))
+            pd.testing.assert_frame_equal(r.funnel(variant=9), full.funnel(variant=9))
+            self.assertEqual(r.baseline, "baseline")
+            # the unfinished run's group is not passed off as a result
+            with self.assertRaisesRegex(journeysim.ResultsError, "run 10 .*not finished"):
+                r.funnel(variant=10)
+            with self.assertRaises(journeysim.IncompleteResultsError) as cm:
+                r.runs_summary()
+            msg = str(cm.exception)
+            self.assertIn("interrupted sweep", msg)
+            self.assertIn("10 run(s) finished", msg)
+            self.assertIn("--resume", msg)
+            self.assertIn("journeysim sweep", msg)
+            self.assertIn("touchpoints.checkout.checkout.steps", msg)  # what was swept
+            self.assertNotIn("made by `journeysim run`", msg)
+
+    def test_interrupted_sweep_before_any_run_finished(self):
+        path = self.interrupted_sweep("interrupted0.h5", 0)
+        with h5py.File(path, "r+") as f:
+            del f["runs/0"]
+        with journeysim.open_results(path, allow_incomplete=True) as r:
+            self.assertTrue(r.runs().empty)
+            self.assertEqual(r.baseline, "baseline")  # from the scenario: no run says it yet
+            with self.assertRaisesRegex(journeysim.IncompleteResultsError, "0 run.*--resume"):
+                r.runs_summary()
+
+    def test_sweep_baseline_named_by_the_scenario(self):
+        scenario = os.path.join(self.tmp, "status_quo.yaml")
+        with open(SCENARIO) as src, open(scenario, "w") as dst:
+            dst.write(src.read() + "\nbaseline: status_quo\n")
+        path = os.path.join(self.tmp, "sweep_sq.h5")
+        cli("sweep", scenario, "--set", "touchpoints.checkout.checkout.steps=1,2", "-n", "500", "-o", path,
+            "--quiet")
+        with journeysim.open_results(path) as r:
+            self.assertEqual(r.baseline, "status_quo")
+            self.assertEqual(r.runs().set_index("run").loc[0, "variant"], "status_quo")
+            self.assertEqual(r.summary(0)["variant"].item(), "status_quo")
+        with h5py.File(path, "r+") as f:  # as if no run had finished: the scenario's text says it
+            f.attrs["complete"] = np.int64(0)
+            rows = f["runs/index"][()]
+            del f["runs/index"]
+            f["runs"].create_dataset("index", data=rows[:0])
+            for g in [g for g in f["runs"] if g.isdigit()]:
+                del f["runs"][g]
+        with journeysim.open_results(path, allow_incomplete=True) as r:
+            self.assertEqual(r.baseline, "status_quo")
+
+    def test_sweep_killed_by_sigkill(self):
+        # SIGKILL leaves HDF5 1.10's "open for write" flag in the superblock: HDF5 refuses the file.
+        path = os.path.join(self.tmp, "killed.h5")
+        p = subprocess.Popen([JOURNEYSIM, "sweep", SCENARIO, "--set", "touchpoints.checkout.checkout.steps=1:40:1",
+                              "-r", "3", "-n", "1000", "-t", "1", "-o", path, "--quiet"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and (not os.path.exists(path) or os.path.getsize(path) < 4096):
+                time.sleep(0.01)
+            time.sleep(0.2)
+            self.assertIsNone(p.poll(), "the sweep ended before it could be killed")
+        finally:
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+        with self.assertRaises(journeysim.UnclosedFileError) as cm:
+            journeysim.open_results(path, allow_incomplete=True)
+        e = cm.exception
+        # still caught where "not an HDF5 file" was, and where interrupted runs are
+        self.assertIsInstance(e, journeysim.NotResultsFileError)
+        self.assertIsInstance(e, journeysim.IncompleteResultsError)
+        self.assertNotIn("not an HDF5 file", str(e))
+        self.assertIn("never closed", str(e))
+        self.assertIn("journeysim sweep … --resume", str(e))
+        self.assertIn(f"h5clear -s {path}", str(e))
+        if shutil.which("h5clear"):  # the advice works: cleared, it opens as an interrupted sweep
+            subprocess.run(["h5clear", "-s", path], check=True, capture_output=True)
+            with journeysim.open_results(path, allow_incomplete=True) as r:
+                self.assertEqual(r.kind, "sweep")
+                self.assertFalse(r.complete)
+
+    def test_hdf5_that_cannot_be_opened(self):
+        # signature at 0, but cut short: an HDF5 file, damaged, not "not HDF5"
+        cut = os.path.join(self.tmp, "cut.h5")
+        with open(self.path, "rb") as src, open(cut, "wb") as dst:
+            dst.write(src.read(2048))
+        with self.assertRaisesRegex(journeysim.NotResultsFileError, "HDF5 cannot open") as cm:
+            journeysim.open_results(cut)
+        self.assertNotIsInstance(cm.exception, journeysim.UnclosedFileError)
+        # the superblock may follow a user block: the signature at 512, 1024, …
+        ub = os.path.join(self.tmp, "userblock.h5")
+        with h5py.File(ub, "w", userblock_size=1024) as f:
+            f["x"] = np.arange(3)
+        with open(ub, "rb") as f:
+            self.assertNotEqual(f.read(8), b"\x89HDF\r\n\x1a\n")
+        self.assertTrue(reader._hdf5_signature(ub))
+        self.assertFalse(reader._hdf5_signature(cut + ".missing"))
+        text = os.path.join(self.tmp, "text2.h5")
+        with open(text, "w") as f:
+            f.write("x" * 5000)
+        self.assertFalse(reader._hdf5_signature(text))
+
+    # -- attribution --------------------------------------------------------------
+
+    def test_attribution(self):
+        path = os.path.join(self.tmp, "attribution.h5")
+        cli("run", SCENARIO, "-o", path, "--agents", "3000", "--variant", "cart_discount", "--attribution",
+            "--summary-only", "--quiet")
+        with journeysim.open_results(path) as r, h5py.File(path, "r") as f:
+            self.assertTrue(r.has_attribution())
+            a = r.attribution()
+            self.assertEqual(list(a.columns), ["touchpoint", "channel", "kind", "metric", "with_touchpoint",
+                                               "without_touchpoint", "difference", "ci_low", "ci_high",
+                                               "p_value", "method"])
+            g = f["attribution"]
+            self.assertEqual(len(a), g["metric"].shape[0])
+            self.assertEqual(a["touchpoint"].tolist(), g["group"].asstr()[()].tolist())
+            self.assertEqual(a["metric"].tolist(), g["metric"].asstr()[()].tolist())
+            np.testing.assert_array_equal(a["with_touchpoint"].to_numpy(), g["baseline"][()])
+            np.testing.assert_array_equal(a["without_touchpoint"].to_numpy(), g["variant"][()])
+            for c in ("difference", "ci_low", "ci_high", "p_value"):
+                np.testing.assert_array_equal(a[c].to_numpy(), g[c][()])
+            self.assertIn("description", a.attrs)
+            # the baseline's touchpoints, with their channel and kind
+            tp = r.touchpoints.set_index("name")
+            self.assertIn("checkout", set(a["touchpoint"]))
+            self.assertNotIn("cart_discount_code", set(a["touchpoint"]))  # the variant's, not the baseline's
+            self.assertTrue((a["channel"].to_numpy() == tp.loc[a["touchpoint"], "channel"].to_numpy()).all())
+            self.assertTrue((a["kind"].to_numpy() == tp.loc[a["touchpoint"], "kind"].to_numpy()).all())
+            # with every touchpoint is the baseline; the difference is what the touchpoint adds
+            conv = a[a.metric == "conversions"]
+            self.assertTrue((conv["with_touchpoint"] == r.summary().loc["baseline", "conversions"]).all())
+            np.testing.assert_allclose(conv["difference"], conv["with_touchpoint"] - conv["without_touchpoint"])
+            one = r.attribution("checkout")
+            self.assertEqual(set(one["touchpoint"]), {"checkout"})
+            self.assertEqual(one["metric"].tolist()[:4], ["conversions", "revenue", "marketing_cost", "profit"])
+            with self.assertRaises(KeyError):
+                r.attribution("no_such_touchpoint")
+            w = r.attribution(wide=True)
+            self.assertEqual(w.index.tolist(), list(dict.fromkeys(a["touchpoint"])))
+            self.assertEqual(list(w.columns), list(dict.fromkeys(a["metric"])))
+            self.assertIn("markov", w.columns)
+            for _, row in a.iterrows():
+                got, want = w.loc[row.touchpoint, row.metric], row.difference
+                self.assertTrue(got == want or (np.isnan(got) and np.isnan(want)), (row.touchpoint, row.metric))
+            with self.assertRaisesRegex(ValueError, r"attribution\(\)"):
+                r.comparison(by="attribution")
+        # a file without it
+        self.assertFalse(self.r.has_attribution())
+        self.assertTrue(self.r.attribution().empty)
+        self.assertIn("without_touchpoint", self.r.attribution().columns)
+        with self.assertRaisesRegex(journeysim.ResultsError, "--attribution"):
+            self.r.attribution(required=True)
 
 
 if __name__ == "__main__":
