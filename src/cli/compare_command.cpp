@@ -672,6 +672,12 @@ int compare_command(const std::vector<std::string>& args)
 
   out << "'" << reader.path() << "': " << thousands(static_cast<std::int64_t>(reader.agents()))
       << " customers, each variant against '" << base << "' on the same customers (paired)\n";
+  if (const auto set = reader.command_line_set(); !set.empty()) { // the stored scenario alone is not what ran
+    out << "scenario as run with";
+    for (const std::string& s : set)
+      out << " --set " << printable(s);
+    out << "\n";
+  }
   for (const auto& c : results) {
     out << "\n== " << c.variant << " vs " << base << (c.stored ? "" : " (recomputed from per-agent columns)")
         << "\n";

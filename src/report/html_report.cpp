@@ -113,6 +113,12 @@ std::string identity(const ReportData& d)
   h += item("journeysim", escape(d.journeysim_version));
   h += item("Scenario file", "<code>" + escape(d.scenario_path) + "</code>");
   h += item("Scenario SHA-256", "<code>" + escape(d.scenario_sha256.substr(0, 16)) + "…</code>");
+  if (!d.command_line_set.empty()) { // the file's text alone is not what ran
+    std::string set;
+    for (const std::string& s : d.command_line_set)
+      set += (set.empty() ? "" : " ") + std::string("<code>--set ") + escape(s) + "</code>";
+    h += item("Changed on the command line", set);
+  }
   h += item("Results file", "<code>" + escape(d.path) + "</code>");
   h += "</dl>\n</header>\n";
   return h;

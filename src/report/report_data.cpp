@@ -147,6 +147,7 @@ ReportData read_report_data(const std::string& path)
       d.calibration = parse_calibration_header(optional_string(sc, "source"));
     }
     d.unsettled = reader.unsettled();
+    d.command_line_set = reader.command_line_set();
     d.stages = reader.stages();
     d.phases = reader.phases();
     d.personas = reader.personas();
@@ -164,7 +165,11 @@ ReportData read_report_data(const std::string& path)
     try {
       const h5::Group sc = h5::open_group(file, "scenario");
       if (h5::attribute_exists(sc, "source")) {
-        const Scenario scenario = parse_scenario(h5::read_attribute_string(sc, "source"), d.scenario_path);
+        std::vector<Override> set; // what ran: the stored text with the run's --set
+        for (const std::string& s : d.command_line_set)
+          if (const std::size_t eq = s.find('='); eq != std::string::npos)
+            set.push_back({s.substr(0, eq), s.substr(eq + 1)});
+        const Scenario scenario = parse_scenario(h5::read_attribute_string(sc, "source"), d.scenario_path, set);
         for (VariantReport& v : d.variants) {
           const int i = scenario.variant_index(v.name);
           if (i < 0)

@@ -44,6 +44,10 @@ void write_scenario_tables(const h5::File& file, const Scenario& sc)
     h5::write_attribute(g, "description", sc.description);
     h5::write_attribute(g, "source", sc.source);
     h5::write_attribute(g, "sha256", sha256_hex(sc.source));
+    std::string set; // one PATH=VALUE a line, as --set was given
+    for (const auto& o : sc.command_line_set)
+      set += o + "\n";
+    h5::write_attribute(g, "set", set);
     h5::write_attribute(g, "path", sc.path);
   }
 

@@ -309,6 +309,21 @@ std::vector<std::string> ResultsReader::unsettled() const
   return out;
 }
 
+std::vector<std::string> ResultsReader::command_line_set() const
+{
+  return as_input(impl_->path, [&] {
+    std::vector<std::string> out;
+    const h5::Group sc = h5::open_group(impl_->file, "scenario");
+    if (!h5::attribute_exists(sc, "set"))
+      return out;
+    std::istringstream lines(h5::read_attribute_string(sc, "set"));
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty())
+        out.push_back(line);
+    return out;
+  });
+}
+
 std::vector<analysis::ComparisonRow> ResultsReader::attribution() const
 {
   if (!h5::exists(impl_->file, "attribution/metric"))

@@ -974,6 +974,8 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   Scenario sc;
   sc.path = path;
   sc.source = text;
+  for (const auto& o : overrides)
+    sc.command_line_set.push_back(o.path + "=" + o.value);
   const YNode& name = top.require("name");
   if (!name.is_scalar() || name.scalar.empty())
     ctx.fail(name, "name: expected the scenario's name, got " + name.describe());

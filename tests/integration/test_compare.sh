@@ -192,4 +192,20 @@ expect_exit 0 "$JOURNEYSIM" run "$TEST_DATA/good/model_v2.yaml" -n 3000 --set fe
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"
 expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'move_social_to_search', 'no_cart_email' did not converge"
 
+# A run's --set is kept in the file (the stored text alone is not what ran)
+# and named by compare and report; a file without one says nothing.
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"
+expect_in "$WORK/out" "scenario as run with --set feedback.max_passes=1"
+"$PYTHON" - "$WORK/unsettled.h5" "$WORK/r.h5" <<'PY' || fail "the /scenario set attribute"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert f["scenario"].attrs["set"] == "feedback.max_passes=1\n", f["scenario"].attrs["set"]
+with h5py.File(sys.argv[2], "r") as f:
+    assert f["scenario"].attrs["set"] == "", f["scenario"].attrs["set"]
+PY
+expect_exit 0 "$JOURNEYSIM" report "$WORK/unsettled.h5" -o "$WORK/unsettled.html"
+expect_in "$WORK/unsettled.html" "<code>--set feedback.max_passes=1</code>"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5"
+! grep -q "scenario as run with" "$WORK/out" || fail "a run without --set named one"
+
 finish

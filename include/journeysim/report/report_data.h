@@ -91,6 +91,7 @@ struct TouchpointValue {
 struct ReportData {
   std::string path;  //!< the results file, as given
   std::string scenario_name, scenario_description, scenario_path, scenario_sha256;
+  std::vector<std::string> command_line_set; //!< the run's --set, PATH=VALUE each
   std::string created_utc, journeysim_version;
   std::string currency; //!< "" when the scenario gave none
   std::uint64_t seed = 0, population = 0;

@@ -59,6 +59,9 @@ public:
   //! Variants whose population feedback did not converge (feedback@converged
   //! = 0): their budgets' pacing and referrals are not settled.
   std::vector<std::string> unsettled() const;
+  //! The run's `--set` overrides (PATH=VALUE), applied on top of the stored
+  //! scenario text; empty for none and for files made before they were kept.
+  std::vector<std::string> command_line_set() const;
 
   //! /attribution rows (`run --attribution`), empty if the file has none:
   //! group = touchpoint; baseline = with it, variant = without it,

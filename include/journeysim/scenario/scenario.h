@@ -190,6 +190,9 @@ struct CalibrateSpec {
 struct Scenario {
   std::string path;   //!< file it was read from
   std::string source; //!< the YAML text exactly as read
+  //! The command line's `--set` overrides applied on top of `source`,
+  //! PATH=VALUE each: the source alone is not what ran.
+  std::vector<std::string> command_line_set;
   std::string name;
   std::string description;
   int horizon_days = 90;
