@@ -80,8 +80,15 @@ int main(int argc, char** argv)
   const std::string command = args[0];
   args.erase(args.begin());
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  // Commands that poll g_stop stop cleanly on Ctrl-C (their partial files
+  // removed); the others (validate, compare, summary, report) only read
+  // until they write one page at the end: the default action ends them at
+  // once, instead of a handler they would never look at.
+  const bool polls = command == "run" || command == "sweep" || command == "optimize" || command == "observe" ||
+                     command == "calibrate";
+  // (Explicitly: a shell starts a background job with SIGINT ignored.)
+  std::signal(SIGINT, polls ? on_signal : SIG_DFL);
+  std::signal(SIGTERM, polls ? on_signal : SIG_DFL);
   // A write past `ulimit -f` then fails with EFBIG, reported like a full
   // disk, instead of killing the process with a core dump (SIGXFSZ).
   std::signal(SIGXFSZ, SIG_IGN);

@@ -131,8 +131,8 @@ int sweep_command(const std::vector<std::string>& args, const StopRequest& stop,
   o.replications = vm.count("replications") ? vm["replications"].as<int>()
                    : scenario.sweep.replications > 0 ? scenario.sweep.replications
                                                      : 1;
-  if (o.replications < 1 || o.replications > 100000)
-    throw InputError("--replications: expected 1 to 100000");
+  if (o.replications < 1 || o.replications > MAX_SWEEP_REPLICATIONS)
+    throw InputError("--replications: expected 1 to " + std::to_string(MAX_SWEEP_REPLICATIONS));
   if (vm.count("agents"))
     o.agents = parse_count(vm["agents"].as<std::string>(), "agents");
   if (vm.count("seed")) {

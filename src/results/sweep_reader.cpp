@@ -1,7 +1,9 @@
 #include "journeysim/results/sweep_reader.h"
 
 #include "journeysim/error.h"
+#include "journeysim/experiment/sweep.h"
 #include "journeysim/results/h5.h"
+#include "journeysim/scenario/scenario.h"
 #include "journeysim/util/nearest_name.h"
 #include "journeysim/util/quote.h"
 
@@ -35,6 +37,12 @@ void read_replications(const h5::File& f, SweepData& d)
                                  std::numeric_limits<double>::quiet_NaN());
   }
   const h5::Table index = h5::Table::open(h5::open_group(f, "runs"), "index");
+  // At most one row per point, variant and replication: more is not a
+  // sweep journeysim wrote, and would only cost memory to find out.
+  if (index.rows() > d.points.size() * static_cast<std::uint64_t>(d.replications))
+    throw InputError(quote(d.path) + ": /runs/index has " + std::to_string(index.rows()) + " rows for " +
+                     std::to_string(d.points.size()) + " points and variants × " + std::to_string(d.replications) +
+                     " replications: the file is damaged");
   const auto& fields = index.fields();
   const auto find = [&](const std::string& name, h5::Table::Column type) -> std::ptrdiff_t {
     for (std::size_t i = 0; i < fields.size(); ++i)
@@ -132,6 +140,10 @@ SweepData read_sweep(const std::string& path)
     d.agents = h5::read_attribute_uint(f, "population");
     d.horizon_days = h5::read_attribute_int(f, "horizon_days");
     d.replications = h5::read_attribute_int(f, "replications");
+    // Sizes every point's per-replication vectors: a damaged value must not.
+    if (d.replications < 1 || d.replications > MAX_SWEEP_REPLICATIONS)
+      throw InputError(quote(path) + ": replications = " + std::to_string(d.replications) + " is not 1 to " +
+                       std::to_string(MAX_SWEEP_REPLICATIONS) + ": the file is damaged");
     d.parameters = h5::read_attribute_strings(f, "parameters");
     if (h5::attribute_exists(f, "created_utc"))
       d.created_utc = h5::read_attribute_string(f, "created_utc");
@@ -161,6 +173,10 @@ SweepData read_sweep(const std::string& path)
       if (n.size() > 5 && n.compare(n.size() - 5, 5, "_mean") == 0)
         d.metrics.push_back(n.substr(0, n.size() - 5));
     }
+    // Points × replications ≤ MAX_SWEEP_RUNS, at most MAX_VARIANTS a point.
+    if (table.rows() > MAX_SWEEP_RUNS * static_cast<std::uint64_t>(MAX_VARIANTS) / static_cast<std::uint64_t>(d.replications))
+      throw InputError(quote(path) + ": /runs/summary has " + std::to_string(table.rows()) + " rows for " +
+                       std::to_string(d.replications) + " replications, more than a sweep may have: the file is damaged");
     for (const auto& row : table.read()) {
       SweepPoint p;
       p.point = std::get<std::int64_t>(row[c_point]);

@@ -126,4 +126,23 @@ assert g.attrs["any_feasible"] == 0 and (e["feasible"] == 0).all() and e["best"]
 assert e["best"][g.attrs["best"]] == 1 and e["diff_from_best"][g.attrs["best"]] == 0, e
 PY
 
+# A damaged sweep's sizes are refused before they size anything: a
+# replications attribute of 10^6 made summary take 1.8 GB (10^8: the machine).
+cp "$WORK/s.h5" "$WORK/reps.h5"
+cp "$WORK/s.h5" "$WORK/rows.h5"
+"$PYTHON" - "$WORK/reps.h5" "$WORK/rows.h5" <<'PY' || fail "tampering"
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    f.attrs["replications"] = 10**6
+with h5py.File(sys.argv[2], "r+") as f:
+    d = f["runs/index"]; rows = d[()]
+    d.resize((len(rows) * 50,)); d[...] = np.resize(rows, len(rows) * 50)
+PY
+for cmd in summary report; do
+  expect_exit 2 "$JOURNEYSIM" $cmd "$WORK/reps.h5"
+  expect_in "$WORK/err" "replications = 1000000 is not 1 to 100000: the file is damaged"
+  expect_exit 2 "$JOURNEYSIM" $cmd "$WORK/rows.h5"
+  expect_in "$WORK/err" "/runs/index has 2100 rows for 14 points and variants × 3 replications: the file is damaged"
+done
+[ ! -e "$WORK/reps.html" ] && [ ! -e "$WORK/rows.html" ] || fail "a report of a damaged sweep was written"
 finish

@@ -25,6 +25,8 @@ class Ranks;
 
 //! The most runs (grid points × replications) one sweep may have.
 inline constexpr std::uint64_t MAX_SWEEP_RUNS = 1'000'000;
+//! The most replications per grid point (`sweep -r`).
+inline constexpr std::int64_t MAX_SWEEP_REPLICATIONS = 100'000;
 
 struct SweepOptions {
   std::vector<Parameter> parameters;
