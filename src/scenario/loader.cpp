@@ -282,8 +282,16 @@ std::vector<Stage> read_stages(const Context& ctx, const MapReader& top)
       s.phase = static_cast<Phase>(read_enum(ctx, *v, m.path("phase"), "phase", vocabulary::PHASES));
     if (const YNode* v = m.get("dropout"))
       s.dropout = read_probability(ctx, *v, m.path("dropout"));
-    if (const YNode* v = m.get("purchase"))
+    if (const YNode* v = m.get("purchase")) {
       s.purchase = read_bool(ctx, *v, m.path("purchase"));
+      // Every customer starts in the first stage without having bought:
+      // as a purchase stage it would count conversions no purchase made.
+      if (i == 0 && s.purchase)
+        ctx.fail(*v, m.path("purchase") + ": the first stage cannot be a purchase stage (a customer enters one by "
+                                         "buying, and everyone starts in the first stage without a purchase); to "
+                                         "model customers who have bought, start with a stage before the purchase "
+                                         "or one after it without purchase: true");
+    }
     if (const YNode* v = m.get("purchase_rate")) {
       s.purchase_rate = read_probability(ctx, *v, m.path("purchase_rate"));
       last_rate = m.key_node("purchase_rate");

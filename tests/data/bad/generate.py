@@ -208,6 +208,7 @@ case('v2_budget_with_cost', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'ad
 case('v2_budget_no_price', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: ⟦{total: 500}}')), "missing required key 'cost_per_exposure'")
 case('v2_budget_total_and_per_day', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: ⟦{total: 500, per_day: 5, cost_per_exposure: 0.1}}')), "give either total (money over the horizon) or per_day, not both")
 case('v2_budget_without_population', sub(('advance: 0.2, emotion: 0.05, cost: 0.01}', 'advance: 0.2, emotion: 0.05, budget: ⟦{total: 500, cost_per_exposure: 0.1}}')), "the scenario has budgets but no population:")
+case('first_stage_purchase', sub(('  - {name: awareness, dropout: 0.02}', '  - {name: awareness, dropout: 0.02, purchase: ⟦true}')), "the first stage cannot be a purchase stage")
 case('v2_margin_above_one', sub(('name: bad\n', 'name: bad\nmargin: ⟦45\n')), "margin: expected a gross margin in [0, 1]")
 case('v2_margin_negative', sub(('name: bad\n', 'name: bad\nmargin: ⟦-0.1\n')), "margin: expected a gross margin in [0, 1]")
 case('v2_lognormal_mean_as_mu', sub(('basket: {lognormal: [3, 0.5]}', 'basket: {lognormal: ⟦[90, 30]}')), "write lognormal: {mean: 90, sd: 30}")
