@@ -85,6 +85,50 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
   return true;
 }
 
+//! A zone after a time: none, "UTC", "Z", "+HH:MM" or "+HHMM" (Shopify's) →
+//! its offset east of UTC in seconds. Real offsets run from -12:00 to +14:00.
+bool parse_zone(std::string_view zone, int& offset)
+{
+  offset = 0;
+  if (zone.empty() || zone == "UTC" || zone == "Z")
+    return true;
+  const bool colon = zone.size() == 6 && zone[3] == ':';
+  if ((zone[0] != '+' && zone[0] != '-') || (zone.size() != 5 && !colon))
+    return false;
+  int oh = 0, om = 0;
+  if (!digits(zone, 1, 2, oh) || !digits(zone, colon ? 4 : 3, 2, om) || om > 59 || oh * 60 + om > 14 * 60)
+    return false;
+  offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  return true;
+}
+
+//! A whole number since 1970-01-01 UTC, its unit told by its length: 10
+//! digits seconds, 13 milliseconds, 16 microseconds (GA4's event_timestamp).
+//! Other lengths, or a time outside the years 2000-2099, are not an epoch
+//! time (an order number, a price in cents).
+bool parse_epoch(std::string_view s, std::int64_t& seconds)
+{
+  std::int64_t per_second = 0;
+  switch (s.size()) {
+  case 10: per_second = 1; break;
+  case 13: per_second = 1000; break;
+  case 16: per_second = 1000000; break;
+  default: return false;
+  }
+  std::int64_t n = 0; // at most 16 digits: no overflow
+  for (const char ch : s) {
+    if (ch < '0' || ch > '9')
+      return false;
+    n = n * 10 + (ch - '0');
+  }
+  constexpr std::int64_t YEAR_2000 = 946684800, YEAR_2100 = 4102444800;
+  n /= per_second; // fractions of a second: ignored, as in a date-time
+  if (n < YEAR_2000 || n >= YEAR_2100)
+    return false;
+  seconds = n;
+  return true;
+}
+
 //! Type-7 quantile (linear between order statistics) of sorted values.
 double quantile(const std::vector<double>& sorted, double q)
 {
@@ -99,6 +143,8 @@ double quantile(const std::vector<double>& sorted, double q)
 bool parse_event_time(std::string_view s, std::int64_t& seconds)
 {
   s = detail::trim(s);
+  if (parse_epoch(s, seconds))
+    return true;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
@@ -114,18 +160,9 @@ bool parse_event_time(std::string_view s, std::int64_t& seconds)
       while (i < s.size() && s[i] >= '0' && s[i] <= '9')
         ++i;
     }
-    std::string_view zone = detail::trim(s.substr(i));
     int offset = 0;
-    if (zone == "UTC" || zone == "Z" || zone.empty()) {
-    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
-      int oh = 0, om = 0;
-      // Real offsets run from -12:00 to +14:00.
-      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om) || om > 59 || oh * 60 + om > 14 * 60)
-        return false;
-      offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    } else {
+    if (!parse_zone(detail::trim(s.substr(i)), offset))
       return false;
-    }
     seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
               mi * 60 + se - offset;
     return true;

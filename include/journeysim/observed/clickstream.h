@@ -61,7 +61,9 @@ std::vector<std::pair<std::string, std::string>> parse_event_map(const std::stri
 ClickstreamResult read_clickstream(std::istream& in, const std::string& name, const ClickstreamOptions& options);
 
 //! "2019-10-01 00:00:00 UTC", "2019-10-01T00:00:00Z", "2019-10-01 00:00:00+00:00",
-//! "2019-10-01" → seconds since 1970-01-01 UTC. False if it is none of these.
+//! "2019-10-01 00:00:00 +0000", "2019-10-01", or epoch seconds, milliseconds or
+//! microseconds (10, 13 or 16 digits, years 2000-2099) → seconds since
+//! 1970-01-01 UTC. False if it is none of these.
 bool parse_event_time(std::string_view text, std::int64_t& seconds);
 
 } // namespace journeysim

@@ -220,6 +220,39 @@ TEST_CASE("observe: event times in the usual forms", "[observed]")
   CHECK_FALSE(parse_event_time("2019-10-01 00:00:00 CET", s));
 }
 
+TEST_CASE("observe: event times as Shopify and GA4 export them", "[observed]")
+{
+  std::int64_t s = 0;
+  // Shopify: a space, then the offset without a colon.
+  REQUIRE(parse_event_time("2026-10-28 18:22:42 +0100", s));
+  CHECK(s == 1793208162); // 2026-10-28T17:22:42Z
+  REQUIRE(parse_event_time("2026-10-28T18:22:42+0100", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("2026-10-28T12:22:42.5-0500", s));
+  CHECK(s == 1793208162);
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+1401", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+0160", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+010", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+01000", s));
+  // Epoch seconds, milliseconds, microseconds (GA4 BigQuery event_timestamp): the unit by the digit count.
+  REQUIRE(parse_event_time("1793208162", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("1793208162999", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time(" 1793208162000001 ", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("4102444799", s)); // 2099-12-31 23:59:59, the last plausible second
+  CHECK(s == 4102444799);
+  CHECK_FALSE(parse_event_time("4102444800", s));       // 2100-01-01: not plausible
+  CHECK_FALSE(parse_event_time("946684799000", s));     // 12 digits: no unit
+  CHECK_FALSE(parse_event_time("9466847990000", s));    // ms, but 2270
+  CHECK_FALSE(parse_event_time("179320816", s));        // 9 digits
+  CHECK_FALSE(parse_event_time("17932081620", s));      // 11 digits
+  CHECK_FALSE(parse_event_time("1793208162.5", s));
+  CHECK_FALSE(parse_event_time("-1793208162", s));
+  CHECK_FALSE(parse_event_time("99999999999999999999", s));
+}
+
 TEST_CASE("observe: impossible days and time-zone offsets are not times", "[observed]")
 {
   std::int64_t s = 0;
