@@ -72,6 +72,17 @@ struct RunningMoments {
 //! Above this a price is a mistake (a concatenated number, an id in the price column).
 constexpr double LARGEST_PRICE = 1e12;
 
+//! A purchase's value: a number from 0 to LARGEST_PRICE. Not one (empty, "n/a",
+//! a refund's negative amount, 1e308) is no value, which the order value's
+//! statistics leave out (a huge one would also overflow them).
+bool parse_price(std::string_view text, double& price)
+{
+  const std::string_view p = detail::trim(text);
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
+  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && std::isfinite(price) && price >= 0 &&
+         price <= LARGEST_PRICE;
+}
+
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
 {
   if (at + n > s.size())
@@ -334,23 +345,20 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       continue;
     }
     const bool purchase = type == o.purchase_event;
-    double price = 0.0;
-    if (purchase && price_col >= 0) {
-      const std::string_view p = detail::trim(fields[price_col]);
-      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
-      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || !std::isfinite(price) || price < 0 ||
-          price > LARGEST_PRICE) {
-        bad(o.price_column + " '" + fields[price_col].substr(0, 40) + "' is not a price (a number from 0 to 1e12)");
-        continue;
-      }
-    }
     Customer& c = customers[user];
     c.furthest = std::max(c.furthest, mapped->second);
     if (time_col >= 0)
       c.first_event = std::min(c.first_event, when);
     if (purchase) {
       ++c.purchases;
-      order_value.add(price);
+      // A purchase without a usable value still happened: it counts everywhere but in the order value.
+      double price = 0.0;
+      if (price_col < 0) {
+      } else if (parse_price(fields[price_col], price)) {
+        order_value.add(price);
+      } else if (r.unpriced_purchases++ == 0) {
+        r.first_unpriced = {row_line, o.price_column + " '" + fields[price_col].substr(0, 40) + "'"};
+      }
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
@@ -428,7 +436,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       add_group(segments[s], s);
   }
   if (order_value.n > 0 && price_col >= 0) {
-    // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate.
+    // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate,
+    // so purchases without a value are not in the count: they are not in the mean.
     r.funnel.metrics.push_back({"", "purchases", static_cast<double>(order_value.n), 0});
     r.funnel.metrics.push_back({"", "order_value_mean", order_value.mean, 0});
     if (order_value.n > 1)

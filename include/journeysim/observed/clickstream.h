@@ -46,6 +46,9 @@ struct ClickstreamResult {
   std::uint64_t bad_rows = 0;
   std::vector<BadRow> first_bad_rows;
   std::uint64_t users = 0;     //!< distinct customers with a mapped event
+  //! Purchases kept, but left out of the order value: their price is empty, not a number, negative or above 1e12.
+  std::uint64_t unpriced_purchases = 0;
+  BadRow first_unpriced; //!< its line, and the price column's name and text as the reason
   std::map<std::string, std::uint64_t> ignored_event_types; //!< types not in the map, with their row counts
 };
 
