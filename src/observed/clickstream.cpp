@@ -27,6 +27,13 @@ struct Customer {
   std::int64_t first_purchase = NEVER;
 };
 
+//! An event type of --map: its stage, and how many of its rows there were and were bad.
+struct MappedType {
+  int stage = 0; //!< index into the funnel's stages
+  std::uint64_t rows = 0, bad = 0;
+  BadRow first_bad;
+};
+
 std::string joined(const std::vector<std::string>& names)
 {
   std::string out;
@@ -140,6 +147,21 @@ bool parse_epoch(std::string_view s, std::int64_t& seconds)
   return true;
 }
 
+//! A few bad rows are skipped; most rows of a mapped type bad (a time format
+//! not read, say) would undercount its stage while looking like a funnel.
+//! @throws InputError Naming the first such type in --map order.
+void refuse_mostly_bad_type(const std::unordered_map<std::string, MappedType>& types, const ClickstreamOptions& o,
+                            const std::string& name)
+{
+  for (const auto& [event, stage] : o.map) {
+    const MappedType& t = types.at(event);
+    if (t.bad * 2 > t.rows)
+      throw InputError(name + ": " + std::to_string(t.bad) + " of the " + std::to_string(t.rows) + " '" + event +
+                       "' rows are bad (the first, " + name + ":" + std::to_string(t.first_bad.line) + ": " +
+                       t.first_bad.reason + "): a funnel would leave most of them out");
+  }
+}
+
 //! Type-7 quantile (linear between order statistics) of sorted values.
 double quantile(const std::vector<double>& sorted, double q)
 {
@@ -215,12 +237,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     throw InputError("--map: at least one EVENT_TYPE=STAGE is needed");
   // Stages in funnel order (first appearance in the map), and each event type's stage.
   std::vector<std::string> stages;
-  std::unordered_map<std::string, int> stage_of_event;
+  std::unordered_map<std::string, MappedType> mapped_types;
   for (const auto& [event, stage] : o.map) {
     auto it = std::find(stages.begin(), stages.end(), stage);
     if (it == stages.end())
       it = stages.insert(stages.end(), stage);
-    stage_of_event[event] = static_cast<int>(it - stages.begin());
+    mapped_types[event].stage = static_cast<int>(it - stages.begin());
   }
 
   std::string line;
@@ -244,7 +266,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   const int user_col = column(o.user_column, "--user-column", true);
   const int type_col = column(o.type_column, "--type-column", true);
   const int time_col = column(o.time_column, "--time-column", false);
-  const bool purchases_mapped = stage_of_event.count(o.purchase_event) > 0;
+  const bool purchases_mapped = mapped_types.count(o.purchase_event) > 0;
   const int price_col = purchases_mapped ? column(o.price_column, "--price-column", false) : -1;
   const int segment_col = column(o.segment_column, "--by", false);
 
@@ -254,10 +276,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   std::unordered_map<std::string, int> segment_index;
   RunningMoments order_value;
   std::uint64_t line_no = 1, row_line = 1; // the last line read; the first line of the row
-  auto bad = [&](const std::string& reason) {
+  auto bad = [&](const std::string& reason, MappedType* type = nullptr) {
     ++r.bad_rows;
     if (r.first_bad_rows.size() < o.bad_rows_shown)
       r.first_bad_rows.push_back({row_line, reason});
+    if (type && type->bad++ == 0)
+      type->first_bad = {row_line, reason};
   };
   // Lines read ahead for a quoted field that never closed: rows of their own.
   std::deque<std::string> pending;
@@ -323,8 +347,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       continue;
     }
     const std::string& type = fields[type_col];
-    const auto mapped = stage_of_event.find(type);
-    if (mapped == stage_of_event.end()) {
+    const auto mapped = mapped_types.find(type);
+    if (mapped == mapped_types.end()) {
       if (type.empty())
         bad("empty " + o.type_column);
       else {
@@ -334,19 +358,22 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       }
       continue;
     }
+    MappedType& type_rows = mapped->second;
+    ++type_rows.rows;
     const std::string& user = fields[user_col];
     if (detail::trim(user).empty()) {
-      bad("empty " + o.user_column);
+      bad("empty " + o.user_column, &type_rows);
       continue;
     }
     std::int64_t when = 0;
     if (time_col >= 0 && !parse_event_time(fields[time_col], when)) {
-      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + "' is not a date-time such as 2019-10-01 00:00:00 UTC");
+      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + "' is not a date-time such as 2019-10-01 00:00:00 UTC",
+          &type_rows);
       continue;
     }
     const bool purchase = type == o.purchase_event;
     Customer& c = customers[user];
-    c.furthest = std::max(c.furthest, mapped->second);
+    c.furthest = std::max(c.furthest, type_rows.stage);
     if (time_col >= 0)
       c.first_event = std::min(c.first_event, when);
     if (purchase) {
@@ -366,6 +393,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   }
   if (in.bad())
     throw InputError(name + ": read error after line " + std::to_string(line_no));
+  refuse_mostly_bad_type(mapped_types, o, name);
   r.users = customers.size();
   if (customers.empty())
     throw InputError(name + ": no event of a mapped type (" + [&] {
@@ -381,8 +409,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
                                 r.first_bad_rows.front().reason + ")"));
 
   // The funnel: a customer has reached stage j when their furthest stage is j or later.
-  const int cart_stage = stage_of_event.count(o.cart_event) ? stage_of_event.at(o.cart_event) : -1;
-  const int purchase_stage = purchases_mapped ? stage_of_event.at(o.purchase_event) : -1;
+  const int cart_stage = mapped_types.count(o.cart_event) ? mapped_types.at(o.cart_event).stage : -1;
+  const int purchase_stage = purchases_mapped ? mapped_types.at(o.purchase_event).stage : -1;
   auto add_group = [&](const std::string& persona, int segment) {
     std::vector<std::int64_t> reached(stages.size(), 0);
     std::int64_t buyers = 0, repeat_buyers = 0;

@@ -279,9 +279,10 @@ TEST_CASE("observe: impossible days and time-zone offsets are not times", "[obse
   ClickstreamOptions o;
   o.map = parse_event_map("view=interest");
   std::istringstream in("event_time,event_type,user_id\n2019-10-01 00:00:00 UTC,view,1\n"
-                        "2019-02-30 00:02:00 UTC,view,2\n2019-10-01T00:02:00+99:00,view,3\n");
+                        "2019-02-30 00:02:00 UTC,view,2\n2019-10-01T00:02:00+99:00,view,3\n"
+                        "2019-10-01 00:00:00 UTC,view,4\n2019-10-01 00:00:00 UTC,view,5\n");
   const ClickstreamResult r = read_clickstream(in, "events.csv", o);
-  CHECK(r.users == 1);
+  CHECK(r.users == 3);
   REQUIRE(r.first_bad_rows.size() == 2);
   CHECK(r.first_bad_rows[0].line == 3);
   CHECK(r.first_bad_rows[0].reason == "event_time '2019-02-30 00:02:00 UTC' is not a date-time such as 2019-10-01 00:00:00 UTC");
@@ -352,4 +353,28 @@ TEST_CASE("observe: a purchase without a usable price is a purchase, left out of
   CHECK(r.unpriced_purchases == 3);
   CHECK(r.first_unpriced.line == 8);
   CHECK(r.first_unpriced.reason == "price ''");
+}
+
+TEST_CASE("observe: an event type whose rows are mostly bad is an error, not a funnel without it", "[observed]")
+{
+  // Two of the three purchases have a time in a form not read: a funnel
+  // would count one buyer of three, and calibrate would fit that.
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest,purchase=purchase");
+  const std::string header = "event_time,event_type,user_id,price\n";
+  const std::string views = "2019-10-01 00:00:00 UTC,view,1,\n2019-10-01 00:00:00 UTC,view,2,\n"
+                            "2019-10-01 00:00:00 UTC,view,3,\n";
+  std::istringstream in(header + views +
+                        "31/10/2019 10:00,purchase,1,5\n"         // 5
+                        "2019-10-01 10:00:00 UTC,purchase,2,5\n"  // 6
+                        "2019-10-01 10:00:00 UTC,purchase,,5\n"); // 7: empty user
+  CHECK_THROWS_WITH(read_clickstream(in, "events.csv", o),
+                    "events.csv: 2 of the 3 'purchase' rows are bad (the first, events.csv:5: event_time "
+                    "'31/10/2019 10:00' is not a date-time such as 2019-10-01 00:00:00 UTC): a funnel would "
+                    "leave most of them out");
+  // Half of them bad is still a funnel, with the bad rows counted.
+  std::istringstream half(header + views + "31/10/2019 10:00,purchase,1,5\n2019-10-01 10:00:00 UTC,purchase,2,5\n");
+  const ClickstreamResult r = read_clickstream(half, "events.csv", o);
+  CHECK(r.bad_rows == 1);
+  CHECK(reached(r.funnel, "", "purchase") == 1);
 }
