@@ -115,6 +115,8 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
                        std::to_string(r.users) + " customers";
   if (r.unpriced_purchases > 0)
     counts += ", " + std::to_string(r.unpriced_purchases) + " purchases without a value";
+  if (r.duplicate_purchases > 0)
+    counts += ", " + std::to_string(r.duplicate_purchases) + " duplicate purchases dropped";
   r.funnel.comments = {"observed funnel: " + command, counts};
   std::ostringstream text;
   write_observed_funnel(text, r.funnel);
@@ -150,6 +152,11 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
                 << r.first_unpriced.line << ": " << r.first_unpriced.reason << "): kept in the funnel and the repeat "
                 << "and cart-abandonment rates, left out of the order value (order_value_mean, order_value_sd and "
                 << "their count, purchases)\n";
+    if (r.duplicate_purchases > 0)
+      std::cout << "note: " << thousands(static_cast<std::int64_t>(r.duplicate_purchases)) << " duplicate "
+                << "purchase(s) dropped (the same customer, time and price as an earlier one; the first, " << events
+                << ":" << r.first_duplicate_line << "): an export's repeated rows, which would inflate purchases "
+                << "and repeat_purchase_rate\n";
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
               << "\n";
     for (const auto& s : r.funnel.stages)

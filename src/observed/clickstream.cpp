@@ -8,7 +8,9 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
+#include <string_view>
 #include <unordered_map>
 
 namespace journeysim {
@@ -25,6 +27,8 @@ struct Customer {
   std::uint32_t purchases = 0;
   std::int64_t first_event = NEVER;
   std::int64_t first_purchase = NEVER;
+  //! A key per distinct purchase (with a time column): a few per customer, not one per row.
+  std::vector<std::uint64_t> purchase_keys;
 };
 
 //! An event type of --map: its stage, and how many of its rows there were and were bad.
@@ -160,6 +164,24 @@ void refuse_mostly_bad_type(const std::unordered_map<std::string, MappedType>& t
                        "' rows are bad (the first, " + name + ":" + std::to_string(t.first_bad.line) + ": " +
                        t.first_bad.reason + "): a funnel would leave most of them out");
   }
+}
+
+//! A purchase's time and price as written, hashed. Two different purchases of
+//! one customer share a key with a chance of about 2^-64 per pair.
+std::uint64_t purchase_key(std::string_view time, std::string_view price)
+{
+  const std::uint64_t t = std::hash<std::string_view>{}(detail::trim(time));
+  const std::uint64_t p = std::hash<std::string_view>{}(detail::trim(price));
+  return t ^ (p + 0x9e3779b97f4a7c15ULL + (t << 6) + (t >> 2)); // boost::hash_combine's mix
+}
+
+//! False if the customer already has this purchase: an export's duplicated row.
+bool remember_purchase(Customer& c, std::uint64_t key)
+{
+  if (std::find(c.purchase_keys.begin(), c.purchase_keys.end(), key) != c.purchase_keys.end())
+    return false;
+  c.purchase_keys.push_back(key);
+  return true;
 }
 
 //! Type-7 quantile (linear between order statistics) of sorted values.
@@ -376,7 +398,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     c.furthest = std::max(c.furthest, type_rows.stage);
     if (time_col >= 0)
       c.first_event = std::min(c.first_event, when);
-    if (purchase) {
+    // Stage reach is idempotent; a purchase's count is not, so a repeated one is dropped.
+    if (purchase && time_col >= 0 &&
+        !remember_purchase(c, purchase_key(fields[time_col], price_col >= 0 ? std::string_view(fields[price_col]) : std::string_view()))) {
+      if (r.duplicate_purchases++ == 0)
+        r.first_duplicate_line = row_line;
+    } else if (purchase) {
       ++c.purchases;
       // A purchase without a usable value still happened: it counts everywhere but in the order value.
       double price = 0.0;

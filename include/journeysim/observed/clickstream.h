@@ -49,6 +49,10 @@ struct ClickstreamResult {
   //! Purchases kept, but left out of the order value: their price is empty, not a number, negative or above 1e12.
   std::uint64_t unpriced_purchases = 0;
   BadRow first_unpriced; //!< its line, and the price column's name and text as the reason
+  //! Purchases dropped as repeats of an earlier one of the same customer with the same time and price
+  //! (as written; only with a time column): an export's duplicated rows.
+  std::uint64_t duplicate_purchases = 0;
+  std::uint64_t first_duplicate_line = 0;
   std::map<std::string, std::uint64_t> ignored_event_types; //!< types not in the map, with their row counts
 };
 

@@ -378,3 +378,41 @@ TEST_CASE("observe: an event type whose rows are mostly bad is an error, not a f
   CHECK(r.bad_rows == 1);
   CHECK(reached(r.funnel, "", "purchase") == 1);
 }
+
+TEST_CASE("observe: a customer's purchase repeated with the same time and price is counted once", "[observed]")
+{
+  // a's purchase twice (an export's duplicate); b twice at one time with two
+  // prices, c twice at two times with one: both real repeat buyers; d's
+  // purchase without a price twice.
+  const char* events = "event_time,event_type,user_id,price\n"
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"  // 2
+                       "2019-10-01 01:00:00 UTC,purchase,b,20\n"  // 3
+                       "2019-10-01 01:00:00 UTC,purchase,b,25\n"  // 4
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"  // 5: a's again
+                       "2019-10-01 01:00:00 UTC,purchase,c,20\n"  // 6
+                       "2019-10-01 02:00:00 UTC,purchase,c,20\n"  // 7
+                       "2019-10-01 01:00:00 UTC,purchase,d,\n"    // 8
+                       "2019-10-01 01:00:00 UTC,purchase,d,\n"    // 9: d's again
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"; // 10: a's a third time
+  ClickstreamOptions o;
+  o.map = parse_event_map("purchase=purchase");
+  std::istringstream in(events);
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.bad_rows == 0);
+  CHECK(r.duplicate_purchases == 3);
+  CHECK(r.first_duplicate_line == 5);
+  CHECK(reached(r.funnel, "", "purchase") == 4);
+  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == Approx(0.5)); // b and c
+  CHECK(metric(r.funnel, "", "purchases") == 5);
+  CHECK(metric(r.funnel, "", "order_value_mean") == Approx(21.0));
+  CHECK(r.unpriced_purchases == 1);
+
+  // Without a time column two purchases of one price cannot be told from a duplicate: all are kept.
+  o.time_column = "";
+  std::istringstream untimed(events);
+  const ClickstreamResult u = read_clickstream(untimed, "events.csv", o);
+  CHECK(u.duplicate_purchases == 0);
+  CHECK(metric(u.funnel, "", "repeat_purchase_rate") == 1.0);
+  CHECK(metric(u.funnel, "", "purchases") == 7);
+  CHECK(u.unpriced_purchases == 2);
+}
