@@ -304,7 +304,7 @@ ClickstreamResult purchases_priced(const std::vector<std::string>& prices)
 
 } // namespace
 
-TEST_CASE("observe: the order value's mean and sd are stable; absurd prices are left out of them", "[observed]")
+TEST_CASE("observe: the order value's mean and sd are stable, absurd prices left out of them", "[observed]")
 {
   // Around 1e9 a sum of squares (~3e18) cannot hold their spread of 1: the sd came out as 0 or a multiple of 512.
   const ClickstreamResult close = purchases_priced({"1000000001", "1000000002", "1000000003"});
