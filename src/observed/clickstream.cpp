@@ -389,8 +389,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     }
     std::int64_t when = 0;
     if (time_col >= 0 && !parse_event_time(fields[time_col], when)) {
-      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + "' is not a date-time such as 2019-10-01 00:00:00 UTC",
-          &type_rows);
+      const std::string reason = "' is not a date-time such as 2019-10-01 00:00:00 UTC";
+      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + reason, &type_rows);
       continue;
     }
     const bool purchase = type == o.purchase_event;
@@ -399,20 +399,18 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     if (time_col >= 0)
       c.first_event = std::min(c.first_event, when);
     // Stage reach is idempotent; a purchase's count is not, so a repeated one is dropped.
-    if (purchase && time_col >= 0 &&
-        !remember_purchase(c, purchase_key(fields[time_col], price_col >= 0 ? std::string_view(fields[price_col]) : std::string_view()))) {
-      if (r.duplicate_purchases++ == 0)
-        r.first_duplicate_line = row_line;
-    } else if (purchase) {
+    const std::string_view price_text = price_col >= 0 ? fields[price_col] : std::string_view();
+    const bool repeated =
+      purchase && time_col >= 0 && !remember_purchase(c, purchase_key(fields[time_col], price_text));
+    if (repeated && r.duplicate_purchases++ == 0)
+      r.first_duplicate_line = row_line;
+    if (purchase && !repeated) {
       ++c.purchases;
       // A purchase without a usable value still happened: it counts everywhere but in the order value.
-      double price = 0.0;
-      if (price_col < 0) {
-      } else if (parse_price(fields[price_col], price)) {
+      if (double price = 0.0; price_col >= 0 && parse_price(price_text, price))
         order_value.add(price);
-      } else if (r.unpriced_purchases++ == 0) {
-        r.first_unpriced = {row_line, o.price_column + " '" + fields[price_col].substr(0, 40) + "'"};
-      }
+      else if (price_col >= 0 && r.unpriced_purchases++ == 0)
+        r.first_unpriced = {row_line, o.price_column + " '" + std::string(price_text.substr(0, 40)) + "'"};
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
