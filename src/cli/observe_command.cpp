@@ -110,9 +110,14 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
                                                          : std::string(1, ch);
     command += " " + (plain ? a : quoted + "'");
   }
-  r.funnel.comments = {"observed funnel: " + command,
-                       std::to_string(r.rows) + " rows, " + std::to_string(r.bad_rows) + " bad rows skipped, " +
-                         std::to_string(r.users) + " customers"};
+  // What was read and left out, in the file too: a --quiet run's output still says it.
+  std::string counts = std::to_string(r.rows) + " rows, " + std::to_string(r.bad_rows) + " bad rows skipped, " +
+                       std::to_string(r.users) + " customers";
+  if (r.unpriced_purchases > 0)
+    counts += ", " + std::to_string(r.unpriced_purchases) + " purchases without a value";
+  if (r.duplicate_purchases > 0)
+    counts += ", " + std::to_string(r.duplicate_purchases) + " duplicate purchases dropped";
+  r.funnel.comments = {"observed funnel: " + command, counts};
   std::ostringstream text;
   write_observed_funnel(text, r.funnel);
   write_text_output(output, text.str(), text_output);
@@ -141,6 +146,17 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
       std::cout << "note: the purchase event '" << o.purchase_event << "' is not in --map: no cart_abandon_rate, "
                 << "repeat_purchase_rate, order value or time to first purchase (name your export's with "
                 << "--purchase-event, e.g. --purchase-event order)\n";
+    if (r.unpriced_purchases > 0)
+      std::cout << "note: " << thousands(static_cast<std::int64_t>(r.unpriced_purchases)) << " purchase(s) had no "
+                << "usable value (empty, not a number, negative or above 1e12; the first, " << events << ":"
+                << r.first_unpriced.line << ": " << r.first_unpriced.reason << "): kept in the funnel and the repeat "
+                << "and cart-abandonment rates, left out of the order value (order_value_mean, order_value_sd and "
+                << "their count, purchases)\n";
+    if (r.duplicate_purchases > 0)
+      std::cout << "note: " << thousands(static_cast<std::int64_t>(r.duplicate_purchases)) << " duplicate "
+                << "purchase(s) dropped (the same customer, time and price as an earlier one; the first, " << events
+                << ":" << r.first_duplicate_line << "): an export's repeated rows, which would inflate purchases "
+                << "and repeat_purchase_rate\n";
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
               << "\n";
     for (const auto& s : r.funnel.stages)

@@ -8,7 +8,9 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
+#include <string_view>
 #include <unordered_map>
 
 namespace journeysim {
@@ -25,6 +27,15 @@ struct Customer {
   std::uint32_t purchases = 0;
   std::int64_t first_event = NEVER;
   std::int64_t first_purchase = NEVER;
+  //! A key per distinct purchase (with a time column): a few per customer, not one per row.
+  std::vector<std::uint64_t> purchase_keys;
+};
+
+//! An event type of --map: its stage, and how many of its rows there were and were bad.
+struct MappedType {
+  int stage = 0; //!< index into the funnel's stages
+  std::uint64_t rows = 0, bad = 0;
+  BadRow first_bad;
 };
 
 std::string joined(const std::vector<std::string>& names)
@@ -72,6 +83,17 @@ struct RunningMoments {
 //! Above this a price is a mistake (a concatenated number, an id in the price column).
 constexpr double LARGEST_PRICE = 1e12;
 
+//! A purchase's value: a number from 0 to LARGEST_PRICE. Not one (empty, "n/a",
+//! a refund's negative amount, 1e308) is no value, which the order value's
+//! statistics leave out (a huge one would also overflow them).
+bool parse_price(std::string_view text, double& price)
+{
+  const std::string_view p = detail::trim(text);
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
+  return !p.empty() && ec == std::errc() && end == p.data() + p.size() && std::isfinite(price) && price >= 0 &&
+         price <= LARGEST_PRICE;
+}
+
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
 {
   if (at + n > s.size())
@@ -82,6 +104,83 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
       return false;
     out = out * 10 + (s[i] - '0');
   }
+  return true;
+}
+
+//! A zone after a time: none, "UTC", "Z", "+HH:MM" or "+HHMM" (Shopify's) →
+//! its offset east of UTC in seconds. Real offsets run from -12:00 to +14:00.
+bool parse_zone(std::string_view zone, int& offset)
+{
+  offset = 0;
+  if (zone.empty() || zone == "UTC" || zone == "Z")
+    return true;
+  const bool colon = zone.size() == 6 && zone[3] == ':';
+  if ((zone[0] != '+' && zone[0] != '-') || (zone.size() != 5 && !colon))
+    return false;
+  int oh = 0, om = 0;
+  if (!digits(zone, 1, 2, oh) || !digits(zone, colon ? 4 : 3, 2, om) || om > 59 || oh * 60 + om > 14 * 60)
+    return false;
+  offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  return true;
+}
+
+//! A whole number since 1970-01-01 UTC, its unit told by its length: 10
+//! digits seconds, 13 milliseconds, 16 microseconds (GA4's event_timestamp).
+//! Other lengths, or a time outside the years 2000-2099, are not an epoch
+//! time (an order number, a price in cents).
+bool parse_epoch(std::string_view s, std::int64_t& seconds)
+{
+  std::int64_t per_second = 0;
+  switch (s.size()) {
+  case 10: per_second = 1; break;
+  case 13: per_second = 1000; break;
+  case 16: per_second = 1000000; break;
+  default: return false;
+  }
+  std::int64_t n = 0; // at most 16 digits: no overflow
+  for (const char ch : s) {
+    if (ch < '0' || ch > '9')
+      return false;
+    n = n * 10 + (ch - '0');
+  }
+  constexpr std::int64_t YEAR_2000 = 946684800, YEAR_2100 = 4102444800;
+  n /= per_second; // fractions of a second: ignored, as in a date-time
+  if (n < YEAR_2000 || n >= YEAR_2100)
+    return false;
+  seconds = n;
+  return true;
+}
+
+//! A few bad rows are skipped; most rows of a mapped type bad (a time format
+//! not read, say) would undercount its stage while looking like a funnel.
+//! @throws InputError Naming the first such type in --map order.
+void refuse_mostly_bad_type(const std::unordered_map<std::string, MappedType>& types, const ClickstreamOptions& o,
+                            const std::string& name)
+{
+  for (const auto& [event, stage] : o.map) {
+    const MappedType& t = types.at(event);
+    if (t.bad * 2 > t.rows)
+      throw InputError(name + ": " + std::to_string(t.bad) + " of the " + std::to_string(t.rows) + " '" + event +
+                       "' rows are bad (the first, " + name + ":" + std::to_string(t.first_bad.line) + ": " +
+                       t.first_bad.reason + "): a funnel would leave most of them out");
+  }
+}
+
+//! A purchase's time and price as written, hashed. Two different purchases of
+//! one customer share a key with a chance of about 2^-64 per pair.
+std::uint64_t purchase_key(std::string_view time, std::string_view price)
+{
+  const std::uint64_t t = std::hash<std::string_view>{}(detail::trim(time));
+  const std::uint64_t p = std::hash<std::string_view>{}(detail::trim(price));
+  return t ^ (p + 0x9e3779b97f4a7c15ULL + (t << 6) + (t >> 2)); // boost::hash_combine's mix
+}
+
+//! False if the customer already has this purchase: an export's duplicated row.
+bool remember_purchase(Customer& c, std::uint64_t key)
+{
+  if (std::find(c.purchase_keys.begin(), c.purchase_keys.end(), key) != c.purchase_keys.end())
+    return false;
+  c.purchase_keys.push_back(key);
   return true;
 }
 
@@ -99,6 +198,8 @@ double quantile(const std::vector<double>& sorted, double q)
 bool parse_event_time(std::string_view s, std::int64_t& seconds)
 {
   s = detail::trim(s);
+  if (parse_epoch(s, seconds))
+    return true;
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
       !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
@@ -114,18 +215,9 @@ bool parse_event_time(std::string_view s, std::int64_t& seconds)
       while (i < s.size() && s[i] >= '0' && s[i] <= '9')
         ++i;
     }
-    std::string_view zone = detail::trim(s.substr(i));
     int offset = 0;
-    if (zone == "UTC" || zone == "Z" || zone.empty()) {
-    } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
-      int oh = 0, om = 0;
-      // Real offsets run from -12:00 to +14:00.
-      if (!digits(zone, 1, 2, oh) || !digits(zone, 4, 2, om) || om > 59 || oh * 60 + om > 14 * 60)
-        return false;
-      offset = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-    } else {
+    if (!parse_zone(detail::trim(s.substr(i)), offset))
       return false;
-    }
     seconds = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
               mi * 60 + se - offset;
     return true;
@@ -167,12 +259,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     throw InputError("--map: at least one EVENT_TYPE=STAGE is needed");
   // Stages in funnel order (first appearance in the map), and each event type's stage.
   std::vector<std::string> stages;
-  std::unordered_map<std::string, int> stage_of_event;
+  std::unordered_map<std::string, MappedType> mapped_types;
   for (const auto& [event, stage] : o.map) {
     auto it = std::find(stages.begin(), stages.end(), stage);
     if (it == stages.end())
       it = stages.insert(stages.end(), stage);
-    stage_of_event[event] = static_cast<int>(it - stages.begin());
+    mapped_types[event].stage = static_cast<int>(it - stages.begin());
   }
 
   std::string line;
@@ -196,7 +288,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   const int user_col = column(o.user_column, "--user-column", true);
   const int type_col = column(o.type_column, "--type-column", true);
   const int time_col = column(o.time_column, "--time-column", false);
-  const bool purchases_mapped = stage_of_event.count(o.purchase_event) > 0;
+  const bool purchases_mapped = mapped_types.count(o.purchase_event) > 0;
   const int price_col = purchases_mapped ? column(o.price_column, "--price-column", false) : -1;
   const int segment_col = column(o.segment_column, "--by", false);
 
@@ -206,10 +298,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   std::unordered_map<std::string, int> segment_index;
   RunningMoments order_value;
   std::uint64_t line_no = 1, row_line = 1; // the last line read; the first line of the row
-  auto bad = [&](const std::string& reason) {
+  auto bad = [&](const std::string& reason, MappedType* type = nullptr) {
     ++r.bad_rows;
     if (r.first_bad_rows.size() < o.bad_rows_shown)
       r.first_bad_rows.push_back({row_line, reason});
+    if (type && type->bad++ == 0)
+      type->first_bad = {row_line, reason};
   };
   // Lines read ahead for a quoted field that never closed: rows of their own.
   std::deque<std::string> pending;
@@ -275,8 +369,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       continue;
     }
     const std::string& type = fields[type_col];
-    const auto mapped = stage_of_event.find(type);
-    if (mapped == stage_of_event.end()) {
+    const auto mapped = mapped_types.find(type);
+    if (mapped == mapped_types.end()) {
       if (type.empty())
         bad("empty " + o.type_column);
       else {
@@ -286,34 +380,37 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       }
       continue;
     }
+    MappedType& type_rows = mapped->second;
+    ++type_rows.rows;
     const std::string& user = fields[user_col];
     if (detail::trim(user).empty()) {
-      bad("empty " + o.user_column);
+      bad("empty " + o.user_column, &type_rows);
       continue;
     }
     std::int64_t when = 0;
     if (time_col >= 0 && !parse_event_time(fields[time_col], when)) {
-      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + "' is not a date-time such as 2019-10-01 00:00:00 UTC");
+      const std::string reason = "' is not a date-time such as 2019-10-01 00:00:00 UTC";
+      bad(o.time_column + " '" + fields[time_col].substr(0, 40) + reason, &type_rows);
       continue;
     }
     const bool purchase = type == o.purchase_event;
-    double price = 0.0;
-    if (purchase && price_col >= 0) {
-      const std::string_view p = detail::trim(fields[price_col]);
-      const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), price);
-      if (p.empty() || ec != std::errc() || end != p.data() + p.size() || !std::isfinite(price) || price < 0 ||
-          price > LARGEST_PRICE) {
-        bad(o.price_column + " '" + fields[price_col].substr(0, 40) + "' is not a price (a number from 0 to 1e12)");
-        continue;
-      }
-    }
     Customer& c = customers[user];
-    c.furthest = std::max(c.furthest, mapped->second);
+    c.furthest = std::max(c.furthest, type_rows.stage);
     if (time_col >= 0)
       c.first_event = std::min(c.first_event, when);
-    if (purchase) {
+    // Stage reach is idempotent; a purchase's count is not, so a repeated one is dropped.
+    const std::string_view price_text = price_col >= 0 ? fields[price_col] : std::string_view();
+    const bool repeated =
+      purchase && time_col >= 0 && !remember_purchase(c, purchase_key(fields[time_col], price_text));
+    if (repeated && r.duplicate_purchases++ == 0)
+      r.first_duplicate_line = row_line;
+    if (purchase && !repeated) {
       ++c.purchases;
-      order_value.add(price);
+      // A purchase without a usable value still happened: it counts everywhere but in the order value.
+      if (double price = 0.0; price_col >= 0 && parse_price(price_text, price))
+        order_value.add(price);
+      else if (price_col >= 0 && r.unpriced_purchases++ == 0)
+        r.first_unpriced = {row_line, o.price_column + " '" + std::string(price_text.substr(0, 40)) + "'"};
       if (time_col >= 0)
         c.first_purchase = std::min(c.first_purchase, when);
     }
@@ -321,6 +418,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
   }
   if (in.bad())
     throw InputError(name + ": read error after line " + std::to_string(line_no));
+  refuse_mostly_bad_type(mapped_types, o, name);
   r.users = customers.size();
   if (customers.empty())
     throw InputError(name + ": no event of a mapped type (" + [&] {
@@ -336,8 +434,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
                                 r.first_bad_rows.front().reason + ")"));
 
   // The funnel: a customer has reached stage j when their furthest stage is j or later.
-  const int cart_stage = stage_of_event.count(o.cart_event) ? stage_of_event.at(o.cart_event) : -1;
-  const int purchase_stage = purchases_mapped ? stage_of_event.at(o.purchase_event) : -1;
+  const int cart_stage = mapped_types.count(o.cart_event) ? mapped_types.at(o.cart_event).stage : -1;
+  const int purchase_stage = purchases_mapped ? mapped_types.at(o.purchase_event).stage : -1;
   auto add_group = [&](const std::string& persona, int segment) {
     std::vector<std::int64_t> reached(stages.size(), 0);
     std::int64_t buyers = 0, repeat_buyers = 0;
@@ -391,7 +489,8 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       add_group(segments[s], s);
   }
   if (order_value.n > 0 && price_col >= 0) {
-    // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate.
+    // purchases and order_value_sd: the count and spread that weigh order_value_mean in calibrate,
+    // so purchases without a value are not in the count: they are not in the mean.
     r.funnel.metrics.push_back({"", "purchases", static_cast<double>(order_value.n), 0});
     r.funnel.metrics.push_back({"", "order_value_mean", order_value.mean, 0});
     if (order_value.n > 1)

@@ -60,6 +60,22 @@ expect_exit 0 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest -o "$
 expect_in "$WORK/out" "note: the cart event 'cart' is not in --map: no cart_abandon_rate"
 expect_in "$WORK/out" "note: the purchase event 'purchase' is not in --map"
 
+# Shopify's and GA4's times are read; a purchase without a price is kept, a repeated one dropped,
+# both said on stdout and in the file; an event type with mostly bad rows writes nothing (exit 2).
+printf 'Email,Paid at,Event,Total\nx,2026-10-01 12:34:56 +0200,view,\nx,2026-10-01 13:34:56 +0200,purchase,\n%s\n%s\n' \
+  'y,1790836496000000,view,' 'y,2026-10-01T12:34:56+0200,purchase,5' >"$WORK/shop.csv"
+tail -1 "$WORK/shop.csv" >>"$WORK/shop.csv"
+shop=(--map view=interest,purchase=purchase --user-column Email --time-column 'Paid at' --type-column Event --price-column Total)
+expect_exit 0 "$JOURNEYSIM" observe "$WORK/shop.csv" "${shop[@]}" -o "$WORK/shop_obs.csv"
+expect_in "$WORK/shop_obs.csv" "# 5 rows, 0 bad rows skipped, 2 customers, 1 purchases without a value, 1 duplicate purchases dropped"
+expect_in "$WORK/shop_obs.csv" "purchase,2"
+expect_in "$WORK/out" "note: 1 purchase(s) had no usable value (empty, not a number, negative or above 1e12; the first, $WORK/shop.csv:3: Total '')"
+expect_in "$WORK/out" "note: 1 duplicate purchase(s) dropped (the same customer, time and price as an earlier one; the first, $WORK/shop.csv:6)"
+sed 's/2026-10-01T12:34:56+0200/01.10.2026 12:34/' "$WORK/shop.csv" >"$WORK/shop_eu.csv"
+expect_exit 2 "$JOURNEYSIM" observe "$WORK/shop_eu.csv" "${shop[@]}" -o "$WORK/shop_eu_obs.csv"
+expect_in "$WORK/err" "shop_eu.csv: 2 of the 3 'purchase' rows are bad (the first, $WORK/shop_eu.csv:5: Paid at '01.10.2026 12:34' is not a date-time"
+[ -e "$WORK/shop_eu_obs.csv" ] && fail "a funnel written although most purchases were bad rows"
+
 # A wrong column name lists the columns present; an existing output needs --force.
 expect_exit 2 "$JOURNEYSIM" observe "$WORK/events.csv" --map view=interest --user-column customer -o "$WORK/o2.csv"
 expect_in "$WORK/err" "no column 'customer' (--user-column); the columns are: event_time, event_type"

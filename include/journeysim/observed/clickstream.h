@@ -46,6 +46,13 @@ struct ClickstreamResult {
   std::uint64_t bad_rows = 0;
   std::vector<BadRow> first_bad_rows;
   std::uint64_t users = 0;     //!< distinct customers with a mapped event
+  //! Purchases kept, but left out of the order value: their price is empty, not a number, negative or above 1e12.
+  std::uint64_t unpriced_purchases = 0;
+  BadRow first_unpriced; //!< its line, and the price column's name and text as the reason
+  //! Purchases dropped as repeats of an earlier one of the same customer with the same time and price
+  //! (as written; only with a time column): an export's duplicated rows.
+  std::uint64_t duplicate_purchases = 0;
+  std::uint64_t first_duplicate_line = 0;
   std::map<std::string, std::uint64_t> ignored_event_types; //!< types not in the map, with their row counts
 };
 
@@ -61,7 +68,9 @@ std::vector<std::pair<std::string, std::string>> parse_event_map(const std::stri
 ClickstreamResult read_clickstream(std::istream& in, const std::string& name, const ClickstreamOptions& options);
 
 //! "2019-10-01 00:00:00 UTC", "2019-10-01T00:00:00Z", "2019-10-01 00:00:00+00:00",
-//! "2019-10-01" → seconds since 1970-01-01 UTC. False if it is none of these.
+//! "2019-10-01 00:00:00 +0000", "2019-10-01", or epoch seconds, milliseconds or
+//! microseconds (10, 13 or 16 digits, years 2000-2099) → seconds since
+//! 1970-01-01 UTC. False if it is none of these.
 bool parse_event_time(std::string_view text, std::int64_t& seconds);
 
 } // namespace journeysim

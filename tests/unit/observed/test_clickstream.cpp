@@ -18,7 +18,8 @@ namespace {
 //   u4 desktop: carts and buys, no view recorded  → every stage (a later stage implies the earlier)
 //   u5:         only remove_from_cart (not mapped) → not a customer of the funnel
 //   u6 (no device): views                          → interest, segment "unknown"
-// plus four bad rows: too few fields, a bad time, an empty user, a bad price.
+// plus three bad rows: too few fields, a bad time, an empty user; and a
+// purchase of u4's with no usable price (kept: u4 buys twice).
 const char* EVENTS =
   "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session,device\n" // 1
   "2019-10-01 09:00:00 UTC,view,1,10,electronics.phone,acme,100.0,u1,s1,desktop\n"                      // 2
@@ -75,20 +76,22 @@ TEST_CASE("observe: a small REES46 export gives exactly the known funnel", "[obs
   CHECK(reached(r.funnel, "", "purchase") == 2);
   CHECK(metric(r.funnel, "", "customers") == 5);
   CHECK(metric(r.funnel, "", "cart_abandon_rate") == Approx(1.0 / 3.0));
-  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == Approx(0.5)); // u3 of u3, u4
+  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == 1.0); // u3 and u4 (the one without a price too)
   // first event → first purchase: u3 2 h, u4 0.5 h (type-7 quantiles)
   CHECK(metric(r.funnel, "", "hours_to_first_purchase_p50") == Approx(1.25));
   CHECK(metric(r.funnel, "", "hours_to_first_purchase_p25") == Approx(0.875));
   CHECK(metric(r.funnel, "", "order_value_mean") == Approx((20.0 + 30.0 + 70.0) / 3));
-  CHECK(metric(r.funnel, "", "purchases") == 3);
+  CHECK(metric(r.funnel, "", "purchases") == 3); // those with a price: the order value's count
   CHECK(metric(r.funnel, "", "order_value_sd") == Approx(std::sqrt((400.0 + 100.0 + 900.0) / 2))); // mean 40
-  REQUIRE(r.bad_rows == 4);
-  REQUIRE(r.first_bad_rows.size() == 4);
+  CHECK(r.unpriced_purchases == 1);
+  CHECK(r.first_unpriced.line == 15);
+  CHECK(r.first_unpriced.reason == "price 'cheap'");
+  REQUIRE(r.bad_rows == 3);
+  REQUIRE(r.first_bad_rows.size() == 3);
   CHECK(r.first_bad_rows[0].line == 8);
   CHECK(r.first_bad_rows[0].reason == "expected 10 fields, found 3");
   CHECK(r.first_bad_rows[1].line == 11);
   CHECK(r.first_bad_rows[2].line == 14);
-  CHECK(r.first_bad_rows[3].line == 15);
   CHECK(r.ignored_event_types.at("remove_from_cart") == 1);
 }
 
@@ -220,6 +223,39 @@ TEST_CASE("observe: event times in the usual forms", "[observed]")
   CHECK_FALSE(parse_event_time("2019-10-01 00:00:00 CET", s));
 }
 
+TEST_CASE("observe: event times as Shopify and GA4 export them", "[observed]")
+{
+  std::int64_t s = 0;
+  // Shopify: a space, then the offset without a colon.
+  REQUIRE(parse_event_time("2026-10-28 18:22:42 +0100", s));
+  CHECK(s == 1793208162); // 2026-10-28T17:22:42Z
+  REQUIRE(parse_event_time("2026-10-28T18:22:42+0100", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("2026-10-28T12:22:42.5-0500", s));
+  CHECK(s == 1793208162);
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+1401", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+0160", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+010", s));
+  CHECK_FALSE(parse_event_time("2026-10-28T18:22:42+01000", s));
+  // Epoch seconds, milliseconds, microseconds (GA4 BigQuery event_timestamp): the unit by the digit count.
+  REQUIRE(parse_event_time("1793208162", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("1793208162999", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time(" 1793208162000001 ", s));
+  CHECK(s == 1793208162);
+  REQUIRE(parse_event_time("4102444799", s)); // 2099-12-31 23:59:59, the last plausible second
+  CHECK(s == 4102444799);
+  CHECK_FALSE(parse_event_time("4102444800", s));       // 2100-01-01: not plausible
+  CHECK_FALSE(parse_event_time("946684799000", s));     // 12 digits: no unit
+  CHECK_FALSE(parse_event_time("9466847990000", s));    // ms, but 2270
+  CHECK_FALSE(parse_event_time("179320816", s));        // 9 digits
+  CHECK_FALSE(parse_event_time("17932081620", s));      // 11 digits
+  CHECK_FALSE(parse_event_time("1793208162.5", s));
+  CHECK_FALSE(parse_event_time("-1793208162", s));
+  CHECK_FALSE(parse_event_time("99999999999999999999", s));
+}
+
 TEST_CASE("observe: impossible days and time-zone offsets are not times", "[observed]")
 {
   std::int64_t s = 0;
@@ -243,9 +279,10 @@ TEST_CASE("observe: impossible days and time-zone offsets are not times", "[obse
   ClickstreamOptions o;
   o.map = parse_event_map("view=interest");
   std::istringstream in("event_time,event_type,user_id\n2019-10-01 00:00:00 UTC,view,1\n"
-                        "2019-02-30 00:02:00 UTC,view,2\n2019-10-01T00:02:00+99:00,view,3\n");
+                        "2019-02-30 00:02:00 UTC,view,2\n2019-10-01T00:02:00+99:00,view,3\n"
+                        "2019-10-01 00:00:00 UTC,view,4\n2019-10-01 00:00:00 UTC,view,5\n");
   const ClickstreamResult r = read_clickstream(in, "events.csv", o);
-  CHECK(r.users == 1);
+  CHECK(r.users == 3);
   REQUIRE(r.first_bad_rows.size() == 2);
   CHECK(r.first_bad_rows[0].line == 3);
   CHECK(r.first_bad_rows[0].reason == "event_time '2019-02-30 00:02:00 UTC' is not a date-time such as 2019-10-01 00:00:00 UTC");
@@ -267,22 +304,115 @@ ClickstreamResult purchases_priced(const std::vector<std::string>& prices)
 
 } // namespace
 
-TEST_CASE("observe: the order value's mean and sd are stable, absurd prices are bad rows", "[observed]")
+TEST_CASE("observe: the order value's mean and sd are stable, absurd prices left out of them", "[observed]")
 {
   // Around 1e9 a sum of squares (~3e18) cannot hold their spread of 1: the sd came out as 0 or a multiple of 512.
   const ClickstreamResult close = purchases_priced({"1000000001", "1000000002", "1000000003"});
   CHECK(metric(close.funnel, "", "order_value_mean") == 1000000002.0);
   CHECK(metric(close.funnel, "", "order_value_sd") == Approx(1.0).epsilon(1e-9));
 
-  // 1e308 twice summed to inf; 1e200 squared overflowed. Above 1e12 a price is a located bad row.
+  // 1e308 twice summed to inf; 1e200 squared overflowed. Above 1e12 a price is a mistake: the
+  // purchase is kept, its value left out of the order value, counted and located.
   const ClickstreamResult huge = purchases_priced({"1e308", "1e308", "1e200", "2e200", "3", "5", "1000000000000"});
-  CHECK(huge.bad_rows == 4);
-  REQUIRE(huge.first_bad_rows.size() == 4);
-  CHECK(huge.first_bad_rows[0].line == 2);
-  CHECK(huge.first_bad_rows[0].reason == "price '1e308' is not a price (a number from 0 to 1e12)");
+  CHECK(huge.bad_rows == 0);
+  CHECK(reached(huge.funnel, "", "purchase") == 7);
+  CHECK(huge.unpriced_purchases == 4);
+  CHECK(huge.first_unpriced.line == 2);
+  CHECK(huge.first_unpriced.reason == "price '1e308'");
   CHECK(metric(huge.funnel, "", "purchases") == 3);
   const double mean = (3 + 5 + 1e12) / 3; // 1e12 itself is still a price
   CHECK(metric(huge.funnel, "", "order_value_mean") == Approx(mean));
   CHECK(metric(huge.funnel, "", "order_value_sd") ==
         Approx(std::sqrt(((3 - mean) * (3 - mean) + (5 - mean) * (5 - mean) + (1e12 - mean) * (1e12 - mean)) / 2)));
+}
+
+TEST_CASE("observe: a purchase without a usable price is a purchase, left out of the order value only", "[observed]")
+{
+  // Five carts; a buys twice (the second without a value), b's price is
+  // "n/a", c's 10, d's a refund's -5; e never buys.
+  ClickstreamOptions o;
+  o.map = parse_event_map("cart=intent,purchase=purchase");
+  std::istringstream in("event_time,event_type,user_id,price\n"
+                        "2019-10-01 00:00:00 UTC,cart,a,\n2019-10-01 00:00:00 UTC,cart,b,\n"
+                        "2019-10-01 00:00:00 UTC,cart,c,\n2019-10-01 00:00:00 UTC,cart,d,\n"
+                        "2019-10-01 00:00:00 UTC,cart,e,\n"
+                        "2019-10-01 01:00:00 UTC,purchase,a,20\n"   // 7
+                        "2019-10-02 01:00:00 UTC,purchase,a,\n"     // 8
+                        "2019-10-01 02:00:00 UTC,purchase,b,n/a\n"  // 9
+                        "2019-10-01 03:00:00 UTC,purchase,c,10\n"   // 10
+                        "2019-10-01 04:00:00 UTC,purchase,d,-5\n"); // 11
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.bad_rows == 0);
+  CHECK(reached(r.funnel, "", "purchase") == 4);
+  CHECK(metric(r.funnel, "", "cart_abandon_rate") == Approx(0.2));
+  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == Approx(0.25));
+  CHECK(metric(r.funnel, "", "hours_to_first_purchase_p50") == Approx(2.5)); // 1, 2, 3, 4 hours
+  CHECK(metric(r.funnel, "", "purchases") == 2);
+  CHECK(metric(r.funnel, "", "order_value_mean") == Approx(15.0));
+  CHECK(metric(r.funnel, "", "order_value_sd") == Approx(std::sqrt(50.0)));
+  CHECK(r.unpriced_purchases == 3);
+  CHECK(r.first_unpriced.line == 8);
+  CHECK(r.first_unpriced.reason == "price ''");
+}
+
+TEST_CASE("observe: an event type whose rows are mostly bad is an error, not a funnel without it", "[observed]")
+{
+  // Two of the three purchases have a time in a form not read: a funnel
+  // would count one buyer of three, and calibrate would fit that.
+  ClickstreamOptions o;
+  o.map = parse_event_map("view=interest,purchase=purchase");
+  const std::string header = "event_time,event_type,user_id,price\n";
+  const std::string views = "2019-10-01 00:00:00 UTC,view,1,\n2019-10-01 00:00:00 UTC,view,2,\n"
+                            "2019-10-01 00:00:00 UTC,view,3,\n";
+  std::istringstream in(header + views +
+                        "31/10/2019 10:00,purchase,1,5\n"         // 5
+                        "2019-10-01 10:00:00 UTC,purchase,2,5\n"  // 6
+                        "2019-10-01 10:00:00 UTC,purchase,,5\n"); // 7: empty user
+  CHECK_THROWS_WITH(read_clickstream(in, "events.csv", o),
+                    "events.csv: 2 of the 3 'purchase' rows are bad (the first, events.csv:5: event_time "
+                    "'31/10/2019 10:00' is not a date-time such as 2019-10-01 00:00:00 UTC): a funnel would "
+                    "leave most of them out");
+  // Half of them bad is still a funnel, with the bad rows counted.
+  std::istringstream half(header + views + "31/10/2019 10:00,purchase,1,5\n2019-10-01 10:00:00 UTC,purchase,2,5\n");
+  const ClickstreamResult r = read_clickstream(half, "events.csv", o);
+  CHECK(r.bad_rows == 1);
+  CHECK(reached(r.funnel, "", "purchase") == 1);
+}
+
+TEST_CASE("observe: a customer's purchase repeated with the same time and price is counted once", "[observed]")
+{
+  // a's purchase twice (an export's duplicate); b twice at one time with two
+  // prices, c twice at two times with one: both real repeat buyers; d's
+  // purchase without a price twice.
+  const char* events = "event_time,event_type,user_id,price\n"
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"  // 2
+                       "2019-10-01 01:00:00 UTC,purchase,b,20\n"  // 3
+                       "2019-10-01 01:00:00 UTC,purchase,b,25\n"  // 4
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"  // 5: a's again
+                       "2019-10-01 01:00:00 UTC,purchase,c,20\n"  // 6
+                       "2019-10-01 02:00:00 UTC,purchase,c,20\n"  // 7
+                       "2019-10-01 01:00:00 UTC,purchase,d,\n"    // 8
+                       "2019-10-01 01:00:00 UTC,purchase,d,\n"    // 9: d's again
+                       "2019-10-01 01:00:00 UTC,purchase,a,20\n"; // 10: a's a third time
+  ClickstreamOptions o;
+  o.map = parse_event_map("purchase=purchase");
+  std::istringstream in(events);
+  const ClickstreamResult r = read_clickstream(in, "events.csv", o);
+  CHECK(r.bad_rows == 0);
+  CHECK(r.duplicate_purchases == 3);
+  CHECK(r.first_duplicate_line == 5);
+  CHECK(reached(r.funnel, "", "purchase") == 4);
+  CHECK(metric(r.funnel, "", "repeat_purchase_rate") == Approx(0.5)); // b and c
+  CHECK(metric(r.funnel, "", "purchases") == 5);
+  CHECK(metric(r.funnel, "", "order_value_mean") == Approx(21.0));
+  CHECK(r.unpriced_purchases == 1);
+
+  // Without a time column two purchases of one price cannot be told from a duplicate: all are kept.
+  o.time_column = "";
+  std::istringstream untimed(events);
+  const ClickstreamResult u = read_clickstream(untimed, "events.csv", o);
+  CHECK(u.duplicate_purchases == 0);
+  CHECK(metric(u.funnel, "", "repeat_purchase_rate") == 1.0);
+  CHECK(metric(u.funnel, "", "purchases") == 7);
+  CHECK(u.unpriced_purchases == 2);
 }
