@@ -667,7 +667,8 @@ std::string name_problem(std::string_view name)
 {
   if (name.empty())
     return "must not be empty";
-  if (name.size() > 64)
+  // Characters, not bytes: 33 Polish or 22 Chinese letters are short names.
+  if (std::count_if(name.begin(), name.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }) > 64)
     return "is longer than 64 characters";
   // The text is valid UTF-8 (check_text). Letters of any script are fine
   // (HDF5 names are UTF-8: łowca_okazji); spaces, invisible characters,

@@ -621,4 +621,14 @@ personas: [{name: p, share: 1}]
 touchpoints: [{name: t, channel: web, stages: [a], reach: 0.1}]
 )", "zw.yaml"),
                     Contains("contains U+200B"));
+  // 64 characters, counted as characters: 64 'ż' (128 bytes) are a name, 65 are not.
+  const auto with_persona = [](const std::string& name) {
+    return "name: x\nstages: [{name: a}, {name: b, purchase: true}]\npersonas: [{name: " + name +
+           ", share: 1}]\ntouchpoints: [{name: t, channel: web, stages: [a], reach: 0.1}]\n";
+  };
+  std::string z64;
+  for (int i = 0; i < 64; ++i)
+    z64 += "ż";
+  CHECK(parse_scenario(with_persona(z64), "pl.yaml").baseline().personas[0].name == z64);
+  CHECK_THROWS_WITH(parse_scenario(with_persona(z64 + "ż"), "pl.yaml"), Contains("is longer than 64 characters"));
 }
