@@ -22,6 +22,14 @@ namespace {
 // The only process-wide state: a signal handler can reach nothing else.
 journeysim::cli::StopRequest g_stop;
 
+//! An error message as one line on the terminal: the names it quotes come
+//! from input (a CSV header, a results file) and may hold escape sequences
+//! or megabytes.
+std::string one_line(const std::string& message)
+{
+  return journeysim::cli::printable(journeysim::cli::clip(message, 2000));
+}
+
 extern "C" void on_signal(int sig)
 {
   g_stop.signal.store(sig);
@@ -120,18 +128,18 @@ int main(int argc, char** argv)
   } catch (const journeysim::InputError& e) {
     // Under mpirun every rank reads the same input and finds the same error: one says it.
     if (ranks.root())
-      std::cerr << e.what() << "\n";
+      std::cerr << one_line(e.what()) << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
     // Boost quotes the offending argument whole: keep a 100 KB one off the terminal.
     if (ranks.root())
-      std::cerr << "journeysim " << command << ": " << journeysim::cli::clip(e.what(), 300) << "\n";
+      std::cerr << "journeysim " << command << ": " << one_line(journeysim::cli::clip(e.what(), 300)) << "\n";
     return 2;
   } catch (const std::bad_alloc&) {
     std::cerr << "journeysim: out of memory\n";
     exit_after_failure(1);
   } catch (const std::exception& e) {
-    std::cerr << "journeysim: " << e.what() << "\n";
+    std::cerr << "journeysim: " << one_line(e.what()) << "\n";
     exit_after_failure(1);
   }
 }

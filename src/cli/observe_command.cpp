@@ -126,13 +126,13 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
     std::cerr << "journeysim observe: " << thousands(static_cast<std::int64_t>(r.bad_rows)) << " bad row(s) of "
               << thousands(static_cast<std::int64_t>(r.rows)) << " skipped and counted; the first:\n";
     for (const auto& b : r.first_bad_rows)
-      std::cerr << "  " << events << ":" << b.line << ": " << b.reason << "\n";
+      std::cerr << "  " << events << ":" << b.line << ": " << printable(clip(b.reason, 300)) << "\n";
   }
   if (!quiet) {
     if (!r.ignored_event_types.empty()) {
       std::cout << "event types not in --map (ignored):";
       for (const auto& [type, n] : r.ignored_event_types)
-        std::cout << " " << type << " (" << thousands(static_cast<std::int64_t>(n)) << ")";
+        std::cout << " " << printable(clip(type, 100)) << " (" << thousands(static_cast<std::int64_t>(n)) << ")";
       std::cout << "\n";
     }
     // The metrics these events give, left out without a word otherwise (GA4 names them add_to_cart, purchase).
@@ -149,7 +149,7 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
     if (r.unpriced_purchases > 0)
       std::cout << "note: " << thousands(static_cast<std::int64_t>(r.unpriced_purchases)) << " purchase(s) had no "
                 << "usable value (empty, not a number, negative or above 1e12; the first, " << events << ":"
-                << r.first_unpriced.line << ": " << r.first_unpriced.reason << "): kept in the funnel and the repeat "
+                << r.first_unpriced.line << ": " << printable(clip(r.first_unpriced.reason, 300)) << "): kept in the funnel and the repeat "
                 << "and cart-abandonment rates, left out of the order value (order_value_mean, order_value_sd and "
                 << "their count, purchases)\n";
     if (r.duplicate_purchases > 0)
@@ -160,10 +160,10 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output
               << "\n";
     for (const auto& s : r.funnel.stages)
-      std::cout << "  " << (s.persona.empty() ? "" : s.persona + " / ") << s.stage << ": "
+      std::cout << "  " << (s.persona.empty() ? "" : printable(clip(s.persona, 100)) + " / ") << s.stage << ": "
                 << thousands(s.reached) << "\n";
     for (const auto& m : r.funnel.metrics)
-      std::cout << "  " << (m.persona.empty() ? "" : m.persona + " / ") << m.name << " = " << fixed(m.value, 4) << "\n";
+      std::cout << "  " << (m.persona.empty() ? "" : printable(clip(m.persona, 100)) + " / ") << m.name << " = " << fixed(m.value, 4) << "\n";
   }
   return 0;
 }

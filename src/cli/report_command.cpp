@@ -75,7 +75,7 @@ int report_command(const std::vector<std::string>& args)
     const OptimizationData data = read_optimization_file(results);
     write_text_output(output, report::render_optimize_html(data), html);
     if (!vm["quiet"].as<bool>())
-      std::cout << "report: " << output << "  (optimisation of '" << data.scenario_name << "', "
+      std::cout << "report: " << output << "  (optimisation of '" << printable(clip(data.scenario_name, 200)) << "', "
                 << data.rows.size() << " settings)\n";
     return 0;
   }
@@ -98,7 +98,7 @@ int report_command(const std::vector<std::string>& args)
       o.decision_text = decision_text(sweep, *o.decision);
     write_text_output(output, report::render_sweep_html(sweep, o), html);
     if (!vm["quiet"].as<bool>())
-      std::cout << "report: " << output << "  (sweep of '" << sweep.scenario_name << "', "
+      std::cout << "report: " << output << "  (sweep of '" << printable(clip(sweep.scenario_name, 200)) << "', "
                 << sweep.points.size() / sweep.variants.size() << " grid points × " << sweep.replications
                 << " replications)\n";
     return 0;
@@ -108,7 +108,7 @@ int report_command(const std::vector<std::string>& args)
   write_text_output(output, report::render_html(data), html);
   if (!vm["quiet"].as<bool>())
     std::cout << "report: " << output << "  (" << data.variants.size()
-              << (data.variants.size() == 1 ? " variant" : " variants") << " of '" << data.scenario_name
+              << (data.variants.size() == 1 ? " variant" : " variants") << " of '" << printable(clip(data.scenario_name, 200))
               << "', " << thousands(static_cast<std::int64_t>(data.population)) << " agents)\n";
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include "journeysim/error.h"
 
+#include <algorithm>
+
 namespace journeysim::layout {
 
 void write_comparison_table(const h5::Object& group, const std::vector<analysis::ComparisonRow>& rows,
@@ -75,6 +77,18 @@ std::vector<analysis::ComparisonRow> read_comparison_table(const h5::Object& gro
       throw OutputError("comparison table " + h5::object_path(group) + ": columns of different lengths");
   if (groups.size() != n || method.size() != n)
     throw OutputError("comparison table " + h5::object_path(group) + ": columns of different lengths");
+  // Names are printed as they are: journeysim writes short ones without
+  // control characters, so others (an escape sequence for the terminal, a
+  // 5 MB "metric") are damage, not labels.
+  const auto plain = [](const std::string& s, std::size_t longest) {
+    return s.size() <= longest && std::none_of(s.begin(), s.end(), [](char c) {
+             return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+           });
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    if (!plain(metric[i], 256) || !plain(groups[i], 256) || !plain(method[i], 4096))
+      throw OutputError("comparison table " + h5::object_path(group) + ": row " + std::to_string(i) +
+                        " has a metric, group or method name with control characters or far too long");
   std::vector<analysis::ComparisonRow> rows(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto& r = rows[i];

@@ -112,5 +112,23 @@ if (( $(nproc) >= 2 )); then
   expect_in "$WORK/err" "in memory (17 chunks of 1024 agents × 1000 variant(s) in flight)"
   [ ! -e "$WORK/m.h5" ] || fail "a run refused for its memory wrote a file"
 fi
+# Names read from input reach the terminal escaped and short: a results
+# file's comparison with an escape sequence for a metric is damage (exit 2),
+# and a CSV header's is shown as \x1B in observe's one-line error.
+expect_exit 0 "$JOURNEYSIM" run "$TEST_DATA/good/small_with_variants.yaml" -n 1000 -o "$WORK/esc.h5" --quiet
+"$PYTHON" - "$WORK/esc.h5" <<'PY' || fail "tampering"
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    g = next(iter(f["comparison"].values()))
+    m = g["metric"][()]; m[0] = "\x1b]0;PWNED\x07\x1b[31m".encode(); del g["metric"]
+    g.create_dataset("metric", data=m, dtype=h5py.string_dtype())
+PY
+expect_exit 2 "$JOURNEYSIM" compare "$WORK/esc.h5"
+expect_in "$WORK/err" "has a metric, group or method name with control characters or far too long"
+grep -q $'\x1b' "$WORK/out" "$WORK/err" && fail "compare printed an escape sequence from the file"
+printf 'event_time,event_type,user_id,\x1b[2Jcol\nx,view,1,2\n' >"$WORK/esc.csv"
+expect_exit 2 "$JOURNEYSIM" observe "$WORK/esc.csv" --map view=interest --user-column nope -o "$WORK/esc_obs.csv"
+expect_in "$WORK/err" 'the columns are: event_time, event_type, user_id, \x1B[2Jcol'
+grep -q $'\x1b' "$WORK/err" && fail "observe printed an escape sequence from the CSV header"
 echo "checked $checked inputs"
 finish
