@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace journeysim::analysis {
 
@@ -444,6 +445,16 @@ ComparisonTables PairedComparison::result() const
     e.variant = histogram_quantile(all_v.data(), days, q);
     e.difference = e.variant - e.baseline;
     batch_means_interval(e, batch_diff);
+    // A group's quantile of one or two converters is no estimate: with two
+    // converters in all, two groups' differences gave a t interval on 1 df
+    // of ±235 days on a 90-day horizon. Below MIN_QUANTILE_CONVERTERS per
+    // group on average in either variant, or a group without any, no interval.
+    const auto converters = [&](const std::vector<std::int64_t>& h) {
+      return std::accumulate(h.begin(), h.end(), std::int64_t{0});
+    };
+    const bool every_group = std::none_of(batch_diff.begin(), batch_diff.end(), [](double x) { return std::isnan(x); });
+    if (!every_group || std::min(converters(all_b), converters(all_v)) < MIN_QUANTILE_CONVERTERS * QUANTILE_BATCHES)
+      e.ci_low = e.ci_high = e.p_value = NaN;
     add(t.summary, "", name, e);
   }
   add(t.summary, "", "mean_mood", paired_mean(n, mood_.mean(1), mood_.mean(0), diff_var(mood_, 0, 1)));

@@ -158,6 +158,13 @@ for c in json.load(open(sys.argv[1]))["comparisons"]:
     assert ("disagrees with the interval" in c["verdict"]) == disagree, (c["verdict"], conv)
     said += disagree
 assert said >= 1, "no variant of 500 customers shows the case this checks"
+# Time to convert of a handful of converters: the estimate, no interval
+# (it was ±235 days on a 90-day horizon from two converters).
+for c in json.load(open(sys.argv[1]))["comparisons"]:
+    t = next(r for r in c["summary"] if r["metric"] == "time_to_convert_median")
+    conv = next(r for r in c["summary"] if r["metric"] == "conversions")
+    assert min(conv["baseline"], conv["variant"]) < 100, conv
+    assert t["ci_low"] is None and t["p_value"] is None, t
 PY
 expect_exit 0 "$JOURNEYSIM" report "$WORK/few.h5" -o "$WORK/few.html" --quiet
 # Verdict wording: marketing spend is marked (n.s.) like every other item;

@@ -57,6 +57,9 @@ struct ComparisonTables {
 
 //! Agent groups for the batch-means CI of quantiles (agent index mod this).
 inline constexpr int QUANTILE_BATCHES = 20;
+//! Fewest converters per group, on average in each variant, for a time-to-
+//! convert interval (below: the estimate alone, no CI or p).
+inline constexpr int MIN_QUANTILE_CONVERTERS = 5;
 
 class PairedComparison {
 public:
