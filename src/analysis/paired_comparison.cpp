@@ -140,6 +140,10 @@ FunnelShape funnel_shape(const Model& baseline, const Model& variant, int horizo
   s.money = s.money || variant.uses_money();
   s.arrivals = s.arrivals || !variant.arrivals.at_start;
   s.margin_variant = variant.margin;
+  s.personas_differ = variant.personas.size() != baseline.personas.size();
+  for (std::size_t p = 0; !s.personas_differ && p < baseline.personas.size(); ++p)
+    s.personas_differ = variant.personas[p].name != baseline.personas[p].name ||
+                        variant.personas[p].share != baseline.personas[p].share;
   return s;
 }
 
@@ -468,7 +472,7 @@ ComparisonTables PairedComparison::result() const
     add(t.summary, "", "referral_arrival_rate",
         paired_proportion(static_cast<std::int64_t>(n_), referral_[3], referral_[2], referral_[1]));
 
-  for (std::size_t p = 0; p < shape_.personas.size(); ++p) {
+  for (std::size_t p = 0; !shape_.personas_differ && p < shape_.personas.size(); ++p) {
     const auto& c = persona_conv_[p];
     const std::int64_t np = persona_agents_[p];
     const Estimate e = paired_proportion(np, c[3], c[2], c[1]);

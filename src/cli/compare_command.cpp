@@ -684,7 +684,12 @@ int compare_command(const std::vector<std::string>& args)
     print_rows(c.tables.summary, "", out);
     if (!by.empty()) {
       out << "\nby " << by << ":\n";
-      print_rows(breakdown(c.tables, by), by, out);
+      if (by == "persona" && c.tables.by_persona.empty())
+        out << "  none: '" << c.variant << "' draws its customers from other persona shares, so a customer's "
+            << "persona is not the same in both (each variant's /variants/<name>/funnel/by_persona has its "
+            << "personas' funnel)\n";
+      else
+        print_rows(breakdown(c.tables, by), by, out);
       if (by == "stage") {
         out << "\njourney map (mean over personas; touches by kind), " << base << " → " << c.variant << ":\n";
         print_journey_map(reader, base, c.variant, out);

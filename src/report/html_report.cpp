@@ -338,6 +338,8 @@ std::string recommendation_section(const ReportData& d)
     return " " + effects + "; the cost of building the change itself is not in the model: weigh it against this.";
   };
   const auto who_loses = [&](const VariantReport& v) {
+    if (v.persona_conversion.empty()) // other persona shares: no paired rows by persona
+      return std::string();
     // The persona with the largest significant conversion drop.
     const PersonaChange* loser = nullptr;
     for (const auto& pc : v.persona_conversion)

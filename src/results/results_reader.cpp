@@ -15,6 +15,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 namespace journeysim {
@@ -468,6 +469,17 @@ analysis::ComparisonTables ResultsReader::Impl::recompute(const std::string& bas
 
   const OutcomeStream sb(gb), sv(gv);
   const h5::Dataset persona_ds = h5::open_dataset(gb, "persona");
+  // Variants with the same customers share the owner's columns
+  // (population_of); others may give agent i another persona (other shares).
+  const auto owner = [&](const h5::Group& g, const std::string& v) {
+    return h5::attribute_exists(g, "population_of") ? h5::read_attribute_string(g, "population_of") : v;
+  };
+  const bool own_population = owner(gb, baseline) != owner(gv, variant);
+  std::optional<h5::Dataset> variant_persona_ds;
+  if (own_population)
+    variant_persona_ds = h5::open_dataset(gv, "persona");
+  bool personas_differ = false;
+  std::vector<std::uint16_t> variant_persona;
   const std::size_t k = m.stages.size();
   // Multiples of BLOCK_AGENTS (1024) give the sums `run` computed.
   chunk_agents = std::max<std::size_t>(1, chunk_agents / 1024) * 1024;
@@ -478,11 +490,17 @@ analysis::ComparisonTables ResultsReader::Impl::recompute(const std::string& bas
     sb.read(first, n, k, ob);
     sv.read(first, n, k, ov);
     h5::read_rows(persona_ds, first, n, persona);
+    if (variant_persona_ds && !personas_differ) {
+      h5::read_rows(*variant_persona_ds, first, n, variant_persona);
+      personas_differ = variant_persona != persona;
+    }
     check_outcomes(ob, persona, m.personas.size(), m.horizon, first, h5::object_path(gb));
     check_outcomes(ov, persona, m.personas.size(), m.horizon, first, h5::object_path(gv));
     cmp.add(first, ob, ov, persona.data());
   }
   analysis::ComparisonTables t = cmp.result();
+  if (personas_differ) // as run does (FunnelShape::personas_differ): no rows under the baseline's labels
+    t.by_persona.clear();
   const StoredAggregates ab = m.aggregates(baseline), av = m.aggregates(variant);
   t.by_touchpoint = analysis::touchpoint_rows(m.touchpoints, ab.exposures, ab.advances, ab.touch_cost,
                                               av.exposures, av.advances, av.touch_cost);

@@ -215,4 +215,17 @@ expect_in "$WORK/unsettled.html" "<code>--set feedback.max_passes=1</code>"
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5"
 ! grep -q "scenario as run with" "$WORK/out" || fail "a run without --set named one"
 
+# A variant with other persona shares gives agent i another persona: no
+# by-persona rows under the baseline's labels, stored or recomputed.
+{ cat "$scenario"; printf '  - name: more_gen_z\n    set: {personas.gen_z_mobile.share: 0.8}\n'; } >"$WORK/shares.yaml"
+expect_exit 0 "$JOURNEYSIM" run "$WORK/shares.yaml" -n 5000 -v more_gen_z -q -o "$WORK/shares.h5"
+for extra in "" "--baseline more_gen_z"; do
+  # shellcheck disable=SC2086
+  expect_exit 0 "$JOURNEYSIM" compare "$WORK/shares.h5" --by persona $extra
+  expect_in "$WORK/out" "draws its customers from other persona shares"
+  ! grep -q "^gen_z_mobile" "$WORK/out" || fail "compare $extra: by-persona rows for other persona shares"
+done
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --by persona
+expect_in "$WORK/out" "gen_z_mobile"
+
 finish

@@ -34,6 +34,10 @@ struct FunnelShape {
   //! customers arrive over time. Old scenarios keep their tables.
   bool money = false, arrivals = false;
   double margin_baseline = 1.0, margin_variant = 1.0;
+  //! The variant draws its customers from other persona shares: agent i's
+  //! persona is not the same in both, so there are no by-persona rows (they
+  //! would label the variant's students by their baseline persona).
+  bool personas_differ = false;
 };
 
 //! The baseline's funnel shape; nullopt-like empty stages when the variant's
