@@ -545,14 +545,16 @@ int compare_command(const std::vector<std::string>& args)
       if (v != base)
         wanted.push_back(v);
   }
-  if (wanted.empty() && show_attribution && format == "table" && !reader.attribution().empty()) {
+  if (show_attribution && reader.attribution().empty())
+    throw InputError("'" + reader.path() + "' has no /attribution: run the scenario with --attribution");
+  if (wanted.empty() && !show_attribution)
+    throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
+  if (wanted.empty() && format == "table") {
     std::cout << "what each touchpoint is worth in '" << base << "' (difference = with it − the same customers "
                  "without it; last touch … markov: the conversions those rules credit to it):\n";
     print_rows(reader.attribution(), "touchpoint", std::cout, "with", "without");
     return 0;
   }
-  if (wanted.empty())
-    throw InputError("'" + reader.path() + "' holds only the baseline '" + base + "': nothing to compare");
 
   // A comparison on an unsettled fixed point is not what the shop would see.
   if (const std::vector<std::string> unsettled = reader.unsettled(); !unsettled.empty()) {
@@ -714,8 +716,6 @@ int compare_command(const std::vector<std::string>& args)
     } else {
       out << "\nwhat each touchpoint is worth (removal runs and attribution rules): compare --by attribution\n";
     }
-  } else if (show_attribution) {
-    out << "\n'" << reader.path() << "' has no /attribution: run the scenario with --attribution\n";
   }
   return 0;
 }

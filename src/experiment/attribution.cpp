@@ -146,10 +146,12 @@ Attribution removal_attribution(const Scenario& scenario, RunOptions options)
     // free pain point that shifts other touchpoints' costs has no ROI of its own).
     const Touchpoint& tp = base.touchpoints[t];
     const bool paid = (tp.cost > 0 || tp.budget) && cost.difference > 0;
+    // A cost per conversion of an increment not shown to exist (its CI
+    // spans 0) is a number of noise: 139.36 for a touchpoint that did nothing.
     row("cost_per_incremental_conversion",
-        derived(NaN, NaN, paid && conv.difference > 0 ? cost.difference / conv.difference : NaN,
-                "incremental marketing cost / incremental conversions (no CI; only for a paid touchpoint that "
-                "adds conversions)"));
+        derived(NaN, NaN, paid && conv.ci_low > 0 ? cost.difference / conv.difference : NaN,
+                "incremental marketing cost / incremental conversions (no CI; only for a paid touchpoint whose "
+                "added conversions are significant: 95 % CI above 0)"));
     row("incremental_roi",
         derived(NaN, NaN, paid ? profit.difference / cost.difference : NaN,
                 "incremental profit / incremental cost (no CI; only for a paid touchpoint)"));

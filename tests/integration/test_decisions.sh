@@ -82,6 +82,15 @@ cp "$WORK/out" "$WORK/a.csv"
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/a.h5" --by attribution
 expect_in "$WORK/out" "what each touchpoint is worth in 'baseline'"
 expect_in "$WORK/out" "markov"
+# A baseline-only run's attribution in CSV and JSON too (they refused:
+# "nothing to compare"); --by attribution of a file without it is an error.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -v baseline --attribution -n 2000 -q -o "$WORK/a_base.h5"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/a_base.h5" --by attribution --format csv
+expect_in "$WORK/out" ",baseline,attribution,live_chat,conversions,"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/a_base.h5" --by attribution --format json
+"$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["comparisons"] == [] and any(r["group"] == "live_chat" for r in d["attribution"]), d' "$WORK/out" || fail "attribution in JSON"
+expect_exit 2 "$JOURNEYSIM" compare "$WORK/no_chat.h5" --by attribution
+expect_in "$WORK/err" "has no /attribution: run the scenario with --attribution"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/a.h5" -o "$WORK/a.html" --quiet
 expect_in "$WORK/a.html" 'id="touchpoint-value"'
 expect_in "$WORK/a.html" '<th>Incremental profit [95 % CI]</th>'
