@@ -94,6 +94,8 @@ FileId check_replaceable(const std::string& target, OutputKind kind, const std::
 FileId check_output_target(const std::string& target, const OutputTarget& o)
 {
   std::error_code ec;
+  if (target.empty()) // else a temporary '.partial-PID' in the working directory, then a failed rename
+    throw InputError(o.option + ": no file name given");
   if (fs::is_directory(target, ec))
     throw OutputError(o.option + ": '" + target + "' is a directory; give a file name"); // as run -o DIR
   if (!o.force && fs::exists(fs::symlink_status(target, ec)))

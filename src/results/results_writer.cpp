@@ -45,7 +45,7 @@ void check_target(const std::string& target, bool force)
   std::error_code ec;
   const fs::path path(target);
   if (target.empty())
-    throw OutputError("no results file name given");
+    throw InputError("--output: no results file name given (-o FILE.h5)");
   const auto status = fs::status(path, ec);
   if (fs::is_directory(status))
     throw OutputError("cannot write results to " + quote(target) + ": it is a directory");

@@ -500,6 +500,8 @@ SweepWriter::SweepWriter(const std::string& target, const Scenario& scenario, co
   m.scenario = &scenario;
   m.sweep = sweep;
   m.options = options;
+  if (target.empty())
+    throw InputError("--output: no file name given");
   std::error_code ec;
   const auto status = fs::status(target, ec);
   if (fs::is_directory(status))
