@@ -557,10 +557,12 @@ int compare_command(const std::vector<std::string>& args)
   }
 
   // A comparison on an unsettled fixed point is not what the shop would see.
-  if (const std::vector<std::string> unsettled = reader.unsettled(); !unsettled.empty()) {
-    std::string list;
-    for (const auto& v : unsettled)
+  // Only those compared: a caution about a variant not shown reads as one about those that are.
+  std::string list;
+  for (const auto& v : reader.unsettled())
+    if (v == base || std::find(wanted.begin(), wanted.end(), v) != wanted.end())
       list += (list.empty() ? "'" : ", '") + v + "'";
+  if (!list.empty()) {
     std::cerr << "caution: the population feedback of " << list << " did not converge (budgets' pacing and "
               << "referrals are not settled, so their numbers below are not either): rerun with a larger "
               << "feedback.max_passes or tolerance\n";

@@ -198,6 +198,8 @@ expect_in "$WORK/out" "at 1.5 customers a day"
 expect_exit 0 "$JOURNEYSIM" run "$TEST_DATA/good/model_v2.yaml" -n 3000 --set feedback.max_passes=1 -q -o "$WORK/unsettled.h5"
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"
 expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'move_social_to_search', 'no_cart_email' did not converge"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5" -v no_cart_email
+expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'no_cart_email' did not converge"
 
 # A run's --set is kept in the file (the stored text alone is not what ran)
 # and named by compare and report; a file without one says nothing.
