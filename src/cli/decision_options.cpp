@@ -84,6 +84,17 @@ std::optional<Decision> decision_from(const po::variables_map& vm, const SweepDa
   return decide(sweep, decision_variant(vm, sweep), o, target ? &*target : nullptr);
 }
 
+std::string difference_text(const std::string& metric, double x)
+{
+  // A difference of two per-cents is in percentage points, not per cent.
+  if (!std::isnan(x) && (metric.find("rate") != std::string::npos || metric == "roi")) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, metric == "roi" ? "%.1f pp" : "%.3f pp", 100 * x);
+    return buf;
+  }
+  return metric_text(metric, x);
+}
+
 std::string metric_text(const std::string& metric, double x)
 {
   if (std::isnan(x))
@@ -169,8 +180,9 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
       const double sign = o.maximize ? 1.0 : -1.0;
       const double lo = std::min(sign * next.diff_low, sign * next.diff_high),
                    hi = std::max(sign * next.diff_low, sign * next.diff_high);
-      const std::string by = metric_text(o.metric, sign * next.diff) + " (95 % CI " + metric_text(o.metric, lo) +
-                             " … " + metric_text(o.metric, hi) + ", paired over the replications)";
+      const std::string by = difference_text(o.metric, sign * next.diff) + " (95 % CI " +
+                             difference_text(o.metric, lo) + " … " + difference_text(o.metric, hi) +
+                             ", paired over the replications)";
       std::size_t equivalent = 0;
       for (const auto& opt : d.options)
         equivalent += opt.equivalent && &opt != best;

@@ -44,5 +44,7 @@ std::string decision_text(const SweepData& sweep, const Decision& d);
 
 //! A metric's value for people: rates in %, others with ~4 significant digits.
 std::string metric_text(const std::string& metric, double x);
+//! A difference of `metric`: rates and ROI in percentage points (pp).
+std::string difference_text(const std::string& metric, double x);
 
 } // namespace journeysim::cli

@@ -226,6 +226,10 @@ PY
 expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize profit
 grep -Eq "runner-up: .*(, significantly behind: the best is ahead of it by|, not significantly behind: the best is ahead of it by .* as good as the best within sampling error)" "$WORK/out" ||
   fail "summary: the runner-up's gap is not tested: $(tail -1 "$WORK/out")"
+# A rate's gap is in percentage points, not per cent.
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/s.h5" --maximize conversion_rate
+grep -Eq "ahead of it by -?[0-9.]+ pp \(95 % CI -?[0-9.]+ pp … -?[0-9.]+ pp" "$WORK/out" ||
+  fail "summary: a conversion-rate gap not in pp: $(tail -1 "$WORK/out")"
 # Runs whose population feedback ran out of passes: summary, the sweep's report and optimize say so, as compare does.
 { cat "$scenario"; echo "feedback: {tolerance: 0.00001, max_passes: 2}"; } >"$WORK/unsettled.yaml"
 expect_exit 0 "$JOURNEYSIM" sweep "$WORK/unsettled.yaml" --set "$REACH=0.2,0.3" -r 2 -n 3000 -o "$WORK/unsettled.h5" --quiet
