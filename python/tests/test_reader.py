@@ -45,7 +45,7 @@ class ReaderTest(unittest.TestCase):
         cli("run", SCENARIO, "-o", cls.path, "--agents", str(N), "--threads", "2", "--quiet")
         cls.summary_only = os.path.join(cls.tmp, "s.h5")
         cli("run", SCENARIO, "-o", cls.summary_only, "--agents", "3000", "--variant", "cart_discount",
-            "--summary-only", "--quiet")
+            "--summary-only", "--set", "stages.intent.dropout=0.1", "--quiet")
         cls.r = journeysim.open_results(cls.path)
         cls.f = h5py.File(cls.path, "r")
 
@@ -88,6 +88,9 @@ class ReaderTest(unittest.TestCase):
         self.assertEqual(r.currency, "PLN")
         self.assertEqual(r.scenario["name"], "checkout-what-if")
         self.assertIn("stages:", r.scenario["source"])
+        self.assertEqual(r.scenario["set"], "")
+        with journeysim.open_results(self.summary_only) as s:  # what ran: the text and its --set
+            self.assertEqual(s.scenario["set"], "stages.intent.dropout=0.1\n")
 
     def test_variants_baseline_first_in_scenario_order(self):
         self.assertEqual(self.r.variants, ["baseline", "simplified_checkout", "cart_remarketing",
