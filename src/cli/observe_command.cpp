@@ -154,7 +154,7 @@ int observe_command(const std::vector<std::string>& args, const StopRequest& sto
                 << "their count, purchases)\n";
     if (r.duplicate_purchases > 0)
       std::cout << "note: " << thousands(static_cast<std::int64_t>(r.duplicate_purchases)) << " duplicate "
-                << "purchase(s) dropped (the same customer, time and price as an earlier one; the first, " << events
+                << "purchase(s) dropped (a customer's purchase row repeated field for field; the first, " << events
                 << ":" << r.first_duplicate_line << "): an export's repeated rows, which would inflate purchases "
                 << "and repeat_purchase_rate\n";
     std::cout << thousands(static_cast<std::int64_t>(r.users)) << " customers; observed funnel written to " << output

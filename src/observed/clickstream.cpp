@@ -166,13 +166,18 @@ void refuse_mostly_bad_type(const std::unordered_map<std::string, MappedType>& t
   }
 }
 
-//! A purchase's time and price as written, hashed. Two different purchases of
-//! one customer share a key with a chance of about 2^-64 per pair.
-std::uint64_t purchase_key(std::string_view time, std::string_view price)
+//! A purchase row's every field, hashed: an export's repeated row has the
+//! same key, while two products of one order (REES46: one row each, the
+//! order's time, maybe one price) differ in another field. Two different
+//! rows of one customer share a key with a chance of about 2^-64 per pair.
+std::uint64_t purchase_key(const std::vector<std::string>& fields)
 {
-  const std::uint64_t t = std::hash<std::string_view>{}(detail::trim(time));
-  const std::uint64_t p = std::hash<std::string_view>{}(detail::trim(price));
-  return t ^ (p + 0x9e3779b97f4a7c15ULL + (t << 6) + (t >> 2)); // boost::hash_combine's mix
+  std::uint64_t key = 0;
+  for (const std::string& f : fields) {
+    const std::uint64_t h = std::hash<std::string_view>{}(detail::trim(f));
+    key ^= h + 0x9e3779b97f4a7c15ULL + (key << 6) + (key >> 2); // boost::hash_combine's mix
+  }
+  return key;
 }
 
 //! False if the customer already has this purchase: an export's duplicated row.
@@ -315,7 +320,9 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     return true;
   };
   // A quoted field with line breaks: the lines up to its closing quote are
-  // one row, if it closes within MAX_LINES lines (else an unbalanced quote).
+  // one row, if it closes within MAX_LINES lines and the row then has the
+  // header's fields. Else the quote was a stray one (an unquoted 5" screen):
+  // that row is bad and the lines after it are rows of their own.
   constexpr std::size_t MAX_LINES = 100;
   std::vector<std::string> ahead;
   auto join_quoted_lines = [&](std::string& row) {
@@ -328,9 +335,12 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       joined += '\n';
       joined += next;
       if (!detail::ends_inside_quotes(joined)) {
-        row = std::move(joined);
-        line_no += ahead.size();
-        return;
+        if (detail::split_csv_line(joined, fields) && fields.size() == header.size()) {
+          row = std::move(joined);
+          line_no += ahead.size();
+          return;
+        }
+        break;
       }
     }
     pending.insert(pending.begin(), ahead.begin(), ahead.end());
@@ -400,8 +410,7 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
       c.first_event = std::min(c.first_event, when);
     // Stage reach is idempotent; a purchase's count is not, so a repeated one is dropped.
     const std::string_view price_text = price_col >= 0 ? fields[price_col] : std::string_view();
-    const bool repeated =
-      purchase && time_col >= 0 && !remember_purchase(c, purchase_key(fields[time_col], price_text));
+    const bool repeated = purchase && time_col >= 0 && !remember_purchase(c, purchase_key(fields));
     if (repeated && r.duplicate_purchases++ == 0)
       r.first_duplicate_line = row_line;
     if (purchase && !repeated) {

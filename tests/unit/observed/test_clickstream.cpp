@@ -205,6 +205,34 @@ TEST_CASE("observe: a quoted field with line breaks is part of its row", "[obser
   CHECK(s.bad_rows == 1);
   CHECK(s.first_bad_rows.at(0).line == 2);
   CHECK(reached(s.funnel, "", "interest") == 2);
+  // A stray quote closed by another row's quoted field: not one row of their
+  // lines (it would not have the header's fields); each line is read.
+  std::istringstream stray("event_time,event_type,user_id,note\n"
+                           "2019-10-01 00:00:00 UTC,view,u1,\"oops\n"
+                           "2019-10-01 00:00:00 UTC,view,u2,\n"
+                           "2019-10-01 00:00:00 UTC,view,u3,\n"
+                           "2019-10-01 00:00:00 UTC,view,u4,\"a,b\"\n"
+                           "2019-10-01 00:00:00 UTC,view,u5,\n");
+  const ClickstreamResult t = read_clickstream(stray, "events.csv", o);
+  CHECK(t.rows == 5);
+  CHECK(t.bad_rows == 1);
+  CHECK(t.first_bad_rows.at(0).line == 2);
+  CHECK(reached(t.funnel, "", "interest") == 4);
+  // Unquoted inch marks on every line: every line its own (bad) row, none joined.
+  std::string inches = "event_time,event_type,user_id,name\n";
+  for (int i = 0; i < 6; ++i)
+    inches += "2019-10-01 00:00:00 UTC,view,u" + std::to_string(i) + ",\"5 inch screen, black\n";
+  std::istringstream inch(inches);
+  ClickstreamOptions lenient = o;
+  const auto fails = [&] {
+    try {
+      read_clickstream(inch, "events.csv", lenient);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK_THAT(fails(), Catch::Contains("in 6 rows, 6 of them bad"));
 }
 
 TEST_CASE("observe: event times in the usual forms", "[observed]")
@@ -379,7 +407,7 @@ TEST_CASE("observe: an event type whose rows are mostly bad is an error, not a f
   CHECK(reached(r.funnel, "", "purchase") == 1);
 }
 
-TEST_CASE("observe: a customer's purchase repeated with the same time and price is counted once", "[observed]")
+TEST_CASE("observe: a customer's purchase row repeated field for field is counted once", "[observed]")
 {
   // a's purchase twice (an export's duplicate); b twice at one time with two
   // prices, c twice at two times with one: both real repeat buyers; d's
@@ -415,4 +443,13 @@ TEST_CASE("observe: a customer's purchase repeated with the same time and price 
   CHECK(metric(u.funnel, "", "repeat_purchase_rate") == 1.0);
   CHECK(metric(u.funnel, "", "purchases") == 7);
   CHECK(u.unpriced_purchases == 2);
+
+  // REES46: one row per product, the order's time; two products of one price are two purchases.
+  std::istringstream rees("event_time,event_type,product_id,price,user_id\n"
+                          "2019-10-01 01:00:00 UTC,purchase,5802432,2.38,7\n"
+                          "2019-10-01 01:00:00 UTC,purchase,5802440,2.38,7\n");
+  o.time_column = "event_time";
+  const ClickstreamResult p = read_clickstream(rees, "events.csv", o);
+  CHECK(p.duplicate_purchases == 0);
+  CHECK(metric(p.funnel, "", "purchases") == 2);
 }
