@@ -975,6 +975,9 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   NodePtr root = read_yaml(text, ctx);
   if (root->is_null())
     ctx.fail(*root, "the scenario is empty: expected a map with name, stages, personas and touchpoints");
+  // Today's values are what the file writes: a sweep's or --set's value is
+  // the lever moved, not today (change_costs' `today` is checked against this).
+  const NodePtr as_written = root;
   if (!overrides.empty())
     root = apply_overrides(ctx, root, overrides);
   MapReader top(ctx, *root, "the scenario", "", TOP_KEYS);
@@ -1017,7 +1020,7 @@ Scenario build(const std::string& text, const std::string& path, const std::vect
   Model base = parse_model(ctx, *root, channels, touchpoint_names, cache);
   base.name = baseline_name;
   if (const YNode* v = top.get("change_costs"))
-    check_change_costs(ctx, *v, root, base, specs);
+    check_change_costs(ctx, *v, as_written, base, specs);
 
   // Resolve variants (bases first, whatever their order in the file).
   const std::size_t n = specs.size();

@@ -258,6 +258,22 @@ a, b = json.load(open(sys.argv[1]))["decision"], json.load(open(sys.argv[2]))["d
 assert (a["best_point"], a.get("best_objective"), a.get("best_change_cost")) == \
        (b["best_point"], b.get("best_objective"), b.get("best_change_cost")), (a, b)
 PY
+# ... also in SCENARIO.md's form {per_unit, today}: a lever moved by the sweep,
+# --set or optimize is not "another today" (each of them was refused).
+cp "$scenario" "$WORK/today.yaml"
+printf 'change_costs:\n  %s: {per_unit: 500, today: 5}\n' "$STEPS" >>"$WORK/today.yaml"
+expect_exit 0 "$JOURNEYSIM" sweep "$WORK/today.yaml" --set "$STEPS=2,5" -r 2 -n 1000 -o "$WORK/today.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/today.h5" --maximize profit --format json
+"$PYTHON" -c '
+import json, sys
+pts = [p for p in json.load(open(sys.argv[1]))["points"] if p["variant"] == "baseline"]
+cost = {p["values"]["touchpoints.checkout.checkout.steps"]: p["change_cost"] for p in pts}
+assert cost == {2: 1500, 5: 0}, cost' "$WORK/out" || fail "change_costs {per_unit, today} in a sweep"
+expect_exit 0 "$JOURNEYSIM" run "$WORK/today.yaml" --set "$STEPS=3" -n 500 -q -o "$WORK/today_run.h5"
+expect_exit 0 "$JOURNEYSIM" optimize "$WORK/today.yaml" --lever "$STEPS=2,5" --maximize profit -r 2 -n 1000
+sed -i "s/today: 5}/today: 4}/" "$WORK/today.yaml" # the file writes 5: a today of 4 is still refused
+expect_exit 2 "$JOURNEYSIM" validate "$WORK/today.yaml"
+expect_in "$WORK/err" "today's value is what it writes; leave out today"
 
 # Bad decision options: one line, exit 2.
 for bad in "--target conversion_rate=0.1" "--target no_such_metric>=1" "--minimize costs" \
