@@ -75,18 +75,36 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
         << fixed(f.residual, 0) << " agents"
         << (std::isfinite(f.spend_error) ? "; budgets' pacing within " + fixed(100.0 * f.spend_error, 1) + " %" : "")
         << ")\n";
-    // A day on which a budget reaches nobody spends nothing: say where money
-    // stays unspent, or a reallocation looks cheaper than it is.
+    // A day on which a budget can reach nobody spends nothing: say where
+    // money stays unspent, or a reallocation looks cheaper than it is. The
+    // audience may be empty (the cart before anyone has one) or unreachable
+    // (reach, a paused calendar, a channel affinity of 0): what was spent
+    // against the plan tells both.
     const Model& model = scenario.variants[static_cast<std::size_t>(r.variants[i])];
+    const VariantTotals& totals = r.totals[i];
     const auto H = static_cast<std::size_t>(scenario.horizon_days);
     std::size_t k = 0;
     for (const Touchpoint& t : model.touchpoints) {
       if (!t.budget)
         continue;
       const int idle = f.curves.eligible.empty() ? 0 : days_without_audience(f.curves, k++, model.personas.size(), H);
-      if (idle > 0)
-        out << "  " << t.name << " reached nobody on " << idle << " of " << H << " days: "
-            << fixed(100.0 * idle / static_cast<double>(H), 0) << " % of its budget was not spent\n";
+      const double planned = t.budget->total * totals.budget_share;
+      const auto row = std::find_if(r.touchpoints.begin(), r.touchpoints.end(),
+                                    [&](const TouchpointInfo& x) { return x.name == t.name; }) - r.touchpoints.begin();
+      const double spent = static_cast<std::size_t>(row) < totals.touch_cost.size()
+                             ? totals.touch_cost[static_cast<std::size_t>(row)] : planned;
+      const double unspent = planned > 0 ? 1.0 - spent / planned : 0.0;
+      // Sampling noise moves the spend a little either way; 5 % unspent is no noise.
+      if (planned > 0 && (unspent > 0.05 || (idle > 0 && unspent > 0))) {
+        const auto amount = [](double x) { return thousands(static_cast<std::int64_t>(std::llround(x))); };
+        out << "  " << t.name << " spent " << amount(spent) << " of its " << amount(planned) << " budget ("
+            << fixed(100.0 * unspent, 0) << " % unspent): "
+            << (idle > 0 ? "it reached nobody on " + std::to_string(idle) + " of " + std::to_string(H) + " days"
+                         : std::string(spent > 0 ? "on some days" : "on every day") +
+                             " it could reach none of the customers it targets (reach 0, a paused calendar or a "
+                             "channel affinity of 0)")
+            << "\n";
+      }
     }
   }
   // A touchpoint with a reach that exposed nobody although many customers

@@ -364,6 +364,27 @@ std::string recommendation_section(const ReportData& d)
     return money(p.difference) + " (" + relative_change(&p) + "; 95 % CI " + smart(p.ci_low) + " to " +
            smart(p.ci_high) + ", " + p_text(p.p_value) + ")";
   };
+  // Budget left unspent beyond the baseline's: profit that is money not
+  // spent (a reallocation onto a channel nobody can be reached on), not a
+  // better journey. Said of the variant the verdict names.
+  const auto unspent = [](const VariantReport& v) {
+    double u = 0.0, planned = 0.0;
+    if (v.spend)
+      for (std::size_t c = 0; c < v.spend->channels.size(); ++c) {
+        u += std::max(0.0, v.spend->planned[c] - v.spend->spend[c]);
+        planned += v.spend->planned[c];
+      }
+    return std::pair<double, double>{u, planned};
+  };
+  const auto unspent_caution = [&](const VariantReport& v) {
+    const auto [u, planned] = unspent(v);
+    const double u0 = unspent(d.variants.front()).first;
+    if (!(u - u0 > 0.01 * planned))
+      return std::string();
+    return " Caution: <b>" + escape(v.name) + "</b> leaves " + money(u) + " of its planned budget unspent (the " +
+           "baseline: " + (u0 > 0 ? money(u0) : std::string("none")) + "): that much of its profit is money not spent, not a better journey — check "
+           "that the touchpoints its budgets pay for can reach customers (reach, calendar, channel affinities).";
+  };
   std::string text;
   if (!earners.empty() && (winners.empty() || winners.front() != earners.front())) {
     // The variant that surely earns most wins, whatever converts most.
@@ -375,13 +396,19 @@ std::string recommendation_section(const ReportData& d)
                                    : conversion_text(c) + (significant(c) ? "" : ", not significant")) +
            ".";
     text += effects_of(top, false);
+    // The conversion leader, named once: as the runner-up if it is the next earner.
+    const bool leader_second = earners.size() > 1 && !winners.empty() && winners.front() == earners[1];
     if (earners.size() > 1) {
       const ComparisonRow& p2 = *row_of(d.variants[earners[1]], "profit");
       text += " Runner-up: " + escape(d.variants[earners[1]].name) + " (profit +" + money(p2.difference) +
+              (leader_second ? "; it converts more, " +
+                                 signed_fixed(100 * conversion_row(d.variants[earners[1]])->difference, 2) +
+                                 " pp, but earns less"
+                             : "") +
               (p2.ci_high >= p.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
                                       : "") + ").";
     }
-    if (!winners.empty()) {
+    if (!winners.empty() && !leader_second) {
       // The largest sure conversion lift, which earns less or is not shown to earn at all.
       const VariantReport& most = d.variants[winners.front()];
       const ComparisonRow& c2 = *conversion_row(most);
@@ -397,6 +424,7 @@ std::string recommendation_section(const ReportData& d)
     text += who_loses(top);
     if (significant(c) && c.difference > 0)
       text += ab_test(c);
+    text += unspent_caution(top);
   } else if (winners.empty()) {
     const VariantReport& top = d.variants[ranked.front()];
     const ComparisonRow& c = *conversion_row(top);
@@ -424,8 +452,17 @@ std::string recommendation_section(const ReportData& d)
     const ComparisonRow* profit = row_of(top, "profit");
     if (profit && !significant(*profit))
       text += " It converts more without being shown to earn more.";
-    // The runner-up is the next variant that surely helps too, if any.
-    if (winners.size() > 1) {
+    // The runner-up: where some variant surely raises profit (this one does
+    // too), the next earner, as the table ranks; else the next sure lift.
+    if (earners.size() > 1) {
+      const ComparisonRow& p = *row_of(top, "profit");
+      const ComparisonRow& p2 = *row_of(d.variants[earners[1]], "profit");
+      text += " Runner-up: " + escape(d.variants[earners[1]].name) + " (profit +" + money(p2.difference) +
+              (p2.ci_high >= p.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
+                                      : "") + ").";
+    } else if (!earners.empty() && winners.size() > 1) {
+      text += " No other variant surely raises profit.";
+    } else if (winners.size() > 1) {
       const VariantReport& second = d.variants[winners[1]];
       const ComparisonRow& c2 = *conversion_row(second);
       text += " Runner-up: " + escape(second.name) + " (" + signed_fixed(100 * c2.difference, 2) + " pp" +
@@ -437,6 +474,7 @@ std::string recommendation_section(const ReportData& d)
     }
     text += who_loses(top);
     text += ab_test(c);
+    text += unspent_caution(top);
   }
   for (std::size_t i : unprofitable) { // sure to convert more, sure to earn less
     const ComparisonRow& c = *conversion_row(d.variants[i]);

@@ -201,6 +201,13 @@ expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'move_soc
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5" -v no_cart_email
 expect_in "$WORK/err" "caution: the population feedback of 'baseline', 'no_cart_email' did not converge"
 
+# A budget that can reach nobody (reach 0, as a paused calendar or an
+# affinity of 0 would) is named with what it left unspent: it was silent.
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 3000 -v baseline --set touchpoints.social_ads.reach=0 -o "$WORK/paused.h5"
+expect_in "$WORK/out" "social_ads spent 0 of its 90 budget (100 % unspent): on every day it could reach none"
+expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 3000 -v baseline -o "$WORK/paused.h5" --force
+! grep -q "social_ads spent" "$WORK/out" || fail "a budget spent as planned was named: $(grep spent "$WORK/out")"
+
 # A run's --set is kept in the file (the stored text alone is not what ran)
 # and named by compare and report; a file without one says nothing.
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"

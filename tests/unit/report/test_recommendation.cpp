@@ -198,3 +198,49 @@ TEST_CASE("report: where money is modelled, the variant that surely earns most w
   CHECK(q.find("<b>double_budget</b> wins:") != std::string::npos);
   CHECK(q.find("It converts more without being shown to earn more.") != std::string::npos);
 }
+
+TEST_CASE("report: the runner-up follows the profit ranking, and a variant is named once", "[report]")
+{
+  // The conversion winner earns most too; the next earner is the runner-up,
+  // not a larger-lift variant whose profit is not shown to rise.
+  ReportData d = run_with({{"simplified_checkout", {row("conversion_rate", 0.0015, 0.001, 0.002, 1e-6),
+                                                    row("profit", 2458, 2000, 2900, 1e-6)}},
+                           {"margin_up", {row("conversion_rate", 0, 0, 0, 1), row("profit", 1435, 1200, 1700, 1e-6)}},
+                           {"proactive_chat", {row("conversion_rate", 0.0007, 0.0002, 0.0012, 0.01),
+                                               row("profit", 373.81, -100, 850, 0.2)}}});
+  std::string p = paragraph(render_html(d));
+  INFO(p);
+  CHECK(p.find("<b>simplified_checkout</b> wins:") != std::string::npos);
+  CHECK(p.find("Runner-up: margin_up (profit +1,435") != std::string::npos);
+  CHECK(p.find("Runner-up: proactive_chat") == std::string::npos);
+
+  // The top earner converts less than the runner-up earner: the runner-up is
+  // named once, with its larger lift.
+  d = run_with({{"margin_up", {row("conversion_rate", 0, 0, 0, 1), row("profit", 3000, 2500, 3500, 1e-6)}},
+                {"simplified_checkout", {row("conversion_rate", 0.0015, 0.001, 0.002, 1e-6),
+                                         row("profit", 2458, 2000, 2900, 1e-6)}}});
+  p = paragraph(render_html(d));
+  INFO(p);
+  CHECK(p.find("<b>margin_up</b> wins on profit") != std::string::npos);
+  CHECK(p.find("Runner-up: simplified_checkout (profit +2,458; it converts more, +0.15 pp, but earns less") !=
+        std::string::npos);
+  CHECK(p.find("<b>simplified_checkout</b> converts more") == std::string::npos);
+}
+
+TEST_CASE("report: a winner whose profit is budget left unspent says so", "[report]")
+{
+  // Half the social budget moved to a channel nobody uses: spend falls, profit "rises".
+  ReportData d = run_with({{"social_to_tiktok", {row("conversion_rate", -0.0021, -0.003, -0.0012, 1e-4),
+                                                 row("profit", 11688, 10721, 12655, 1e-6)}}});
+  d.currency = "PLN";
+  d.variants[0].spend = Spend{{"social", "tiktok"}, {36000, 0}, {36000, 0}};
+  d.variants[1].spend = Spend{{"social", "tiktok"}, {18000, 0}, {18000, 18000}};
+  std::string p = paragraph(render_html(d));
+  INFO(p);
+  CHECK(p.find("<b>social_to_tiktok</b> wins on profit") != std::string::npos);
+  CHECK(p.find("Caution: <b>social_to_tiktok</b> leaves 18,000 PLN of its planned budget unspent (the baseline: "
+               "none)") != std::string::npos);
+  // Spent as planned: no caution.
+  d.variants[1].spend = Spend{{"social", "tiktok"}, {18000, 18000}, {18000, 18000}};
+  CHECK(paragraph(render_html(d)).find("Caution") == std::string::npos);
+}
