@@ -998,6 +998,17 @@ Table Table::open(const Object& loc, const std::string& name)
   }
   t.build_type();
   t.rows_ = dims(t.dataset_).at(0);
+  // Rows are written whole, chunk by chunk: a length far beyond what the
+  // file stores is a tampered extent, which read() would allocate for.
+  const std::size_t record = H5Tget_size(stored.id());
+  hsize_t chunk_rows = 0;
+  const PropertyList create(check(H5Dget_create_plist(t.dataset_.id()), what));
+  if (H5Pget_layout(create.id()) == H5D_CHUNKED)
+    check(H5Pget_chunk(create.id(), 1, &chunk_rows), what);
+  const hsize_t stored_bytes = H5Dget_storage_size(t.dataset_.id());
+  if (record > 0 && t.rows_ > stored_bytes / record + chunk_rows)
+    throw OutputError(what() + ": it declares " + std::to_string(t.rows_) + " rows but stores " +
+                      std::to_string(stored_bytes) + " bytes: the file is damaged");
   return t;
 }
 

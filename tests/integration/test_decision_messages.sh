@@ -145,4 +145,10 @@ for cmd in summary report; do
   expect_in "$WORK/err" "/runs/index has 2100 rows for 14 points and variants × 3 replications: the file is damaged"
 done
 [ ! -e "$WORK/reps.html" ] && [ ! -e "$WORK/rows.html" ] || fail "a report of a damaged sweep was written"
+# A table's extent grown without rows (20 million, 300 KB of file): refused
+# before read() allocates 11 GB for it.
+cp "$WORK/s.h5" "$WORK/extent.h5"
+"$PYTHON" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); f["runs/summary"].resize((20000000,))' "$WORK/extent.h5"
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/extent.h5"
+expect_in "$WORK/err" "declares 20000000 rows but stores"
 finish
