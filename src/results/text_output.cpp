@@ -1,6 +1,7 @@
 #include "journeysim/results/text_output.h"
 
 #include "journeysim/error.h"
+#include "journeysim/results/output_safety.h"
 #include "journeysim/util/quote.h"
 
 #include <unistd.h>
@@ -37,6 +38,9 @@ bool write_all(int fd, const std::string& text)
 void write_text_output(const std::string& target, const std::string& text, const OutputTarget& o)
 {
   const FileId replaced = check_output_target(target, o);
+  // A page or table whose writer was killed (Ctrl-C ends report at once)
+  // left TARGET.partial-PID: no live process holds it, so it goes.
+  remove_stale_partials(target);
   LiveLock lock;
   const std::string temp = create_partial(target, lock);
   if (!write_all(lock.fd(), text)) {

@@ -149,4 +149,9 @@ expect_in "$WORK/err" "--force"
 expect_exit 0 "$JOURNEYSIM" report "$WORK/c.h5" -o "$html" --force --quiet
 cmp -s "$html" "$WORK/c.html" || fail "--force did not replace the report"
 ls "$WORK" | grep -q partial && fail "a partial file was left behind"
+# A page whose writer was killed (Ctrl-C ends report at once) left a
+# partial: the next report to that target removes it.
+echo "half a page" >"$WORK/again.html.partial-999999"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/r.h5" -o "$WORK/again.html" --quiet
+[ ! -e "$WORK/again.html.partial-999999" ] || fail "a killed report's partial page was left"
 finish
