@@ -212,7 +212,7 @@ int summary_command(const std::vector<std::string>& args)
     return 0;
   }
 
-  out << "'" << sweep.path << "': sweep of '" << sweep.scenario_name << "', "
+  out << "'" << sweep.path << "': sweep of '" << printable(clip(sweep.scenario_name, 200)) << "', "
       << sweep.points.size() / sweep.variants.size() << " grid points × " << sweep.replications
       << " replications × " << thousands(static_cast<std::int64_t>(sweep.agents))
       << " customers; mean across replications [95 % CI]\n\n";

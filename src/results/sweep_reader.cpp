@@ -26,6 +26,16 @@ std::string joined(const std::vector<std::string>& names)
 
 constexpr const char* STATS[] = {"_mean", "_sd", "_ci_low", "_ci_high"};
 
+//! Names are printed as they are: journeysim writes short ones without
+//! control characters, so others (an escape sequence for the terminal) are damage.
+void check_name(const std::string& path, const std::string& what, const std::string& name)
+{
+  if (name.size() > 256 || std::any_of(name.begin(), name.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+      }))
+    throw InputError(quote(path) + ": " + what + " has control characters or is far too long: the file is damaged");
+}
+
 //! Each point's metrics by replication, from /runs/index (one row per run).
 void read_replications(const h5::File& f, SweepData& d)
 {
@@ -145,6 +155,8 @@ SweepData read_sweep(const std::string& path)
       throw InputError(quote(path) + ": replications = " + std::to_string(d.replications) + " is not 1 to " +
                        std::to_string(MAX_SWEEP_REPLICATIONS) + ": the file is damaged");
     d.parameters = h5::read_attribute_strings(f, "parameters");
+    for (const auto& p : d.parameters)
+      check_name(path, "a parameter name", p);
     if (h5::attribute_exists(f, "created_utc"))
       d.created_utc = h5::read_attribute_string(f, "created_utc");
     if (h5::attribute_exists(f, "journeysim_version"))
@@ -181,6 +193,7 @@ SweepData read_sweep(const std::string& path)
       SweepPoint p;
       p.point = std::get<std::int64_t>(row[c_point]);
       p.variant = std::get<std::string>(row[c_variant]);
+      check_name(path, "a variant name in /runs/summary", p.variant);
       p.replications = std::get<std::int64_t>(row[c_reps]);
       for (std::size_t c : c_values)
         p.values.push_back(std::get<double>(row[c]));

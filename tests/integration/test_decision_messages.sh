@@ -151,4 +151,15 @@ cp "$WORK/s.h5" "$WORK/extent.h5"
 "$PYTHON" -c 'import sys, h5py; f = h5py.File(sys.argv[1], "r+"); f["runs/summary"].resize((20000000,))' "$WORK/extent.h5"
 expect_exit 2 "$JOURNEYSIM" summary "$WORK/extent.h5"
 expect_in "$WORK/err" "declares 20000000 rows but stores"
+# A variant name with an escape sequence is damage, not a label to print.
+cp "$WORK/s.h5" "$WORK/esc.h5"
+"$PYTHON" - "$WORK/esc.h5" <<'PY' || fail "tampering"
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    d = f["runs/summary"]; rows = d[()]
+    rows["variant"][0] = b"\x1b]0;PWNED\x07baseline"
+    d[...] = rows
+PY
+expect_exit 2 "$JOURNEYSIM" summary "$WORK/esc.h5"
+expect_in "$WORK/err" "a variant name in /runs/summary has control characters or is far too long: the file is damaged"
 finish
