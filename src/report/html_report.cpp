@@ -339,7 +339,8 @@ std::string recommendation_section(const ReportData& d)
   };
   const auto who_loses = [&](const VariantReport& v) {
     if (v.persona_conversion.empty()) // other persona shares: no paired rows by persona
-      return std::string();
+      return std::string(v.comparison ? " Who loses cannot be told by persona: its customers come from other persona "
+                                        "shares." : "");
     // The persona with the largest significant conversion drop.
     const PersonaChange* loser = nullptr;
     for (const auto& pc : v.persona_conversion)
@@ -516,7 +517,7 @@ std::string persona_section(const ReportData& d)
 {
   bool any = false;
   for (std::size_t i = 1; i < d.variants.size(); ++i)
-    any = any || !d.variants[i].persona_conversion.empty();
+    any = any || !d.variants[i].persona_conversion.empty() || d.variants[i].comparison.has_value();
   if (!any)
     return "";
   std::string h = "<section id=\"personas\">\n<h2>Who gains and who loses</h2>\n<p class=\"lead\">Change in "
@@ -552,7 +553,17 @@ std::string persona_section(const ReportData& d)
     }
     h += "</tr>\n";
   }
-  return h + "</tbody></table></div>\n</section>\n";
+  h += "</tbody></table></div>\n";
+  // Compared, but not by persona: agent i is another persona in it.
+  std::string other_shares;
+  for (std::size_t i = 1; i < d.variants.size(); ++i)
+    if (d.variants[i].comparison && d.variants[i].persona_conversion.empty())
+      other_shares += (other_shares.empty() ? "" : ", ") + escape(d.variants[i].name);
+  if (!other_shares.empty())
+    h += "<p>Not shown: " + other_shares + " — its customers are drawn from other persona shares, so a customer's "
+         "persona differs between it and the baseline and there is no paired change by persona (each variant's "
+         "own funnel by persona is in the results file).</p>\n";
+  return h + "</section>\n";
 }
 
 //! Stage-to-stage conversion: the late, small stages read as rates of the one before.

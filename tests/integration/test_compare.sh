@@ -236,5 +236,7 @@ for extra in "" "--baseline more_gen_z"; do
 done
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/r.h5" --by persona
 expect_in "$WORK/out" "gen_z_mobile"
+expect_exit 0 "$JOURNEYSIM" report "$WORK/shares.h5" -o "$WORK/shares.html" --quiet
+expect_in "$WORK/shares.html" "Not shown: more_gen_z — its customers are drawn from other persona shares"
 
 finish
