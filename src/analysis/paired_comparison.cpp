@@ -457,8 +457,11 @@ ComparisonTables PairedComparison::result() const
       return std::accumulate(h.begin(), h.end(), std::int64_t{0});
     };
     const bool every_group = std::none_of(batch_diff.begin(), batch_diff.end(), [](double x) { return std::isnan(x); });
-    if (!every_group || std::min(converters(all_b), converters(all_v)) < MIN_QUANTILE_CONVERTERS * QUANTILE_BATCHES)
+    if (!every_group || std::min(converters(all_b), converters(all_v)) < MIN_QUANTILE_CONVERTERS * QUANTILE_BATCHES) {
       e.ci_low = e.ci_high = e.p_value = NaN;
+      e.method = "quantile of days from first stage to first purchase (interpolated within the day); no CI: "
+                 "fewer than 5 converters per agent group (agent index mod 20) in a variant";
+    }
     add(t.summary, "", name, e);
   }
   add(t.summary, "", "mean_mood", paired_mean(n, mood_.mean(1), mood_.mean(0), diff_var(mood_, 0, 1)));
