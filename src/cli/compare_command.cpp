@@ -637,7 +637,8 @@ int compare_command(const std::vector<std::string>& args)
   }
   if (format == "json") {
     out << "{\n  \"file\": " << json_string(reader.path()) << ",\n  \"agents\": " << reader.agents()
-        << ",\n  \"baseline\": " << json_string(base) << ",\n  \"significance_level\": " << SIGNIFICANT
+        << ",\n  \"baseline\": " << json_string(base) << ",\n  \"set\": " << json_strings(reader.command_line_set())
+        << ",\n  \"significance_level\": " << SIGNIFICANT
         << ",\n  \"comparisons\": [";
     for (std::size_t i = 0; i < results.size(); ++i) {
       const auto& c = results[i];

@@ -29,4 +29,12 @@ std::string json_string(const std::string& s)
   return out + "\"";
 }
 
+std::string json_strings(const std::vector<std::string>& v)
+{
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i)
+    out += (i ? ", " : "") + json_string(v[i]);
+  return out + "]";
+}
+
 } // namespace journeysim::cli

@@ -5,6 +5,7 @@
 #include "journeysim/util/exact_number.h"
 
 #include <string>
+#include <vector>
 
 namespace journeysim::cli {
 
@@ -15,5 +16,8 @@ std::string json_number(double x);
 
 //! A JSON string: quotes, backslashes and control characters escaped.
 std::string json_string(const std::string& s);
+
+//! A JSON array of strings.
+std::string json_strings(const std::vector<std::string>& v);
 
 } // namespace journeysim::cli

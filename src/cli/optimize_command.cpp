@@ -144,6 +144,8 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     throw InputError("--tolerance: expected a fraction of the range, between 0 and 1");
   o.cancel = &stop.requested;
   const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
+  if (vm.count("output") && output.empty()) // as every command's -o '': not "no file" after an hour's search
+    throw InputError("--output: no file name given");
   if (!output.empty())
     check_can_create(output, "--output");
   const OutputTarget file{"--output", OutputKind::Optimization, vm["force"].as<bool>(), {{path, "the scenario"}}};

@@ -212,6 +212,9 @@ expect_exit 0 "$JOURNEYSIM" run "$scenario" -n 3000 -v baseline -o "$WORK/paused
 # and named by compare and report; a file without one says nothing.
 expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5"
 expect_in "$WORK/out" "scenario as run with --set feedback.max_passes=1"
+expect_exit 0 "$JOURNEYSIM" compare "$WORK/unsettled.h5" --format json
+"$PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1]))["set"]; assert s == ["feedback.max_passes=1"], s' "$WORK/out" ||
+  fail "compare JSON: no set"
 "$PYTHON" - "$WORK/unsettled.h5" "$WORK/r.h5" <<'PY' || fail "the /scenario set attribute"
 import sys, h5py
 with h5py.File(sys.argv[1], "r") as f:
