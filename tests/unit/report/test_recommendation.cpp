@@ -191,7 +191,7 @@ TEST_CASE("report: where money is modelled, the variant that surely earns most w
   REQUIRE(first != std::string::npos);
   CHECK(page.find("meta_to_google", first) < page.find("double_budget", first));
 
-  // The same lift with a profit shown to rise: the conversion winner says so, nothing more.
+  // The same lift alone, its profit not shown to rise: it wins on conversion and says it is not shown to earn more.
   d = run_with({{"double_budget", {row("conversion_rate", 0.0023, 0.0011, 0.0035, 1e-4), row("profit", 145.32, -302.77, 593.40, 0.52)}}});
   const std::string q = paragraph(render_html(d));
   INFO(q);
