@@ -192,9 +192,12 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
     return o.objective.maximize ? x.mean > y.mean : x.mean < y.mean;
   });
   const Evaluation& best = r.evaluations[r.best];
-  std::size_t equivalent = 0, ahead = 0;
+  std::size_t equivalent = 0, ahead = 0, unseparated = 0;
   for (const auto& e : r.evaluations) {
     equivalent += e.equivalent && &e != &best;
+    // Not ≈ (dropped by successive halving on too few replications to say
+    // so) yet not shown to be worse either: its interval includes 0.
+    unseparated += e.feasible && &e != &best && !e.equivalent && e.diff_low <= 0 && e.diff_high >= 0;
     // best − this whose whole interval says this one did better (a setting
     // successive halving dropped on a bad first round, then compared on it).
     ahead += e.feasible && (o.objective.maximize ? e.diff_high < 0 : e.diff_low > 0);
@@ -320,7 +323,10 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
   else if (equivalent)
     out << equivalent << " other setting(s) (≈) are not significantly " << (o.objective.maximize ? "worse" : "costlier")
         << " (paired 95 % CI of the difference includes 0): any of them is as good a choice on this evidence\n";
-  else
+  if (unseparated && r.evaluations.size() > 1 && !ahead)
+    out << unseparated << " setting(s) dropped early on fewer replications are not separated from the best "
+        << "either (their 95 % CI includes 0): give a larger -r to settle them\n";
+  else if (r.evaluations.size() > 1 && !ahead && !equivalent)
     out << "every other setting is significantly " << (o.objective.maximize ? "worse" : "costlier")
         << " (paired 95 % CI excludes 0)\n";
   return 0;

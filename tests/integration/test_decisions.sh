@@ -426,4 +426,10 @@ assert dark > 0.003, f"only {dark:.2%} dark pixels"   # a short page (optimize) 
 PY
   done
 fi
+# Settings successive halving dropped on fewer replications, whose interval
+# includes 0, are not "significantly worse" (the closing line said so).
+expect_exit 0 "$JOURNEYSIM" optimize "$scenario" --lever touchpoints.social_ads.budget.total=0,3000,6000,12000 \
+  --maximize profit --customers 200000 -r 6 -n 5000
+expect_in "$WORK/out" "2 setting(s) dropped early on fewer replications are not separated from the best either"
+! grep -q "every other setting is significantly" "$WORK/out" || fail "optimize: 'significantly worse' beside intervals that include 0"
 finish
