@@ -199,6 +199,19 @@ std::string decision_text(const SweepData& sweep, const Decision& d)
   if (!o.changes.empty() && !o.customers_given)
     s += " — the change costs are set against the totals of " + thousands(static_cast<std::int64_t>(sweep.agents)) +
          " simulated customers; give --customers for the customers the change would serve";
+  // A budget lever's amounts are the scenario population's (MODEL.md): scaled
+  // to --customers, the decision spends a multiple of the amounts it names.
+  const bool budget_lever = std::any_of(sweep.parameters.begin(), sweep.parameters.end(), [](const std::string& p) {
+    return p.find(".budget.") != std::string::npos;
+  });
+  const double population = scenario_value(sweep.scenario_source, "population");
+  if (budget_lever && o.customers_given && population > 0) {
+    const double customers = o.scale * static_cast<double>(sweep.agents);
+    s += " — budgets are amounts for the scenario's population of " +
+         thousands(static_cast<std::int64_t>(std::llround(population))) + " customers: for " +
+         thousands(static_cast<std::int64_t>(std::llround(customers))) + " customers the decision spends " +
+         num(customers / population) + " × the budget named";
+  }
   // The decided variant's runs only: another variant's unsettled runs do not make this decision shaky.
   if (const auto it = sweep.unsettled_by_variant.find(best->point->variant); it != sweep.unsettled_by_variant.end())
     s += " — caution: the population feedback did not converge in " + std::to_string(it->second) + " of " +

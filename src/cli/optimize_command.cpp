@@ -312,6 +312,17 @@ int optimize_command(const std::vector<std::string>& args, const StopRequest& st
                 " customers" // as the objective's label writes them
             : "")
       << ")\n";
+  // A budget lever's amounts are the scenario population's (MODEL.md).
+  const bool budget_lever = std::any_of(o.levers.begin(), o.levers.end(), [](const Lever& l) {
+    return l.path.find(".budget.") != std::string::npos;
+  });
+  if (budget_lever && o.objective.customers_given) {
+    const double customers = o.objective.scale * static_cast<double>(agents);
+    out << "budgets are amounts for the scenario's population of "
+        << thousands(static_cast<std::int64_t>(scenario.population)) << " customers: for "
+        << thousands(static_cast<std::int64_t>(std::llround(customers))) << " customers the decision spends "
+        << num(customers / static_cast<double>(scenario.population)) << " × the budget named\n";
+  }
   if (!o.objective.changes.empty() && !o.objective.customers_given)
     out << "the change costs are set against the totals of " << thousands(static_cast<std::int64_t>(agents))
         << " simulated customers per run; give --customers for the customers the change would serve\n";

@@ -431,5 +431,10 @@ fi
 expect_exit 0 "$JOURNEYSIM" optimize "$scenario" --lever touchpoints.social_ads.budget.total=0,3000,6000,12000 \
   --maximize profit --customers 200000 -r 6 -n 5000
 expect_in "$WORK/out" "2 setting(s) dropped early on fewer replications are not separated from the best either"
+expect_in "$WORK/out" "budgets are amounts for the scenario's population of 200,000 customers: for 200,000 customers the decision spends 1 × the budget named"
 ! grep -q "every other setting is significantly" "$WORK/out" || fail "optimize: 'significantly worse' beside intervals that include 0"
+expect_exit 0 "$JOURNEYSIM" sweep "$scenario" --set touchpoints.social_ads.budget.total=3000,6000 -r 2 -n 2000 \
+  -o "$WORK/budget.h5" --quiet
+expect_exit 0 "$JOURNEYSIM" summary "$WORK/budget.h5" --maximize profit --customers 1000000
+expect_in "$WORK/out" "budgets are amounts for the scenario's population of 200,000 customers: for 1,000,000 customers the decision spends 5 × the budget named"
 finish
