@@ -14,7 +14,10 @@
 # were re-pinned when a budget's audience came to be counted where the
 # touchpoint acts (MODEL.md "Budgets and pacing"): search_ads follows
 # social_ads in awareness, so its pacing, and every result after it, moved;
-# the files of scenarios without budgets (above) did not.
+# the files of scenarios without budgets (above) did not. The comparison's
+# referral_arrival_rate rows lost their interval (STATISTICS.md: word of
+# mouth is population-level) on 2026-12-02: those rows' ci_low, ci_high,
+# p_value and method were re-pinned, every value of the run unchanged.
 source "$(dirname "$0")/lib.sh"
 legacy="$TEST_DATA/legacy"
 

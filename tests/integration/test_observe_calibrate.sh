@@ -70,7 +70,7 @@ expect_exit 0 "$JOURNEYSIM" observe "$WORK/shop.csv" "${shop[@]}" -o "$WORK/shop
 expect_in "$WORK/shop_obs.csv" "# 5 rows, 0 bad rows skipped, 2 customers, 1 purchases without a value, 1 duplicate purchases dropped"
 expect_in "$WORK/shop_obs.csv" "purchase,2"
 expect_in "$WORK/out" "note: 1 purchase(s) had no usable value (empty, not a number, negative or above 1e12; the first, $WORK/shop.csv:3: Total '')"
-expect_in "$WORK/out" "note: 1 duplicate purchase(s) dropped (the same customer, time and price as an earlier one; the first, $WORK/shop.csv:6)"
+expect_in "$WORK/out" "note: 1 duplicate purchase(s) dropped (a customer's purchase row repeated field for field; the first, $WORK/shop.csv:6)"
 sed 's/2026-10-01T12:34:56+0200/01.10.2026 12:34/' "$WORK/shop.csv" >"$WORK/shop_eu.csv"
 expect_exit 2 "$JOURNEYSIM" observe "$WORK/shop_eu.csv" "${shop[@]}" -o "$WORK/shop_eu_obs.csv"
 expect_in "$WORK/err" "shop_eu.csv: 2 of the 3 'purchase' rows are bad (the first, $WORK/shop_eu.csv:5: Paid at '01.10.2026 12:34' is not a date-time"
