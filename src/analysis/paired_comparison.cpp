@@ -479,7 +479,8 @@ ComparisonTables PairedComparison::result() const
     Estimate e = paired_proportion(static_cast<std::int64_t>(n_), referral_[3], referral_[2], referral_[1]);
     e.ci_low = e.ci_high = e.p_value = NaN;
     e.method = "share of agents who arrived by referral; no CI: referrals depend on the whole population's feedback, "
-               "which agent-by-agent pairs do not carry (replicate with sweep -r)";
+               "which agent-by-agent pairs do not carry (for its spread, sweep a one-value --set with -r: summary shows "
+               "referral_arrivals per variant)";
     add(t.summary, "", "referral_arrival_rate", e);
   }
 

@@ -95,11 +95,11 @@ void print_summary(const Scenario& scenario, const RunResult& r, std::ostream& o
                              ? totals.touch_cost[static_cast<std::size_t>(row)] : planned;
       const double unspent = planned > 0 ? 1.0 - spent / planned : 0.0;
       // Sampling noise moves the spend either way: exposures are counts, so
-      // its sd is about √(planned × price); 5 % unspent and 4 sd is no noise
+      // its sd is about √(planned × price); 5 % unspent and 3 sd is no noise
       // (a budget of 15 at 500 customers is 5 % short by chance).
       const std::int64_t exposures =
         static_cast<std::size_t>(row) < totals.tally.exposures.size() ? totals.tally.exposures[static_cast<std::size_t>(row)] : 0;
-      const double noise = exposures > 0 ? 4.0 * std::sqrt(planned * spent / static_cast<double>(exposures)) : 0.0;
+      const double noise = exposures > 0 ? 3.0 * std::sqrt(planned * spent / static_cast<double>(exposures)) : 0.0;
       const bool short_of_plan = unspent > 0.05 && planned - spent > noise;
       if (planned > 0 && (short_of_plan || (idle > 0 && unspent > 0))) {
         const auto amount = [](double x) { return thousands(static_cast<std::int64_t>(std::llround(x))); };

@@ -330,6 +330,13 @@ ClickstreamResult read_clickstream(std::istream& in, const std::string& name, co
     std::string joined = row;
     for (std::string next; ahead.size() + 1 < MAX_LINES && next_line(next);) {
       ahead.push_back(next);
+      // A line that is a whole row once its quotes are ignored is the next
+      // row (a stray quote in the same column of two rows), not the field's
+      // continuation (an order note's second line).
+      std::string unquoted = next;
+      unquoted.erase(std::remove(unquoted.begin(), unquoted.end(), '"'), unquoted.end());
+      if (detail::split_csv_line(unquoted, fields) && fields.size() == header.size())
+        break;
       if (!joined.empty() && joined.back() == '\r')
         joined.pop_back();
       joined += '\n';

@@ -382,9 +382,14 @@ std::string recommendation_section(const ReportData& d)
     const double u0 = unspent(d.variants.front()).first;
     if (!(u - u0 > 0.01 * planned))
       return std::string();
-    return " Caution: <b>" + escape(v.name) + "</b> leaves " + money(u) + " of its planned budget unspent (the " +
-           "baseline: " + (u0 > 0 ? money(u0) : std::string("none")) + "): that much of its profit is money not spent, not a better journey — check "
-           "that the touchpoints its budgets pay for can reach customers (reach, calendar, channel affinities).";
+    // Amounts of money as such: 3.90, not smart()'s 3.900 (read as thousands).
+    const auto amount = [&](double x) {
+      return (std::fabs(x) >= 1000 ? grouped(x) : fixed(x, 2)) + (d.currency.empty() ? "" : " " + escape(d.currency));
+    };
+    return " Caution: <b>" + escape(v.name) + "</b> leaves " + amount(u) + " of its planned budget unspent (the " +
+           "baseline: " + (u0 > 0 ? amount(u0) : std::string("none")) + "): that much of its profit is money not "
+           "spent, not a better journey — check that the touchpoints its budgets pay for can reach customers (reach, "
+           "calendar, channel affinities).";
   };
   std::string text;
   if (!earners.empty() && (winners.empty() || winners.front() != earners.front())) {
@@ -407,7 +412,7 @@ std::string recommendation_section(const ReportData& d)
                                  " pp, but earns less"
                              : "") +
               (p2.ci_high >= p.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
-                                      : "") + ").";
+                                      : "") + ")." + unspent_caution(d.variants[earners[1]]);
     }
     if (!winners.empty() && !leader_second) {
       // The largest sure conversion lift, which earns less or is not shown to earn at all.
@@ -460,7 +465,7 @@ std::string recommendation_section(const ReportData& d)
       const ComparisonRow& p2 = *row_of(d.variants[earners[1]], "profit");
       text += " Runner-up: " + escape(d.variants[earners[1]].name) + " (profit +" + money(p2.difference) +
               (p2.ci_high >= p.ci_low ? "; its interval overlaps the winner's, so the order of the two is not certain"
-                                      : "") + ").";
+                                      : "") + ")." + unspent_caution(d.variants[earners[1]]);
     } else if (!earners.empty() && winners.size() > 1) {
       text += " No other variant surely raises profit.";
     } else if (winners.size() > 1) {

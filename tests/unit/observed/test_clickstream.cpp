@@ -218,6 +218,16 @@ TEST_CASE("observe: a quoted field with line breaks is part of its row", "[obser
   CHECK(t.bad_rows == 1);
   CHECK(t.first_bad_rows.at(0).line == 2);
   CHECK(reached(t.funnel, "", "interest") == 4);
+  // A lone quote in the same column of neighbouring rows: each is a row (bad),
+  // not one row of two (which has the header's fields and lost a purchase).
+  std::istringstream lone("event_time,event_type,user_id,brand\n"
+                          "2019-10-01 00:00:00 UTC,view,u1,\"\n"
+                          "2019-10-01 00:00:00 UTC,view,u2,\"\n"
+                          "2019-10-01 00:00:00 UTC,view,u3,acme\n");
+  const ClickstreamResult l = read_clickstream(lone, "events.csv", o);
+  CHECK(l.rows == 3);
+  CHECK(l.bad_rows == 2);
+  CHECK(reached(l.funnel, "", "interest") == 1);
   // Unquoted inch marks on every line: every line its own (bad) row, none joined.
   std::string inches = "event_time,event_type,user_id,name\n";
   for (int i = 0; i < 6; ++i)

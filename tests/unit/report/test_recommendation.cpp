@@ -240,6 +240,22 @@ TEST_CASE("report: a winner whose profit is budget left unspent says so", "[repo
   CHECK(p.find("<b>social_to_tiktok</b> wins on profit") != std::string::npos);
   CHECK(p.find("Caution: <b>social_to_tiktok</b> leaves 18,000 PLN of its planned budget unspent (the baseline: "
                "none)") != std::string::npos);
+  // Small amounts as money (3.90, not 3.900).
+  d.variants[1].spend = Spend{{"social", "tiktok"}, {18000, 0}, {18000, 3.9}};
+  CHECK(paragraph(render_html(d)).find("leaves 3.90 PLN of its planned budget unspent") == std::string::npos); // under 1 %
+  d.variants[0].spend = Spend{{"social"}, {100}, {100}};
+  d.variants[1].spend = Spend{{"social"}, {96.1}, {100}};
+  CHECK(paragraph(render_html(d)).find("leaves 3.90 PLN of its planned budget unspent") != std::string::npos);
+  // The runner-up's profit from unspent budget is cautioned too.
+  ReportData r = run_with({{"great_checkout", {row("conversion_rate", 0.002, 0.001, 0.003, 1e-4), row("profit", 900, 400, 1400, 1e-3)}},
+                           {"pause_useless", {row("conversion_rate", 0, 0, 0, 1), row("profit", 541, 300, 800, 1e-3)}}});
+  r.variants[0].spend = Spend{{"social"}, {300}, {300}};
+  r.variants[1].spend = Spend{{"social"}, {300}, {300}};
+  r.variants[2].spend = Spend{{"social"}, {0}, {300}};
+  p = paragraph(render_html(r));
+  INFO(p);
+  CHECK(p.find("Runner-up: pause_useless") != std::string::npos);
+  CHECK(p.find("Caution: <b>pause_useless</b> leaves 300.00 of its planned budget unspent") != std::string::npos);
   // Spent as planned: no caution.
   d.variants[1].spend = Spend{{"social", "tiktok"}, {18000, 18000}, {18000, 18000}};
   CHECK(paragraph(render_html(d)).find("Caution") == std::string::npos);
